@@ -1,0 +1,59 @@
+# reformlib: every target sets itself up (virtual environment, kernel, fonts) on first use.
+# `make help` lists the targets.
+
+SHELL := /bin/bash
+PYTHON_BASE ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+KERNEL := reformlib
+MONTH ?=
+# LANG on the command line picks the brief's language; the locale variable of the same name is ignored.
+BRIEF_LANG := $(if $(filter command line,$(origin LANG)),$(LANG),zh)
+UNIT ?=
+WORKERS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup fonts chromium data brief briefs test lab bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+	@echo "  variables: MONTH=YYYY-MM LANG=zh|en UNIT=<unit code> WORKERS=<n>"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "is ignored" || true
+	@set -o pipefail; $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | { grep -v "is ignored" || true; }
+	@set -o pipefail; $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 | { grep -v "is ignored" || true; }
+	@$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (reformlib)" > /dev/null
+	@touch $(STAMP)
+	@echo "environment ready: $(VENV) (kernel '$(KERNEL)')"
+
+setup: $(STAMP) fonts ## Create or refresh the virtual environment, kernel and fonts
+
+fonts: ## Install the Chinese font package (fonts-noto-cjk) when missing
+	@bash scripts/ensure_apt.sh fonts-noto-cjk /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+
+chromium: ## Install headless Chromium for the browser tests when missing
+	@bash scripts/ensure_apt.sh chromium /usr/bin/chromium
+
+data: $(STAMP) ## Rebuild the synthetic demonstration data in data/demo_synthetic
+	$(PY) -m reformlib data
+
+brief: setup ## Run the monthly brief (MONTH=YYYY-MM, default the latest; LANG=zh|en; UNIT=code)
+	@LANG=C.UTF-8 $(PY) -m reformlib brief $(if $(MONTH),--month $(MONTH)) --lang $(BRIEF_LANG) $(if $(UNIT),--unit $(UNIT))
+
+briefs: setup ## Run every brief due in briefs.yml that is not yet published
+	@LANG=C.UTF-8 $(PY) -m reformlib briefs --config briefs.yml $(if $(WORKERS),--workers $(WORKERS))
+
+test: setup chromium ## Run the test suite
+	LANG=C.UTF-8 $(PY) -m pytest -q
+
+lab: setup ## Open JupyterLab on notebooks/ with the project kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: setup ## Run the benchmarks and print their figures
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean: ## Remove the virtual environment and published reports
+	rm -rf $(VENV) reports
