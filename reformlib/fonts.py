@@ -1,0 +1,52 @@
+"""Chinese glyphs in matplotlib figures.
+
+matplotlib draws boxes for Chinese unless a CJK font is registered. Debian's
+``fonts-noto-cjk`` (SIL Open Font License) is installed by ``make setup``; this module
+registers its file with matplotlib's font manager (a cache built before the install does
+not see it) and puts the family first. Call :func:`use_cjk_font` after
+``seaborn.set_theme()``, which resets the font list.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+from matplotlib import font_manager
+
+from reformlib.errors import SetupError
+
+#: Files searched, in order; the first that exists is registered.
+CJK_FONT_FILES: tuple[Path, ...] = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+    Path("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"),
+)
+#: Family name matplotlib reads from the Noto Sans CJK collection.
+CJK_FAMILY = "Noto Sans CJK JP"
+
+
+def cjk_font_file() -> Path:
+    """Return the CJK font file to use, or raise :class:`SetupError` naming the fix."""
+    for path in CJK_FONT_FILES:
+        if path.exists():
+            return path
+    raise SetupError(
+        "No Chinese font found (looked for "
+        + ", ".join(str(p) for p in CJK_FONT_FILES)
+        + "). Install it with `make fonts` (as root) or `sudo apt-get install -y fonts-noto-cjk`."
+    )
+
+
+def use_cjk_font() -> str:
+    """Register the CJK font and make it matplotlib's first sans-serif family.
+
+    Returns the family name. Idempotent.
+    """
+    path = cjk_font_file()
+    font_manager.fontManager.addfont(str(path))
+    family = font_manager.FontProperties(fname=str(path)).get_name()
+    sans = [family] + [f for f in matplotlib.rcParams["font.sans-serif"] if f != family]
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = sans
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return family
