@@ -1,0 +1,279 @@
+"""The results file of a brief run (publication step: notebook -> documents).
+
+A brief's notebooks write one ``results.json`` holding every number the documents quote;
+the memo, workbook and HTML are produced from it, never from a notebook's outputs
+(PIPELINE.md: "have notebooks write a small, validated results file instead").
+
+Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
+
+    month          "YYYY-MM"
+    lang           "zh" | "en"
+    unit           unit code (text, e.g. "430321") or null for the whole city
+    synthetic      true when the run used the synthetic demonstration data
+    generated_at   ISO 8601 date-time
+    headline       [{code, name, value, unit, reference_value, comparison}]
+    tasks          {total, completed, on_schedule, behind, overdue, completion_rate,
+                    by_category: [{category, name, total, completed, completion_rate}],
+                    at_risk: [{task_id, title, lead_unit, probability, reason}]}
+    evaluation     {available, note, scores: [{unit, name, score, grade, rank,
+                    rank_p05, rank_p95}]}
+    indicators_off_target  [{unit, indicator, name, value, target, gap}]
+    inspections    {found, rectified, open, open_over_90_days}
+    pilots         {national, provincial, models, local}
+    figures        [{name, path, caption}]
+
+Every section after ``headline`` may be left out or replaced by
+``{"available": false, "note": "..."}``; the documents then say that the section is not
+yet available instead of inventing numbers. Object sections may also carry
+``"available": true``. Rates (``completion_rate``) are in percent (87.5, not 0.875), as
+the source document writes them; ``probability`` is a share in [0, 1].
+
+Beyond the schema, :func:`validate_results` checks a few sums (completed <= total,
+rectified + open = found, open_over_90_days <= open, rank_p05 <= rank_p95) and rejects
+NaN and infinity anywhere. Every problem is reported at once, each with its JSON path.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from reformlib.errors import DataValidationError, Problem
+from reformlib.report._io import atomic_path
+
+__all__ = [
+    "RESULTS_SCHEMA",
+    "SECTIONS",
+    "JsonProblem",
+    "validate_results",
+    "write_results",
+    "read_results",
+    "section",
+]
+
+_NUM = {"type": "number"}
+_COUNT = {"type": "integer", "minimum": 0}
+_TEXT = {"type": "string", "minLength": 1}
+_PERCENT = {"type": "number", "minimum": 0, "maximum": 100}
+
+
+def _record(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [k for k in properties if k not in optional],
+        "additionalProperties": False,
+    }
+
+
+def _list_section(item: dict[str, Any]) -> dict[str, Any]:
+    """A list, or ``{"available": false, "note": ...}`` when the section is missing."""
+    return {
+        "if": {"type": "array"},
+        "then": {"type": "array", "items": item},
+        "else": _UNAVAILABLE,
+    }
+
+
+def _object_section(properties: dict[str, Any]) -> dict[str, Any]:
+    """An object with its fields, or ``{"available": false, "note": ...}``."""
+    full = _record({"available": {"const": True}, "note": {"type": "string"}, **properties},
+                   optional=("available", "note"))
+    return {
+        "if": {"type": "object", "properties": {"available": {"const": False}},
+               "required": ["available"]},
+        "then": _UNAVAILABLE,
+        "else": full,
+    }
+
+
+_UNAVAILABLE = _record({"available": {"const": False}, "note": _TEXT})
+
+_HEADLINE = _record({
+    "code": _TEXT, "name": _TEXT, "value": _NUM,
+    "unit": {"type": ["string", "null"]},
+    "reference_value": {"type": ["number", "null"]},
+    "comparison": {"type": ["string", "null"]},
+})
+_CATEGORY = _record({"category": _TEXT, "name": _TEXT, "total": _COUNT,
+                     "completed": _COUNT, "completion_rate": _PERCENT})
+_AT_RISK = _record({"task_id": _TEXT, "title": _TEXT, "lead_unit": _TEXT,
+                    "probability": {"type": "number", "minimum": 0, "maximum": 1},
+                    "reason": {"type": "string"}})
+_SCORE = _record({"unit": _TEXT, "name": _TEXT, "score": _NUM, "grade": _TEXT,
+                  "rank": {"type": "integer", "minimum": 1},
+                  "rank_p05": {"type": ["number", "null"], "minimum": 1},
+                  "rank_p95": {"type": ["number", "null"], "minimum": 1}},
+                 optional=("rank_p05", "rank_p95"))
+_OFF_TARGET = _record({"unit": _TEXT, "indicator": _TEXT, "name": _TEXT,
+                       "value": _NUM, "target": _NUM, "gap": _NUM})
+_FIGURE = _record({"name": _TEXT, "path": _TEXT, "caption": {"type": "string"}})
+
+#: JSON Schema (draft 2020-12) of ``results.json``.
+RESULTS_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://reformlib.invalid/schemas/results.json",
+    "title": "Results of one reform brief run",
+    **_record({
+        "month": {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"},
+        "lang": {"enum": ["zh", "en"]},
+        "unit": {"type": ["string", "null"]},
+        "synthetic": {"type": "boolean"},
+        "generated_at": {"type": "string", "format": "date-time"},
+        "headline": {"type": "array", "items": _HEADLINE},
+        "tasks": _object_section({
+            "total": _COUNT, "completed": _COUNT, "on_schedule": _COUNT,
+            "behind": _COUNT, "overdue": _COUNT, "completion_rate": _PERCENT,
+            "by_category": {"type": "array", "items": _CATEGORY},
+            "at_risk": {"type": "array", "items": _AT_RISK},
+        }),
+        "evaluation": _object_section({"scores": {"type": "array", "items": _SCORE}}),
+        "indicators_off_target": _list_section(_OFF_TARGET),
+        "inspections": _object_section({"found": _COUNT, "rectified": _COUNT,
+                                        "open": _COUNT, "open_over_90_days": _COUNT}),
+        "pilots": _object_section({"national": _COUNT, "provincial": _COUNT,
+                                   "models": _COUNT, "local": _COUNT}),
+        "figures": _list_section(_FIGURE),
+    }, optional=("tasks", "evaluation", "indicators_off_target", "inspections",
+                 "pilots", "figures")),
+}
+
+#: Sections that may be missing, in document order.
+SECTIONS: tuple[str, ...] = ("tasks", "evaluation", "indicators_off_target",
+                             "inspections", "pilots", "figures")
+
+_FORMATS = FormatChecker(formats=())
+
+
+@_FORMATS.checks("date-time", raises=ValueError)
+def _is_datetime(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    datetime.fromisoformat(value)
+    return "T" in value or " " in value
+
+
+_VALIDATOR = Draft202012Validator(RESULTS_SCHEMA, format_checker=_FORMATS)
+
+
+@dataclass(frozen=True)
+class JsonProblem(Problem):
+    """A problem located by a JSON path (``$.tasks.total``) instead of a row."""
+
+    def __str__(self) -> str:
+        return f"{self.column}: {self.rule}"
+
+
+def _json_path(parts: Any) -> str:
+    out = "$"
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _non_finite(obj: Any, parts: tuple = ()) -> list[JsonProblem]:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return [JsonProblem(None, _json_path(parts), "NaN or infinity is not allowed", obj)]
+    if isinstance(obj, Mapping):
+        return [p for k, v in obj.items() for p in _non_finite(v, (*parts, k))]
+    if isinstance(obj, list):
+        return [p for i, v in enumerate(obj) for p in _non_finite(v, (*parts, i))]
+    return []
+
+
+def section(results: Mapping[str, Any], name: str) -> tuple[Any, str | None]:
+    """Return ``(content, None)`` for an available section, ``(None, note)`` otherwise."""
+    if name not in SECTIONS:
+        raise ValueError(f"section: unknown section {name!r}; expected one of {SECTIONS}")
+    value = results.get(name)
+    if value is None:
+        return None, ""
+    if isinstance(value, Mapping) and value.get("available") is False:
+        return None, str(value.get("note", ""))
+    return value, None
+
+
+def _consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
+    problems: list[JsonProblem] = []
+
+    def at_most(where: str, small: str, big: str, rec: Mapping[str, Any]) -> None:
+        a, b = rec.get(small), rec.get(big)
+        if isinstance(a, int) and isinstance(b, int) and a > b:
+            problems.append(JsonProblem(None, f"{where}.{small}",
+                                        f"{small} ({a}) exceeds {big} ({b})", a))
+
+    tasks, _ = section(obj, "tasks")
+    if isinstance(tasks, Mapping):
+        for key in ("completed", "on_schedule", "behind", "overdue"):
+            at_most("$.tasks", key, "total", tasks)
+        for i, cat in enumerate(tasks.get("by_category") or []):
+            if isinstance(cat, Mapping):
+                at_most(f"$.tasks.by_category[{i}]", "completed", "total", cat)
+    insp, _ = section(obj, "inspections")
+    if isinstance(insp, Mapping):
+        at_most("$.inspections", "open_over_90_days", "open", insp)
+        vals = [insp.get(k) for k in ("found", "rectified", "open")]
+        if all(isinstance(v, int) for v in vals) and vals[1] + vals[2] != vals[0]:
+            problems.append(JsonProblem(None, "$.inspections",
+                                        f"rectified + open ({vals[1]} + {vals[2]}) "
+                                        f"must equal found ({vals[0]})"))
+    evaluation, _ = section(obj, "evaluation")
+    if isinstance(evaluation, Mapping):
+        for i, s in enumerate(evaluation.get("scores") or []):
+            lo, hi = (s.get("rank_p05"), s.get("rank_p95")) if isinstance(s, Mapping) else (0, 0)
+            if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
+                problems.append(JsonProblem(None, f"$.evaluation.scores[{i}]",
+                                            f"rank_p05 ({lo}) exceeds rank_p95 ({hi})"))
+    return problems
+
+
+def validate_results(obj_or_path: Mapping[str, Any] | Path | str) -> dict[str, Any]:
+    """Return the results as a dict, or raise :class:`DataValidationError` listing
+    every problem (JSON path and message) at once.
+
+    ``obj_or_path`` is a mapping or the path of a JSON file.
+    """
+    if isinstance(obj_or_path, (str, Path)):
+        where: Path | str = Path(obj_or_path)
+        try:
+            obj = json.loads(Path(obj_or_path).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise DataValidationError(where, [JsonProblem(
+                exc.lineno, "$", f"not valid JSON: {exc.msg} (line {exc.lineno}, "
+                f"column {exc.colno})")]) from exc
+    elif isinstance(obj_or_path, Mapping):
+        where, obj = "<results>", obj_or_path
+    else:
+        raise TypeError(f"validate_results: obj_or_path must be a mapping or a path, "
+                        f"not {type(obj_or_path).__name__}")
+    errors = sorted(_VALIDATOR.iter_errors(obj), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    problems = [JsonProblem(None, _json_path(e.absolute_path), e.message) for e in errors]
+    problems += _non_finite(obj)
+    problems += _consistency(obj)
+    if problems:
+        raise DataValidationError(where, problems)
+    return json.loads(json.dumps(obj))
+
+
+def write_results(obj: Mapping[str, Any], path: Path | str) -> Path:
+    """Validate ``obj`` and write it to ``path`` atomically (UTF-8, readable Chinese).
+
+    On a validation error nothing is written and an existing file is left as it was.
+    """
+    data = validate_results(obj)
+    target = Path(path)
+    text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return target
+
+
+def read_results(path: Path | str) -> dict[str, Any]:
+    """Read and validate a ``results.json``."""
+    return validate_results(Path(path))
