@@ -66,7 +66,11 @@ def _names(results: Mapping[str, Any], lang: str) -> dict[str, str]:
 
 
 def _na(t: Mapping[str, str], key: str, note: str | None) -> str:
-    return t[key] + (t["note"].format(note=note) if note else "")
+    """The 'not yet available' sentence, with the section's note before the full stop."""
+    if not note:
+        return t[key]
+    stop = t[key][-1]
+    return t[key][:-1] + t["note"].format(note=note.rstrip("。.")) + stop
 
 
 def key_findings(results: Mapping[str, Any], *, lang: str = "zh") -> list[str]:
