@@ -70,8 +70,7 @@ def month_ordinal(values: pd.Series | pd.Index, *, name: str) -> pd.Series:
     """
     s = pd.Series(values)
     if isinstance(s.dtype, pd.PeriodDtype):
-        if s.dt.freqstr != "M":
-            s = s.dt.asfreq("M")
+        s = s.dt.asfreq("M")
         out = pd.Series(s.array.asi8, index=s.index, dtype="int64")
         return out.where(s.notna()).astype("Int64")
     if pd.api.types.is_integer_dtype(s.dtype):

@@ -1,0 +1,227 @@
+"""Excel workbook and CSV of a brief's tables (publication step: tables -> Excel).
+
+Officials read tables as Excel sheets (DOMAIN.md). :func:`write_tables` writes one sheet
+per table with openpyxl and guards against what bites (PIPELINE.md, "Excel and CSV"):
+
+- sheet names: openpyxl only warns on names over 31 characters and Excel then refuses the
+  file; ``[]:*?/\\`` are refused. :func:`safe_sheet_name` removes them, trims to 31
+  (counted in UTF-16 units, as Excel does; a Chinese character is one), never returns an
+  empty name and de-duplicates case-insensitively, as Excel compares names: ``名称(2)``;
+- headers: column names are translated with :data:`DEFAULT_HEADERS` (Chinese for
+  ``lang="zh"``) updated by ``headers``; a name without translation is kept as it is;
+- values: numbers stay numbers (numpy scalars become Python numbers), NaN / NaT / NA
+  become empty cells, infinity is refused; monthly ``Period`` becomes ``"YYYY-MM"``, a
+  daily one a date; timezone-aware timestamps, which openpyxl refuses, become naive in
+  their own zone (the local wall time an official expects); a timestamp at midnight is
+  written as a date. Text starting with ``=`` is stored as text, never as a formula;
+- a named or non-default index is written as the first columns;
+- header row frozen, bold, with a filter; column widths from the content.
+
+:func:`write_csv_for_excel` writes ``utf-8-sig`` so that Excel shows Chinese correctly.
+Both write atomically: a failure leaves an existing file untouched.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+import unicodedata
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from reformlib.errors import ParameterError
+from reformlib.report._io import atomic_path
+
+__all__ = ["DEFAULT_HEADERS", "MAX_SHEET_NAME", "safe_sheet_name", "write_tables",
+           "write_csv_for_excel"]
+
+MAX_SHEET_NAME = 31
+_FORBIDDEN = set("[]:*?/\\")
+#: Column names of reformlib tables and their headers, by language.
+DEFAULT_HEADERS: dict[str, dict[str, str]] = {
+    "zh": {
+        "unit": "单位代码", "name": "名称", "unit_name": "单位", "month": "月份", "year": "年份",
+        "code": "代码", "indicator": "指标代码", "indicator_name": "指标", "value": "数值",
+        "target": "目标值", "gap": "差距", "reference_value": "参考值", "comparison": "比较",
+        "score": "得分", "grade": "等级", "rank": "排名", "rank_p05": "排名下限（5%）",
+        "rank_p95": "排名上限（95%）", "weight": "权重", "category": "类别代码",
+        "task_id": "任务编号", "title": "任务名称", "lead_unit": "牵头单位",
+        "probability": "逾期概率", "reason": "原因", "status": "状态", "deadline": "完成时限",
+        "total": "总数", "completed": "已完成", "on_schedule": "按期推进", "behind": "滞后",
+        "overdue": "逾期", "completion_rate": "完成率（%）", "found": "发现问题",
+        "rectified": "已整改", "open": "未整改", "open_over_90_days": "超90天未整改",
+        "national": "国家级试点", "provincial": "省级试点", "models": "示范", "local": "自主改革",
+        "synthetic": "合成数据",
+    },
+    "en": {},
+}
+
+
+def _excel_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _trim(text: str, limit: int) -> str:
+    while _excel_len(text) > limit:
+        text = text[:-1]
+    return text
+
+
+def safe_sheet_name(name: object, taken: Collection[str] = ()) -> str:
+    """A sheet name Excel accepts, unique (case-insensitively) among ``taken``.
+
+    ``taken`` is not modified; add the result to it yourself.
+    """
+    text = "".join(ch for ch in str(name) if ch not in _FORBIDDEN
+                   and unicodedata.category(ch) != "Cc")
+    text = _trim(text.strip().strip("'").strip(), MAX_SHEET_NAME).rstrip().rstrip("'")
+    if not text:
+        text = "Sheet"
+    if text.lower() == "history":  # reserved by Excel
+        text = "History_"
+    used = {t.lower() for t in taken}
+    candidate, n = text, 1
+    while candidate.lower() in used:
+        n += 1
+        suffix = f"({n})"
+        candidate = _trim(text, MAX_SHEET_NAME - len(suffix)) + suffix
+    return candidate
+
+
+def _headers(lang: str, headers: Mapping[str, str] | None) -> dict[str, str]:
+    if lang not in DEFAULT_HEADERS:
+        raise ParameterError(f"lang must be one of {sorted(DEFAULT_HEADERS)}, not {lang!r}")
+    return {**DEFAULT_HEADERS[lang], **(headers or {})}
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """Index written as columns when it carries information; column names as text."""
+    index = frame.index
+    if index.names != [None] or not isinstance(index, pd.RangeIndex):
+        frame = frame.reset_index()
+    names = [" / ".join(str(p) for p in c if str(p) != "") if isinstance(c, tuple) else str(c)
+             for c in frame.columns]
+    return frame.set_axis(names, axis=1)
+
+
+def _timestamp(ts: pd.Timestamp) -> dt.date | dt.datetime:
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    if ts == ts.normalize():
+        return ts.date()
+    return ts.to_pydatetime()
+
+
+def _cell_value(value: Any, where: str) -> Any:
+    """Convert one value to what openpyxl writes faithfully; ``None`` is an empty cell."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating, decimal.Decimal)):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        if math.isinf(number):
+            raise ParameterError(f"{where}: infinity cannot be written to Excel")
+        return number
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, pd.Period):
+        if value.freqstr.startswith("M"):
+            return value.strftime("%Y-%m")
+        return value.start_time.date() if value.freqstr.startswith("D") else str(value)
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return _timestamp(pd.Timestamp(value))
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else _timestamp(pd.Timestamp(value))
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (pd.Timedelta, dt.timedelta)):
+        return str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def _display_width(value: Any) -> int:
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fill_sheet(ws: Any, frame: pd.DataFrame, names: Mapping[str, str]) -> None:
+    columns = list(frame.columns)
+    ws.append([names.get(c, c) for c in columns])
+    bold, grey = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
+    for cell in ws[1]:
+        cell.font, cell.fill = bold, grey
+    widths = [_display_width(names.get(c, c)) for c in columns]
+    for r, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+        for c, raw in enumerate(row, start=1):
+            value = _cell_value(raw, f"sheet {ws.title!r}, row {r}, column {columns[c - 1]!r}")
+            if value is None:
+                continue
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"
+            elif isinstance(value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            if r <= 500:
+                widths[c - 1] = max(widths[c - 1], _display_width(value))
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
+    ws.freeze_panes = "A2"
+    if columns:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
+
+
+def write_tables(tables: Mapping[str, pd.DataFrame], path: Path | str, *, lang: str = "zh",
+                 headers: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Write each table to its own sheet of the workbook ``path`` (.xlsx), atomically.
+
+    Returns the sheet name used for each table key.
+    """
+    names = _headers(lang, headers)
+    if not tables:
+        raise ParameterError("tables: at least one table is needed for a workbook")
+    for key, frame in tables.items():
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"tables[{key!r}] must be a DataFrame, not {type(frame).__name__}")
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: dict[str, str] = {}
+    for key, frame in tables.items():
+        title = safe_sheet_name(key, used.values())
+        used[key] = title
+        _fill_sheet(wb.create_sheet(title), _flat(frame), names)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return used
+
+
+def write_csv_for_excel(df: pd.DataFrame, path: Path | str, *, lang: str = "zh",
+                        headers: Mapping[str, str] | None = None) -> Path:
+    """Write ``df`` as CSV in ``utf-8-sig`` (Excel reads the BOM and shows Chinese),
+    with the same header translation and value conversion as :func:`write_tables`."""
+    names = _headers(lang, headers)
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a DataFrame, not {type(df).__name__}")
+    frame = _flat(df)
+    columns = list(frame.columns)
+    rows = [[_cell_value(v, f"row {r}, column {columns[c]!r}") for c, v in enumerate(row)]
+            for r, row in enumerate(frame.itertuples(index=False, name=None), start=1)]
+    out = pd.DataFrame(rows, columns=[names.get(c, c) for c in columns], dtype=object)
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        out.to_csv(tmp, index=False, encoding="utf-8-sig")
+    return target

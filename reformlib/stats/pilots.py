@@ -1,0 +1,210 @@
+"""Effects of pilots on the indicators they target, against comparable units.
+
+Model step: the pilot (试点) part of the evaluation. For each pilot and each indicator it
+targets, the pilot's unit is compared with comparable territorial units on the monthly
+panel, by two-way fixed effects (:func:`reformlib.stats.twfe`) or the 2x2 regression
+(:func:`reformlib.stats.did`); see Angrist & Pischke (2009), sec. 5.2, and Abadie (2005),
+*Rev Econ Stud* 72: 1-19, on choosing comparison units.
+
+Comparison rule (kept as data in :data:`KIND_GROUPS`):
+1. only territorial units (``units.territorial``) other than the pilot's unit;
+2. with ``comparison="kind"`` (default) only units whose kind falls in the same group as
+   the pilot unit's (districts with districts, counties with county-level cities, parks
+   with parks; the city has no peer); with ``comparison="territorial"`` all of them;
+3. never a unit that contains or lies inside the pilot's unit (``units.parent`` chain),
+   since their figures overlap;
+4. never a unit that has its own pilot targeting the same indicator starting on or before
+   the last observed month (it is treated too);
+5. only units with observations of the indicator.
+When nothing is left the row says ``status = "no_comparison_units"``; every other reason an
+effect cannot be estimated is likewise a status, never an exception.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+
+from reformlib.errors import SpecError
+from reformlib.stats._common import (
+    TIDY_COLUMNS, as_list, check_alpha, check_known, month_ordinal, ordinal_to_period,
+    require_columns, require_frame, select_series,
+)
+from reformlib.stats.did import did
+from reformlib.stats.panel import twfe
+
+__all__ = ["pilot_effects", "comparison_units", "KIND_GROUPS", "PILOT_STATUSES"]
+
+#: Unit kinds that are comparable with each other.
+KIND_GROUPS: dict[str, str] = {
+    "city": "city", "district": "district", "county": "county", "county_city": "county",
+    "park": "park", "department": "department",
+}
+#: Every value the ``status`` column can take.
+PILOT_STATUSES: tuple[str, ...] = (
+    "ok", "no_comparison_units", "indicator_not_observed", "pilot_unit_not_observed",
+    "not_territorial", "no_start", "no_pre_period", "no_post_period", "not_estimable",
+)
+_OUT = ("pilot_id", "unit", "kind", "level", "indicator", "start", "method",
+        *TIDY_COLUMNS, "n_clusters", "n_comparison_units", "comparison_units", "status", "note")
+
+
+def _lineage(unit: str, parent: dict[str, str | None]) -> set[str]:
+    """The unit's ancestors (following ``parent``)."""
+    seen: set[str] = set()
+    cur = parent.get(unit)
+    while cur is not None and cur not in seen:
+        seen.add(cur)
+        cur = parent.get(cur)
+    return seen
+
+
+def comparison_units(
+    pilot_unit: str,
+    indicator: str,
+    *,
+    units: pd.DataFrame,
+    treated_elsewhere: set[str],
+    observed: set[str],
+    comparison: Literal["kind", "territorial"] = "kind",
+) -> list[str]:
+    """Units comparable with ``pilot_unit`` for ``indicator`` (rule in the module docstring).
+
+    ``treated_elsewhere``: units with their own pilot on the indicator in the window;
+    ``observed``: units with observations of the indicator.
+    """
+    info = units.set_index("unit")
+    parent = {u: (None if pd.isna(p) else str(p)) for u, p in
+              (info["parent"] if "parent" in info else pd.Series(pd.NA, index=info.index)).items()}
+    group = KIND_GROUPS.get(str(info.at[pilot_unit, "kind"]))
+    mine = _lineage(pilot_unit, parent)
+    out = []
+    for code, row in info.iterrows():
+        if code == pilot_unit or not bool(row["territorial"]):
+            continue
+        if comparison == "kind" and KIND_GROUPS.get(str(row["kind"])) != group:
+            continue
+        if code in mine or pilot_unit in _lineage(code, parent):
+            continue
+        if code in treated_elsewhere or code not in observed:
+            continue
+        out.append(code)
+    return sorted(out)
+
+
+def _targets(pilots: pd.DataFrame) -> pd.DataFrame:
+    """One row per pilot and target indicator."""
+    ids = pilots["pilot_id"] if "pilot_id" in pilots else pd.Series(pilots.index, index=pilots.index)
+    frame = pilots.assign(pilot_id=ids.astype(str), unit=pilots["unit"].astype(str),
+                          indicator=pilots["target_indicators"].fillna("").astype(str).str.split(";"))
+    frame = frame.explode("indicator").assign(indicator=lambda f: f["indicator"].str.strip())
+    return frame.loc[frame["indicator"] != ""].reset_index(drop=True)
+
+
+def _estimate(panel: pd.DataFrame, *, method: str, alpha: float) -> dict:
+    if method == "twfe":
+        row = twfe(panel, outcome="value", treatment="_d", unit="unit", period="_t", alpha=alpha)
+    else:
+        row = did(panel, outcome="value", treated="_treated", post="_post", unit="unit",
+                  alpha=alpha).iloc[[3]]
+    return row.iloc[0][[*TIDY_COLUMNS, "n_clusters"]].to_dict() | {"term": "effect"}
+
+
+def pilot_effects(
+    observations: pd.DataFrame,
+    pilots: pd.DataFrame,
+    units: pd.DataFrame,
+    *,
+    indicator: str | list[str] | None = None,
+    method: Literal["twfe", "did"] = "twfe",
+    comparison: Literal["kind", "territorial"] = "kind",
+    min_periods: int = 3,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Effect of each pilot on each indicator it targets, one tidy row per pilot x indicator.
+
+    ``pilots`` needs ``unit``, ``start``, ``target_indicators`` (';'-separated codes) and
+    ``level`` (``pilot_id`` is used when present); ``units`` needs ``unit``, ``kind``,
+    ``territorial`` (and ``parent`` when present). ``indicator`` restricts the indicators.
+    The pilot's unit is treated from its start month on; ``method="twfe"`` regresses the
+    indicator on the treatment with unit and month fixed effects, ``"did"`` uses the 2x2
+    regression; both cluster by unit (t with G-1 degrees of freedom, so with few
+    comparison units the intervals are wide, as they should be). At least ``min_periods``
+    months before and from the start are required. Rows that cannot be estimated carry a
+    ``status`` from :data:`PILOT_STATUSES` and a ``note`` saying why.
+    """
+    alpha = check_alpha(alpha)
+    for arg, value, allowed in (("method", method, ("twfe", "did")),
+                                ("comparison", comparison, ("kind", "territorial"))):
+        if value not in allowed:
+            raise SpecError(f"{arg} must be one of {allowed}, got {value!r}")
+    if not isinstance(min_periods, int) or min_periods < 1:
+        raise SpecError(f"min_periods must be a positive integer, got {min_periods!r}")
+    for name, frame, cols in (("observations", observations, ("unit", "indicator", "period", "value")),
+                              ("pilots", pilots, ("unit", "start", "target_indicators", "level")),
+                              ("units", units, ("unit", "kind", "territorial"))):
+        require_frame(frame, name=name)
+        require_columns(frame, cols, name=name)
+    units = units.assign(unit=units["unit"].astype(str))
+    check_known(sorted(set(pilots["unit"].astype(str))), units["unit"], name="pilots['unit']")
+    observed_codes = set(observations["indicator"].astype(str))
+    wanted = as_list(indicator, name="indicator")
+    if wanted is not None:
+        check_known(wanted, observed_codes, name="indicator")
+    targets = _targets(pilots)
+    if wanted is not None:
+        targets = targets.loc[targets["indicator"].isin(wanted)]
+    targets = targets.assign(_start=month_ordinal(targets["start"], name="pilots['start']").to_numpy())
+    kinds = units.set_index("unit")["kind"].astype(str)
+    territorial = units.set_index("unit")["territorial"].astype(bool)
+    series = {code: select_series(observations, indicator=code, unit=None)
+              for code in sorted(set(targets["indicator"]) & observed_codes)}
+    rows = []
+    for _, p in targets.iterrows():
+        base = {"pilot_id": p["pilot_id"], "unit": p["unit"], "kind": kinds[p["unit"]],
+                "level": p["level"], "indicator": p["indicator"],
+                "start": ordinal_to_period([p["_start"]])[0] if pd.notna(p["_start"]) else pd.NaT,
+                "method": method}
+        rows.append(base | _one_pilot(p, series, targets, units, territorial,
+                                      comparison=comparison, method=method,
+                                      min_periods=min_periods, alpha=alpha))
+    out = pd.DataFrame(rows, columns=list(_OUT))
+    return out.astype({"n": "Int64", "n_clusters": "Int64", "n_comparison_units": "Int64"})
+
+
+def _one_pilot(p: pd.Series, series: dict[str, pd.DataFrame], targets: pd.DataFrame,
+               units: pd.DataFrame, territorial: pd.Series, *, comparison: str, method: str,
+               min_periods: int, alpha: float) -> dict:
+    code, unit, start = p["indicator"], p["unit"], p["_start"]
+    if code not in series:
+        return {"status": "indicator_not_observed", "note": f"no observations of {code!r}"}
+    if not territorial[unit]:
+        return {"status": "not_territorial", "note": f"unit {unit!r} is not a territorial unit"}
+    obs = series[code]
+    own = obs.loc[obs["unit"] == unit, "_t"]
+    if own.empty:
+        return {"status": "pilot_unit_not_observed", "note": f"unit {unit!r} has no {code!r}"}
+    if pd.isna(start):
+        return {"status": "no_start", "note": "the pilot has no start date"}
+    n_pre, n_post = int((own < start).sum()), int((own >= start).sum())
+    if n_pre < min_periods:
+        return {"status": "no_pre_period", "note": f"{n_pre} month(s) observed before the start"}
+    if n_post < min_periods:
+        return {"status": "no_post_period", "note": f"{n_post} month(s) observed from the start"}
+    last = obs["_t"].max()
+    rivals = targets.loc[(targets["indicator"] == code) & (targets["_start"] <= last)]
+    comp = comparison_units(unit, code, units=units, treated_elsewhere=set(rivals["unit"]),
+                            observed=set(obs["unit"]), comparison=comparison)
+    if not comp:
+        return {"status": "no_comparison_units", "n_comparison_units": 0, "comparison_units": "",
+                "note": f"no {comparison!r} comparison unit without its own pilot on {code!r}"}
+    panel = obs.loc[obs["unit"].isin([unit, *comp])]
+    panel = panel.assign(_treated=(panel["unit"] == unit).astype(int),
+                         _post=(panel["_t"] >= start).astype(int))
+    panel = panel.assign(_d=panel["_treated"] * panel["_post"])
+    info = {"n_comparison_units": len(comp), "comparison_units": ";".join(comp)}
+    try:
+        est = _estimate(panel, method=method, alpha=alpha)
+    except SpecError as exc:
+        return info | {"status": "not_estimable", "note": str(exc)}
+    return info | est | {"status": "ok", "note": ""}

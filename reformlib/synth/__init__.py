@@ -1,0 +1,89 @@
+"""The synthetic demonstration data set: seeded, reproducible, labelled synthetic.
+
+``build_demo()`` (``make data``) draws every table from one seed and publishes them into
+``data/demo_synthetic/``: the set is written to a staging folder, read back through the
+validating loaders, and only then renamed into place, so a failure never leaves a
+half-written data set. Every measured table carries ``synthetic = True`` on each row and
+the folder's README says the data are synthetic. How each table is drawn is documented in
+its module: :mod:`.panel` (observations), :mod:`.ledger` (tasks, progress, documents, and
+how delays arise), :mod:`.events` (inspections, pilots, recognitions, ratings).
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from reformlib import io, schemas
+from reformlib.paths import DEMO
+from reformlib.synth.catalogue import DEPARTMENTS, TERRITORIAL, indicators_table, units_table
+from reformlib.synth.events import build_inspections, build_pilots, build_ratings, build_recognitions
+from reformlib.synth.ledger import build_documents, build_progress, build_tasks
+from reformlib.synth.panel import build_observations
+
+SEED = 20171231
+
+README = """# Synthetic demonstration data (合成演示数据)
+
+Everything in this folder except the unit list is SYNTHETIC: drawn by `reformlib.synth`
+from seed {seed} (`make data` rebuilds it byte for byte). No per-unit or monthly series of
+Xiangtan's reform programme is public; these tables imitate their shape, and the city's
+(430300) 2017 values and the programme counts agree with the source document (see
+`data/reference/document_figures.csv`). Do not cite any other figure from here as real.
+
+Every measured table has a column `synthetic` that is true on every row. Replace a file with
+a real export of the same name and columns (see `reformlib/schemas.py`) and the loaders
+validate it the same way.
+"""
+
+
+def draw(seed: int = SEED) -> dict:
+    """Draw every table of the demonstration set in memory (nothing is written)."""
+    rng = np.random.default_rng(seed)
+    quality = {u[0]: float(q) for u, q in zip(TERRITORIAL, rng.normal(0, 1, len(TERRITORIAL)))}
+    quality.update({d[0]: float(q) for d, q in zip(DEPARTMENTS, rng.normal(0, 0.6, len(DEPARTMENTS)))})
+    pilots = build_pilots(quality, rng)
+    tasks, risk = build_tasks(quality, rng)
+    return {
+        "units": units_table(),
+        "indicators": indicators_table(),
+        "observations": build_observations(quality, pilots, rng),
+        "tasks": tasks,
+        "progress": build_progress(tasks, risk, rng),
+        "documents": build_documents(tasks, rng),
+        "inspections": build_inspections(quality, rng),
+        "pilots": pilots,
+        "recognitions": build_recognitions(quality, pilots, rng),
+        "ratings": build_ratings(quality, rng),
+    }
+
+
+def write_dataset(tables: dict, folder: str | Path) -> Path:
+    """Write ``tables`` (name -> frame) into ``folder``, validated, replacing it only on success."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    staging.chmod(0o755)
+    try:
+        for name, frame in tables.items():
+            io.write_table(frame, schemas.TABLES[name], staging)
+        (staging / "README.md").write_text(README.format(seed=SEED), encoding="utf-8")
+        for name in tables:
+            io.LOADERS[name](staging)  # read back through the validating loaders
+        old = folder.with_name(f".{folder.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        staging.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
+
+
+def build_demo(folder: str | Path = DEMO, seed: int = SEED) -> Path:
+    """Draw the demonstration set from ``seed`` and publish it into ``folder``."""
+    return write_dataset(draw(seed), folder)
