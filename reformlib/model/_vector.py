@@ -104,19 +104,24 @@ def aggregate(
     the weighted phi-mean of its available indicators (two matrix products), the index the
     weighted phi-mean of the defined groups. A unit with no defined group scores NaN.
     """
-    n_rep, n_units = weights.shape[0], phi_x.shape[0]
-    total = np.zeros((n_rep, n_units))
-    weight_sum = np.zeros((n_rep, n_units))
+    total = weight_sum = None
     for g, cols in enumerate(members):
         w = weights[:, cols]
         numerator = w @ phi_x[:, cols].T
-        denominator = w @ mask[:, cols].T
+        if mask[:, cols].all():  # nothing missing: the denominator is the weight sum
+            denominator = np.broadcast_to(w.sum(axis=1)[:, np.newaxis], numerator.shape)
+        else:
+            denominator = w @ mask[:, cols].T
         defined = denominator > 0
+        if len(members) == 1:
+            index_phi = np.divide(numerator, denominator, out=np.full_like(numerator, np.nan), where=defined)
+            break
         group_phi = np.divide(numerator, denominator, out=np.zeros_like(numerator), where=defined)
         gw = group_weights[:, g : g + 1] * defined
-        total += gw * group_phi
-        weight_sum += gw
-    index_phi = np.divide(total, weight_sum, out=np.full_like(total, np.nan), where=weight_sum > 0)
+        total = gw * group_phi if total is None else total + gw * group_phi
+        weight_sum = gw if weight_sum is None else weight_sum + gw
+    else:
+        index_phi = np.divide(total, weight_sum, out=np.full_like(total, np.nan), where=weight_sum > 0)
     _, inverse = AGGREGATORS[aggregation]
     return inverse(index_phi)
 
@@ -131,10 +136,12 @@ def rank_desc(scores: np.ndarray) -> np.ndarray:
     key[np.isnan(key)] = np.inf
     order = np.argsort(key, axis=-1)
     ordered = np.take_along_axis(key, order, axis=-1)
-    position = np.broadcast_to(np.arange(key.shape[-1]), key.shape)
-    starts = np.ones(key.shape, dtype=bool)
-    starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
-    first = np.maximum.accumulate(np.where(starts, position, 0), axis=-1)
+    position = np.broadcast_to(np.arange(1, key.shape[-1] + 1, dtype=np.int32), key.shape)
+    starts = ordered[..., 1:] != ordered[..., :-1]
+    if not starts.all():  # ties: each takes the position of the first of its run
+        first = np.ones(key.shape, dtype=bool)
+        first[..., 1:] = starts
+        position = np.maximum.accumulate(np.where(first, position, 0), axis=-1)
     ranks = np.empty(key.shape, dtype=np.int32)
-    np.put_along_axis(ranks, order, (first + 1).astype(np.int32), axis=-1)
+    np.put_along_axis(ranks, order, position, axis=-1)
     return ranks
