@@ -3,7 +3,7 @@
 Model step: effects of staggered reforms and pilots on the monthly unit panel.
 - :func:`twfe`: ``y ~ D + unit FE + period FE`` with unit-clustered standard errors
   (Angrist & Pischke 2009, *Mostly Harmless Econometrics*, sec. 5.2; Cameron & Miller 2015,
-  *J Human Resources* 50(2): 317-372 for clustering).
+  *J Human Resources* 50(2): 317-372 for clustering) or Driscoll-Kraay ones.
 - :func:`event_study`: leads and lags of the first treated period relative to a reference
   period, endpoints binned (Schmidheiny & Siegloch 2019, "On event study designs and
   distributed-lag models", ZEW DP 20-017). With staggered timing and heterogeneous effects
@@ -11,6 +11,8 @@ Model step: effects of staggered reforms and pilots on the monthly unit panel.
   event-study leads as a check of parallel pre-trends.
 """
 from __future__ import annotations
+
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -20,21 +22,35 @@ from reformlib.errors import SpecError
 from reformlib.stats._common import (
     check_alpha, check_not_constant, month_ordinal, require_columns, require_frame, tidy,
 )
+from reformlib.stats.trend import newey_west_lags
 
 __all__ = ["twfe", "event_study"]
 
 
-def _fit_clustered(formula: str, data: pd.DataFrame, *, groups: pd.Series, what: str):
+def _fit(formula: str, data: pd.DataFrame, *, what: str, cov_type: str = "cluster",
+         hac_lags: int | None = None):
+    """OLS clustered by ``_cluster`` or with Driscoll-Kraay SEs over ``_period``."""
+    data = data.sort_values(["_unit", "_time"]).reset_index(drop=True)
     model = smf.ols(formula, data=data)
     rank = np.linalg.matrix_rank(model.exog)
     if rank < model.exog.shape[1]:
         raise SpecError(f"{what} is collinear with the unit and period fixed effects "
                         f"(design rank {rank} < {model.exog.shape[1]} columns)")
-    codes = pd.factorize(groups)[0]
+    if cov_type == "driscoll_kraay":
+        n_periods = int(data["_time"].max()) + 1
+        lags = newey_west_lags(n_periods) if hac_lags is None else hac_lags
+        if not isinstance(lags, (int, np.integer)) or lags < 0:
+            raise SpecError(f"hac_lags must be a non-negative integer, got {hac_lags!r}")
+        result = model.fit(cov_type="hac-groupsum", use_t=True,
+                           cov_kwds={"time": data["_time"].to_numpy(), "maxlags": int(lags)})
+        return result, pd.NA, f"driscoll_kraay({int(lags)})"
+    if cov_type != "cluster":
+        raise SpecError(f"cov_type must be 'cluster' or 'driscoll_kraay', got {cov_type!r}")
+    codes = pd.factorize(data["_cluster"])[0]
     if len(np.unique(codes)) < 2:
         raise SpecError("clustering needs at least 2 clusters")
     result = model.fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
-    return result, len(np.unique(codes))
+    return result, len(np.unique(codes)), "cluster"
 
 
 def _panel_frame(panel: pd.DataFrame, *, outcome: str, unit: str, period: str,
@@ -47,6 +63,7 @@ def _panel_frame(panel: pd.DataFrame, *, outcome: str, unit: str, period: str,
         raise SpecError(f"panel has more than one row per ({unit!r}, {period!r})")
     check_not_constant(data["_y"], name=f"outcome {outcome!r}")
     return data.assign(_unit=data[unit].astype(str), _period=data[period].astype(str),
+                       _time=pd.factorize(data[period], sort=True)[0],
                        _cluster=data[cluster].astype(str))
 
 
@@ -58,13 +75,21 @@ def twfe(
     unit: str,
     period: str,
     cluster: str | None = None,
+    cov_type: Literal["cluster", "driscoll_kraay"] = "cluster",
+    hac_lags: int | None = None,
     alpha: float = 0.05,
 ) -> pd.DataFrame:
     """Two-way fixed effects ``outcome ~ treatment + C(unit) + C(period)``.
 
-    Returns one tidy row for ``treatment`` with standard errors clustered by ``cluster``
-    (default: ``unit``; CR1, t with G-1 degrees of freedom), plus ``n_units``,
-    ``n_periods`` and ``n_clusters``. Rows with a missing outcome are dropped.
+    Returns one tidy row for ``treatment`` with ``n_units``, ``n_periods``, ``n_clusters``
+    and ``cov_type``. Standard errors are clustered by ``cluster`` (default ``unit``; CR1,
+    t with G-1 degrees of freedom). With few treated units clustering understates the
+    uncertainty (Conley & Taber 2011, *Rev Econ Stat* 93: 113-125; with one treated unit
+    badly): use ``cov_type="driscoll_kraay"`` (Driscoll & Kraay 1998, *Rev Econ Stat* 80:
+    549-560), which sums scores over units per period and applies Newey-West over periods
+    (``hac_lags``, default :func:`~reformlib.stats.trend.newey_west_lags`); it takes the
+    sorted distinct values of ``period`` as equally spaced. Rows with a missing outcome
+    are dropped.
     """
     alpha = check_alpha(alpha)
     cluster = unit if cluster is None else cluster
@@ -75,11 +100,13 @@ def twfe(
         raise SpecError(f"column {treatment!r} must be numeric or boolean without missing values")
     data = data.assign(_d=dose.astype(float))
     check_not_constant(data["_d"], name=f"treatment {treatment!r}")
-    result, n_clusters = _fit_clustered("_y ~ _d + C(_unit) + C(_period)", data,
-                                        groups=data["_cluster"], what=f"treatment {treatment!r}")
+    result, n_clusters, used = _fit("_y ~ _d + C(_unit) + C(_period)", data,
+                                    what=f"treatment {treatment!r}", cov_type=cov_type,
+                                    hac_lags=hac_lags)
     return tidy(result, alpha=alpha, terms={"_d": treatment}).assign(
         n_units=data["_unit"].nunique(), n_periods=data["_period"].nunique(),
-        n_clusters=n_clusters, cov_type=f"cluster({cluster})",
+        n_clusters=pd.array([n_clusters], dtype="Int64"),
+        cov_type=f"cluster({cluster})" if used == "cluster" else used,
     )
 
 
@@ -145,8 +172,7 @@ def event_study(
     dummies = {_event_term(k): (binned == k).fillna(False).astype(float) for k in times}
     data = data.assign(**dummies)
     formula = "_y ~ " + " + ".join(dummies) + " + C(_unit) + C(_period)"
-    result, n_clusters = _fit_clustered(formula, data, groups=data["_cluster"],
-                                        what=f"event-time dummies of window {window!r}")
+    result, n_clusters, _ = _fit(formula, data, what=f"event-time dummies of window {window!r}")
     table = tidy(result, alpha=alpha, terms={_event_term(k): f"event_time={k}" for k in times})
     table = table.assign(event_time=times, reference=False, n_obs_event=[counts[k] for k in times])
     ref_row = pd.DataFrame([{

@@ -77,26 +77,35 @@ def build_tasks(quality: dict[str, float], rng: np.random.Generator) -> tuple[pd
     for cat, czh, cen, _, subs, count in CATEGORIES:
         sub_idx = np.concatenate([np.arange(len(subs)), rng.integers(0, len(subs), count - len(subs))])
         rng.shuffle(sub_idx)
-        for k in sub_idx:
+        # Departments in turn, some of them twice per round, so workloads differ but none is idle.
+        depts = list(dept_by_cat[cat])
+        cycle = depts + list(rng.choice(depts, max(1, len(depts) // 2), replace=False))
+        rng.shuffle(cycle)
+        for j, k in enumerate(sub_idx):
             n += 1
             szh, sen = subs[k]
             form = FORMS[rng.choice(5, p=[0.35, 0.3, 0.15, 0.1, 0.1])]
             rows.append(dict(task_id=f"T{n:03d}", category=cat, category_zh=czh, category_en=cen,
                              subcategory=f"{cat}.{k + 1}", subcategory_zh=szh, subcategory_en=sen,
-                             completion_form=form, lead_unit=rng.choice(dept_by_cat[cat])))
+                             completion_form=form, lead_unit=cycle[j % len(cycle)]))
     tasks = pd.DataFrame(rows)
-    # Leader levels: 3 + 3 by the secretary and the mayor, 32 by group leaders, 5 per county-level head.
-    order = rng.permutation(len(tasks))
+    # Leader levels: 5 tasks per county-level head (taken from departments with more than
+    # four tasks), 2-3 per department head, then 3 + 3 for the secretary and the mayor and
+    # 32 for group leaders among the rest; division heads lead what remains.
     level = np.array(["division_head"] * len(tasks), dtype=object)
-    level[order[:3]], level[order[3:6]], level[order[6:38]] = "party_secretary", "mayor", "group_leader"
-    for i, unit in enumerate(SUB_UNITS):
-        idx = order[38 + 5 * i: 43 + 5 * i]
-        level[idx] = "county_head"
-        tasks.loc[idx, "lead_unit"] = unit
-    tasks["leader_level"] = level
+    order = list(rng.permutation(len(tasks)))
+    for unit in SUB_UNITS:
+        for _ in range(5):
+            i = next(i for i in order if level[i] == "division_head" and (tasks["lead_unit"] == tasks.at[i, "lead_unit"]).sum() > 4
+                     and tasks.at[i, "lead_unit"] not in SUB_UNITS)
+            level[i] = "county_head"
+            tasks.loc[i, "lead_unit"] = unit
     for dept in [d[0] for d in DEPARTMENTS]:
-        own = tasks.index[(tasks["lead_unit"] == dept) & (tasks["leader_level"] == "division_head")]
-        tasks.loc[own[: int(rng.integers(2, 4))], "leader_level"] = "unit_head"
+        own = [i for i in order if tasks.at[i, "lead_unit"] == dept]
+        level[own[: int(rng.integers(2, 4))]] = "unit_head"
+    rest = [i for i in order if level[i] == "division_head"]
+    level[rest[:3]], level[rest[3:6]], level[rest[6:38]] = "party_secretary", "mayor", "group_leader"
+    tasks["leader_level"] = level
     key = np.zeros(len(tasks), dtype=bool)
     key[rng.choice(len(tasks), 19, replace=False)] = True
     tasks["key_task"] = key

@@ -30,7 +30,7 @@ def _direction(code: str) -> int:
 def _city_path(rec: Recipe, rng: np.random.Generator) -> np.ndarray:
     knots = np.interp(np.arange(24), [0, 11, 23], [rec.start, rec.dec2016, rec.dec2017])
     wiggle = rng.normal(0, 0.004 * max(abs(rec.dec2017), 1), 24)
-    wiggle[[11, 23]] = 0.0
+    wiggle[[0, 11, 23]] = 0.0
     path = knots + (wiggle if rec.spread > 0 else 0)
     return np.round(path, rec.decimals)
 

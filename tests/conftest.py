@@ -1,0 +1,37 @@
+"""Shared fixtures: the demonstration data set (built once per session if missing)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reformlib.paths import DEMO, ROOT
+
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def demo() -> Path:
+    """The demonstration data folder, built from its seed when absent."""
+    if not (DEMO / "tasks.csv").exists():
+        from reformlib.synth import build_demo
+
+        build_demo()
+    return DEMO
+
+
+@pytest.fixture()
+def demo_copy(demo: Path, tmp_path: Path) -> Path:
+    """A private copy of the demonstration set that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(demo, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def shared_reference() -> Path:
+    path = SHARED / "reference"
+    if not path.exists():
+        pytest.skip(f"published reference cases not found at {path}")
+    return path
