@@ -187,10 +187,8 @@ NORMALISERS: dict[str, Normaliser] = {
 }
 
 
-def _per_column(value: Any, col: Hashable, arg: str) -> Any:
-    if isinstance(value, Mapping):
-        return value.get(col)
-    return value
+def _per_column(value: Any, col: Hashable) -> Any:
+    return value.get(col) if isinstance(value, Mapping) else value
 
 
 def _reference(reference: Any, frame: pd.DataFrame) -> Mapping | None:
@@ -257,7 +255,7 @@ def normalise(
     fn = lookup(NORMALISERS, method)
     x = numeric_frame(frame)
     dirs = directions(direction, x.columns)
-    for arg, value in (("goalposts", goalposts), ("target", target)):
+    for arg, value in (("goalposts", goalposts), ("target", target), ("bands", bands)):
         if isinstance(value, Mapping):
             unknown = [k for k in value if k not in x.columns]
             if unknown:
@@ -271,10 +269,10 @@ def normalise(
     refs = _reference(reference, x)
     out = {}
     for col in x.columns:
-        gp = _per_column(goalposts, col, "goalposts")
+        gp = _per_column(goalposts, col)
         if gp is not None and not gp[0] < gp[1]:
             raise SpecError(f"goalposts of indicator {col!r} must be (lower, upper) with lower < upper, got {gp}")
-        band_or_cuts = bands.get(col) if isinstance(bands, Mapping) else bands
+        band_or_cuts = _per_column(bands, col)
         ref = None if refs is None else refs.get(col)
         if ref is not None and pd.isna(ref):
             raise SpecError(f"reference value of indicator {col!r} is missing")
@@ -285,7 +283,7 @@ def normalise(
             cuts=tuple(band_or_cuts) if method == "categorical" and band_or_cuts is not None else None,
             cut_kind=cut_kind,
             band=tuple(band_or_cuts) if method == "band" and band_or_cuts is not None else None,
-            target=_per_column(target, col, "target"),
+            target=_per_column(target, col),
         )
         out[col] = fn(x[col], int(dirs[col]), opts).astype(float)
     return pd.DataFrame(out, index=x.index, columns=x.columns)
