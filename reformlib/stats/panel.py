@@ -12,6 +12,7 @@ Model step: effects of staggered reforms and pilots on the monthly unit panel.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Literal
 
 import numpy as np
@@ -41,16 +42,29 @@ def _fit(formula: str, data: pd.DataFrame, *, what: str, cov_type: str = "cluste
         lags = newey_west_lags(n_periods) if hac_lags is None else hac_lags
         if not isinstance(lags, (int, np.integer)) or lags < 0:
             raise SpecError(f"hac_lags must be a non-negative integer, got {hac_lags!r}")
-        result = model.fit(cov_type="hac-groupsum", use_t=True,
-                           cov_kwds={"time": data["_time"].to_numpy(), "maxlags": int(lags)})
+        with warnings.catch_warnings():   # fixed-effect SEs may be undefined; not reported
+            warnings.filterwarnings("ignore", "invalid value encountered in sqrt", RuntimeWarning)
+            result = model.fit(cov_type="hac-groupsum", use_t=True,
+                               cov_kwds={"time": data["_time"].to_numpy(), "maxlags": int(lags)})
         return result, pd.NA, f"driscoll_kraay({int(lags)})"
     if cov_type != "cluster":
         raise SpecError(f"cov_type must be 'cluster' or 'driscoll_kraay', got {cov_type!r}")
     codes = pd.factorize(data["_cluster"])[0]
     if len(np.unique(codes)) < 2:
         raise SpecError("clustering needs at least 2 clusters")
-    result = model.fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+    with warnings.catch_warnings():   # fixed-effect SEs may be undefined; not reported
+        warnings.filterwarnings("ignore", "invalid value encountered in sqrt", RuntimeWarning)
+        result = model.fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
     return result, len(np.unique(codes)), "cluster"
+
+
+def _check_se(table: pd.DataFrame, *, cov_type: str) -> pd.DataFrame:
+    """Raise unless every reported standard error is a positive number."""
+    bad = table.loc[~(table["std_error"] > 0), "term"].tolist()
+    if bad:
+        raise SpecError(f"cov_type {cov_type!r} gives no usable standard error for {bad} "
+                        f"(too few clusters or periods)")
+    return table
 
 
 def _panel_frame(panel: pd.DataFrame, *, outcome: str, unit: str, period: str,
@@ -103,7 +117,8 @@ def twfe(
     result, n_clusters, used = _fit("_y ~ _d + C(_unit) + C(_period)", data,
                                     what=f"treatment {treatment!r}", cov_type=cov_type,
                                     hac_lags=hac_lags)
-    return tidy(result, alpha=alpha, terms={"_d": treatment}).assign(
+    table = _check_se(tidy(result, alpha=alpha, terms={"_d": treatment}), cov_type=cov_type)
+    return table.assign(
         n_units=data["_unit"].nunique(), n_periods=data["_period"].nunique(),
         n_clusters=pd.array([n_clusters], dtype="Int64"),
         cov_type=f"cluster({cluster})" if used == "cluster" else used,
@@ -173,7 +188,9 @@ def event_study(
     data = data.assign(**dummies)
     formula = "_y ~ " + " + ".join(dummies) + " + C(_unit) + C(_period)"
     result, n_clusters, _ = _fit(formula, data, what=f"event-time dummies of window {window!r}")
-    table = tidy(result, alpha=alpha, terms={_event_term(k): f"event_time={k}" for k in times})
+    table = _check_se(tidy(result, alpha=alpha,
+                           terms={_event_term(k): f"event_time={k}" for k in times}),
+                      cov_type="cluster")
     table = table.assign(event_time=times, reference=False, n_obs_event=[counts[k] for k in times])
     ref_row = pd.DataFrame([{
         "term": f"event_time={reference}", "estimate": 0.0, "std_error": np.nan,
