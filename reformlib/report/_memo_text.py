@@ -9,6 +9,7 @@ TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "《改革简报》要点（{month}）",
         "unit": "评估范围：{unit}",
+        "author": "湘潭市改革数据应用研究中心",
         "date": "湘潭市改革数据应用研究中心　{date}",
         "synthetic": "注：本简报使用合成演示数据，数字不代表任何单位的真实情况。",
         "findings": "主要结论",
@@ -46,6 +47,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "Reform brief: key points ({month})",
         "unit": "Scope: {unit}",
+        "author": "Xiangtan Reform Data Application Research Centre",
         "date": "Xiangtan Reform Data Application Research Centre, {date}",
         "synthetic": "Note: this brief uses synthetic demonstration data; "
                      "its numbers do not describe any real unit.",

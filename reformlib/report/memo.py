@@ -20,7 +20,7 @@ The file is written atomically: a failure leaves an existing memo untouched.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -263,7 +263,12 @@ def write_memo(results: Mapping[str, Any], path: Path | str, *, lang: str = "zh"
         _set_fonts(run._r)
     props = doc.core_properties
     props.title = t["title"].format(month=_month(data["month"], lang))
-    props.author = t["date"].split("{")[0].strip(" ,　")
+    props.author = props.last_modified_by = t["author"]
+    stamp = datetime.fromisoformat(data["generated_at"])
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
+    props.created = props.modified = stamp
+    props.revision = 1
     props.language = "zh-CN" if lang == "zh" else "en"
     with atomic_path(target) as tmp:
         doc.save(str(tmp))

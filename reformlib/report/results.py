@@ -28,7 +28,8 @@ yet available instead of inventing numbers. Object sections may also carry
 ``"available": true``. Rates (``completion_rate``) are in percent (87.5, not 0.875), as
 the source document writes them; ``probability`` is a share in [0, 1].
 
-Beyond the schema, :func:`validate_results` checks a few sums (completed <= total,
+Numpy scalars (``np.int64(213)``) are accepted and stored as plain numbers. Beyond the
+schema, :func:`validate_results` checks a few sums (completed <= total,
 rectified + open = found, open_over_90_days <= open, rank_p05 <= rank_p95) and rejects
 NaN and infinity anywhere. Every problem is reported at once, each with its JSON path.
 """
@@ -42,6 +43,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from jsonschema import Draft202012Validator, FormatChecker
 
 from reformlib.errors import DataValidationError, Problem
@@ -187,6 +189,17 @@ def _non_finite(obj: Any, parts: tuple = ()) -> list[JsonProblem]:
     return []
 
 
+def _plain(obj: Any) -> Any:
+    """Numpy scalars as Python numbers and tuples as lists, as notebooks often hand them."""
+    if isinstance(obj, Mapping):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return obj.item()
+    return obj
+
+
 def section(results: Mapping[str, Any], name: str) -> tuple[Any, str | None]:
     """Return ``(content, None)`` for an available section, ``(None, note)`` otherwise."""
     if name not in SECTIONS:
@@ -248,7 +261,7 @@ def validate_results(obj_or_path: Mapping[str, Any] | Path | str) -> dict[str, A
                 exc.lineno, "$", f"not valid JSON: {exc.msg} (line {exc.lineno}, "
                 f"column {exc.colno})")]) from exc
     elif isinstance(obj_or_path, Mapping):
-        where, obj = "<results>", obj_or_path
+        where, obj = "<results>", _plain(obj_or_path)
     else:
         raise TypeError(f"validate_results: obj_or_path must be a mapping or a path, "
                         f"not {type(obj_or_path).__name__}")

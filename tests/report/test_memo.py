@@ -45,6 +45,10 @@ def test_chinese_memo_states_the_numbers_in_sentences(tmp_path, results):
     text = _text(docx.Document(str(path)))
     assert "《改革简报》要点（2017年12月）" in text
     assert "2018年1月5日" in text
+    props = docx.Document(str(path)).core_properties
+    assert props.author == "湘潭市改革数据应用研究中心"
+    assert props.title == "《改革简报》要点（2017年12月）"
+    assert props.created.isoformat().startswith("2018-01-05T01:30")
     assert "合成演示数据" in text
     assert "213项年度改革任务已完成186项，完成率87.3%" in text
     assert "风险最高的是“不动产统一登记信息平台建设”（牵头单位：湘潭高新区，逾期概率62%）" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 
+import numpy as np
 import pytest
 
 from reformlib.errors import DataValidationError
@@ -151,3 +152,13 @@ def test_wrong_argument_type_is_a_type_error():
 def test_section_rejects_unknown_names(results):
     with pytest.raises(ValueError, match="headlines"):
         section(results, "headlines")
+
+
+def test_numpy_scalars_from_notebooks_are_accepted_as_plain_numbers(tmp_path, results):
+    results["tasks"]["total"] = np.int64(213)
+    results["tasks"]["completion_rate"] = np.float64(87.3)
+    results["headline"] = tuple(results["headline"])
+    path = write_results(results, tmp_path / "results.json")
+    back = read_results(path)
+    assert back["tasks"]["total"] == 213 and type(back["tasks"]["total"]) is int
+    assert isinstance(back["headline"], list)
