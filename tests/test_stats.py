@@ -349,6 +349,7 @@ def test_pilot_effects_on_demo_data_if_available():
         pytest.skip(f"demonstration data not built: {exc}")
     res = pilot_effects(obs, pilots.head(40), units, comparison="territorial")
     assert len(res) > 0 and set(res["status"]) <= set(PILOT_STATUSES)
+    assert (res["term"] == "effect").all() and res["note"].notna().all()
     ok = res.loc[res["status"] == "ok"]
     assert ok[["estimate", "std_error", "ci_low", "ci_high"]].notna().all().all()
 

@@ -46,6 +46,7 @@ def _fit(formula: str, data: pd.DataFrame, *, what: str, cov_type: str = "cluste
             warnings.filterwarnings("ignore", "invalid value encountered in sqrt", RuntimeWarning)
             result = model.fit(cov_type="hac-groupsum", use_t=True,
                                cov_kwds={"time": data["_time"].to_numpy(), "maxlags": int(lags)})
+            _ = result.bse   # computed (and cached) here, where the warning is filtered
         return result, pd.NA, f"driscoll_kraay({int(lags)})"
     if cov_type != "cluster":
         raise SpecError(f"cov_type must be 'cluster' or 'driscoll_kraay', got {cov_type!r}")
@@ -55,6 +56,7 @@ def _fit(formula: str, data: pd.DataFrame, *, what: str, cov_type: str = "cluste
     with warnings.catch_warnings():   # fixed-effect SEs may be undefined; not reported
         warnings.filterwarnings("ignore", "invalid value encountered in sqrt", RuntimeWarning)
         result = model.fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+        _ = result.bse   # computed (and cached) here, where the warning is filtered
     return result, len(np.unique(codes)), "cluster"
 
 

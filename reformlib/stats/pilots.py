@@ -162,7 +162,8 @@ def pilot_effects(
     for _, p in targets.iterrows():
         base = {"pilot_id": p["pilot_id"], "unit": p["unit"], "kind": kinds[p["unit"]],
                 "level": p["level"], "indicator": p["indicator"],
-                "start": ordinal_to_period([p["_start"]])[0] if pd.notna(p["_start"]) else pd.NaT}
+                "start": ordinal_to_period([p["_start"]])[0] if pd.notna(p["_start"]) else pd.NaT,
+                "term": "effect"}
         rows.append(base | _one_pilot(p, series, targets, units, territorial,
                                       comparison=comparison, cov_type=cov_type,
                                       hac_lags=hac_lags, min_periods=min_periods, alpha=alpha))
