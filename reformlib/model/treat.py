@@ -189,6 +189,8 @@ def _winsorise(x: pd.Series, skew_max: float, kurt_max: float, winmax: int, coun
     while not _passes(x, skew_max, kurt_max) and (n_hi + n_lo if count == "latest" else total) < winmax:
         high = x.skew() >= 0
         hit = x == (x.max() if high else x.min())
+        if x[~hit].nunique() < 2:  # winsorising would leave a constant indicator
+            break
         x[hit] = x[~hit].max() if high else x[~hit].min()
         reasons[hit] = "winsorised high" if high else "winsorised low"
         n_hi, n_lo = (int(hit.sum()), n_lo) if high else (n_hi, int(hit.sum()))
@@ -213,7 +215,8 @@ def treat_outliers(
     equal to the max take the largest remaining value, or the same at the min), until it
     passes or the counter reaches ``winmax``. ``count="latest"`` counts as COINr (2022)
     does, only the points changed in the latest high-side plus latest low-side step, so
-    the limit rarely binds; ``"cumulative"`` counts every point changed. If it still
+    the limit rarely binds; ``"cumulative"`` counts every point changed. A step that would
+    leave the indicator constant is not taken (COINr would return it untreated). If it still
     fails and ``log_fallback``, the *untreated* values become
     log(x - min + 0.01 (max - min)) instead. Units with a missing value are skipped.
     """

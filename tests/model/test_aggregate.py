@@ -88,3 +88,14 @@ def test_rank_overall_and_within_groups() -> None:
     assert rank(s, groups=kinds).tolist()[:4] == [2, 1, 1, 2]
     with pytest.raises(SpecError, match="x5"):
         rank(s, groups={"x1": "county"})
+
+
+def test_hierarchy_arithmetic_equals_effective_weights() -> None:
+    """With complete data, the top score is the indicators weighted by their effective weights."""
+    from reformlib.model import effective_weights
+
+    h = pd.DataFrame({"code": ["a", "b", "c", "P", "I"], "parent": ["P", "P", "I", "I", None],
+                      "level": [1, 1, 1, 2, 3], "weight": [2, 1, 1, 3, 1]})
+    top = aggregate_hierarchy(T, h)["I"]
+    eff = effective_weights(h)
+    pd.testing.assert_series_equal(top, (T[eff.index] * eff).sum(axis=1), check_names=False)

@@ -100,3 +100,11 @@ def test_low_side_and_cumulative_cap_with_log_fallback() -> None:
     assert (log["reason"] == "log transform").all() and len(log) == len(x)
     out2, log2 = treat_outliers(x, winmax=2, count="cumulative", log_fallback=False)
     assert set(log2["reason"]) == {"winsorised low"}
+
+
+def test_two_valued_indicator_never_becomes_missing() -> None:
+    x = pd.DataFrame({"v": [0.0] * 30 + [1.0]})
+    out, log = treat_outliers(x, log_fallback=False)
+    assert out["v"].notna().all()
+    out2, _ = treat_outliers(x)
+    assert out2["v"].notna().all() and out2["v"].nunique() == 2
