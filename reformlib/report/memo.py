@@ -46,8 +46,12 @@ _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Caption")
 _MAX_WIDTH, _MAX_HEIGHT = Cm(15.5), Cm(7.5)
 
+
 def _num(x: float | int) -> str:
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.1f}"
+    """27000 -> '27,000'; 9.9 -> '9.9'; 0.05 -> '0.05' (at most two decimals)."""
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
 def _month(month: str, lang: str) -> str:
@@ -73,6 +77,71 @@ def _na(t: Mapping[str, str], key: str, note: str | None) -> str:
     return t[key][:-1] + t["note"].format(note=note.rstrip("。.")) + stop
 
 
+def _headline(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[str]:
+    space, (left, right) = ("", "（）") if lang == "zh" else (" ", ("(", ")"))
+    items = [f"{h['name']}{space}{_num(h['value'])}{h['unit'] or ''}"
+             + (f"{space}{left}{h['comparison']}{right}" if h.get("comparison") else "")
+             for h in results.get("headline", [])[:4]]
+    return [t["headline"].format(items=t["headline_sep"].join(items))] if items else []
+
+
+def _tasks(results: Mapping[str, Any], t: Mapping[str, str], lang: str,
+           names: Mapping[str, str]) -> list[str]:
+    tasks, note = section(results, "tasks")
+    if tasks is None:
+        return [_na(t, "tasks_na", note)]
+    counts = {k: tasks[k] for k in ("total", "completed", "on_schedule", "behind", "overdue")}
+    out = [t["tasks"].format(month=_month(results["month"], lang),
+                             rate=f"{tasks['completion_rate']:.1f}", **counts)]
+    risky = sorted(tasks["at_risk"], key=lambda r: -r["probability"])
+    if not risky:
+        return out + [t["risk_none"]]
+    first = risky[0]
+    return out + [t["risk"].format(n=len(risky), title=first["title"],
+                                   lead=names.get(first["lead_unit"], first["lead_unit"]),
+                                   p=f"{100 * first['probability']:.0f}")]
+
+
+def _evaluation(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
+    evaluation, note = section(results, "evaluation")
+    scores = sorted((evaluation or {}).get("scores", []), key=lambda s: s["rank"])
+    if not scores:
+        return [_na(t, "eval_na", note or (evaluation or {}).get("note"))]
+    top, bottom = scores[0], scores[-1]
+    out = [t["eval" if len(scores) > 1 else "eval_one"].format(
+        top=top["name"], top_score=f"{top['score']:.1f}", top_grade=top["grade"],
+        bottom=bottom["name"], bottom_score=f"{bottom['score']:.1f}",
+        bottom_grade=bottom["grade"])]
+    lo, hi = top.get("rank_p05"), top.get("rank_p95")
+    if lo is not None and hi is not None and lo != hi:
+        out.append(t["eval_range"].format(top=top["name"], lo=_num(lo), hi=_num(hi)))
+    return out
+
+
+def _off_target(results: Mapping[str, Any], t: Mapping[str, str],
+                names: Mapping[str, str]) -> list[str]:
+    off, note = section(results, "indicators_off_target")
+    if off is None:
+        return [_na(t, "off_na", note)]
+    if not off:
+        return [t["off_none"]]
+    items = [t["off_item"].format(unit=names.get(o["unit"], o["unit"]), name=o["name"],
+                                  value=_num(o["value"]), target=_num(o["target"]))
+             for o in off[:3]]
+    return [t["off"].format(n=len(off), items=t["off_sep"].join(items))]
+
+
+def _inspections_and_pilots(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
+    insp, note = section(results, "inspections")
+    if insp is None:
+        out = [_na(t, "insp_na", note)]
+    else:
+        out = [t["insp" if insp["open"] else "insp_done"].format(
+            over90=insp["open_over_90_days"], **insp)]
+    pilots, note = section(results, "pilots")
+    return out + [_na(t, "pilots_na", note) if pilots is None else t["pilots"].format(**pilots)]
+
+
 def key_findings(results: Mapping[str, Any], *, lang: str = "zh") -> list[str]:
     """Key findings as full sentences generated from a valid results dict.
 
@@ -80,58 +149,9 @@ def key_findings(results: Mapping[str, Any], *, lang: str = "zh") -> list[str]:
     """
     t = _TEXT[_check_lang(lang)]
     names = _names(results, lang)
-    out: list[str] = []
-    if results.get("headline"):
-        items = [f"{h['name']}{' ' if lang == 'en' else ''}{_num(h['value'])}{h['unit'] or ''}"
-                 + (f"（{h['comparison']}）" if lang == "zh" and h.get("comparison") else "")
-                 + (f" ({h['comparison']})" if lang == "en" and h.get("comparison") else "")
-                 for h in results["headline"][:4]]
-        out.append(t["headline"].format(items=t["headline_sep"].join(items)))
-    tasks, note = section(results, "tasks")
-    if tasks is None:
-        out.append(_na(t, "tasks_na", note))
-    else:
-        out.append(t["tasks"].format(month=_month(results["month"], lang),
-                                     rate=f"{tasks['completion_rate']:.1f}",
-                                     **{k: tasks[k] for k in ("total", "completed", "on_schedule",
-                                                             "behind", "overdue")}))
-        risky = sorted(tasks["at_risk"], key=lambda r: -r["probability"])
-        out.append(t["risk"].format(n=len(risky), title=risky[0]["title"],
-                                    lead=names.get(risky[0]["lead_unit"], risky[0]["lead_unit"]),
-                                    p=f"{100 * risky[0]['probability']:.0f}")
-                   if risky else t["risk_none"])
-    evaluation, note = section(results, "evaluation")
-    scores = sorted((evaluation or {}).get("scores", []), key=lambda s: s["rank"])
-    if not scores:
-        out.append(_na(t, "eval_na", note or (evaluation or {}).get("note")))
-    else:
-        top, bottom = scores[0], scores[-1]
-        fields = dict(top=top["name"], top_score=f"{top['score']:.1f}", top_grade=top["grade"],
-                      bottom=bottom["name"], bottom_score=f"{bottom['score']:.1f}",
-                      bottom_grade=bottom["grade"])
-        out.append(t["eval" if len(scores) > 1 else "eval_one"].format(**fields))
-        lo, hi = top.get("rank_p05"), top.get("rank_p95")
-        if lo is not None and hi is not None and lo != hi:
-            out.append(t["eval_range"].format(top=top["name"], lo=_num(lo), hi=_num(hi)))
-    off, note = section(results, "indicators_off_target")
-    if off is None:
-        out.append(_na(t, "off_na", note))
-    elif off:
-        items = [t["off_item"].format(unit=names.get(o["unit"], o["unit"]), name=o["name"],
-                                      value=_num(o["value"]), target=_num(o["target"]))
-                 for o in off[:3]]
-        out.append(t["off"].format(n=len(off), items=t["off_sep"].join(items)))
-    else:
-        out.append(t["off_none"])
-    insp, note = section(results, "inspections")
-    if insp is None:
-        out.append(_na(t, "insp_na", note))
-    else:
-        out.append(t["insp" if insp["open"] else "insp_done"].format(
-            over90=insp["open_over_90_days"], **insp))
-    pilots, note = section(results, "pilots")
-    out.append(_na(t, "pilots_na", note) if pilots is None else t["pilots"].format(**pilots))
-    return out
+    return (_headline(results, t, lang) + _tasks(results, t, lang, names)
+            + _evaluation(results, t) + _off_target(results, t, names)
+            + _inspections_and_pilots(results, t))
 
 
 def _check_lang(lang: str) -> str:

@@ -162,3 +162,13 @@ def test_numpy_scalars_from_notebooks_are_accepted_as_plain_numbers(tmp_path, re
     back = read_results(path)
     assert back["tasks"]["total"] == 213 and type(back["tasks"]["total"]) is int
     assert isinstance(back["headline"], list)
+
+
+def test_public_names_of_the_report_package():
+    import reformlib.report as report
+    import reformlib.report.results as results_module
+
+    assert report.__all__ == ["read_results", "validate_results", "write_results"]
+    assert set(results_module.__all__) == {
+        "RESULTS_SCHEMA", "SECTIONS", "JsonProblem", "validate_results", "write_results",
+        "read_results", "section"}
