@@ -257,6 +257,39 @@ def _fail(staging: Path, target: Path, message: str, run_id: str) -> RunError:
     return RunError(f"{message}\nThe failed run is kept in {failed}; the published brief (if any) is unchanged.")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_interrupted(target: Path) -> list[Path]:
+    """Move staging folders of runs that died (killed, machine stopped) into ``failed/``.
+
+    A run records its process id in ``.pid``; a staging folder whose process is gone was
+    interrupted. Returns the folders moved.
+    """
+    moved = []
+    for staging in sorted(target.glob(".staging-*")) if target.exists() else []:
+        pid_file = staging / ".pid"
+        try:
+            pid = int(pid_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pid = -1
+        if pid > 0 and _alive(pid):
+            continue
+        failed = target / "failed" / staging.name.removeprefix(".staging-")
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        (staging / "error.txt").write_text(f"run interrupted (process {pid} ended before publishing)\n", encoding="utf-8")
+        staging.rename(failed)
+        moved.append(failed)
+    return moved
+
+
 def _say(quiet: bool, text: str) -> None:
     if not quiet:
         print(text, file=sys.stderr, flush=True)
@@ -264,19 +297,26 @@ def _say(quiet: bool, text: str) -> None:
 
 def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = None, *,
               data: str | os.PathLike | None = None, reports: str | os.PathLike | None = None,
-              notebooks: tuple[str, ...] = BRIEF_NOTEBOOKS, timeout: int = 600, quiet: bool = False) -> RunResult:
-    """Run and publish one brief; return where it went. Raises :class:`RunError` on failure."""
+              notebooks: tuple[str, ...] = BRIEF_NOTEBOOKS, notebook_dir: str | os.PathLike | None = None,
+              timeout: int = 600, quiet: bool = False) -> RunResult:
+    """Run and publish one brief; return where it went. Raises :class:`RunError` on failure.
+
+    ``notebooks`` are template names in ``notebook_dir`` (default ``notebooks/``), executed in
+    order into one page; ``timeout`` is the limit per cell in seconds.
+    """
     params = validate_params(month, lang, unit, data=data)
     nb_params = params.as_notebook_parameters()
-    templates = [NOTEBOOKS / n for n in notebooks]
+    templates = [Path(notebook_dir or NOTEBOOKS) / n for n in notebooks]
     for nb in templates:
         check_parameters(nb, nb_params)
     _kernel_available()
     target = reports_folder(reports) / params.month
     target = target / params.unit if params.unit else target
     run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + f"-{uuid.uuid4().hex[:6]}"
+    recover_interrupted(target)
     staging = target / f".staging-{run_id}"
     (staging / "notebooks").mkdir(parents=True)
+    (staging / ".pid").write_text(str(os.getpid()), encoding="utf-8")
     (staging / "figures").mkdir()
     timings = {}
     started = time.perf_counter()
@@ -310,6 +350,7 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
         "timings_seconds": {**timings, "total": round(time.perf_counter() - started, 2)}, "kernel": KERNEL,
         "published_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
     }
+    (staging / ".pid").unlink()
     empty = [p.name for p in (staging / "brief.html", staging / "results.json") if not p.exists() or p.stat().st_size == 0]
     if empty:
         raise _fail(staging, target, f"brief {params.month}: missing or empty output {empty}", run_id)
