@@ -100,48 +100,70 @@ def aggregate(
 
     ``phi_x`` and ``mask`` come from :func:`transform`; ``weights`` is ``replications x
     indicators`` (0 for an excluded indicator), ``group_weights`` is ``replications x
-    groups`` and ``members[g]`` lists the indicator columns of group ``g``. Each group is
-    the weighted phi-mean of its available indicators (two matrix products), the index the
-    weighted phi-mean of the defined groups. A unit with no defined group scores NaN.
+    groups`` and ``members[g]`` lists the indicator columns of group ``g``. A group's value
+    is the weighted phi-mean of its available indicators, the index the weighted phi-mean
+    of the defined groups (positive weight on an available indicator, positive group
+    weight); a unit with no defined group scores NaN.
+
+    For a unit with every indicator of a group, the group enters through one matrix product
+    with effective weights ``group weight x weight / group weight sum``; only the pairs
+    (unit, group) with a missing value are corrected, from products over those units.
     """
-    total = weight_sum = None
+    group_sums = np.stack([weights[:, cols].sum(axis=1) for cols in members], axis=1)
+    live = (group_sums > 0) & (group_weights > 0)
+    share = np.divide(group_weights, group_sums, out=np.zeros_like(group_sums), where=live)
+    effective = np.empty_like(weights)
     for g, cols in enumerate(members):
-        w = weights[:, cols]
-        numerator = w @ phi_x[:, cols].T
-        if mask[:, cols].all():  # nothing missing: the denominator is the weight sum
-            denominator = np.broadcast_to(w.sum(axis=1)[:, np.newaxis], numerator.shape)
-        else:
-            denominator = w @ mask[:, cols].T
-        defined = denominator > 0
-        if len(members) == 1:
-            index_phi = np.divide(numerator, denominator, out=np.full_like(numerator, np.nan), where=defined)
-            break
-        group_phi = np.divide(numerator, denominator, out=np.zeros_like(numerator), where=defined)
-        gw = group_weights[:, g : g + 1] * defined
-        total = gw * group_phi if total is None else total + gw * group_phi
-        weight_sum = gw if weight_sum is None else weight_sum + gw
-    else:
-        index_phi = np.divide(total, weight_sum, out=np.full_like(total, np.nan), where=weight_sum > 0)
+        effective[:, cols] = weights[:, cols] * share[:, g : g + 1]
+    # units x replications while correcting, so that a unit's corrections touch one row
+    total = phi_x @ effective.T
+    weight_sum = np.where(live, group_weights, 0.0).sum(axis=1)[np.newaxis, :]
+    defined = live.sum(axis=1)[np.newaxis, :]
+    for g, cols in enumerate(members):
+        units = np.flatnonzero(mask[:, cols].min(axis=1) == 0)
+        if len(units) == 0:
+            continue
+        if weight_sum.shape[0] == 1:  # first correction: make the sums per unit
+            weight_sum = np.repeat(weight_sum, phi_x.shape[0], axis=0)
+            defined = np.repeat(defined, phi_x.shape[0], axis=0)
+        w, part, gw = weights[:, cols].T, np.ix_(units, cols), group_weights[:, g]
+        numerator, denominator = phi_x[part] @ w, mask[part] @ w
+        ok = (denominator > 0) & live[:, g]
+        # swap the provisional share * numerator for gw * numerator / denominator (0 if undefined)
+        factor = np.divide(gw, denominator, out=np.zeros_like(denominator), where=ok)
+        factor -= share[:, g]
+        factor *= numerator
+        total[units] += factor
+        lost = live[:, g] & ~ok
+        if lost.any():
+            rows = np.flatnonzero(lost.any(axis=1))
+            weight_sum[units[rows]] -= np.where(lost[rows], gw, 0.0)
+            defined[units[rows]] -= lost[rows]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        index_phi = np.where(defined > 0, total / weight_sum, np.nan)
     _, inverse = AGGREGATORS[aggregation]
-    return inverse(index_phi)
+    return np.ascontiguousarray(inverse(index_phi).T)
 
 
 def rank_desc(scores: np.ndarray) -> np.ndarray:
-    """Rank units along the last axis, 1 = highest score, ties "min", NaN ranked last.
+    """Rank the units (columns) of each replication (row): 1 = highest score, ties "min", NaN last.
 
     Scores are first rounded to :data:`TIE_DECIMALS` decimals so that values differing
     only by floating-point noise tie. One argsort per row, all rows at once.
     """
-    key = -np.round(scores, TIE_DECIMALS)
-    key[np.isnan(key)] = np.inf
+    key = np.round(scores, TIE_DECIMALS)
+    np.negative(key, out=key)
+    np.nan_to_num(key, copy=False, nan=np.inf, posinf=np.inf, neginf=-np.inf)
     order = np.argsort(key, axis=-1)
     ordered = np.take_along_axis(key, order, axis=-1)
     position = np.broadcast_to(np.arange(1, key.shape[-1] + 1, dtype=np.int32), key.shape)
     starts = ordered[..., 1:] != ordered[..., :-1]
-    if not starts.all():  # ties: each takes the position of the first of its run
-        first = np.ones(key.shape, dtype=bool)
-        first[..., 1:] = starts
-        position = np.maximum.accumulate(np.where(first, position, 0), axis=-1)
+    tied = np.flatnonzero(~starts.all(axis=-1))
+    if len(tied):  # a tie takes the position of the first of its run
+        first = np.ones((len(tied), key.shape[-1]), dtype=bool)
+        first[:, 1:] = starts[tied]
+        position = position.copy()
+        position[tied] = np.maximum.accumulate(np.where(first, position[tied], 0), axis=-1)
     ranks = np.empty(key.shape, dtype=np.int32)
     np.put_along_axis(ranks, order, position, axis=-1)
     return ranks

@@ -106,6 +106,9 @@ def test_vectorised_equals_per_replication_rebuild(spec, groups):
     np.testing.assert_allclose(result.scores.to_numpy(), scores.to_numpy(), rtol=1e-10, atol=1e-10)
     np.testing.assert_array_equal(result.ranks.to_numpy(), ranks.to_numpy())
     assert result.undefined_scores == int(scores.isna().sum().sum())
+    quantiles = np.percentile(ranks.to_numpy(), [5, 50, 95], axis=0)
+    np.testing.assert_allclose(result.summary[["rank_p05", "median_rank", "rank_p95"]].T, quantiles)
+    np.testing.assert_array_equal(result.summary["rank_range"], ranks.max() - ranks.min())
 
 
 def test_same_seed_same_result_and_another_seed_another_design():
