@@ -1,21 +1,95 @@
-"""Task ledger step 1: each task's status in a month, judged against its deadline and a
-linear time schedule (start of the start month to the end of the deadline month).
+"""Task ledger step 1: each task's status in a month, the task x month status panel and
+completion / on-time rates, judged against each task's deadline and time schedule.
+
+The schedule is linear by default (from the start of the start month to the end of the
+deadline month, the "time-progress" rule of Chinese supervision work, 时间过半、任务过半);
+an optional milestones table (``task_id, period, expected_progress``) replaces it for the
+tasks it names, interpolated linearly between 0 the month before the start, the
+milestones, and 100 at the deadline month.
 
 Statuses: ``not_started`` (starts after the month), ``completed`` (progress 100 by the
 month), ``overdue`` (deadline month passed, not complete), ``behind`` (progress below the
-linear schedule by more than ``tolerance`` points), ``on_schedule``. Only reports up to the
-month are used.
+schedule by more than ``tolerance`` points), ``on_schedule``. Only reports up to the month
+are used. Every function first checks its frames with :func:`check_ledger`, which refuses
+bad input with one :class:`~reformlib.errors.DataValidationError` naming each bad row.
 """
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from reformlib.errors import DataValidationError, Problem
+
 STATUSES = ("not_started", "on_schedule", "behind", "completed", "overdue")
+#: Groupings accepted by :func:`completion_rates`, with their name columns (``{lang}`` filled in).
+GROUPINGS = {"category": "category_{lang}", "subcategory": "subcategory_{lang}", "lead_unit": None,
+             "leader_level": None, "key_task": None, "all": None}
+TASK_COLUMNS = ("task_id", "category", "lead_unit", "start", "deadline")
+PROGRESS_COLUMNS = ("task_id", "period", "progress")
 
 
 def _month(month: str | pd.Period) -> pd.Period:
-    return pd.Period(month, "M")
+    try:
+        return pd.Period(month, "M")
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"month must be a month such as '2017-09', got {month!r}") from err
+
+
+def _rows(mask: np.ndarray) -> list[int]:
+    return [int(i) + 1 for i in np.flatnonzero(mask)]
+
+
+def check_ledger(tasks: pd.DataFrame, progress: pd.DataFrame | None = None, *,
+                 milestones: pd.DataFrame | None = None) -> None:
+    """Refuse a ledger that the analytics cannot read honestly.
+
+    Raises :class:`DataValidationError` (path ``"<tasks>"``, ``"<progress>"`` or
+    ``"<milestones>"``; rows 1-based in frame order) for missing columns, duplicate or
+    empty task ids, a deadline before the start, a report for an unknown task, progress
+    outside 0..100 or going backwards, a duplicate report and a report before the start.
+    """
+    missing = [c for c in TASK_COLUMNS if c not in tasks.columns]
+    if missing:
+        raise DataValidationError("<tasks>", [Problem(None, c, "required column is missing") for c in missing])
+    problems = [Problem(i, "task_id", "duplicate or empty task id", tasks["task_id"].iloc[i - 1])
+                for i in _rows((tasks["task_id"].duplicated() | tasks["task_id"].isna()).to_numpy())]
+    problems += [Problem(i, "deadline", f"deadline before the start ({tasks['start'].iloc[i - 1]:%Y-%m-%d})",
+                         f"{tasks['deadline'].iloc[i - 1]:%Y-%m-%d}")
+                 for i in _rows((tasks["deadline"] < tasks["start"]).to_numpy())]
+    problems += [Problem(i, c, "must not be empty") for c in ("start", "deadline") for i in _rows(tasks[c].isna().to_numpy())]
+    if problems:
+        raise DataValidationError("<tasks>", problems)
+    if progress is not None:
+        _check_reports(tasks, progress, "progress", "<progress>")
+    if milestones is not None:
+        _check_reports(tasks, milestones, "expected_progress", "<milestones>")
+
+
+def _check_reports(tasks: pd.DataFrame, frame: pd.DataFrame, value: str, path: str) -> None:
+    missing = [c for c in ("task_id", "period", value) if c not in frame.columns]
+    if missing:
+        raise DataValidationError(path, [Problem(None, c, "required column is missing") for c in missing])
+    df = frame.reset_index(drop=True)
+    start = dict(zip(tasks["task_id"], tasks["start"].dt.to_period("M")))
+    known = df["task_id"].isin(start).to_numpy()
+    problems = [Problem(i, "task_id", "unknown task (not in the task ledger)", df.at[i - 1, "task_id"]) for i in _rows(~known)]
+    v = pd.to_numeric(df[value], errors="coerce")
+    problems += [Problem(i, value, "must be a number from 0 to 100", df.at[i - 1, value])
+                 for i in _rows((v.isna() | (v < 0) | (v > 100)).to_numpy())]
+    problems += [Problem(i, "period", "duplicate report for this task and month", str(df.at[i - 1, "period"]))
+                 for i in _rows(df.duplicated(["task_id", "period"]).to_numpy())]
+    first = df["task_id"].map(start)
+    problems += [Problem(i, "period", f"report before the task starts ({first.iloc[i - 1]})", str(df.at[i - 1, "period"]))
+                 for i in _rows((known & (df["period"] < first)).to_numpy())]
+    order = df.assign(_v=v).sort_values(["task_id", "period"])
+    prev = order.groupby("task_id")["_v"].shift()
+    for i in order.index[(order["_v"] < prev).to_numpy()]:
+        problems.append(Problem(int(i) + 1, value, f"goes backwards for {df.at[i, 'task_id']} (was {prev[i]:g} the month before)",
+                                df.at[i, value]))
+    if problems:
+        raise DataValidationError(path, sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
 
 
 def progress_as_of(progress: pd.DataFrame, month: str | pd.Period) -> pd.Series:
@@ -25,28 +99,67 @@ def progress_as_of(progress: pd.DataFrame, month: str | pd.Period) -> pd.Series:
     return known.groupby("task_id")["progress"].last()
 
 
-def expected_progress(tasks: pd.DataFrame, month: str | pd.Period) -> pd.Series:
-    """Progress a linear schedule expects at the end of ``month``, in percent, by task."""
+def completion_month(progress: pd.DataFrame) -> pd.Series:
+    """The first month each task reported 100 (tasks never complete are absent)."""
+    done = progress[progress["progress"] >= 100]
+    return done.groupby("task_id")["period"].min()
+
+
+def expected_progress(tasks: pd.DataFrame, month: str | pd.Period, *,
+                      milestones: pd.DataFrame | None = None) -> pd.Series:
+    """Progress the schedule expects at the end of ``month``, in percent, by task.
+
+    Linear from 0 before the start month to 100 at the end of the deadline month; a task
+    named in ``milestones`` follows its milestones instead (linear between them).
+    """
     m = _month(month)
     start = tasks["start"].dt.to_period("M")
     end = tasks["deadline"].dt.to_period("M")
     elapsed = np.array([(m - s).n + 1 for s in start], dtype=float)
     span = np.array([(e - s).n + 1 for s, e in zip(start, end)], dtype=float)
-    return pd.Series(np.clip(100 * elapsed / span, 0, 100), index=tasks["task_id"].to_numpy())
+    out = pd.Series(np.clip(100 * elapsed / span, 0, 100), index=tasks["task_id"].to_numpy())
+    if milestones is not None and len(milestones):
+        check_ledger(tasks, milestones=milestones)
+        for task_id, ms in milestones.groupby("task_id"):
+            i = int(np.flatnonzero(tasks["task_id"].to_numpy() == task_id)[0])
+            xs = [-1.0] + [float((p - start.iloc[i]).n) for p in ms["period"]] + [span[i] - 1]
+            ys = [0.0] + ms["expected_progress"].astype(float).tolist() + [100.0]
+            order = np.argsort(xs, kind="stable")
+            out[task_id] = float(np.interp(elapsed[i] - 1, np.asarray(xs)[order], np.asarray(ys)[order]))
+    return out
 
 
-def task_status(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, tolerance: float = 10.0) -> pd.DataFrame:
+def task_status(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, tolerance: float = 10.0,
+                milestones: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per task: ``progress``, ``expected``, ``status`` as of ``month``."""
+    check_ledger(tasks, progress, milestones=milestones)
     m = _month(month)
     done = progress_as_of(progress, m).reindex(tasks["task_id"]).fillna(0.0).to_numpy()
-    expected = expected_progress(tasks, m).to_numpy()
+    expected = expected_progress(tasks, m, milestones=milestones).to_numpy()
     start = tasks["start"].dt.to_period("M").to_numpy()
     end = tasks["deadline"].dt.to_period("M").to_numpy()
     status = np.select(
         [start > m, done >= 100, end < m, done + tolerance < expected],
         ["not_started", "completed", "overdue", "behind"], default="on_schedule")
-    return tasks[["task_id", "category", "category_zh", "category_en", "lead_unit", "key_task"]].assign(
-        progress=done, expected=expected, status=pd.Categorical(status, categories=STATUSES))
+    keep = [c for c in ("task_id", "category", "category_zh", "category_en", "lead_unit", "key_task") if c in tasks.columns]
+    return tasks[keep].assign(progress=done, expected=expected, status=pd.Categorical(status, categories=STATUSES))
+
+
+def status_panel(tasks: pd.DataFrame, progress: pd.DataFrame, months: Sequence[str | pd.Period] | None = None, *,
+                 tolerance: float = 10.0, milestones: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Tidy panel: one row per task x month with ``period``, ``progress``, ``expected``, ``status``.
+
+    ``months`` defaults to every month from the earliest start to the latest report or deadline.
+    """
+    check_ledger(tasks, progress, milestones=milestones)
+    if months is None:
+        first = tasks["start"].dt.to_period("M").min()
+        last = max(tasks["deadline"].dt.to_period("M").max(), progress["period"].max() if len(progress) else first)
+        months = pd.period_range(first, last, freq="M")
+    frames = [task_status(tasks, progress, m, tolerance=tolerance, milestones=milestones).assign(period=_month(m))
+              for m in months]
+    out = pd.concat(frames, ignore_index=True)
+    return out[["task_id", "period"] + [c for c in out.columns if c not in ("task_id", "period")]]
 
 
 def status_by_category(status: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
@@ -58,3 +171,66 @@ def status_by_category(status: pd.DataFrame, *, lang: str = "zh") -> pd.DataFram
     names = status.drop_duplicates("category").set_index("category")[f"category_{lang}"]
     counts.insert(0, "name", names.reindex(counts.index))
     return counts.reset_index().rename_axis(columns=None)
+
+
+def status_counts(status: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Counts of each status by any column of a :func:`task_status` frame (e.g. ``lead_unit``)."""
+    if by not in status.columns:
+        raise ValueError(f"by must be a column of the status frame {list(status.columns)}, got {by!r}")
+    counts = pd.crosstab(status[by], status["status"], dropna=False).reindex(columns=list(STATUSES), fill_value=0)
+    counts["total"] = counts.sum(axis=1)
+    return counts.reset_index().rename_axis(columns=None)
+
+
+def task_outcomes(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period) -> pd.DataFrame:
+    """Per task, what is known at the end of ``month``: ``completed_in`` (month or NaT),
+    ``due`` (deadline month), ``completed``, ``on_time`` (completed in or before the deadline
+    month) and ``missed`` (True: late or past the deadline unfinished; False: on time;
+    ``<NA>``: not yet known)."""
+    check_ledger(tasks, progress)
+    m = _month(month)
+    done = completion_month(progress[progress["period"] <= m]).reindex(tasks["task_id"])
+    due = tasks["deadline"].dt.to_period("M").to_numpy()
+    completed = done.notna().to_numpy()
+    on_time = completed & np.array([c <= d if pd.notna(c) else False for c, d in zip(done, due)])
+    missed = pd.array(np.where(completed, ~on_time, True), dtype="boolean")
+    missed[~completed & (due > m)] = pd.NA
+    return pd.DataFrame({"task_id": tasks["task_id"].to_numpy(), "completed_in": done.to_numpy(), "due": due,
+                         "completed": completed, "on_time": on_time, "missed": missed})
+
+
+def completion_rates(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, by: str = "category",
+                     per: str = "ytd", lang: str = "zh") -> pd.DataFrame:
+    """Completion and on-time rates by ``by`` (a key of :data:`GROUPINGS`) as of ``month``.
+
+    ``per="ytd"``: one row per group: ``tasks``, ``due`` (deadline month <= month),
+    ``completed`` (by the month, any deadline), ``on_time`` (due tasks done by their deadline
+    month), ``completion_rate`` = completed / tasks and ``on_time_rate`` = on_time / due, in
+    percent. ``per="month"``: one row per group and deadline month up to ``month``: the tasks
+    due that month, how many were done on time and how many are done by now. A rate whose
+    denominator is 0 is NaN (no task due), never 0.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {sorted(GROUPINGS)}, got {by!r}")
+    if per not in ("ytd", "month"):
+        raise ValueError(f"per must be 'ytd' or 'month', got {per!r}")
+    m = _month(month)
+    out = task_outcomes(tasks, progress, m)
+    frame = tasks.reset_index(drop=True).assign(group="all" if by == "all" else tasks[by].to_numpy(),
+                                                done=out["completed"], on_time=out["on_time"], due=out["due"])
+    is_due = frame["due"] <= m
+    if per == "ytd":
+        g = frame.assign(is_due=is_due, due_on_time=frame["on_time"] & is_due).groupby("group", sort=True)
+        res = pd.DataFrame({"tasks": g.size(), "due": g["is_due"].sum(), "completed": g["done"].sum(),
+                            "on_time": g["due_on_time"].sum()})
+        res["completion_rate"] = 100 * res["completed"] / res["tasks"]
+    else:
+        g = frame[is_due].rename(columns={"due": "period"}).groupby(["group", "period"], sort=True)
+        res = pd.DataFrame({"due": g.size(), "on_time": g["on_time"].sum(), "completed": g["done"].sum()})
+    res["on_time_rate"] = 100 * res["on_time"] / res["due"].where(res["due"] > 0)
+    res = res.reset_index().rename(columns={"group": by})
+    name = GROUPINGS[by]
+    if name:
+        names = tasks.drop_duplicates(by).set_index(by)[name.format(lang=lang)]
+        res.insert(1, "name", res[by].map(names))
+    return res.round({"completion_rate": 1, "on_time_rate": 1})
