@@ -201,7 +201,8 @@ REFERENCE = Table("reference", "document_figures.csv", "The source document's ow
     Column("change", "float", "stated change", nullable=True),
     Column("change_basis", "str", "what the change is measured against", nullable=True,
            isin=("year_on_year", "national_average", "before_reform", "previous_year_percent")),
-    Column("comparison", "str", "the comparison as worded", nullable=True),
+    Column("comparison", "str", "the comparison, in English", nullable=True),
+    Column("comparison_zh", "str", "the comparison in the document's words", nullable=True),
     Column("kind", "str", "metric or programme count", isin=("metric", "count")),
     Column("source_zh", "str", "the source sentence in Chinese"),
 ), key=("code",))

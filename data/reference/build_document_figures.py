@@ -6,7 +6,8 @@ Columns: code, name_zh, name_en, value, value_high (upper end of a range), unit,
 direction (higher / lower / band / none), qualifier (exact / over / range),
 baseline (the "from" value of a comparison), change (the stated change, in `unit` or
 points), change_basis (year_on_year / national_average / before_reform /
-previous_year_percent), comparison (English wording of the comparison), kind (metric / count),
+previous_year_percent), comparison (English wording of the comparison), comparison_zh
+(the same in the document's words), kind (metric / count),
 source_zh (the sentence in the document).
 """
 from __future__ import annotations
@@ -15,7 +16,10 @@ import csv
 from pathlib import Path
 
 COLUMNS = ["code", "name_zh", "name_en", "value", "value_high", "unit", "period", "direction",
-           "qualifier", "baseline", "change", "change_basis", "comparison", "kind", "source_zh"]
+           "qualifier", "baseline", "change", "change_basis", "comparison", "comparison_zh", "kind", "source_zh"]
+
+#: The comparison in the document's own words.
+COMPARISON_ZH = {'land_transfer_rate': '高出全国平均水平11.7个百分点', 'land_coop_enrolment': '85%以上', 'housing_destock_months': '提前3年实现去化周期目标', 'industrial_debt_ratio': '同比下降2.0个百分点', 'gov_debt_ratio': '下降5个百分点', 'tax_fee_cut': '8亿元', 'approval_items_investment': '由43项减少为35项', 'market_entities_new': '比上年增长45.4%', 'assoc_decoupled_rate': '305家全部脱钩', 'assoc_decoupled': '305家全部脱钩', 'judge_quota_ratio': '不超过中央规定的39%', 'prosecutor_quota_ratio': '不超过中央规定的39%', 'legal_station_rate': '已建成61个', 'legal_point_rate': '已建成822个', 'petition_legal_share': '由改革前的53%下降到22%', 'party_coverage_nonpublic': '处于全省第一方阵', 'party_coverage_social': '处于全省第一方阵', 'graduate_retention_rate': '提高4个百分点', 'river_chief_plan_rate': '5个县市区、3个园区和66个乡镇全部出台', 'food_cases': '300余件', 'discipline_offices': '实现对70家市一级机关全覆盖', 'discipline_offices_county': '实现县一级机关全覆盖', 'inspection_members_handled': '年内完成三轮巡察', 'inspection_cases_county_level': '占总数的70.3%(原文如此)', 'reform_office_staff': '均按3-5名配备到位', 'reform_docs_early_rate': '121项中74项', 'tasks_total': '9大类35小类', 'tasks_led_unit_head': '每人2-3项', 'tasks_led_county_head': '每人5项', 'docs_reviewed': '均完成方案内评', 'docs_early': '121项中74项', 'research_trips': '20多次', 'innovation_tasks': '6大工程', 'library_investment': '建成11个分馆以及20个流动点'}
 
 #: What a stated change is measured against (the document mixes several bases).
 CHANGE_BASIS = {
@@ -188,6 +192,7 @@ def rows() -> list[dict]:
                                                   "baseline", "change", "comparison", "kind", "source_zh"], r))
         d["period"] = "2017"
         d["change_basis"] = CHANGE_BASIS.get(d["code"])
+        d["comparison_zh"] = COMPARISON_ZH.get(d["code"])
         out.append({c: ("" if d.get(c) is None else d[c]) for c in COLUMNS})
     return out
 
