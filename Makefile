@@ -21,7 +21,8 @@ help: ## List the targets
 	@echo "  variables: MONTH=YYYY-MM LANG=zh|en UNIT=<unit code> WORKERS=<n>"
 
 $(STAMP): requirements.txt pyproject.toml
-	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
+	@$(PYTHON_BASE) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "reformlib needs Python 3.11 as $(PYTHON_BASE) (found $$($(PYTHON_BASE) --version)); run make PYTHON_BASE=python3.11 ..." >&2; exit 1; }
+	@$(PY) -c 'import sys' 2>/dev/null || { rm -rf $(VENV); $(PYTHON_BASE) -m venv $(VENV) 2>/dev/null; } || { rm -rf $(VENV); bash scripts/ensure_apt.sh python3-venv /usr/share/doc/python3-venv && $(PYTHON_BASE) -m venv $(VENV); }
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "is ignored" || true
 	@set -o pipefail; $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | { grep -v "is ignored" || true; }
 	@set -o pipefail; $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 | { grep -v "is ignored" || true; }
