@@ -1,11 +1,20 @@
-"""Content of the monthly brief: headline figures against the document, task progress by
-category, one indicator family by unit, and the results file the memo reads.
+"""Content of the monthly brief (publication step: data -> the brief's sections): headline
+figures against the year-end summary, task progress and the riskiest tasks, evaluation
+scores with their uncertainty, indicators off target, inspection problems, pilots, and the
+results file the memo and workbook are made from.
 
-The brief notebook only calls these functions and narrates their output.
+The brief notebook only calls these functions and narrates their output. Two parts come
+from other model steps and are wired in when they are installed: the early warning of
+tasks (:mod:`reformlib.warning`) and the evaluation model (:mod:`reformlib.model.evaluate`).
+Until then their sections say "本节尚未纳入" / "not yet available" instead of inventing
+numbers (the results file marks them ``{"available": false, "note": ...}``).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import importlib
+import inspect
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -14,6 +23,8 @@ import seaborn as sns
 from reformlib import ledger
 from reformlib.fonts import use_cjk_font
 from reformlib.i18n import FAMILY, name_column, t
+from reformlib.report.memo import UNIT_NAMES
+from reformlib.schemas import TERRITORIAL_UNITS
 
 CITY = "430300"
 
@@ -141,17 +152,163 @@ def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "") ->
     return fig
 
 
+# -------------------------------------------------------------- optional model parts
+def _optional(module: str, *names: str):
+    """The module if it and the named functions exist, else ``None`` (the part has not landed).
+
+    Only the module's own absence counts: an ImportError raised inside an existing module
+    (a missing dependency, a broken import) propagates, so a brief never hides it.
+    """
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        if getattr(exc, "name", None) == module:
+            return None
+        raise
+    return mod if all(callable(getattr(mod, n, None)) for n in names) else None
+
+
+def available_parts() -> dict[str, bool]:
+    """Which optional parts of the brief exist in this installation."""
+    return {"at_risk": _optional("reformlib.warning", "at_risk") is not None,
+            "evaluation": _optional("reformlib.model.evaluate", "evaluate", "load_spec", "brief_scores") is not None}
+
+
+NOT_YET = {"zh": "本节尚未纳入：{what}尚未接入简报。", "en": "Not yet available: {what} is not yet part of the brief."}
+NOT_SUPPLIED = {"zh": "本节尚未纳入。", "en": "Not yet available."}
+_PARTS = {"zh": {"at_risk": "任务逾期预警模型", "evaluation": "评估模型"},
+          "en": {"at_risk": "the early-warning model of tasks", "evaluation": "the evaluation model"}}
+
+
+def not_yet(part: str, lang: str) -> dict:
+    """The results-file placeholder of a section whose library part is absent."""
+    return {"available": False, "note": NOT_YET[lang].format(what=_PARTS[lang][part])}
+
+
+def _supported(fn, **options) -> dict:
+    params = inspect.signature(fn).parameters
+    return {k: v for k, v in options.items() if k in params}
+
+
+def at_risk_section(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, lang: str = "zh",
+                    unit: str | None = None, units: pd.DataFrame | None = None, top: int = 10) -> list[dict] | dict:
+    """The riskiest open tasks (``reformlib.warning.at_risk``) as results records, or the
+    not-available placeholder. For one unit the model is fitted on every task and the
+    unit's own tasks are kept."""
+    mod = _optional("reformlib.warning", "at_risk")
+    if mod is None:
+        return not_yet("at_risk", lang)
+    one_unit = bool(unit) and unit != CITY
+    n = len(tasks) if one_unit else top
+    table = mod.at_risk(tasks, progress, month, top=n, **_supported(mod.at_risk, units=units, lang=lang))
+    if one_unit:
+        table = table[table["lead_unit"] == unit].head(top)
+    return [{"task_id": str(r.task_id), "title": str(r.title), "lead_unit": str(r.lead_unit),
+             "probability": round(float(r.probability), 4), "reason": str(r.reason)} for r in table.itertuples()]
+
+
+def evaluation_section(month: str | pd.Period, *, lang: str = "zh", data: str | None = None) -> dict:
+    """Scores, grades and ranks with their 5-95 % interval (``reformlib.model.evaluate``),
+    or the not-available placeholder. The specification's period is set to the brief's
+    month when it has one, so that a brief never uses data after its month."""
+    mod = _optional("reformlib.model.evaluate", "evaluate", "load_spec", "brief_scores")
+    if mod is None:
+        return not_yet("evaluation", lang)
+    spec = mod.load_spec()
+    if dataclasses.is_dataclass(spec) and "period" in {f.name for f in dataclasses.fields(spec)}:
+        spec = dataclasses.replace(spec, period=str(pd.Period(month, "M")))
+    result = mod.evaluate(spec, data)
+    return {"available": True, "scores": list(mod.brief_scores(result, lang=lang))}
+
+
+# ------------------------------------------------------------- targets, inspections, pilots
+def off_target(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFrame, month: str | pd.Period, *,
+               lang: str = "zh", unit: str | None = None) -> pd.DataFrame:
+    """Every territorial unit's indicators that miss the catalogue's target in ``month``.
+
+    Direction-aware: ``higher`` misses below ``target``, ``lower`` above it; ``band``
+    indicators miss outside [band_low, band_high] and are compared with the nearer edge.
+    Flows (year = sum of months) are compared with the target pro rata (``target`` x
+    month / 12). ``gap`` = value - target. One unit only when ``unit`` is a unit below the
+    city. Columns: unit, unit_name, indicator, name, direction, value, target, gap.
+    """
+    m = pd.Period(month, "M")
+    names = units.set_index("unit")[name_column(lang)]
+    keep = list(TERRITORIAL_UNITS) if not unit or unit == CITY else [unit]
+    rows = []
+    for r in indicators.itertuples(index=False):
+        if r.direction != "band" and pd.isna(r.target):
+            continue
+        values = _value_in(observations[observations["indicator"] == r.indicator], r.annual, m)
+        for u, value in values.items():
+            if u not in keep or pd.isna(value):
+                continue
+            if r.direction == "band":
+                target = r.band_low if value < r.band_low else r.band_high
+                miss = not r.band_low <= value <= r.band_high
+            else:
+                target = r.target * (m.month / 12 if r.annual == "sum" else 1)
+                miss = value < target if r.direction == "higher" else value > target
+            if miss:
+                rows.append(dict(unit=u, unit_name=names.get(u, u), indicator=r.indicator,
+                                 name=getattr(r, name_column(lang)), direction=r.direction, value=round(float(value), 2),
+                                 target=round(float(target), 2), gap=round(float(value - target), 2)))
+    cols = ["unit", "unit_name", "indicator", "name", "direction", "value", "target", "gap"]
+    order = {u: i for i, u in enumerate(TERRITORIAL_UNITS)}
+    out = pd.DataFrame(rows, columns=cols)
+    return out.assign(_o=out["unit"].map(order)).sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def _month_end(month: str | pd.Period) -> pd.Timestamp:
+    return pd.Period(month, "M").end_time.normalize()
+
+
+def inspections_summary(inspections: pd.DataFrame, month: str | pd.Period, *, unit: str | None = None) -> dict:
+    """Inspection problems as of the end of ``month``: found, rectified, open (found -
+    rectified) and open for more than 90 days since they were found."""
+    end = _month_end(month)
+    df = inspections if not unit or unit == CITY else inspections[inspections["unit"] == unit]
+    found = df["found_on"] <= end
+    rectified = found & df["rectified_on"].notna() & (df["rectified_on"] <= end)
+    open_ = found & ~rectified
+    over90 = open_ & ((end - df["found_on"]).dt.days > 90)
+    return {"available": True, "found": int(found.sum()), "rectified": int(rectified.sum()),
+            "open": int(open_.sum()), "open_over_90_days": int(over90.sum())}
+
+
+def pilots_summary(pilots: pd.DataFrame, month: str | pd.Period, *, unit: str | None = None) -> dict:
+    """Pilots started by the end of ``month`` by level, and those that had become models by then."""
+    end = _month_end(month)
+    df = pilots if not unit or unit == CITY else pilots[pilots["unit"] == unit]
+    df = df[df["start"] <= end]
+    level = df["level"].value_counts()
+    models = df["became_model"].astype(bool) & df["model_on"].notna() & (df["model_on"] <= end)
+    return {"available": True, "national": int(level.get("national", 0)), "provincial": int(level.get("provincial", 0)),
+            "models": int(models.sum()), "local": int(level.get("local", 0))}
+
+
 def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_table: pd.DataFrame,
             status: pd.DataFrame, by_category: pd.DataFrame, synthetic: bool, figures: list[dict],
             sections: dict | None = None) -> dict:
-    """The brief's results (the numbers the memo uses), shaped as ``results.json``.
+    """The brief's results (every number the HTML, memo and workbook quote), shaped as ``results.json``.
 
-    ``sections`` supplies optional sections (evaluation, inspections, pilots, indicators
-    off target, tasks at risk); a missing one is marked not available with a note.
+    ``sections`` supplies ``at_risk`` (records or the placeholder of :func:`not_yet`),
+    ``evaluation``, ``inspections``, ``pilots`` and ``indicators_off_target`` (a frame of
+    :func:`off_target`); a section not supplied is marked not yet available.
     """
     counts = status["status"].value_counts()
     total = int(len(status))
     sections = dict(sections or {})
+    risky = sections.pop("at_risk", None)
+    tasks = {"available": True, "total": total,
+             **{k: int(counts.get(k, 0)) for k in ("completed", "on_schedule", "behind", "overdue")},
+             "completion_rate": round(100 * counts.get("completed", 0) / total, 1) if total else 0.0,
+             "by_category": [
+                 {"category": r.category, "name": r.name, "total": int(r.total), "completed": int(r.completed),
+                  "completion_rate": float(r.completion_rate)} for r in by_category.itertuples(index=False)],
+             "at_risk": risky if isinstance(risky, list) else []}
+    if not isinstance(risky, list):  # the schema keeps at_risk a list: the note says why it is empty
+        tasks["note"] = (risky or not_yet("at_risk", lang))["note"]
     out = {
         "month": str(pd.Period(month, "M")), "lang": lang, "unit": unit or None, "synthetic": bool(synthetic),
         "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
@@ -159,23 +316,18 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
             {"code": r.code, "name": r.name, "value": _num(r.value), "unit": r.measure_unit,
              "reference_value": _num(r.document), "comparison": r.comparison}
             for r in headline_table.itertuples(index=False)],
-        "tasks": {
-            "available": True, "total": total,
-            **{k: int(counts.get(k, 0)) for k in ("completed", "on_schedule", "behind", "overdue")},
-            "completion_rate": round(100 * counts.get("completed", 0) / total, 1) if total else 0.0,
-            "by_category": [
-                {"category": r.category, "name": r.name, "total": int(r.total), "completed": int(r.completed),
-                 "completion_rate": float(r.completion_rate)} for r in by_category.itertuples(index=False)],
-            "at_risk": sections.pop("at_risk", []),
-        },
+        "tasks": tasks,
         "figures": figures,
     }
-    notes = {
-        "evaluation": "评估模型结果尚未纳入本期简报" if lang == "zh" else "The evaluation model is not yet part of this brief",
-    }
     for key in ("evaluation", "inspections", "pilots"):
-        out[key] = sections.pop(key, {"available": False, "note": notes.get(key, "not yet available")})
-    out["indicators_off_target"] = sections.pop("indicators_off_target", [])
+        out[key] = sections.pop(key, None) or {"available": False, "note": NOT_SUPPLIED[lang]}
+    off = sections.pop("indicators_off_target", None)
+    out["indicators_off_target"] = (
+        {"available": False, "note": NOT_SUPPLIED[lang]} if off is None else
+        [{k: (str(r[k]) if k in ("unit", "indicator", "name") else float(r[k]))
+          for k in ("unit", "indicator", "name", "value", "target", "gap")} for r in off.to_dict("records")])
+    if sections:
+        raise ValueError(f"sections: unknown section(s) {sorted(sections)}")
     return out
 
 
@@ -184,16 +336,21 @@ def _num(x) -> float | None:
 
 
 HEADINGS = {
-    "zh": {"headline": "一、主要指标与年度总结对照", "tasks": "二、改革任务推进情况", "family": "三、{family}类指标分单位情况",
-           "notes": "说明"},
+    "zh": {"headline": "一、主要指标与年度总结对照", "tasks": "二、改革任务推进情况", "at_risk": "逾期风险最高的任务",
+           "evaluation": "三、综合评估得分、等级与排名", "off_target": "四、未达目标的指标", "family": "{family}类指标分单位情况",
+           "inspections": "五、督察发现问题整改情况", "pilots": "六、改革试点", "notes": "说明"},
     "en": {"headline": "1. Headline figures against the year-end summary", "tasks": "2. Progress of the reform tasks",
-           "family": "3. The {family} indicators by unit", "notes": "Notes"},
+           "at_risk": "Tasks most at risk of missing their deadline", "evaluation": "3. Evaluation: scores, grades and ranks",
+           "off_target": "4. Indicators off target", "family": "The {family} indicators by unit",
+           "inspections": "5. Problems found by inspections and their rectification", "pilots": "6. Reform pilots",
+           "notes": "Notes"},
 }
 
 
 def heading(key: str, lang: str, **fmt: str) -> str:
-    """A section heading (Markdown) in ``lang``."""
-    return "## " + HEADINGS[lang][key].format(**fmt)
+    """A section heading (Markdown) in ``lang``; sub-sections (no number) one level lower."""
+    level = "### " if key in ("at_risk", "family") else "## "
+    return level + HEADINGS[lang][key].format(**fmt)
 
 
 def title_markdown(month: str, lang: str, unit_name: str, synthetic: bool) -> str:

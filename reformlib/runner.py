@@ -1,5 +1,7 @@
-"""Running a brief: validate parameters, execute notebooks with papermill in a staging
-folder, check everything, and publish by rename — or keep the failure aside.
+"""Running a brief (publication step: template notebooks -> executed notebooks): validate
+parameters, execute the notebooks with papermill in a staging folder, check everything,
+make the documents and publish by rename (:mod:`reformlib.publish`) — or keep the failure
+aside. Follows the papermill practice of report portfolios (one executed copy per run).
 
 What can go wrong, and what is done about it (see PIPELINE.md):
 - papermill's ``-p`` guesses types (``007`` becomes 7): parameters go through its Python
@@ -10,19 +12,24 @@ What can go wrong, and what is done about it (see PIPELINE.md):
 - A per-cell timeout leaves cells marked completed: success is judged by the exception
   papermill raised, the notebook metadata (end time set, no failed/running/pending cell)
   and the run's own ``results.json``, never by the notebook alone.
-- A failed run is moved to ``reports/<month>/failed/<run-id>/`` with its notebook and log,
-  and one :class:`RunError` names the notebook, the cell and the error.
+- A failed run is moved to ``<folder>/failed/<run-id>/`` with its notebook, ``run.log``
+  (papermill's log and the cells' output), ``error.txt`` and a manifest of status
+  ``failed``; one :class:`RunError` names the notebook, the cell and the error.
+- ``--cwd`` changes the process's directory: one run per process at a time; batches
+  (:mod:`reformlib.batch`) run each brief in a process of its own.
 - The HTML uses nbconvert's ``basic`` template inside a page of our own: figures embedded,
   no script, style or font fetched from the internet, code hidden.
+
+Where a brief goes (:func:`brief_folder`): ``reports/<month>/`` for the whole city,
+``reports/<month>/<unit>/`` for one unit, and an ``en/`` folder below either for English.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+import logging
 import os
 import re
-import shutil
 import sys
 import time
 import uuid
@@ -32,14 +39,17 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from reformlib import __version__
+from reformlib import __version__, publish
 from reformlib.errors import ParameterError, RunError, SetupError
 from reformlib.i18n import LANGS
-from reformlib.io import atomic_write
 from reformlib.paths import NOTEBOOKS, ROOT, data_folder, reports_folder
+from reformlib.publish import recover_interrupted  # noqa: F401 - part of the runner's interface
 from reformlib.schemas import TERRITORIAL_UNITS
 
 KERNEL = "reformlib"
+CITY = "430300"
+#: Arguments of every kernel: no start-up chatter in a scheduler's log.
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 #: The notebooks of a brief, executed in this order into one page.
 BRIEF_NOTEBOOKS: tuple[str, ...] = ("brief.ipynb",)
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -83,7 +93,7 @@ def validate_params(month: str | None = None, lang: str = "zh", unit: str | None
     """Check a brief's parameters before anything runs; raise :class:`ParameterError` if bad.
 
     ``month`` is ``YYYY-MM`` within the data (default: the latest), ``lang`` zh or en,
-    ``unit`` a territorial unit code as text (default: the whole city).
+    ``unit`` a territorial unit code as text (default, or ``"430300"``: the whole city).
     """
     months = available_months(data)
     if month is None:
@@ -96,7 +106,15 @@ def validate_params(month: str | None = None, lang: str = "zh", unit: str | None
         raise ParameterError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
     if unit is not None and (not isinstance(unit, str) or unit not in TERRITORIAL_UNITS):
         raise ParameterError(f"unit must be one of {', '.join(TERRITORIAL_UNITS)} (as text), got {unit!r}")
-    return BriefParams(month=month, lang=lang, unit=unit or "", data_dir=str(data_folder(data).resolve()))
+    unit = "" if unit in (None, CITY) else unit
+    return BriefParams(month=month, lang=lang, unit=unit, data_dir=str(data_folder(data).resolve()))
+
+
+def brief_folder(params: BriefParams, reports: str | os.PathLike | None = None) -> Path:
+    """Where a brief is published: ``<reports>/<month>[/<unit>][/en]``."""
+    folder = reports_folder(reports) / params.month
+    folder = folder / params.unit if params.unit else folder
+    return folder / "en" if params.lang == "en" else folder
 
 
 def declared_parameters(notebook: Path) -> dict[str, str]:
@@ -158,56 +176,36 @@ def _kernel_available() -> None:
         raise SetupError(f"the Jupyter kernel {KERNEL!r} is not registered in this environment; run `make setup`.")
 
 
-def execute(notebook: Path, output: Path, params: dict[str, str], *, cwd: Path, timeout: int, progress: bool) -> None:
-    """Execute one notebook with papermill into ``output`` (parameters as Python values)."""
+def execute(notebook: Path, output: Path, params: dict[str, str], *, cwd: Path, timeout: int, progress: bool,
+            log: Path | None = None) -> None:
+    """Execute one notebook with papermill into ``output`` (parameters as Python values);
+    papermill's log and the cells' output are appended to ``log``."""
     import papermill
 
-    papermill.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=KERNEL, cwd=str(cwd),
-                               progress_bar=progress, execution_timeout=timeout, start_timeout=120, log_output=False)
+    logger = logging.getLogger("papermill")
+    handler = logging.FileHandler(log, encoding="utf-8") if log else None
+    if handler:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        papermill.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=KERNEL, cwd=str(cwd),
+                                   progress_bar=progress, execution_timeout=timeout, start_timeout=120,
+                                   log_output=handler is not None, extra_arguments=KERNEL_ARGS)
+    finally:
+        logger.setLevel(level)
+        if handler:
+            logger.removeHandler(handler)
+            handler.close()
 
 
-# ------------------------------------------------------------------------------- HTML
-PAGE = """<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
-       max-width: 1100px; margin: 2em auto; padding: 0 1.5em; color: #222; line-height: 1.55; }}
-h1 {{ border-bottom: 3px solid #c62828; padding-bottom: .3em; }}
-h2 {{ border-left: 5px solid #c62828; padding-left: .5em; margin-top: 1.8em; }}
-table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }}
-th, td {{ border: 1px solid #ccc; padding: 4px 8px; text-align: right; }}
-th {{ background: #f3f3f3; }} td:first-child, th:first-child {{ text-align: left; }}
-img {{ max-width: 100%; height: auto; }} .anchor-link {{ display: none; }}
-.prompt {{ display: none; }} pre {{ white-space: pre-wrap; }}
-</style></head><body>
-{body}
-</body></html>
-"""
-EXTERNAL = re.compile(r"""<(?:script|link|img|iframe|source|embed)\b[^>]*?(?:src|href)\s*=\s*["']?(https?:)?//""", re.I)
-
-
-def to_html(notebooks: list[Path], out: Path, *, title: str, lang: str) -> Path:
-    """One self-contained page from executed notebooks: code hidden, images embedded, offline."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
-    body = "\n".join(exporter.from_notebook_node(nbformat.read(p, as_version=4))[0] for p in notebooks)
-    page = PAGE.format(lang="zh-CN" if lang == "zh" else "en", title=title, body=body)
-    if EXTERNAL.search(page):
-        raise RunError(f"{out.name} would fetch from the internet ({EXTERNAL.search(page).group(0)}...); refusing to publish")
-    return atomic_write(out, lambda p: p.write_text(page, encoding="utf-8"))
-
-
-# ---------------------------------------------------------------------------- manifest
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def input_hashes(data: str | os.PathLike) -> dict[str, str]:
-    """SHA-256 of every data file of the run's data set, by file name."""
-    folder = Path(data)
-    return {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".parquet")}
+def notebook_timings(path: Path, wall: float) -> dict[str, float]:
+    """Where a notebook's time went: ``wall`` (measured around papermill), ``cells`` (the
+    sum of papermill's cell durations) and ``start`` (the rest: kernel start-up, papermill)."""
+    nb = nbformat.read(path, as_version=4)
+    cells = sum(c.metadata.get("papermill", {}).get("duration") or 0.0 for c in nb.cells)
+    return {"wall": round(wall, 2), "cells": round(cells, 2), "start": round(max(wall - cells, 0.0), 2)}
 
 
 def code_version() -> str:
@@ -231,65 +229,6 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-# ----------------------------------------------------------------------------- publish
-def _publish(staging: Path, target: Path) -> None:
-    """Move every item of ``staging`` into ``target`` by rename; manifest.json last."""
-    target.mkdir(parents=True, exist_ok=True)
-    items = sorted(staging.iterdir(), key=lambda p: p.name == "manifest.json")
-    for item in items:
-        dest = target / item.name
-        if item.is_dir():
-            old = target / f".{item.name}.old-{staging.name}"
-            if dest.exists():
-                dest.rename(old)
-            item.rename(dest)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(item, dest)
-    staging.rmdir()
-
-
-def _fail(staging: Path, target: Path, message: str, run_id: str) -> RunError:
-    failed = target / "failed" / run_id
-    failed.parent.mkdir(parents=True, exist_ok=True)
-    (staging / "error.txt").write_text(message + "\n", encoding="utf-8")
-    staging.rename(failed)
-    return RunError(f"{message}\nThe failed run is kept in {failed}; the published brief (if any) is unchanged.")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def recover_interrupted(target: Path) -> list[Path]:
-    """Move staging folders of runs that died (killed, machine stopped) into ``failed/``.
-
-    A run records its process id in ``.pid``; a staging folder whose process is gone was
-    interrupted. Returns the folders moved.
-    """
-    moved = []
-    for staging in sorted(target.glob(".staging-*")) if target.exists() else []:
-        pid_file = staging / ".pid"
-        try:
-            pid = int(pid_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            pid = -1
-        if pid > 0 and _alive(pid):
-            continue
-        failed = target / "failed" / staging.name.removeprefix(".staging-")
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        (staging / "error.txt").write_text(f"run interrupted (process {pid} ended before publishing)\n", encoding="utf-8")
-        staging.rename(failed)
-        moved.append(failed)
-    return moved
-
-
 def _say(quiet: bool, text: str) -> None:
     if not quiet:
         print(text, file=sys.stderr, flush=True)
@@ -302,7 +241,8 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
     """Run and publish one brief; return where it went. Raises :class:`RunError` on failure.
 
     ``notebooks`` are template names in ``notebook_dir`` (default ``notebooks/``), executed in
-    order into one page; ``timeout`` is the limit per cell in seconds.
+    order into one page; ``timeout`` is the limit per cell in seconds. Unless ``quiet``, a
+    progress bar shows each notebook's cells as they run (on stderr).
     """
     params = validate_params(month, lang, unit, data=data)
     nb_params = params.as_notebook_parameters()
@@ -310,50 +250,61 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
     for nb in templates:
         check_parameters(nb, nb_params)
     _kernel_available()
-    target = reports_folder(reports) / params.month
-    target = target / params.unit if params.unit else target
+    target = brief_folder(params, reports)
     run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + f"-{uuid.uuid4().hex[:6]}"
-    recover_interrupted(target)
+    publish.recover_interrupted(target)
     staging = target / f".staging-{run_id}"
     (staging / "notebooks").mkdir(parents=True)
     (staging / ".pid").write_text(str(os.getpid()), encoding="utf-8")
     (staging / "figures").mkdir()
-    timings = {}
+    manifest = {"run_id": run_id, "status": "running", "parameters": nb_params,
+                "input_hashes": publish.input_hashes(params.data_dir), "code_version": code_version(),
+                "packages": package_versions(), "kernel": KERNEL, "timings_seconds": {}}
+    timings = manifest["timings_seconds"]
+    what = f"brief {params.month}{' ' + params.unit if params.unit else ''} ({params.lang})"
     started = time.perf_counter()
     for i, template in enumerate(templates, start=1):
         out = staging / "notebooks" / template.name
-        _say(quiet, f"[{i}/{len(templates)}] {template.name} ({params.month}, {params.lang}{', ' + params.unit if params.unit else ''})")
+        _say(quiet, f"[{i}/{len(templates)}] {template.name}: {what}")
         t0 = time.perf_counter()
         try:
-            execute(template, out, nb_params, cwd=staging, timeout=timeout, progress=not quiet)
+            execute(template, out, nb_params, cwd=staging, timeout=timeout, progress=not quiet, log=staging / "run.log")
         except Exception as exc:  # noqa: BLE001 - every failure of a run is reported the same way
             name = getattr(exc, "ename", type(exc).__name__)
             value = getattr(exc, "evalue", str(exc).strip().splitlines()[-1] if str(exc).strip() else "")
             cell = f"cell {exc.cell_index}" if hasattr(exc, "cell_index") else _failed_cell(out)
-            raise _fail(staging, target, f"brief {params.month}: notebook {template.name} failed in {cell}: {name}: {value}",
-                        run_id) from None
-        timings[template.name] = round(time.perf_counter() - t0, 2)
+            raise publish.keep_failed(staging, target, f"{what}: notebook {template.name} failed in {cell}: {name}: {value}",
+                                      run_id, manifest) from None
+        timings[template.name] = notebook_timings(out, time.perf_counter() - t0)
         problems = check_executed(out)
         if problems:
-            raise _fail(staging, target, f"brief {params.month}: notebook {template.name}: {'; '.join(problems)}", run_id)
+            raise publish.keep_failed(staging, target, f"{what}: notebook {template.name}: {'; '.join(problems)}",
+                                      run_id, manifest)
+    step = "checking results.json"
     try:
         from reformlib.report.results import read_results
 
         read_results(staging / "results.json")
-        to_html([staging / "notebooks" / t.name for t in templates], staging / "brief.html",
-                title=f"改革简报 {params.month}" if params.lang == "zh" else f"Reform brief {params.month}", lang=params.lang)
+        step, t0 = "making brief.html", time.perf_counter()
+        publish.to_html([staging / "notebooks" / t.name for t in templates], staging / "brief.html",
+                        title=f"改革简报 {params.month}" if params.lang == "zh" else f"Reform brief {params.month}",
+                        lang=params.lang)
+        timings["html"] = round(time.perf_counter() - t0, 2)
+        step, t0 = "making memo.docx and tables.xlsx", time.perf_counter()
+        publish.write_documents(staging, lang=params.lang)
+        timings["documents"] = round(time.perf_counter() - t0, 2)
     except Exception as exc:  # noqa: BLE001
-        raise _fail(staging, target, f"brief {params.month}: checking the outputs failed: {exc}", run_id) from None
-    manifest = {
-        "run_id": run_id, "status": "published", "parameters": nb_params,
-        "input_hashes": input_hashes(params.data_dir), "code_version": code_version(), "packages": package_versions(),
-        "timings_seconds": {**timings, "total": round(time.perf_counter() - started, 2)}, "kernel": KERNEL,
-        "published_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-    }
+        raise publish.keep_failed(staging, target, f"{what}: {step} failed: {type(exc).__name__}: {exc}",
+                                  run_id, manifest) from None
+    missing = publish.check_outputs(staging)
+    if missing:
+        raise publish.keep_failed(staging, target, f"{what}: incomplete outputs: {'; '.join(missing)}", run_id, manifest)
+    timings["total"] = round(time.perf_counter() - started, 2)
+    manifest.update(status="published",
+                    published_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat())
     (staging / ".pid").unlink()
-    empty = [p.name for p in (staging / "brief.html", staging / "results.json") if not p.exists() or p.stat().st_size == 0]
-    if empty:
-        raise _fail(staging, target, f"brief {params.month}: missing or empty output {empty}", run_id)
-    atomic_write(staging / "manifest.json", lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"))
-    _publish(staging, target)
+    publish.write_manifest(staging, manifest)
+    publish.publish_staging(staging, target)
+    _say(quiet, f"published {target / 'brief.html'} ({timings['total']:.1f} s)")
     return RunResult(folder=target, html=target / "brief.html", manifest=manifest)
+
