@@ -15,6 +15,7 @@ bad input with one :class:`~reformlib.errors.DataValidationError` naming each ba
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,7 +31,10 @@ TASK_COLUMNS = ("task_id", "category", "lead_unit", "start", "deadline")
 PROGRESS_COLUMNS = ("task_id", "period", "progress")
 
 
-def _month(month: str | pd.Period) -> pd.Period:
+def as_month(month: str | pd.Period) -> pd.Period:
+    """``month`` as Period[M]; text must read YYYY-MM (``"September"`` would parse as this year's)."""
+    if isinstance(month, str) and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month.strip()):
+        raise ValueError(f"month must be a month such as '2017-09', got {month!r}")
     try:
         return pd.Period(month, "M")
     except (ValueError, TypeError) as err:
@@ -94,7 +98,7 @@ def _check_reports(tasks: pd.DataFrame, frame: pd.DataFrame, value: str, path: s
 
 def progress_as_of(progress: pd.DataFrame, month: str | pd.Period) -> pd.Series:
     """Each task's latest reported cumulative progress up to ``month`` (0 when none)."""
-    m = _month(month)
+    m = as_month(month)
     known = progress[progress["period"] <= m].sort_values("period")
     return known.groupby("task_id")["progress"].last()
 
@@ -112,7 +116,7 @@ def expected_progress(tasks: pd.DataFrame, month: str | pd.Period, *,
     Linear from 0 before the start month to 100 at the end of the deadline month; a task
     named in ``milestones`` follows its milestones instead (linear between them).
     """
-    m = _month(month)
+    m = as_month(month)
     start = tasks["start"].dt.to_period("M")
     end = tasks["deadline"].dt.to_period("M")
     elapsed = np.array([(m - s).n + 1 for s in start], dtype=float)
@@ -133,7 +137,7 @@ def task_status(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Per
                 milestones: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per task: ``progress``, ``expected``, ``status`` as of ``month``."""
     check_ledger(tasks, progress, milestones=milestones)
-    m = _month(month)
+    m = as_month(month)
     done = progress_as_of(progress, m).reindex(tasks["task_id"]).fillna(0.0).to_numpy()
     expected = expected_progress(tasks, m, milestones=milestones).to_numpy()
     start = tasks["start"].dt.to_period("M").to_numpy()
@@ -156,7 +160,7 @@ def status_panel(tasks: pd.DataFrame, progress: pd.DataFrame, months: Sequence[s
         first = tasks["start"].dt.to_period("M").min()
         last = max(tasks["deadline"].dt.to_period("M").max(), progress["period"].max() if len(progress) else first)
         months = pd.period_range(first, last, freq="M")
-    frames = [task_status(tasks, progress, m, tolerance=tolerance, milestones=milestones).assign(period=_month(m))
+    frames = [task_status(tasks, progress, m, tolerance=tolerance, milestones=milestones).assign(period=as_month(m))
               for m in months]
     out = pd.concat(frames, ignore_index=True)
     return out[["task_id", "period"] + [c for c in out.columns if c not in ("task_id", "period")]]
@@ -188,7 +192,7 @@ def task_outcomes(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.P
     month) and ``missed`` (True: late or past the deadline unfinished; False: on time;
     ``<NA>``: not yet known)."""
     check_ledger(tasks, progress)
-    m = _month(month)
+    m = as_month(month)
     done = completion_month(progress[progress["period"] <= m]).reindex(tasks["task_id"])
     due = tasks["deadline"].dt.to_period("M").to_numpy()
     completed = done.notna().to_numpy()
@@ -214,7 +218,7 @@ def completion_rates(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | p
         raise ValueError(f"by must be one of {sorted(GROUPINGS)}, got {by!r}")
     if per not in ("ytd", "month"):
         raise ValueError(f"per must be 'ytd' or 'month', got {per!r}")
-    m = _month(month)
+    m = as_month(month)
     out = task_outcomes(tasks, progress, m)
     frame = tasks.reset_index(drop=True).assign(group="all" if by == "all" else tasks[by].to_numpy(),
                                                 done=out["completed"], on_time=out["on_time"], due=out["due"])

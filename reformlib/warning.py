@@ -54,7 +54,7 @@ def features(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period
     """One row per open task at the end of ``month`` with :data:`FEATURES`, built only from
     reports up to ``month`` (later rows of ``progress`` are ignored)."""
     ledger.check_ledger(tasks, progress, milestones=milestones)
-    m = ledger._month(month)
+    m = ledger.as_month(month)
     known = progress[progress["period"] <= m]
     status = ledger.task_status(tasks, known, m, milestones=milestones)
     ids = tasks["task_id"]
@@ -96,7 +96,7 @@ def training_frame(tasks: pd.DataFrame, progress: pd.DataFrame, cutoff: str | pd
                    units: pd.DataFrame | None = None, milestones: pd.DataFrame | None = None) -> pd.DataFrame:
     """Snapshots of every month before ``cutoff`` of the tasks due by ``cutoff``, with the
     label ``missed`` as known at the end of ``cutoff`` (see the module docstring)."""
-    c = ledger._month(cutoff)
+    c = ledger.as_month(cutoff)
     known = progress[progress["period"] <= c]
     first = tasks["start"].dt.to_period("M").min()
     outcome = ledger.task_outcomes(tasks, known, c).set_index("task_id")["missed"]
@@ -136,7 +136,7 @@ def fit(tasks: pd.DataFrame, progress: pd.DataFrame, cutoff: str | pd.Period, *,
         raise ValueError(f"C must be positive, got {C!r}")
     train = training_frame(tasks, progress, cutoff, units=units, milestones=milestones)
     y = train["missed"].to_numpy()
-    c = ledger._month(cutoff)
+    c = ledger.as_month(cutoff)
     if len(np.unique(y)) < 2 or train["task_id"].nunique() < MIN_BASELINE_TASKS:
         return WarningModel(c, "baseline", None, None, len(train), int(y.sum()))
     base = LogisticRegression(random_state=SEED).fit(train[["shortfall"]], y)
@@ -303,7 +303,7 @@ def validate(tasks: pd.DataFrame, progress: pd.DataFrame, *, cutoffs: list[str] 
     if horizon < 1:
         raise ValueError(f"horizon must be at least 1, got {horizon!r}")
     last = progress["period"].max()
-    cuts = [ledger._month(c) for c in cutoffs] if cutoffs else list(pd.period_range(progress["period"].min() + 4, last - 2, freq="M"))
+    cuts = [ledger.as_month(c) for c in cutoffs] if cutoffs else list(pd.period_range(progress["period"].min() + 4, last - 2, freq="M"))
     truth = ledger.task_outcomes(tasks, progress, last).set_index("task_id")["missed"]
     rows, imps = [], []
     for c in cuts:
