@@ -145,25 +145,45 @@ def aggregate(
     return np.ascontiguousarray(inverse(index_phi).T)
 
 
+def _sorted_keys(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: unit order by descending rounded score (NaN last) and the sorted keys.
+
+    Rounded scores are integers (``rint(score * 10**TIE_DECIMALS)``, the classes of
+    ``np.round(score, TIE_DECIMALS)``); packed with the unit's column in the low bits,
+    one integer sort orders a row. Scores too large to pack fall back to an argsort.
+    """
+    n = scores.shape[-1]
+    bits = max(1, (n - 1).bit_length())
+    rounded = np.rint(scores * 10.0**TIE_DECIMALS)
+    top = np.nanmax(np.abs(rounded)) if not np.isnan(rounded).all() else 0.0
+    if top < 2.0 ** (61 - bits):
+        last = 2 ** (61 - bits)
+        key = np.negative(rounded, out=rounded)
+        np.nan_to_num(key, copy=False, nan=last)
+        packed = np.left_shift(key.astype(np.int64), bits)
+        packed |= np.arange(n, dtype=np.int64)
+        packed.sort(axis=-1)
+        return packed & (2**bits - 1), packed >> bits
+    key = np.nan_to_num(-rounded, nan=np.inf, posinf=np.inf, neginf=-np.inf)
+    order = np.argsort(key, axis=-1)
+    return order, np.take_along_axis(key, order, axis=-1)
+
+
 def rank_desc(scores: np.ndarray) -> np.ndarray:
     """Rank the units (columns) of each replication (row): 1 = highest score, ties "min", NaN last.
 
-    Scores are first rounded to :data:`TIE_DECIMALS` decimals so that values differing
-    only by floating-point noise tie. One argsort per row, all rows at once.
+    Scores equal to :data:`TIE_DECIMALS` decimals tie, so that values differing only by
+    floating-point noise do. One sort per row, all rows at once.
     """
-    key = np.round(scores, TIE_DECIMALS)
-    np.negative(key, out=key)
-    np.nan_to_num(key, copy=False, nan=np.inf, posinf=np.inf, neginf=-np.inf)
-    order = np.argsort(key, axis=-1)
-    ordered = np.take_along_axis(key, order, axis=-1)
-    position = np.broadcast_to(np.arange(1, key.shape[-1] + 1, dtype=np.int32), key.shape)
-    starts = ordered[..., 1:] != ordered[..., :-1]
+    order, ordered = _sorted_keys(scores)
+    position = np.broadcast_to(np.arange(1, scores.shape[-1] + 1, dtype=np.int32), scores.shape)
+    starts = ordered[:, 1:] != ordered[:, :-1]
     tied = np.flatnonzero(~starts.all(axis=-1))
     if len(tied):  # a tie takes the position of the first of its run
-        first = np.ones((len(tied), key.shape[-1]), dtype=bool)
+        first = np.ones((len(tied), scores.shape[-1]), dtype=bool)
         first[:, 1:] = starts[tied]
         position = position.copy()
         position[tied] = np.maximum.accumulate(np.where(first, position[tied], 0), axis=-1)
-    ranks = np.empty(key.shape, dtype=np.int32)
+    ranks = np.empty(scores.shape, dtype=np.int32)
     np.put_along_axis(ranks, order, position, axis=-1)
     return ranks

@@ -289,8 +289,9 @@ def evaluate(model: Model, design: Design, *, chunk_size: int | None = None,
              keep_scores: bool = False, workers: int | None = None) -> Evaluation:
     """Scores and ranks of every replication, grouped by variant, in chunks of replications.
 
-    Each chunk is one matrix product per group plus one argsort; chunks run on ``workers``
-    threads (default: every core), since numpy releases the GIL in both.
+    A chunk costs one matrix product (plus small ones for units with missing values) and
+    one argsort; chunks run on ``workers`` threads (default: every core), since numpy
+    releases the GIL in both.
     """
     n_rep, n_units = len(design.weights), len(model.units)
     chunk = chunk_size or max(1, 2_000_000 // n_units)
@@ -345,17 +346,19 @@ def analyse(design: Design, y: np.ndarray, *, conf_level: float = 0.95,
     return pd.DataFrame({c: s[c] for c in columns}, index=pd.Index(factors, name="factor"))
 
 
-def _rank_summary(ranks: np.ndarray, units: pd.Index, nominal: Evaluation) -> pd.DataFrame:
+def _rank_summary(ranks: np.ndarray, units: pd.Index, nominal: Evaluation, workers: int | None) -> pd.DataFrame:
     """Per-unit rank statistics; quantiles interpolate linearly, as numpy's default."""
     position = np.array([0.05, 0.5, 0.95]) * (len(ranks) - 1)
     low, frac = np.floor(position).astype(int), position % 1
     high = np.minimum(low + 1, len(ranks) - 1)
-    blocks = []
-    for j in range(0, ranks.shape[1], 512):  # sort contiguous rows, one block of units at a time
+
+    def block(j: int) -> np.ndarray:  # sort contiguous rows, one block of units at a time
         ordered = np.sort(ranks[:, j : j + 512].T, axis=1)
         quantiles = ordered[:, low] + frac * (ordered[:, high] - ordered[:, low])
-        blocks.append(np.column_stack([quantiles, ordered[:, 0], ordered[:, -1]]))
-    stats = np.vstack(blocks)
+        return np.column_stack([quantiles, ordered[:, 0], ordered[:, -1]])
+
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        stats = np.vstack(list(pool.map(block, range(0, ranks.shape[1], 512))))
     return pd.DataFrame({
         "nominal_score": nominal.scores[0], "nominal_rank": nominal.ranks[0],
         "mean_rank": ranks.mean(axis=0), "median_rank": stats[:, 1], "rank_p05": stats[:, 0],
@@ -380,6 +383,7 @@ def uncertainty(
     num_resamples: int = 100,
     keep: bool = False,
     chunk_size: int | None = None,
+    workers: int | None = None,
 ) -> UncertaintyResult:
     """Uncertainty and sensitivity analysis of a composite indicator's ranking.
 
@@ -390,8 +394,15 @@ def uncertainty(
     has ``n * (factors + 2)`` replications (``n`` ideally a power of 2). ``output`` is the
     quantity the Sobol indices decompose: ``"rank_shift"`` (mean absolute rank change
     against the nominal ranking, the COINr/JRC convention) or ``"rank"`` (the rank of each
-    unit in ``units``, all by default). ``keep`` returns the full ranks and scores tables.
-    The same arguments and ``seed`` give identical results.
+    unit in ``units``, all by default). ``keep`` returns the full ranks and scores tables;
+    ``chunk_size`` (replications per matrix product) and ``workers`` (threads) tune speed
+    and memory, never results. The same arguments and ``seed`` give identical results.
+
+    Returns an :class:`UncertaintyResult`: ``summary`` per unit (nominal score and rank,
+    mean and median rank, 5th and 95th percentile, min, max and range of the rank),
+    ``sensitivity`` (one row per output and factor: S1, ST and their half-widths at
+    ``conf_level``), ``rank_shift`` per replication, the ``design``, and with ``keep`` the
+    ``ranks`` and ``scores`` (replications x units).
     """
     if output not in OUTPUTS:
         raise SpecError(f"output must be one of {OUTPUTS}, got {output!r}")
@@ -404,7 +415,7 @@ def uncertainty(
     sample_seed, analyse_seed = (int(v) for v in rng.integers(1, 2**31, size=2))
     design = sample(model, n=n, seed=sample_seed)
     nominal = evaluate(model, nominal_design(model), keep_scores=True)
-    run = evaluate(model, design, chunk_size=chunk_size, keep_scores=keep)
+    run = evaluate(model, design, chunk_size=chunk_size, keep_scores=keep, workers=workers)
     shift = rank_shift(run.ranks, nominal.ranks[0])
     if output == "rank_shift":
         targets = {"rank_shift": shift}
@@ -417,7 +428,7 @@ def uncertainty(
     as_frame = (lambda a: pd.DataFrame(a, index=replications, columns=model.units)) if keep else (lambda a: None)
     return UncertaintyResult(
         inputs=uncertain, n=n, seed=seed if isinstance(seed, int) else None, output=output,
-        summary=_rank_summary(run.ranks, model.units, nominal),
+        summary=_rank_summary(run.ranks, model.units, nominal, workers),
         sensitivity=sensitivity, rank_shift=pd.Series(shift, index=replications, name="rank_shift"),
         design=design, ranks=as_frame(run.ranks), scores=as_frame(run.scores),
         undefined_scores=run.undefined_scores,

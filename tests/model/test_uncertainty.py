@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import rankdata
 
 from reformlib.errors import DataValidationError, SpecError
 from reformlib.model import _vector as vec
@@ -56,6 +57,15 @@ HIERARCHY = UncertainInputs(
 def test_rank_desc_ties_take_the_lowest_rank_and_missing_scores_come_last():
     scores = np.array([[3.0, np.nan, 5.0, 3.0 + 1e-12, 1.0], [1.0, 2.0, 3.0, 4.0, 5.0]])
     assert vec.rank_desc(scores).tolist() == [[2, 5, 1, 2, 4], [5, 4, 3, 2, 1]]
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e10], ids=["packed-sort", "argsort-fallback"])
+def test_rank_desc_agrees_with_scipy_min_ranks(scale):
+    rng = np.random.default_rng(0)
+    scores = np.round(rng.random((40, 300)) * 10, 1) * scale
+    scores[rng.random(scores.shape) < 0.1] = np.nan
+    expected = rankdata(np.where(np.isnan(scores), np.inf, -scores), method="min", axis=1)
+    np.testing.assert_array_equal(vec.rank_desc(scores), expected)
 
 
 def test_normalisers_on_a_column_by_hand():
@@ -119,6 +129,14 @@ def test_same_seed_same_result_and_another_seed_another_design():
     pd.testing.assert_frame_equal(first.ranks, again.ranks)
     other = uncertainty(synthetic_frame(), seed=12, **kwargs)
     assert not np.array_equal(first.design.sample, other.design.sample)
+
+
+def test_chunks_and_threads_do_not_change_results():
+    args = dict(direction=DIRECTION, weights=WEIGHTS, uncertain=HIERARCHY, groups=GROUPS, n=16, seed=9, keep=True)
+    one = uncertainty(synthetic_frame(), **args, chunk_size=3, workers=1)
+    other = uncertainty(synthetic_frame(), **args, chunk_size=1000, workers=2)
+    pd.testing.assert_frame_equal(one.scores, other.scores)
+    pd.testing.assert_frame_equal(one.summary, other.summary)
 
 
 def test_inputs_are_not_mutated():
