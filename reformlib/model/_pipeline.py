@@ -1,0 +1,132 @@
+"""Steps 1-5 of the evaluation as the spec drives them: the period's indicator matrix, flows
+against the year before, treatment, normalisation and weights (used by :mod:`.evaluate`
+and by its uncertainty analysis, so that both run the very same code).
+
+Conventions (see ``data/model/README.md``): a year takes each indicator's catalogue rule
+(``sum`` of the months for flows, ``december`` for levels); a month takes the month's value
+of a level and the year-to-date sum of a flow. Flows scale with the size of a unit, so by
+default they enter as the symmetric ("arc") growth against the same months of the year
+before, 200 (x - x0) / (|x| + |x0|) in percent, which is defined when the base is 0.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from reformlib.errors import SpecError
+from reformlib.model.kpi import period_window
+from reformlib.model.normalise import normalise
+from reformlib.model.treat import LOG_COLUMNS, impute, treat_outliers
+from reformlib.model.weights import ahp_weights, weigh
+
+DIRECTION = {"higher": 1, "lower": -1, "band": 1}
+
+
+def _window_sum(obs: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
+    sub = obs[obs["period"].isin(months)]
+    return sub.groupby(["unit", "indicator"])["value"].sum(min_count=1).unstack("indicator")
+
+
+def period_matrix(observations: pd.DataFrame, catalogue: pd.DataFrame, *, indicators: list[str],
+                  units: list[str], period: str, flows: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(raw, base, prepared, log)``: period values, the year-before values of flows, the
+    values the model uses (flows transformed by ``flows``) and a log of undefined growth."""
+    _, _, last = period_window(period)
+    months = pd.period_range(f"{last.year}-01", last, freq="M")
+    before = pd.period_range(f"{last.year - 1}-01", last - 12, freq="M")
+    obs = observations[observations["unit"].isin(units) & observations["indicator"].isin(indicators)]
+    rule = catalogue.set_index("indicator")["annual"]
+    levels = obs[obs["period"] == last].pivot_table(index="unit", columns="indicator", values="value", aggfunc="first")
+    sums, base_sums = _window_sum(obs, months), _window_sum(obs, before)
+    raw, base = {}, {}
+    for ind in indicators:
+        flow = rule[ind] == "sum"
+        raw[ind] = (sums if flow else levels).get(ind, pd.Series(dtype=float)).reindex(units)
+        base[ind] = base_sums.get(ind, pd.Series(dtype=float)).reindex(units) if flow else pd.Series(np.nan, index=units)
+    raw = pd.DataFrame(raw, index=pd.Index(units, name="unit"), columns=indicators).astype(float)
+    base = pd.DataFrame(base, index=raw.index, columns=indicators).astype(float)
+    prepared, log = raw.copy(), []
+    for ind in ([i for i in indicators if rule[i] == "sum"] if flows != "level" else []):
+        x, x0 = raw[ind], base[ind]
+        if flows == "growth":
+            value = 100 * (x / x0.where(x0 != 0) - 1)
+        else:
+            den = x.abs() + x0.abs()
+            value = (200 * (x - x0) / den.where(den != 0)).where(den != 0, 0.0).where(x.notna() & x0.notna())
+        prepared[ind] = value
+        for u in value.index[value.isna() & x.notna()]:
+            log.append((u, ind, x[u], np.nan, f"{flows}: no base value in {before[0]}..{before[-1]}"
+                        if pd.isna(x0[u]) else f"{flows}: base is 0"))
+    return raw, base, prepared, pd.DataFrame(log, columns=LOG_COLUMNS)
+
+
+def check_indicators(frame: pd.DataFrame, period: str) -> None:
+    """A SpecError naming every indicator that is all missing or constant in the period."""
+    bad = [f"{c!r} has no value for any unit" for c in frame.columns if frame[c].notna().sum() == 0]
+    bad += [f"{c!r} is constant ({frame[c].dropna().iloc[0]:g} for every unit)" for c in frame.columns
+            if frame[c].notna().sum() > 0 and frame[c].nunique(dropna=True) < 2]
+    if bad:
+        raise SpecError(f"indicators unusable in period {period}: " + "; ".join(bad)
+                        + " - drop them from the hierarchy or choose another period")
+
+
+def treat(prepared: pd.DataFrame, *, imputation: str, outliers: Mapping, groups: pd.Series,
+          bands: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(imputed, impute_log, treated, outlier_log)``; band indicators are not winsorised."""
+    imputed, ilog = impute(prepared, imputation, groups=groups if imputation.startswith("group") else None)
+    if outliers.get("method", "none") == "none":
+        return imputed, ilog, imputed.copy(), pd.DataFrame(columns=LOG_COLUMNS)
+    cols = [c for c in imputed.columns if c not in bands]
+    opts = {k: outliers[k] for k in ("skew_max", "kurt_max", "winmax") if k in outliers}
+    treated_part, olog = treat_outliers(imputed[cols], **opts)
+    treated = imputed.copy()
+    treated[cols] = treated_part
+    return imputed, ilog, treated, olog
+
+
+def normalise_all(treated: pd.DataFrame, catalogue: pd.DataFrame, *, method: str,
+                  scale: tuple[float, float]) -> pd.DataFrame:
+    """Spec's method for higher/lower indicators, ``band`` for band indicators, one scale."""
+    cat = catalogue.set_index("indicator").loc[list(treated.columns)]
+    band = [c for c in treated.columns if cat.at[c, "direction"] == "band"]
+    other = [c for c in treated.columns if c not in band]
+    parts = []
+    if other:
+        parts.append(normalise(treated[other], method, scale=scale,
+                               direction={c: DIRECTION[cat.at[c, "direction"]] for c in other}))
+    if band:
+        parts.append(normalise(treated[band], "band", scale=scale,
+                               bands={c: (cat.at[c, "band_low"], cat.at[c, "band_high"]) for c in band}))
+    return pd.concat(parts, axis=1)[list(treated.columns)]
+
+
+def weights_table(spec, treated: pd.DataFrame, catalogue: pd.DataFrame, *, method: str | None = None) -> pd.DataFrame:
+    """The hierarchy with the weights the method gives, rescaled to sum 1 among siblings.
+
+    ``expert``: the hierarchy's weights; ``equal``: equal among siblings; ``ahp``: the
+    hierarchy's weights with the children of each node in ``spec.ahp`` weighted by its
+    pairwise matrix; any other :data:`~reformlib.model.weights.WEIGHTERS` method weighs the
+    indicators from the treated data (higher levels keep the hierarchy's weights).
+    """
+    method = method or spec.weighting
+    h = spec.hierarchy[["code", "parent", "level", "name_zh", "name_en", "weight"]].copy()
+    leaves = list(treated.columns)
+    if method == "equal":
+        h["weight"] = 1.0
+    elif method == "ahp":
+        for node, matrix in spec.ahp.items():
+            kids = list(h.loc[h["parent"] == node, "code"])
+            w = ahp_weights(matrix.loc[kids, kids])
+            h.loc[h["code"].isin(kids), "weight"] = h.loc[h["code"].isin(kids), "code"].map(w).to_numpy()
+    elif method != "expert":
+        direction = catalogue.set_index("indicator").loc[leaves, "direction"].map(DIRECTION)
+        w = weigh(treated, method, direction=direction.to_dict())
+        h.loc[h["code"].isin(leaves), "weight"] = h.loc[h["code"].isin(leaves), "code"].map(w).to_numpy()
+    sums = h.groupby("parent")["weight"].transform("sum")
+    h["weight"] = np.where(h["parent"].isna(), 1.0, h["weight"] / sums.where(sums > 0))
+    if h["weight"].isna().any():
+        raise SpecError(f"weighting {method!r} leaves every child of a node at weight 0: "
+                        f"{sorted(set(h.loc[h['weight'].isna(), 'parent']))}")
+    return h.reset_index(drop=True)

@@ -1,0 +1,272 @@
+"""Model step 7: the key-indicator rubric (关键指标法) - points, bonuses, deductions, vetoes, grades.
+
+The common practice of Chinese performance evaluation, kept as data (``rubric.csv``,
+``grades.csv``): a base of 100 points split over items; ``completion`` items pay points in
+proportion to achievement against a target (capped per item); ``schedule`` items pay for
+tasks on their time schedule (:func:`reformlib.ledger.task_status`); ``deduction`` items
+lose points per occurrence down to a floor (扣完为止); ``bonus`` items add points per
+recognition with a cap per item and in total (加分, may lift a score above 100); ``veto``
+items (一票否决) cap the grade or remove a unit from the ranking. Items that do not apply
+to a unit (no target indicator, no task due) are left out and the base is rescaled pro rata.
+
+Two steps, both pure: :func:`kpi_measures` turns the ledgers into one long table of
+measures (unit, basis, value, count, detail), and :func:`score_rubric` turns measures into
+a ledger of points, one row per point gained or lost and why, and a summary per unit.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from reformlib.errors import SpecError
+from reformlib.ledger import task_status
+
+__all__ = ["MEASURE_COLUMNS", "LEDGER_COLUMNS", "task_units", "period_window", "kpi_measures",
+           "score_rubric", "assign_grades", "lost_points"]
+
+MEASURE_COLUMNS = ["unit", "basis", "value", "count", "detail_zh", "detail_en"]
+LEDGER_COLUMNS = ["unit", "item", "kind", "basis", "value", "count", "max_points", "points", "capped",
+                  "applicable", "reason_zh", "reason_en"]
+
+
+def period_window(period: str) -> tuple[pd.Timestamp, pd.Timestamp, pd.Period]:
+    """First day of the year, last day of the period and its last month (``YYYY`` or ``YYYY-MM``)."""
+    p = pd.Period(period, "Y" if len(str(period)) == 4 else "M")
+    last = p.asfreq("M", how="end")
+    return pd.Timestamp(f"{p.year}-01-01"), last.to_timestamp(how="end").normalize(), last
+
+
+def task_units(tasks: pd.DataFrame, units: pd.DataFrame, evaluated: Sequence[str]) -> pd.Series:
+    """The evaluated unit answerable for each task: its lead unit, or the lead unit's parent
+    when the lead unit is not evaluated itself (city departments answer to the city)."""
+    parent = dict(zip(units["unit"], units["parent"]))
+    ev = set(evaluated)
+    owner = [u if u in ev else (parent.get(u) if parent.get(u) in ev else None) for u in tasks["lead_unit"]]
+    return pd.Series(owner, index=tasks["task_id"].to_numpy(), name="unit", dtype=object)
+
+
+def _rows(units: Sequence[str], basis: str, value, count, zh, en) -> pd.DataFrame:
+    return pd.DataFrame({"unit": list(units), "basis": basis, "value": np.asarray(value, dtype=float),
+                         "count": np.asarray(count, dtype=float), "detail_zh": zh, "detail_en": en})
+
+
+def _task_measures(tasks, progress, owner, units, month, tolerance) -> list[pd.DataFrame]:
+    status = task_status(tasks, progress, month, tolerance=tolerance).assign(unit=owner.to_numpy())
+    done = progress[progress["progress"] >= 100].groupby("task_id")["period"].min()
+    finished = tasks["task_id"].map(done).to_numpy()
+    deadline = tasks["deadline"].dt.to_period("M").to_numpy()
+    due = deadline <= month
+    complete = np.array([pd.notna(f) and f <= month for f in finished])
+    on_time = np.array([pd.notna(f) and f <= d for f, d in zip(finished, deadline)])
+    frame = status.assign(due=due, complete=complete & due, missed=due & ~on_time,
+                          started=status["status"] != "not_started",
+                          good=status["status"].isin(["on_schedule", "completed"]))
+    out = []
+    for basis, sub in (("tasks", frame), ("key_tasks", frame[frame["key_task"]])):
+        g = sub.groupby("unit")[["due", "complete", "missed", "started", "good"]].sum().reindex(units, fill_value=0)
+        out.append(_rows(units, basis, (g["complete"] / g["due"].where(g["due"] > 0)), g["due"],
+                         [f"到期任务{d}项,已完成{c}项" for d, c in zip(g["due"], g["complete"])],
+                         [f"{d} task(s) due, {c} complete" for d, c in zip(g["due"], g["complete"])]))
+        out.append(_rows(units, f"schedule:{basis}", g["good"] / g["started"].where(g["started"] > 0), g["started"],
+                         [f"已启动任务{s}项,按进度或已完成{k}项" for s, k in zip(g["started"], g["good"])],
+                         [f"{s} task(s) started, {k} on schedule or complete" for s, k in zip(g["started"], g["good"])]))
+        name = "overdue_tasks" if basis == "tasks" else "overdue_key_tasks"
+        out.append(_rows(units, name, np.nan, g["missed"], [f"未按期完成任务{m}项" for m in g["missed"]],
+                         [f"{m} task(s) missed their deadline" for m in g["missed"]]))
+    return out
+
+
+def kpi_measures(
+    units: Sequence[str],
+    *,
+    period: str,
+    unit_table: pd.DataFrame,
+    tasks: pd.DataFrame,
+    progress: pd.DataFrame,
+    inspections: pd.DataFrame,
+    recognitions: pd.DataFrame,
+    vetoes: pd.DataFrame,
+    tolerance: float = 10.0,
+) -> pd.DataFrame:
+    """Measures of every unit for the period (from January of its year to its last day).
+
+    Bases: ``tasks`` / ``key_tasks`` (value = share of tasks due by the end of the period that
+    are complete; NaN when none is due), ``schedule:tasks`` / ``schedule:key_tasks`` (share of
+    started tasks on schedule or complete), ``overdue_tasks`` / ``overdue_key_tasks`` (count of
+    due tasks not completed by their deadline month), ``open_problems`` (inspection problems
+    found and not rectified by the end), ``overdue_problems`` (of them, past their due date),
+    each recognition level (count in the period) and ``veto:<item>`` (veto events).
+    """
+    start, end, month = period_window(period)
+    units = list(units)
+    owner = task_units(tasks, unit_table, units)
+    out = _task_measures(tasks, progress, owner, units, month, tolerance)
+    found = inspections[inspections["found_on"] <= end]
+    is_open = found["rectified_on"].isna() | (found["rectified_on"] > end)
+    for basis, mask in (("open_problems", is_open), ("overdue_problems", is_open & (found["due_on"] < end))):
+        n = found[mask].groupby("unit").size().reindex(units, fill_value=0)
+        out.append(_rows(units, basis, np.nan, n, [f"督察问题未整改{k}个" for k in n],
+                         [f"{k} inspection problem(s) open" for k in n]))
+    rec = recognitions[(recognitions["date"] >= start) & (recognitions["date"] <= end)]
+    for level, sub in rec.groupby("level"):
+        n = sub.groupby("unit").size().reindex(units, fill_value=0)
+        out.append(_rows(units, level, np.nan, n, [f"获{k}次" for k in n], [f"{k} time(s)" for k in n]))
+    vet = vetoes[(vetoes["date"] >= start) & (vetoes["date"] <= end)]
+    for item, sub in vet.groupby("item"):
+        reasons = sub.groupby("unit")[["reason_zh", "reason_en"]].agg("; ".join).reindex(units)
+        n = sub.groupby("unit").size().reindex(units, fill_value=0)
+        out.append(_rows(units, f"veto:{item}", np.nan, n, reasons["reason_zh"].fillna(""), reasons["reason_en"].fillna("")))
+    return pd.concat(out, ignore_index=True)[MEASURE_COLUMNS]
+
+
+def _lookup(measures: pd.DataFrame, basis: str, units: Sequence[str]) -> pd.DataFrame:
+    sub = measures[measures["basis"] == basis].set_index("unit")
+    if sub.index.has_duplicates:
+        raise SpecError(f"measures hold more than one row per unit for basis {basis!r}")
+    empty = pd.DataFrame({"value": np.nan, "count": 0.0, "detail_zh": "", "detail_en": ""}, index=list(units))
+    return sub.reindex(units).fillna({"count": 0.0, "detail_zh": "", "detail_en": ""}) if len(sub) else empty
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v))
+
+
+def _item_rows(rule, m: pd.DataFrame, grade_names: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
+    kind = rule.kind
+    value, count = m["value"].to_numpy(float), m["count"].to_numpy(float)
+    applicable = np.ones(len(m), bool)
+    if kind in ("completion", "schedule"):
+        cap = rule.points if _blank(rule.cap) else rule.cap
+        raw = rule.points * np.clip(np.nan_to_num(value, nan=0.0), 0, None)
+        applicable = ~np.isnan(value)
+        points, capped, top = np.minimum(raw, cap), raw > cap + 1e-12, np.where(applicable, rule.points, 0.0)
+        points = np.where(applicable, points, 0.0)
+        zh = [f"{d};完成度{v:.1%},得{p:.2f}分" + (f"(封顶{cap:g})" if c else "") if a else f"{d};不适用,按比例折算"
+              for d, v, p, c, a in zip(m["detail_zh"], value, points, capped, applicable)]
+        en = [f"{d}; achievement {v:.1%}, {p:.2f} points" + (f" (capped at {cap:g})" if c else "") if a
+              else f"{d}; not applicable, base rescaled" for d, v, p, c, a in zip(m["detail_en"], value, points, capped, applicable)]
+    elif kind == "deduction":
+        floor = 0.0 if _blank(rule.floor) else rule.floor
+        raw = rule.points - rule.per_occurrence * count
+        points, capped, top = np.maximum(raw, floor), raw < floor - 1e-12, np.full(len(m), rule.points)
+        zh = [f"{d},每个扣{rule.per_occurrence:g}分,扣{rule.points - p:.2f}分" + ("(扣完为止)" if c else "")
+              for d, p, c in zip(m["detail_zh"], points, capped)]
+        en = [f"{d}, {rule.per_occurrence:g} off each: {rule.points - p:.2f} points lost" + (" (down to the floor)" if c else "")
+              for d, p, c in zip(m["detail_en"], points, capped)]
+    elif kind == "bonus":
+        raw = rule.per_occurrence * count
+        points, capped, top = np.minimum(raw, rule.cap), raw > rule.cap + 1e-12, np.zeros(len(m))
+        zh = [f"{rule.name_zh}{d},加{p:.2f}分" + (f"(单项封顶{rule.cap:g})" if c else "") for d, p, c in zip(m["detail_zh"], points, capped)]
+        en = [f"{rule.name_en}: {d}, +{p:.2f} points" + (f" (item cap {rule.cap:g})" if c else "")
+              for d, p, c in zip(m["detail_en"], points, capped)]
+    else:  # veto
+        hit = count > 0
+        m, value, count = m[hit], value[hit], count[hit]
+        points, capped, top = np.zeros(len(m)), np.zeros(len(m), bool), np.zeros(len(m))
+        applicable = np.ones(len(m), bool)
+        zh_name, en_name = grade_names.get(rule.grade_cap, (rule.grade_cap, rule.grade_cap))
+        tail_zh = f"等次最高为{zh_name}" + (",不参加排名" if rule.unranked else "")
+        tail_en = f"grade at most {en_name}" + ("; not ranked" if rule.unranked else "")
+        zh = [f"一票否决:{d};{tail_zh}" for d in m["detail_zh"]]
+        en = [f"veto: {d}; {tail_en}" for d in m["detail_en"]]
+    return pd.DataFrame({"unit": m.index, "item": rule.item, "kind": kind, "basis": rule.basis, "value": value,
+                         "count": count, "max_points": top, "points": points, "capped": capped,
+                         "applicable": applicable, "reason_zh": zh, "reason_en": en})
+
+
+def score_rubric(
+    rubric: pd.DataFrame,
+    measures: pd.DataFrame,
+    *,
+    units: Sequence[str],
+    base_points: float = 100.0,
+    bonus_cap: float = 10.0,
+    grade_names: Mapping[str, tuple[str, str]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score every unit on every rubric item; returns ``(ledger, summary)``.
+
+    ``measures`` is :func:`kpi_measures`' table plus rows for indicator and index bases
+    (value = achievement). The ledger has one row per unit and item (:data:`LEDGER_COLUMNS`)
+    plus, where needed, a ``base_rescale`` row (pro-rata rescaling when items do not apply)
+    and a ``bonus_total`` row (total bonus cap), so that a unit's points sum to its
+    ``quantitative`` score. The summary has per unit ``base_max`` (applicable points),
+    ``base_earned``, ``base_score``, ``bonus``, ``quantitative``, ``vetoes``, ``grade_cap``
+    (worst cap; None without veto) and ``unranked``. ``grade_names`` (grade -> (zh, en))
+    names the grade caps in the reasons.
+    """
+    units = list(units)
+    parts = []
+    for rule in rubric.itertuples(index=False):
+        basis = f"veto:{rule.item}" if rule.kind == "veto" else (
+            f"schedule:{rule.basis}" if rule.kind == "schedule" else rule.basis)
+        parts.append(_item_rows(rule, _lookup(measures, basis, units), grade_names or {}))
+    ledger = pd.concat(parts, ignore_index=True)
+    base = ledger[ledger["kind"].isin(["completion", "schedule", "deduction"])]
+    base_max = base.groupby("unit")["max_points"].sum().reindex(units, fill_value=0.0)
+    earned = base.groupby("unit")["points"].sum().reindex(units, fill_value=0.0)
+    if (base_max <= 0).any():
+        raise SpecError(f"no rubric item applies to units {base_max.index[base_max <= 0].tolist()}")
+    base_score = earned / base_max * base_points
+    bonus_raw = ledger[ledger["kind"] == "bonus"].groupby("unit")["points"].sum().reindex(units, fill_value=0.0)
+    bonus = bonus_raw.clip(upper=bonus_cap)
+    extra = []
+    for u in units:
+        if abs(base_score[u] - earned[u]) > 1e-12:
+            extra.append((u, "base_rescale", "completion", "", base_max[u] / base_points, np.nan, 0.0,
+                          base_score[u] - earned[u], False, True, f"不适用项目按比例折算:{earned[u]:.2f}/{base_max[u]:g}×{base_points:g}",
+                          f"items that do not apply: {earned[u]:.2f}/{base_max[u]:g} x {base_points:g}"))
+        if bonus_raw[u] > bonus_cap + 1e-12:
+            extra.append((u, "bonus_total", "bonus", "", np.nan, np.nan, 0.0, bonus[u] - bonus_raw[u], True, True,
+                          f"加分合计{bonus_raw[u]:g}分,封顶{bonus_cap:g}分", f"bonus {bonus_raw[u]:g}, total cap {bonus_cap:g}"))
+    if extra:
+        ledger = pd.concat([ledger, pd.DataFrame(extra, columns=LEDGER_COLUMNS)], ignore_index=True)
+    vetoes = ledger[ledger["kind"] == "veto"]
+    caps = rubric.set_index("item")
+    summary = pd.DataFrame({"base_max": base_max, "base_earned": earned, "base_score": base_score,
+                            "bonus": bonus, "quantitative": base_score + bonus}, index=pd.Index(units, name="unit"))
+    summary["vetoes"] = [";".join(vetoes.loc[vetoes["unit"] == u, "item"]) for u in units]
+    summary["grade_cap"] = [list(caps.loc[vetoes.loc[vetoes["unit"] == u, "item"], "grade_cap"]) or None for u in units]
+    summary["unranked"] = [bool(caps.loc[vetoes.loc[vetoes["unit"] == u, "item"], "unranked"].eq(True).any())
+                           for u in units]
+    return ledger[LEDGER_COLUMNS], summary
+
+
+def assign_grades(score: pd.Series, grades: pd.DataFrame, *, caps: pd.Series | None = None) -> pd.DataFrame:
+    """Grade of each unit: the best grade whose ``min_score`` it reaches (grades best first).
+
+    ``caps`` maps a unit to the grades its vetoes allow at most (a list; the worst one
+    applies). Then the top grade's ``quota`` (a share of the graded units, rounded down)
+    keeps it only for the highest scores: ties at the boundary keep it together. Returns
+    ``by_score``, ``grade`` and ``reason`` per unit.
+    """
+    if score.isna().any():
+        raise SpecError(f"cannot grade units without a score: {score.index[score.isna()].tolist()}")
+    codes = list(grades["grade"])
+    mins = grades["min_score"].to_numpy(float)
+    idx = pd.Series([int(np.argmax(s >= mins)) for s in score], index=score.index)
+    by_score = idx.map(lambda i: codes[i])
+    reason = pd.Series("", index=score.index, dtype=object)
+    if caps is not None:
+        for u, cap in caps.dropna().items():
+            worst = max(codes.index(c) for c in cap)
+            if idx[u] < worst:
+                idx[u], reason[u] = worst, f"veto: at most {codes[worst]}"
+    quota = grades["quota"].iloc[0]
+    if len(codes) > 1 and not pd.isna(quota):
+        top = score[idx == 0]
+        allowed = int(np.floor(quota * len(score) + 1e-9))
+        demote = top.index[top.rank(method="min", ascending=False) > allowed]
+        idx[demote] = 1
+        reason[demote] = f"quota: at most {allowed} {codes[0]}"
+    return pd.DataFrame({"by_score": by_score, "grade": idx.map(lambda i: codes[i]), "reason": reason})
+
+
+def lost_points(ledger: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+    """Points lost per unit and item (applicable items scoring below their maximum), worst first."""
+    base = ledger[ledger["kind"].isin(["completion", "schedule", "deduction"]) & ledger["applicable"]]
+    lost = base.assign(lost=base["max_points"] - base["points"])
+    lost = lost[lost["lost"] > 1e-9]
+    cols = ["unit", "item", "kind", "max_points", "points", "lost", f"reason_{lang}"]
+    return lost.sort_values(["unit", "lost"], ascending=[True, False])[cols].reset_index(drop=True)
