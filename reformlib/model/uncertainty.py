@@ -146,6 +146,8 @@ def _check_inputs(spec: UncertainInputs, indicators: pd.Index, has_groups: bool)
         if not options or bad or len(set(options)) != len(options):
             raise SpecError(f"{name} must be distinct options from {allowed}, got {options!r}")
     sets = ("nominal", "equal", *spec.weight_sets)
+    if {"nominal", "equal"} & set(spec.weight_sets):
+        raise SpecError(f"weight_sets may not redefine 'nominal' or 'equal', got {list(spec.weight_sets)}")
     if not spec.weighting or any(w not in sets for w in spec.weighting):
         raise SpecError(f"weighting must name weight vectors from {sets}, got {spec.weighting!r}")
     if spec.weight_noise is not None and not 0 <= spec.weight_noise <= 1:
@@ -171,6 +173,8 @@ def _check_data(frame: pd.DataFrame) -> np.ndarray:
                  for j, c in enumerate(frame.columns) if len(np.unique(x[~np.isnan(x[:, j]), j])) < 2]
     problems += [Problem(i + 1, None, f"unit {u!r} has no value") for i, u in enumerate(frame.index)
                  if np.all(np.isnan(x[i]))]
+    problems += [Problem(i + 1, str(frame.columns[j]), "infinite value", x[i, j])
+                 for i, j in zip(*np.nonzero(np.isinf(x)))]
     if problems or not frame.index.is_unique:
         raise DataValidationError("frame", problems or [Problem(None, None, "unit index must be unique")])
     return x
@@ -202,7 +206,7 @@ def prepare(
     *,
     direction: Mapping[str, float] | pd.Series,
     weights: Mapping[str, float] | pd.Series,
-    uncertain: UncertainInputs = UncertainInputs(),
+    uncertain: UncertainInputs,
     groups: Mapping[str, str] | None = None,
     group_weights: Mapping[str, float] | None = None,
 ) -> Model:
@@ -275,6 +279,11 @@ def sample(model: Model, *, n: int, seed: Seed) -> Design:
     if not isinstance(n, (int, np.integer)) or n < 2:
         raise SpecError(f"n must be an integer >= 2, got {n!r}")
     x = sobol_sample.sample(dict(model.problem), int(n), calc_second_order=False, seed=seed)
+    d = model.problem["num_vars"]
+    if d > 1 and len(set(model.problem["groups"])) == 1:
+        # SALib samples a lone group dimension by dimension but analyses it as one factor:
+        # keep A and B of each block, with B as the cross-sample (every dimension swapped)
+        x = x.reshape(int(n), d + 2, d)[:, [0, d + 1, d + 1], :].reshape(-1, d)
     return _decode(model, x)
 
 

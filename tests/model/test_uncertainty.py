@@ -172,6 +172,15 @@ def test_an_input_that_changes_nothing_gets_zero_sensitivity():
     assert result.rank_shift.max() > 0
 
 
+def test_a_lone_factor_of_many_dimensions_explains_all_the_variance():
+    result = uncertainty(synthetic_frame(), direction=DIRECTION, weights=WEIGHTS,
+                         uncertain=UncertainInputs(weight_noise=0.5), n=64, seed=8)
+    assert len(result.rank_shift) == 64 * 3 and result.rank_shift.max() > 0
+    sens = result.sensitivity.set_index("factor")
+    assert list(sens.index) == ["weights"]
+    assert sens.loc["weights", "ST"] == pytest.approx(1, abs=0.2) and sens.loc["weights", "S1"] > 0.8
+
+
 def test_rank_output_gives_indices_for_each_chosen_unit():
     units = ["synthetic_u0", "synthetic_u6"]
     result = uncertainty(synthetic_frame(), direction=DIRECTION, weights=WEIGHTS, uncertain=HIERARCHY,
@@ -198,6 +207,7 @@ def test_analyse_is_seeded():
     (dict(aggregation=("median",)), "aggregation"),
     (dict(imputation=("none", "none")), "imputation"),
     (dict(weighting=("nominal", "entropy")), "weighting"),
+    (dict(weight_sets={"equal": dict.fromkeys(INDICATORS, 2.0)}), "weight_sets"),
     (dict(weight_sets={"alt": {"a": 1}}, weighting=("alt",)), "weights 'alt'"),
     (dict(noise_level="pillar"), "noise_level"),
     (dict(exclusion="some"), "exclusion"),
@@ -237,7 +247,9 @@ def test_geometric_mean_refuses_a_normalisation_that_reaches_zero():
 def test_bad_data_lists_every_problem_at_once():
     frame = synthetic_frame().assign(c=1.0)
     frame.iloc[4] = np.nan
+    frame.iloc[6, 0] = np.inf
     with pytest.raises(DataValidationError) as info:
         uncertainty(frame, direction=DIRECTION, weights=WEIGHTS, uncertain=UncertainInputs(weight_noise=0.1), n=8)
     text = str(info.value)
     assert "column 'c'" in text and "row 5" in text and "synthetic_u4" in text
+    assert "row 7, column 'a': infinite value" in text
