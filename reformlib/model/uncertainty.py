@@ -9,8 +9,8 @@ are estimated, by default on the mean absolute rank shift against the nominal ra
 Three plain steps, SALib style, each with an explicit seed: :func:`sample` -> :func:`evaluate`
 -> :func:`analyse`; :func:`uncertainty` chains them. Each normalisation x imputation variant
 is computed once; the replications of one variant are aggregated together by matrix
-products and ranked by one argsort (``_vector``). :func:`rebuild_loop_reference` rebuilds
-every replication with plain pandas and serves as the check of the fast path.
+products and ranked by one sort per replication (``_vector``). :func:`rebuild_loop_reference`
+rebuilds every replication with plain pandas and serves as the check of the fast path.
 
 Uncertain inputs (factors): the discrete choices (normalisation, aggregation, imputation,
 weighting) with two or more options, each one uniform [0, 1) dimension mapped to a
