@@ -154,13 +154,15 @@ def _sorted_keys(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     n = scores.shape[-1]
     bits = max(1, (n - 1).bit_length())
-    rounded = np.rint(scores * 10.0**TIE_DECIMALS)
-    top = np.nanmax(np.abs(rounded)) if not np.isnan(rounded).all() else 0.0
-    if top < 2.0 ** (61 - bits):
-        last = 2 ** (61 - bits)
+    rounded = scores * 10.0**TIE_DECIMALS
+    np.rint(rounded, out=rounded)
+    last = 2 ** (61 - bits)
+    extreme = max(-np.fmin.reduce(rounded, axis=None), np.fmax.reduce(rounded, axis=None))
+    if not extreme >= last:  # also when every score is NaN
         key = np.negative(rounded, out=rounded)
         np.nan_to_num(key, copy=False, nan=last)
-        packed = np.left_shift(key.astype(np.int64), bits)
+        packed = key.astype(np.int64)
+        np.left_shift(packed, bits, out=packed)
         packed |= np.arange(n, dtype=np.int64)
         packed.sort(axis=-1)
         return packed & (2**bits - 1), packed >> bits
