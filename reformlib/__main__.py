@@ -1,7 +1,11 @@
-"""Command line: ``python -m reformlib data | brief``.
+"""Command line: ``python -m reformlib data | brief | briefs``.
 
     python -m reformlib data                      rebuild the synthetic demonstration set
     python -m reformlib brief [--month YYYY-MM] [--lang zh|en] [--unit CODE] [--quiet]
+    python -m reformlib briefs --config briefs.yml [--workers N] [--quiet] [--force]
+
+Exit status: 0 on success; 1 when a brief of a batch failed (the others still ran);
+2 when a brief failed or the parameters or schedule were refused.
 """
 from __future__ import annotations
 
@@ -23,8 +27,37 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--data", default=None, help="data folder (default: the demonstration set)")
     b.add_argument("--reports", default=None, help="reports folder (default: reports/)")
     b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell")
+    b.add_argument("--notebook-dir", default=None, help="folder of the brief's template notebooks (default notebooks/)")
     b.add_argument("--quiet", action="store_true", help="no progress output (for schedulers)")
+    s = sub.add_parser("briefs", help="run every brief of a schedule file that is not yet published")
+    s.add_argument("--config", default="briefs.yml", help="the schedule file (default briefs.yml)")
+    s.add_argument("--workers", type=int, default=None, help="briefs run at once (default: one per CPU)")
+    s.add_argument("--force", action="store_true", help="run briefs already published for the same inputs again")
+    s.add_argument("--notebook-dir", default=None, help="folder of the brief's template notebooks (default notebooks/)")
+    s.add_argument("--quiet", action="store_true", help="print only the summary (for schedulers)")
     return p
+
+
+def _briefs(args: argparse.Namespace) -> int:
+    from reformlib.batch import load_config, plan, run_batch, summary
+
+    config = load_config(args.config)
+    jobs = plan(config)
+
+    def progress(k: int, n: int, outcome) -> None:
+        if not args.quiet:
+            print(f"[{k}/{n}] {outcome.job.name}: {outcome.status} ({outcome.seconds:.1f} s)", file=sys.stderr, flush=True)
+
+    if not args.quiet:
+        print(f"{len(jobs)} brief(s) in {args.config}", file=sys.stderr, flush=True)
+    outcomes = run_batch(jobs, data=config.get("data"), reports=config.get("reports"), workers=args.workers,
+                         force=args.force, timeout=config["timeout"], notebook_dir=args.notebook_dir, on_done=progress)
+    print(summary(outcomes))
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed:
+        lines = o.detail.splitlines()
+        print(f"reformlib: {o.job.name}: {lines[0]}" + (f"\n  {lines[-1]}" if len(lines) > 1 else ""), file=sys.stderr)
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
             from reformlib.runner import run_brief
 
             result = run_brief(args.month, args.lang, args.unit, data=args.data, reports=args.reports,
-                               timeout=args.timeout, quiet=args.quiet)
+                               notebook_dir=args.notebook_dir, timeout=args.timeout, quiet=args.quiet)
             print(result.html)
+        elif args.command == "briefs":
+            return _briefs(args)
     except ReformlibError as exc:
         print(f"reformlib: {exc}", file=sys.stderr)
         return 2

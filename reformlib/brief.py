@@ -92,6 +92,7 @@ def task_progress(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.P
     """Each task's status in ``month`` and the counts by category (optionally one lead unit's tasks)."""
     if unit and unit != CITY:
         tasks = tasks[tasks["lead_unit"] == unit]
+        progress = progress[progress["task_id"].isin(tasks["task_id"])]
     status = ledger.task_status(tasks, progress, month)
     return status, ledger.status_by_category(status, lang=lang)
 

@@ -169,6 +169,13 @@ def _failed_cell(path: Path) -> str:
     return "unknown cell"
 
 
+def _shorten(text: str, lines: int = 4) -> str:
+    """At most ``lines`` lines of an error text (the notebook and run.log keep all of it)."""
+    parts = str(text).strip().splitlines()
+    more = f"\n  ... {len(parts) - lines} more line(s) in the kept notebook" if len(parts) > lines else ""
+    return "\n".join(parts[:lines]) + more
+
+
 def _kernel_available() -> None:
     from jupyter_client.kernelspec import KernelSpecManager
 
@@ -208,11 +215,18 @@ def notebook_timings(path: Path, wall: float) -> dict[str, float]:
     return {"wall": round(wall, 2), "cells": round(cells, 2), "start": round(max(wall - cells, 0.0), 2)}
 
 
-def code_version() -> str:
-    """The package version and a hash of reformlib's source and the notebooks."""
+def templates_of(notebook_dir: str | os.PathLike | None = None,
+                 notebooks: tuple[str, ...] = BRIEF_NOTEBOOKS) -> list[Path]:
+    """The template notebooks of a brief, in order."""
+    return [Path(notebook_dir or NOTEBOOKS) / n for n in notebooks]
+
+
+def code_version(templates: list[Path] | None = None) -> str:
+    """The package version and a hash of reformlib's source and the brief's templates."""
     h = hashlib.sha256()
-    for p in sorted([*(ROOT / "reformlib").rglob("*.py"), *NOTEBOOKS.glob("*.ipynb")]):
-        h.update(p.relative_to(ROOT).as_posix().encode())
+    source = sorted((ROOT / "reformlib").rglob("*.py"))
+    for p in [*source, *(templates if templates is not None else templates_of())]:
+        h.update(p.name.encode() if p not in source else p.relative_to(ROOT).as_posix().encode())
         h.update(p.read_bytes())
     return f"{__version__}+{h.hexdigest()[:12]}"
 
@@ -246,7 +260,7 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
     """
     params = validate_params(month, lang, unit, data=data)
     nb_params = params.as_notebook_parameters()
-    templates = [Path(notebook_dir or NOTEBOOKS) / n for n in notebooks]
+    templates = templates_of(notebook_dir, notebooks)
     for nb in templates:
         check_parameters(nb, nb_params)
     _kernel_available()
@@ -258,7 +272,7 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
     (staging / ".pid").write_text(str(os.getpid()), encoding="utf-8")
     (staging / "figures").mkdir()
     manifest = {"run_id": run_id, "status": "running", "parameters": nb_params,
-                "input_hashes": publish.input_hashes(params.data_dir), "code_version": code_version(),
+                "input_hashes": publish.input_hashes(params.data_dir), "code_version": code_version(templates),
                 "packages": package_versions(), "kernel": KERNEL, "timings_seconds": {}}
     timings = manifest["timings_seconds"]
     what = f"brief {params.month}{' ' + params.unit if params.unit else ''} ({params.lang})"
@@ -271,7 +285,7 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
             execute(template, out, nb_params, cwd=staging, timeout=timeout, progress=not quiet, log=staging / "run.log")
         except Exception as exc:  # noqa: BLE001 - every failure of a run is reported the same way
             name = getattr(exc, "ename", type(exc).__name__)
-            value = getattr(exc, "evalue", str(exc).strip().splitlines()[-1] if str(exc).strip() else "")
+            value = _shorten(getattr(exc, "evalue", str(exc).strip().splitlines()[-1] if str(exc).strip() else ""))
             cell = f"cell {exc.cell_index}" if hasattr(exc, "cell_index") else _failed_cell(out)
             raise publish.keep_failed(staging, target, f"{what}: notebook {template.name} failed in {cell}: {name}: {value}",
                                       run_id, manifest) from None

@@ -1,0 +1,259 @@
+"""Scheduled briefs (publication step: schedule file -> many brief runs).
+
+``briefs.yml`` names the briefs to publish; ``python -m reformlib briefs --config
+briefs.yml`` (``make briefs``) runs every one that is due, so that cron or a systemd timer
+can call it daily. Follows the papermill practice of report portfolios: a YAML file lists
+the reports, each executed copy is the record of one run. The file::
+
+    briefs:
+      - months: latest          # latest | latest_complete | ["2017-06", "2017-12"]
+        units: [city, all]      # city (the whole city) | all (every territorial unit) | codes as text
+        langs: [zh, en]
+    data: null                  # data folder (default: $REFORMLIB_DATA or the demonstration set)
+    reports: null               # reports folder (default: $REFORMLIB_REPORTS or reports/)
+    timeout: 600                # seconds allowed per notebook cell
+
+Relative paths are read from the file's folder. ``latest`` is the latest month in the
+data, ``latest_complete`` the latest month in which every unit x indicator series of the
+data has a value. Unit codes must be quoted ("430302"): YAML reads 430302 as a number.
+
+A brief is due unless its folder already holds a published brief with the same
+parameters, input-data hashes and code version (:func:`reformlib.publish.is_current`);
+``force`` runs it anyway. Due briefs run in parallel, each in a process of its own
+(papermill changes the process's working directory), ``workers`` at a time; a failure
+in one does not stop the others. One lock file per reports folder keeps two batches from
+running at once.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+import yaml
+
+from reformlib import publish
+from reformlib.errors import ParameterError, RunError
+from reformlib.i18n import LANGS
+from reformlib.paths import ROOT, data_folder, reports_folder
+from reformlib.runner import available_months, brief_folder, code_version, templates_of, validate_params
+from reformlib.schemas import TERRITORIAL_UNITS
+
+__all__ = ["BriefJob", "Outcome", "complete_months", "load_config", "plan", "run_batch", "summary"]
+
+_KEYS = {"briefs", "data", "reports", "timeout"}
+_ENTRY_KEYS = {"months", "units", "langs"}
+
+
+@dataclass(frozen=True)
+class BriefJob:
+    """One brief to run: ``unit`` is ``""`` for the whole city."""
+
+    month: str
+    unit: str
+    lang: str
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.month, self.unit or "city", self.lang))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one brief: ``status`` is published, skipped or failed; ``detail``
+    the published page or the error message."""
+
+    job: BriefJob
+    status: str
+    seconds: float
+    detail: str
+
+
+def complete_months(data: str | os.PathLike | None = None) -> list[str]:
+    """Months in which every unit x indicator series of the data set has a value."""
+    obs = pd.read_parquet(data_folder(data) / "observations.parquet", columns=["unit", "indicator", "period", "value"])
+    obs = obs[obs["value"].notna()].assign(period=lambda d: d["period"].astype(str))
+    series = obs.groupby(["unit", "indicator"]).ngroups
+    counts = obs.drop_duplicates(["unit", "indicator", "period"]).groupby("period").size()
+    return sorted(counts.index[counts == series])
+
+
+def _as_list(value: Any, where: str) -> list:
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        raise ParameterError(f"{where} is empty")
+    return items
+
+
+def load_config(path: str | os.PathLike) -> dict[str, Any]:
+    """Read and check a schedule file; relative ``data`` / ``reports`` become absolute."""
+    path = Path(path)
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ParameterError(f"config: cannot read {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"config: {path} is not valid YAML: {exc}") from None
+    if not isinstance(config, dict) or "briefs" not in config:
+        raise ParameterError(f"config: {path} must be a mapping with a 'briefs' list")
+    unknown = set(config) - _KEYS
+    if unknown:
+        raise ParameterError(f"config: unknown key(s) {sorted(unknown)} in {path} (known: {sorted(_KEYS)})")
+    for i, entry in enumerate(_as_list(config["briefs"], "config: briefs")):
+        where = f"config: briefs[{i}]"
+        if not isinstance(entry, dict) or not _ENTRY_KEYS <= set(entry) or set(entry) - _ENTRY_KEYS:
+            raise ParameterError(f"{where} must have exactly the keys {sorted(_ENTRY_KEYS)}, got {entry!r}")
+        for unit in _as_list(entry["units"], f"{where}.units"):
+            if not isinstance(unit, str):
+                raise ParameterError(f"{where}.units: unit codes are text; write {unit!r} in quotes (\"{unit}\")")
+            if unit not in ("city", "all", *TERRITORIAL_UNITS):
+                raise ParameterError(f"{where}.units: {unit!r} is not city, all or one of {', '.join(TERRITORIAL_UNITS)}")
+        for lang in _as_list(entry["langs"], f"{where}.langs"):
+            if lang not in LANGS:
+                raise ParameterError(f"{where}.langs: {lang!r} is not one of {', '.join(LANGS)}")
+        for month in _as_list(entry["months"], f"{where}.months"):
+            if not isinstance(month, str):
+                raise ParameterError(f"{where}.months: write months as text in quotes (\"2017-06\"), got {month!r}")
+    timeout = config.get("timeout", 600)
+    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 1:
+        raise ParameterError(f"config: timeout must be a positive number of seconds, got {timeout!r}")
+    out = dict(config, timeout=timeout)
+    for key in ("data", "reports"):
+        if out.get(key) is not None:
+            out[key] = str((path.parent / str(out[key])).resolve())
+    return out
+
+
+def _months(value: Any, data: str | None) -> list[str]:
+    out = []
+    for month in _as_list(value, "months"):
+        if month == "latest":
+            out.append(available_months(data)[-1])
+        elif month == "latest_complete":
+            complete = complete_months(data)
+            if not complete:
+                raise ParameterError("months: latest_complete: no month of the data is complete")
+            out.append(complete[-1])
+        else:
+            out.append(month)
+    return out
+
+
+def plan(config: Mapping[str, Any]) -> list[BriefJob]:
+    """Every brief a checked schedule names, in order, without duplicates; each one's
+    parameters are validated (a bad month is refused before anything runs)."""
+    data = config.get("data")
+    jobs: dict[BriefJob, None] = {}
+    for entry in config["briefs"]:
+        units = []
+        for unit in _as_list(entry["units"], "units"):
+            units += [""] if unit == "city" else list(TERRITORIAL_UNITS) if unit == "all" else [unit]
+        for month in _months(entry["months"], data):
+            for unit in units:
+                for lang in _as_list(entry["langs"], "langs"):
+                    p = validate_params(month, lang, unit or None, data=data)
+                    jobs[BriefJob(p.month, p.unit, p.lang)] = None
+    return list(jobs)
+
+
+def _command(job: BriefJob, *, data: str | None, reports: str | None, timeout: int,
+             notebook_dir: str | None) -> list[str]:
+    cmd = [sys.executable, "-m", "reformlib", "brief", "--month", job.month, "--lang", job.lang, "--quiet",
+           "--timeout", str(timeout)]
+    for flag, value in (("--unit", job.unit), ("--data", data), ("--reports", reports), ("--notebook-dir", notebook_dir)):
+        if value:
+            cmd += [flag, str(value)]
+    return cmd
+
+
+def _run_one(job: BriefJob, cmd: list[str]) -> Outcome:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    seconds = round(time.perf_counter() - t0, 1)
+    if proc.returncode == 0:
+        return Outcome(job, "published", seconds, proc.stdout.strip().splitlines()[-1])
+    lines = proc.stderr.strip().splitlines()
+    ours = [i for i, line in enumerate(lines) if line.startswith("reformlib: ")]
+    if ours:
+        message = "\n".join(lines[ours[-1]:]).removeprefix("reformlib: ")
+    else:  # not one of our errors: the end of the traceback says what happened
+        message = lines[-1] if lines else f"exit status {proc.returncode}"
+    return Outcome(job, "failed", seconds, message)
+
+
+@contextmanager
+def _lock(reports: Path) -> Iterator[None]:
+    reports.mkdir(parents=True, exist_ok=True)
+    with open(reports / ".briefs.lock", "w", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunError(f"another batch of briefs is running on {reports} (lock {reports / '.briefs.lock'})") from None
+        yield
+
+
+def run_batch(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
+              reports: str | os.PathLike | None = None, workers: int | None = None, force: bool = False,
+              timeout: int = 600, notebook_dir: str | os.PathLike | None = None,
+              on_done: Callable[[int, int, Outcome], None] | None = None) -> list[Outcome]:
+    """Run every due brief of ``jobs``, ``workers`` processes at a time (default: one per
+    CPU), skipping those already published for the same inputs unless ``force``.
+
+    Returns one :class:`Outcome` per job, in the order of ``jobs``; ``on_done(k, n, outcome)``
+    is called as each one ends (for progress output).
+    """
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        raise ParameterError(f"workers must be a positive integer, got {workers!r}")
+    root = reports_folder(reports).resolve()
+    data_dir = str(data_folder(data).resolve())
+    hashes, code = publish.input_hashes(data_dir), code_version(templates_of(notebook_dir))
+    outcomes: dict[BriefJob, Outcome] = {}
+    done = 0
+
+    def finish(outcome: Outcome) -> None:
+        nonlocal done
+        outcomes[outcome.job] = outcome
+        done += 1
+        if on_done:
+            on_done(done, len(jobs), outcome)
+
+    with _lock(root):
+        due = []
+        for job in jobs:
+            params = validate_params(job.month, job.lang, job.unit or None, data=data_dir)
+            folder = brief_folder(params, root)
+            if not force and publish.is_current(folder, parameters=params.as_notebook_parameters(),
+                                                hashes=hashes, code=code):
+                finish(Outcome(job, "skipped", 0.0, str(folder / "brief.html")))
+            else:
+                due.append(job)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_run_one, job, _command(job, data=data_dir, reports=str(root), timeout=timeout,
+                                                           notebook_dir=str(notebook_dir) if notebook_dir else None))
+                       for job in due]
+            for future in as_completed(futures):
+                finish(future.result())
+    return [outcomes[job] for job in jobs]
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """A plain-text table: brief, status, seconds, path or error (first line), and counts."""
+    rows = [("brief", "status", "seconds", "path or error")]
+    rows += [(o.job.name, o.status, f"{o.seconds:.1f}", o.detail.splitlines()[0] if o.detail else "")
+             for o in outcomes]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}" for r in rows]
+    lines.insert(1, "-" * min(max(len(line) for line in lines), 120))
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("published", "skipped", "failed")}
+    lines.append(f"{len(outcomes)} brief(s): " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    return "\n".join(lines)
