@@ -279,7 +279,8 @@ def reason_text(row: pd.Series, contrib: pd.Series, info: pd.Series, *, lang: st
 @dataclass(frozen=True)
 class Validation:
     """Held-out results: ``predictions`` (one row per cutoff, month and task), ``metrics``
-    (method x horizon: auc, brier, n, missed), ``calibration`` (method x bin) and
+    (method x horizon: auc, brier, n, missed, folds, folds in which the model itself was
+    fitted), ``calibration`` (method x bin) and
     ``drivers`` (permutation importance averaged over the folds)."""
 
     predictions: pd.DataFrame
@@ -292,8 +293,8 @@ def validate(tasks: pd.DataFrame, progress: pd.DataFrame, *, cutoffs: list[str] 
              units: pd.DataFrame | None = None, n_bins: int = 5) -> Validation:
     """Train as of each cutoff month, test on snapshots of the ``horizon`` following months.
 
-    Test labels are the outcomes known at the end of the reports (tasks still undecided are
-    left out). ``cutoffs`` default to 2017-06 .. 2017-10 on the demonstration data: every
+    Test labels are the outcomes at the end of the reports; as in training, only tasks due by
+    then are tested (pass reports up to a month to validate as it could have been then). ``cutoffs`` default to 2017-06 .. 2017-10 on the demonstration data: every
     month from the fourth month of reports up to two months before the last.
     """
     from sklearn.calibration import calibration_curve
@@ -305,12 +306,13 @@ def validate(tasks: pd.DataFrame, progress: pd.DataFrame, *, cutoffs: list[str] 
     last = progress["period"].max()
     cuts = [ledger.as_month(c) for c in cutoffs] if cutoffs else list(pd.period_range(progress["period"].min() + 4, last - 2, freq="M"))
     truth = ledger.task_outcomes(tasks, progress, last).set_index("task_id")["missed"]
+    due = tasks.set_index("task_id")["deadline"].dt.to_period("M")
     rows, imps = [], []
     for c in cuts:
         model = fit(tasks, progress, c, units=units)
         for m in pd.period_range(c + 1, min(c + horizon, last), freq="M"):
             f = features(tasks, progress, m, units=units).assign(missed=lambda d: d["task_id"].map(truth))
-            f = f[f["missed"].notna()].astype({"missed": bool})
+            f = f[f["missed"].notna() & (f["task_id"].map(due) <= last)].astype({"missed": bool})
             if f.empty:
                 continue
             rows.append(f.assign(cutoff=c, horizon=(m - c).n, method_used=model.method,
@@ -323,7 +325,8 @@ def validate(tasks: pd.DataFrame, progress: pd.DataFrame, *, cutoffs: list[str] 
         for h, d in [("all", pred)] + list(pred.groupby("horizon")):
             y, p = d["missed"].astype(int), d[method]
             auc = roc_auc_score(y, p) if y.nunique() == 2 else np.nan
-            metrics.append(dict(method=method, horizon=str(h), auc=auc, brier=brier_score_loss(y, p), n=len(d), missed=int(y.sum())))
+            metrics.append(dict(method=method, horizon=str(h), auc=auc, brier=brier_score_loss(y, p), n=len(d), missed=int(y.sum()),
+                                folds=d["cutoff"].nunique(), folds_fitted=d.loc[d["method_used"] == "model", "cutoff"].nunique()))
         obs, mean = calibration_curve(pred["missed"].astype(int), pred[method], n_bins=n_bins, strategy="quantile")
         calib.append(pd.DataFrame({"method": method, "bin": range(1, len(obs) + 1), "mean_predicted": mean, "observed": obs}))
     imps = [i for i in imps if len(i)]
@@ -340,6 +343,12 @@ def validation_text(metrics: pd.DataFrame, *, lang: str = "zh") -> str:
     better_auc, better_brier = auc_m > auc_b + 0.005, br_m < br_b - 0.002
     worse_auc, worse_brier = auc_m < auc_b - 0.005, br_m > br_b + 0.002
     n = int(m.at["model", "n"])
+    if "folds_fitted" in m.columns and m.at["model", "folds_fitted"] == 0:
+        return (f"在{n}个留出月份的任务快照上,已知结果的任务太少(少于{MIN_TASKS}项),各期均未拟合模型,预警采用简单线性外推基准:"
+                f"ROC AUC为{auc_b:.3f}、Brier分数为{br_b:.3f}。模型与基准的比较须待更多任务到期后进行。") if lang == "zh" else (
+                f"On {n} task snapshots of held-out months too few tasks had a known outcome (fewer than {MIN_TASKS}) to fit the "
+                f"model at any cutoff, so the warning used the plain linear-extrapolation baseline: ROC AUC {auc_b:.3f}, Brier "
+                f"score {br_b:.3f}. The model can be compared with the baseline once more tasks are due.")
     if lang == "zh":
         head = (f"在{n}个留出月份的任务快照上,模型的ROC AUC为{auc_m:.3f}、Brier分数为{br_m:.3f};"
                 f"简单线性外推基准分别为{auc_b:.3f}和{br_b:.3f}。")

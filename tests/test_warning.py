@@ -146,3 +146,12 @@ def test_bad_input_is_refused(ledger_data):
     assert err.value.problems[0].row == 4 and err.value.problems[0].column == "progress"
     with pytest.raises(ValueError, match="top must be a positive integer"):
         warning.at_risk(tasks, progress, "2017-09", top=0)
+
+
+def test_validation_as_of_an_early_month_says_the_baseline_was_used(ledger_data):
+    tasks, progress, units = ledger_data
+    known = progress[progress["period"] <= pd.Period("2017-09", "M")]
+    v = warning.validate(tasks, known, units=units)
+    assert v.predictions["month"].max() <= pd.Period("2017-09", "M")
+    assert (v.metrics["folds_fitted"] == 0).all()
+    assert "baseline" in warning.validation_text(v.metrics, lang="en")
