@@ -115,34 +115,55 @@ def aggregate(
     effective = np.empty_like(weights)
     for g, cols in enumerate(members):
         effective[:, cols] = weights[:, cols] * share[:, g : g + 1]
-    # units x replications while correcting, so that a unit's corrections touch one row
-    total = phi_x @ effective.T
-    weight_sum = np.where(live, group_weights, 0.0).sum(axis=1)[np.newaxis, :]
-    defined = live.sum(axis=1)[np.newaxis, :]
-    for g, cols in enumerate(members):
-        units = np.flatnonzero(mask[:, cols].min(axis=1) == 0)
-        if len(units) == 0:
-            continue
-        if weight_sum.shape[0] == 1:  # first correction: make the sums per unit
-            weight_sum = np.repeat(weight_sum, phi_x.shape[0], axis=0)
-            defined = np.repeat(defined, phi_x.shape[0], axis=0)
+    weight_sum = np.where(live, group_weights, 0.0).sum(axis=1)
+    defined = live.sum(axis=1)
+    incomplete = [(g, np.flatnonzero(mask[:, cols].min(axis=1) == 0)) for g, cols in enumerate(members)]
+    incomplete = [(g, units) for g, units in incomplete if len(units)]
+    if incomplete:  # units x replications, so that a unit's corrections touch one row
+        total = phi_x @ effective.T
+        weight_sum, defined = _correct(total, weight_sum, defined, phi_x, mask, weights,
+                                       group_weights, share, live, members, incomplete)
+        total = np.ascontiguousarray(total.T)
+        weight_sum, defined = weight_sum.T, defined.T
+    else:
+        total = effective @ phi_x.T
+        weight_sum, defined = weight_sum[:, np.newaxis], defined[:, np.newaxis]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total /= weight_sum
+    if not np.all(defined):
+        total[np.broadcast_to(defined == 0, total.shape)] = np.nan
+    _, inverse = AGGREGATORS[aggregation]
+    return total if inverse is _keep else inverse(total, out=total)
+
+
+def _correct(total, weight_sum, defined, phi_x, mask, weights, group_weights, share, live, members,
+             incomplete):
+    """Correct ``total`` (units x replications) in place for units missing values of a group.
+
+    Their group entered with ``share * numerator``; the right term is ``group weight *
+    numerator / denominator`` over the available indicators, or nothing when no available
+    indicator has weight (the group is then lost for that unit: weight sum and count drop).
+    Returns the weight sums and defined-group counts, per unit when some group was lost.
+    """
+    weight_sum, defined = weight_sum[np.newaxis, :], defined[np.newaxis, :]
+    for g, units in incomplete:
+        cols = members[g]
         w, part, gw = weights[:, cols].T, np.ix_(units, cols), group_weights[:, g]
         numerator, denominator = phi_x[part] @ w, mask[part] @ w
         ok = (denominator > 0) & live[:, g]
-        # swap the provisional share * numerator for gw * numerator / denominator (0 if undefined)
         factor = np.divide(gw, denominator, out=np.zeros_like(denominator), where=ok)
         factor -= share[:, g]
         factor *= numerator
         total[units] += factor
         lost = live[:, g] & ~ok
         if lost.any():
+            if weight_sum.shape[0] == 1:
+                weight_sum = np.repeat(weight_sum, phi_x.shape[0], axis=0)
+                defined = np.repeat(defined, phi_x.shape[0], axis=0)
             rows = np.flatnonzero(lost.any(axis=1))
             weight_sum[units[rows]] -= np.where(lost[rows], gw, 0.0)
             defined[units[rows]] -= lost[rows]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        index_phi = np.where(defined > 0, total / weight_sum, np.nan)
-    _, inverse = AGGREGATORS[aggregation]
-    return np.ascontiguousarray(inverse(index_phi).T)
+    return weight_sum, defined
 
 
 def _sorted_keys(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -160,7 +181,7 @@ def _sorted_keys(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     extreme = max(-np.fmin.reduce(rounded, axis=None), np.fmax.reduce(rounded, axis=None))
     if not extreme >= last:  # also when every score is NaN
         key = np.negative(rounded, out=rounded)
-        np.nan_to_num(key, copy=False, nan=last)
+        np.copyto(key, last, where=np.isnan(key))
         packed = key.astype(np.int64)
         np.left_shift(packed, bits, out=packed)
         packed |= np.arange(n, dtype=np.int64)
