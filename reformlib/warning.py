@@ -255,6 +255,20 @@ _REASON = {
 }
 
 
+FEATURE_LABELS = {
+    "zh": {"category": "任务大类", "leader_level": "牵头领导层级", "completion_form": "完成形式", "lead_kind": "牵头单位类型",
+           "progress": "当前进度", "gap": "进度与计划之差", "velocity_1": "上月推进", "velocity_2": "近两月月均推进",
+           "months_since_start": "已实施月数", "months_to_deadline": "距截止月数", "planned_months": "计划周期",
+           "share_elapsed": "计划时间已过比例", "shortfall": "外推截止时缺口", "log_need": "剩余工作量/按现速可完成量(对数)",
+           "key_task": "重点任务", "workload": "牵头单位任务数", "unit_behind_share": "牵头单位其他任务滞后比例"},
+    "en": {"category": "category", "leader_level": "leader level", "completion_form": "completion form", "lead_kind": "lead-unit kind",
+           "progress": "progress", "gap": "gap to schedule", "velocity_1": "gain last month", "velocity_2": "gain per month, two months",
+           "months_since_start": "months under way", "months_to_deadline": "months to deadline", "planned_months": "planned months",
+           "share_elapsed": "share of schedule elapsed", "shortfall": "projected shortfall", "log_need": "log work left / work at current pace",
+           "key_task": "key task", "workload": "lead-unit workload", "unit_behind_share": "lead unit's other tasks behind"},
+}
+
+
 def reason_text(row: pd.Series, contrib: pd.Series, info: pd.Series, *, lang: str = "zh", n: int = 3) -> str:
     """The ``n`` features that raise a task's risk most (largest positive contributions), as text."""
     words = _REASON[lang]
