@@ -33,9 +33,19 @@ from reformlib.model.spec import Spec, check_catalogue, period_kind
 from reformlib.model.weights import effective_weights
 
 __all__ = ["DATA_TABLES", "EvaluationResult", "brief_scores", "evaluate", "load_data", "monthly_scores",
-           "phased_assessment", "rank_uncertainty"]
+           "phased_assessment", "rank_uncertainty", "score_table"]
 
 DATA_TABLES = ("units", "indicators", "observations", "tasks", "progress", "inspections", "recognitions", "ratings")
+LABELS = {
+    "zh": {"name": "单位", "group": "类别", "quantitative": "定量得分", "qualitative": "定性得分", "score": "综合得分",
+           "grade": "等次", "rank": "排名", "rank_in_group": "同类排名", "median_rank": "排名中位数",
+           "rank_p05": "排名5%分位", "rank_p95": "排名95%分位"},
+    "en": {"name": "Unit", "group": "Group", "quantitative": "Quantitative", "qualitative": "Qualitative",
+           "score": "Score", "grade": "Grade", "rank": "Rank", "rank_in_group": "Rank in group",
+           "median_rank": "Median rank", "rank_p05": "Rank, 5th pct", "rank_p95": "Rank, 95th pct"},
+}
+GROUP_NAMES = {"zh": {"city": "市级", "district": "城区", "county": "县市", "park": "园区"},
+               "en": {"city": "city", "district": "districts", "county": "counties", "park": "parks"}}
 PACKAGES = ("reformlib", "pandas", "numpy", "scipy", "SALib", "scikit-learn", "pandera")
 
 
@@ -116,7 +126,7 @@ def _inputs(data: Mapping[str, pd.DataFrame] | str | os.PathLike | None) -> tupl
     from reformlib.schemas import TABLES
 
     if data is None or isinstance(data, (str, os.PathLike)):
-        folder = data_folder(data)
+        folder = data_folder(data if data != "" else None)
         frames = load_data(folder)
         hashes = {TABLES[n].file: _hash_file(folder / TABLES[n].file) for n in DATA_TABLES}
         return frames, hashes
@@ -164,8 +174,12 @@ def _achievements(spec: Spec, raw: pd.DataFrame, scores: pd.DataFrame, catalogue
 def _audit(treated: pd.DataFrame, scores: pd.DataFrame, weights: pd.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {"stats": indicator_stats(treated), "correlations": correlations(scores, weights),
                            "alpha": cronbach_alpha(scores, weights), "notes": []}
+    complete = scores[list(treated.columns)].dropna()
+    flat = [c for c in complete.columns if complete[c].nunique() < 2]
+    if flat:
+        out["notes"].append(f"PCA leaves out indicators constant over the complete units: {flat}")
     try:
-        out["pca"] = pca_variance(scores[list(treated.columns)])
+        out["pca"] = pca_variance(complete.drop(columns=flat))
     except SpecError as err:
         out["pca"] = pd.DataFrame(columns=["eigenvalue", "explained", "cumulative"])
         out["notes"].append(f"PCA not computed: {err}")
@@ -284,6 +298,23 @@ def rank_uncertainty(result: EvaluationResult, *, n: int | None = None, seed: in
     from reformlib.model._robustness import rank_uncertainty as run
 
     return run(result, n=n, seed=seed)
+
+
+def score_table(result: EvaluationResult, *, lang: str = "zh", uncertainty: Any = None) -> pd.DataFrame:
+    """Scores, grades and ranks (with the rank interval when ``uncertainty`` is given), best
+    first, with column names in ``lang`` and unit names as the index."""
+    labels = LABELS[name_column(lang)[-2:]]
+    c = result.combined
+    group = c["group"].map(lambda g: GROUP_NAMES[lang].get(g, g))
+    out = pd.DataFrame({"name": result.units[name_column(lang)], "group": group, "quantitative": c["quantitative"],
+                        "qualitative": c["qualitative"], "score": c["score"], "grade": c[f"grade_{lang}"],
+                        "rank": c["rank"], "rank_in_group": c["rank_in_group"]})
+    if result.qualitative is None:
+        out = out.drop(columns="qualitative")
+    if uncertainty is not None:
+        out = out.join(uncertainty.summary[["median_rank", "rank_p05", "rank_p95"]])
+    out = out.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
+    return out.set_index("name").rename(columns=labels).rename_axis(labels["name"]).round(2)
 
 
 def brief_scores(result: EvaluationResult, *, lang: str, uncertainty: Any = None) -> list[dict]:

@@ -1,0 +1,43 @@
+"""The evaluation notebook runs top to bottom under papermill on the demonstration data,
+in English and Chinese, and writes nothing outside its working folder."""
+from __future__ import annotations
+
+import time
+
+import nbformat
+import pytest
+
+from reformlib.paths import NOTEBOOKS, ROOT
+
+pytestmark = pytest.mark.slow
+NOTEBOOK = NOTEBOOKS / "evaluation.ipynb"
+
+
+def _snapshot() -> dict:
+    """Files the notebook could touch by mistake: the notebooks folder and the model's data."""
+    folders = (NOTEBOOKS, ROOT / "data" / "model", ROOT / "data" / "demo_synthetic")
+    return {p: p.stat().st_mtime_ns for folder in folders for p in folder.rglob("*")
+            if p.is_file() and (p.suffix != ".ipynb" or p == NOTEBOOK)}
+
+
+@pytest.mark.parametrize("params", [
+    {},
+    {"lang": "en", "phase": "quarter", "period": "2017-06", "weighting": "critic", "normalisation": "percentile"},
+], ids=["defaults-zh", "quarter-en"])
+def test_notebook_runs_under_papermill(tmp_path, demo, params):
+    import papermill
+
+    before = _snapshot()
+    out = tmp_path / "evaluation.ipynb"
+    start = time.monotonic()
+    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters=params, kernel_name="reformlib",
+                               cwd=str(tmp_path), progress_bar=False)
+    assert time.monotonic() - start < 60
+    nb = nbformat.read(out, as_version=4)
+    assert nb.metadata["papermill"]["exception"] in (None, False)
+    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(images) >= 5
+    text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.get("outputs", []))
+    assert ("综合得分" in text) if not params else ("Score" in text)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["evaluation.ipynb"]
+    assert _snapshot() == before
