@@ -115,6 +115,12 @@ def check_outputs(folder: Path) -> list[str]:
     at least one figure, and every figure the results file lists (as PNG)."""
     problems = [f"{name} is missing or empty" for name in EXPECTED_FILES
                 if not (folder / name).is_file() or (folder / name).stat().st_size == 0]
+    return problems + check_figures(folder)
+
+
+def check_figures(folder: Path) -> list[str]:
+    """Figures the results file lists that are missing, empty or not PNG; none at all."""
+    problems = []
     if (folder / "results.json").is_file():
         listed = json.loads((folder / "results.json").read_text(encoding="utf-8")).get("figures") or []
         for fig in listed if isinstance(listed, list) else []:

@@ -299,6 +299,10 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
         from reformlib.report.results import read_results
 
         read_results(staging / "results.json")
+        step = "checking the figures"
+        missing = publish.check_figures(staging)
+        if missing:
+            raise RunError("; ".join(missing))
         step, t0 = "making brief.html", time.perf_counter()
         publish.to_html([staging / "notebooks" / t.name for t in templates], staging / "brief.html",
                         title=f"改革简报 {params.month}" if params.lang == "zh" else f"Reform brief {params.month}",

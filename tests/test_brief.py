@@ -1,5 +1,6 @@
 """The brief runner really executes the notebook with papermill, publishes only a checked
-run, and keeps a failed one aside without touching the published brief."""
+run with every expected output, and keeps a failed one aside without touching the
+published brief. The brief's section functions are checked on small hand-made frames."""
 from __future__ import annotations
 
 import json
@@ -14,10 +15,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import pandas as pd
+
+from reformlib import brief, publish
 from reformlib.errors import ParameterError, RunError
 from reformlib.paths import NOTEBOOKS, ROOT
 from reformlib.report.browser import html_is_offline
-from reformlib.report.results import read_results
+from reformlib.report.results import read_results, validate_results
 from reformlib.runner import check_executed, recover_interrupted, run_brief, validate_params
 
 pytestmark = pytest.mark.slow
@@ -34,11 +38,12 @@ def test_brief_is_published_with_every_output(published):
     reports, result = published
     folder = reports / "2017-06"
     assert result.html == folder / "brief.html"
-    for name in ("brief.html", "results.json", "manifest.json", "figures/task_progress.png",
-                 "figures/family_debt.png", "notebooks/brief.ipynb"):
+    for name in ("brief.html", "memo.docx", "tables.xlsx", "results.json", "manifest.json", "run.log",
+                 "figures/task_progress.png", "figures/family_debt.png", "notebooks/brief.ipynb"):
         assert (folder / name).stat().st_size > 0, name
     assert not list(folder.glob(".staging-*"))
     assert check_executed(folder / "notebooks" / "brief.ipynb") == []
+    assert publish.check_outputs(folder) == []
 
 
 def test_brief_html_is_self_contained_and_hides_code(published):
@@ -49,6 +54,10 @@ def test_brief_html_is_self_contained_and_hides_code(published):
     assert html.count('src="data:image/png;base64,') >= 2
     assert "改革简报" in html and "耕地流转率" in html and "合成演示数据" in html
     assert "import reformlib" not in html and "load_observations" not in html
+    assert "(template)" not in html  # the template's own notes are tagged remove_cell
+    for title in brief.HEADINGS["zh"].values():
+        if "{" not in title and title != "说明":
+            assert title in html, title
 
 
 def test_results_and_manifest(published, demo):
@@ -58,19 +67,33 @@ def test_results_and_manifest(published, demo):
     assert res["tasks"]["total"] == 213
     codes = {h["code"] for h in res["headline"]}
     assert {"land_transfer_rate", "gov_debt_ratio", "judge_quota_ratio"} <= codes
-    assert res["evaluation"]["available"] is False
+    parts = brief.available_parts()
+    assert res["evaluation"]["available"] is parts["evaluation"]
+    if not parts["evaluation"]:
+        assert "本节尚未纳入" in res["evaluation"]["note"]
+    if parts["at_risk"]:
+        assert 0 < len(res["tasks"]["at_risk"]) <= 10 and "note" not in res["tasks"]
+    insp, pilots = res["inspections"], res["pilots"]
+    assert insp["rectified"] + insp["open"] == insp["found"] > 0
+    assert 0 < pilots["national"] <= 25 and 0 < pilots["provincial"] <= 30 and pilots["local"] <= 132
+    assert res["indicators_off_target"] and all(o["value"] != o["target"] for o in res["indicators_off_target"])
     man = json.loads((reports / "2017-06" / "manifest.json").read_text(encoding="utf-8"))
     assert man["status"] == "published" and man["parameters"]["month"] == "2017-06"
     assert set(man["input_hashes"]) >= {"observations.parquet", "tasks.csv"}
-    assert man["packages"]["papermill"] and man["timings_seconds"]["brief.ipynb"] > 0
+    nb = man["timings_seconds"]["brief.ipynb"]
+    assert man["packages"]["papermill"] and nb["cells"] > 0 and nb["start"] >= 0
+    assert nb["wall"] == pytest.approx(nb["cells"] + nb["start"], abs=0.02)
 
 
 def test_english_brief_for_one_unit(tmp_path, demo):
     result = run_brief("2017-09", "en", "430302", reports=tmp_path, quiet=True)
-    assert result.folder == tmp_path / "2017-09" / "430302"
+    assert result.folder == tmp_path / "2017-09" / "430302" / "en"
     html = result.html.read_text(encoding="utf-8")
     assert "Reform brief" in html and "Yuhu District" in html and "SYNTHETIC" in html
-    assert read_results(result.folder / "results.json")["unit"] == "430302"
+    res = read_results(result.folder / "results.json")
+    assert res["unit"] == "430302" and 0 < res["tasks"]["total"] < 213
+    assert {o["unit"] for o in res["indicators_off_target"]} <= {"430302"}
+    assert all(r["lead_unit"] == "430302" for r in res["tasks"]["at_risk"])
 
 
 @pytest.mark.parametrize("kwargs, words", [
@@ -99,6 +122,10 @@ def test_default_month_is_the_latest(demo):
     assert validate_params().month == "2017-12"
 
 
+def test_the_city_code_means_the_city_brief(demo):
+    assert validate_params("2017-06", unit="430300").unit == ""
+
+
 def _template(tmp_path: Path, extra_source: str) -> Path:
     """A copy of the brief template with one more cell before the last."""
     nb = nbformat.read(NOTEBOOKS / "brief.ipynb", as_version=4)
@@ -114,30 +141,50 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
             if p.is_file() and "failed" not in p.parts and not any(x.startswith(".staging-") for x in p.parts)}
 
 
-@pytest.fixture()
-def good_brief(tmp_path, demo):
-    reports = tmp_path / "reports"
+@pytest.fixture(scope="module")
+def good_brief(tmp_path_factory, demo):
+    """One published brief that every failure below must leave exactly as it is."""
+    reports = tmp_path_factory.mktemp("good") / "reports"
     run_brief("2017-03", "zh", reports=reports, quiet=True)
     return reports, _snapshot(reports / "2017-03")
+
+
+def _failed_runs(folder: Path) -> set[Path]:
+    return set((folder / "failed").iterdir()) if (folder / "failed").exists() else set()
+
+
+GLYPH = """import matplotlib.pyplot as plt
+fig, ax = plt.subplots()
+ax.set_title("\\U00013000 进度")
+save_figure(fig, "figures/extra.png")"""
 
 
 @pytest.mark.parametrize("source, timeout, words", [
     ("raise RuntimeError('boom in the brief')", 60, "RuntimeError: boom in the brief"),
     ("import time\ntime.sleep(30)", 3, "Timeout"),
     ("import os\nos._exit(3)", 60, "DeadKernelError"),
-], ids=["exception", "cell-timeout", "dead-kernel"])
+    (GLYPH, 60, "MissingGlyphError"),
+    ("import os\nos.remove('figures/task_progress.png')", 60, "figure figures/task_progress.png is missing"),
+], ids=["exception", "cell-timeout", "dead-kernel", "missing-glyph", "missing-figure"])
 def test_failed_run_is_kept_aside_and_published_brief_untouched(tmp_path, good_brief, source, timeout, words):
     reports, before = good_brief
+    folder = reports / "2017-03"
+    earlier = _failed_runs(folder)
     templates = _template(tmp_path, source)
     with pytest.raises(RunError) as err:
         run_brief("2017-03", "zh", reports=reports, notebook_dir=templates, timeout=timeout, quiet=True)
     message = str(err.value)
-    assert "brief.ipynb" in message and re.search(r"cell \d+|unknown cell", message) and words in message, message
-    assert _snapshot(reports / "2017-03") == before
-    failed = list((reports / "2017-03" / "failed").iterdir())
+    assert "brief.ipynb" in message or "checking the figures failed" in message, message
+    assert words in message and len(message.splitlines()) <= 7, message
+    if "notebook" in message:
+        assert re.search(r"cell \d+|unknown cell", message), message
+    assert _snapshot(folder) == before
+    failed = _failed_runs(folder) - earlier
     assert len(failed) == 1
-    assert (failed[0] / "error.txt").read_text(encoding="utf-8").strip()
-    assert (failed[0] / "notebooks" / "brief.ipynb").exists()
+    kept = failed.pop()
+    assert (kept / "error.txt").read_text(encoding="utf-8").strip()
+    assert (kept / "notebooks" / "brief.ipynb").exists() and (kept / "run.log").stat().st_size > 0
+    assert json.loads((kept / "manifest.json").read_text(encoding="utf-8"))["status"] == "failed"
 
 
 def test_run_killed_from_outside_never_replaces_the_brief(tmp_path, good_brief):
@@ -156,8 +203,10 @@ def test_run_killed_from_outside_never_replaces_the_brief(tmp_path, good_brief):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert _snapshot(folder) == before
+    earlier = _failed_runs(folder)
     moved = recover_interrupted(folder)
-    assert len(moved) == 1 and "interrupted" in (moved[0] / "error.txt").read_text(encoding="utf-8")
+    assert len(moved) == 1 and moved[0] not in earlier
+    assert "interrupted" in (moved[0] / "error.txt").read_text(encoding="utf-8")
     assert check_executed(moved[0] / "notebooks" / "brief.ipynb")  # the partial notebook is not a success
 
 
@@ -167,3 +216,72 @@ def _running(path: Path) -> bool:
     except Exception:  # noqa: BLE001 - written while we read
         return False
     return any(c.metadata.get("papermill", {}).get("status") == "running" for c in nb.cells)
+
+
+# ------------------------------------------------------------- sections on small frames
+def _indicators() -> pd.DataFrame:
+    return pd.DataFrame({
+        "indicator": ["up", "down", "band", "flow", "free"], "name_zh": ["升", "降", "区间", "流量", "无目标"],
+        "name_en": ["up", "down", "band", "flow", "free"], "direction": ["higher", "lower", "band", "higher", "higher"],
+        "band_low": [None, None, 30.0, None, None], "band_high": [None, None, 39.0, None, None],
+        "annual": ["december", "december", "december", "sum", "december"], "target": [50.0, 10.0, None, 120.0, None]})
+
+
+def _observations(values: dict[tuple[str, str], float], month: str = "2017-06") -> pd.DataFrame:
+    rows = [{"unit": u, "indicator": i, "period": pd.Period(month, "M"), "value": v} for (u, i), v in values.items()]
+    return pd.DataFrame(rows)
+
+
+def test_off_target_is_direction_aware():
+    units = pd.DataFrame({"unit": ["430302", "430304"], "name_zh": ["雨湖区", "岳塘区"], "name_en": ["Yuhu", "Yuetang"]})
+    obs = _observations({("430302", "up"): 49.0, ("430304", "up"): 50.0, ("430302", "down"): 10.5,
+                         ("430304", "down"): 9.0, ("430302", "band"): 40.0, ("430304", "band"): 29.0,
+                         ("430302", "flow"): 59.0, ("430304", "flow"): 61.0, ("430302", "free"): 0.0})
+    off = brief.off_target(obs, _indicators(), units, "2017-06", lang="zh")
+    got = {(r.unit, r.indicator): (r.target, r.gap) for r in off.itertuples()}
+    # higher: 49 < 50; lower: 10.5 > 10; band: outside [30, 39] against the nearer edge;
+    # flow: year to date against the target pro rata (120 x 6 / 12 = 60); no target: never off.
+    assert got == {("430302", "up"): (50.0, -1.0), ("430302", "down"): (10.0, 0.5), ("430302", "band"): (39.0, 1.0),
+                   ("430304", "band"): (30.0, -1.0), ("430302", "flow"): (60.0, -1.0)}
+    one = brief.off_target(obs, _indicators(), units, "2017-06", unit="430304")
+    assert set(one["unit"]) == {"430304"} and list(one["indicator"]) == ["band"]
+
+
+def test_inspections_and_pilots_as_of_the_month():
+    d = pd.to_datetime
+    insp = pd.DataFrame({"unit": ["430302", "430302", "430304", "430304"],
+                         "found_on": d(["2017-01-10", "2017-03-01", "2017-05-20", "2017-07-01"]),
+                         "rectified_on": d(["2017-02-01", "2017-06-30", None, None])})
+    assert brief.inspections_summary(insp, "2017-06") == {
+        "available": True, "found": 3, "rectified": 1, "open": 2, "open_over_90_days": 1}
+    assert brief.inspections_summary(insp, "2017-06", unit="430304")["found"] == 1
+    pilots = pd.DataFrame({"level": ["national", "provincial", "local", "national"], "unit": ["430300"] * 4,
+                           "start": d(["2016-05-01", "2017-02-01", "2017-06-30", "2017-07-01"]),
+                           "became_model": [True, True, False, False], "model_on": d(["2017-03-01", "2017-08-01", None, None])})
+    assert brief.pilots_summary(pilots, "2017-06") == {
+        "available": True, "national": 1, "provincial": 1, "models": 1, "local": 1}
+
+
+def test_sections_not_yet_available_say_so_in_results_and_tables(published):
+    reports, _ = published
+    res = read_results(reports / "2017-06" / "results.json")
+    res["evaluation"] = brief.not_yet("evaluation", "zh")
+    res["tasks"] = {**res["tasks"], "at_risk": [], "note": brief.not_yet("at_risk", "zh")["note"]}
+    tables = publish.results_tables(validate_results(res), lang="zh")
+    for key in ("scores", "at_risk"):
+        assert list(tables[key].columns) == ["note"] and "本节尚未纳入" in tables[key].iloc[0, 0]
+    assert list(tables["inspections"].columns) == ["found", "rectified", "open", "open_over_90_days"]
+
+
+def test_missing_or_empty_outputs_are_named(published, tmp_path):
+    reports, _ = published
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(reports / "2017-06", copy)
+    (copy / "tables.xlsx").write_bytes(b"")
+    (copy / "memo.docx").unlink()
+    (copy / "figures" / "family_debt.png").unlink()
+    problems = publish.check_outputs(copy)
+    assert problems == ["memo.docx is missing or empty", "tables.xlsx is missing or empty",
+                        "figure figures/family_debt.png is missing or empty"]

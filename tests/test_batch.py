@@ -1,0 +1,155 @@
+"""Scheduled briefs: the schedule file is checked before anything runs, briefs run in
+parallel processes, one failure does not stop the others, the summary names each brief's
+fate, and a brief already published for the same inputs is skipped."""
+from __future__ import annotations
+
+import fcntl
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+import yaml
+
+from reformlib import publish
+from reformlib.batch import BriefJob, Outcome, complete_months, load_config, plan, run_batch, summary
+from reformlib.errors import ParameterError, RunError
+from reformlib.paths import NOTEBOOKS, ROOT
+from reformlib.runner import code_version, templates_of
+from reformlib.schemas import TERRITORIAL_UNITS
+
+
+def _config(tmp_path: Path, body: dict) -> Path:
+    path = tmp_path / "briefs.yml"
+    path.write_text(yaml.safe_dump(body, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_plan_expands_units_months_and_languages(tmp_path, demo):
+    config = load_config(_config(tmp_path, {"briefs": [
+        {"months": "latest", "units": ["city", "all"], "langs": ["zh"]},
+        {"months": ["2017-06", "latest"], "units": ["430302"], "langs": ["zh", "en"]}]}))
+    jobs = plan(config)
+    first = [BriefJob("2017-12", "", "zh")] + [BriefJob("2017-12", u, "zh") for u in TERRITORIAL_UNITS[1:]]
+    assert jobs[:9] == first  # "all" holds the city (430300 is the city brief), which is not repeated
+    # 2017-12 430302 zh was already planned by the first entry
+    assert jobs[9:] == [BriefJob("2017-06", "430302", "zh"), BriefJob("2017-06", "430302", "en"),
+                        BriefJob("2017-12", "430302", "en")]
+    assert config["timeout"] == 600
+
+
+@pytest.mark.parametrize("body, words", [
+    ({"briefs": [{"months": "latest", "units": [430302], "langs": ["zh"]}]}, "in quotes"),
+    ({"briefs": [{"months": "latest", "units": ["999"], "langs": ["zh"]}]}, "is not city, all or one of"),
+    ({"briefs": [{"months": "latest", "units": ["city"], "langs": ["fr"]}]}, "langs: 'fr'"),
+    ({"briefs": [{"months": "latest", "units": ["city"]}]}, "must have exactly the keys"),
+    ({"briefs": [], "workers": 2}, "unknown key"),
+    ({"briefs": [{"months": "latest", "units": ["city"], "langs": ["zh"]}], "timeout": 0}, "timeout must be"),
+    ({"schedule": []}, "'briefs' list"),
+])
+def test_bad_schedules_are_refused_with_the_item_named(tmp_path, body, words):
+    with pytest.raises(ParameterError, match=words):
+        load_config(_config(tmp_path, body))
+
+
+def test_a_month_outside_the_data_is_refused_before_anything_runs(tmp_path, demo):
+    config = load_config(_config(tmp_path, {"briefs": [{"months": ["2015-01"], "units": ["city"], "langs": ["zh"]}]}))
+    with pytest.raises(ParameterError, match="outside the data"):
+        plan(config)
+
+
+def test_latest_complete_is_the_last_month_every_series_reports(tmp_path):
+    rows = [{"unit": u, "indicator": i, "period": p, "value": 1.0}
+            for u in ("a", "b") for i in ("x", "y") for p in ("2017-01", "2017-02", "2017-03")]
+    obs = pd.DataFrame(rows)
+    obs = obs[~((obs["unit"] == "b") & (obs["indicator"] == "y") & (obs["period"] == "2017-03"))]
+    obs.to_parquet(tmp_path / "observations.parquet")
+    assert complete_months(tmp_path) == ["2017-01", "2017-02"]
+    config = load_config(_config(tmp_path, {"data": ".", "briefs": [
+        {"months": "latest_complete", "units": ["city"], "langs": ["zh"]}]}))
+    assert config["data"] == str(tmp_path.resolve())
+
+
+def test_summary_is_one_table_with_counts():
+    text = summary([Outcome(BriefJob("2017-12", "", "zh"), "published", 9.84, "/r/2017-12/brief.html"),
+                    Outcome(BriefJob("2017-12", "xtjk", "zh"), "failed", 3.0, "notebook brief.ipynb failed in cell 4\nkept")])
+    lines = text.splitlines()
+    assert lines[0].split() == ["brief", "status", "seconds", "path", "or", "error"]
+    assert "2017-12 city zh" in lines[2] and "published" in lines[2] and "9.8" in lines[2]
+    assert lines[3].endswith("failed in cell 4") and lines[-1] == "2 brief(s): 1 published, 0 skipped, 1 failed"
+
+
+def test_a_second_batch_waits_for_no_one(tmp_path):
+    (tmp_path / "reports").mkdir()
+    with open(tmp_path / "reports" / ".briefs.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(RunError, match="another batch of briefs is running"):
+            run_batch([], reports=tmp_path / "reports")
+
+
+# ------------------------------------------------------------------ a real batch, once
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, demo):
+    """Two unit briefs in parallel through the command line; the template fails for 430304."""
+    tmp = tmp_path_factory.mktemp("batch")
+    nb = nbformat.read(NOTEBOOKS / "brief.ipynb", as_version=4)
+    nb.cells.insert(len(nb.cells) - 1, nbformat.v4.new_code_cell(
+        'if unit == "430304":\n    raise RuntimeError("no reports from 430304")'))
+    templates = tmp / "templates"
+    templates.mkdir()
+    nbformat.write(nb, templates / "brief.ipynb")
+    config = _config(tmp, {"briefs": [{"months": ["2017-12"], "units": ["430302", "430304"], "langs": ["zh"]}],
+                           "reports": "reports"})
+    proc = subprocess.run([sys.executable, "-m", "reformlib", "briefs", "--config", str(config), "--workers", "2",
+                           "--quiet", "--notebook-dir", str(templates)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    return tmp / "reports", templates, config, proc
+
+
+def test_one_failure_does_not_stop_the_others(batch):
+    reports, _, _, proc = batch
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    row = {line.split()[1]: line for line in lines[2:-1]}
+    assert "published" in row["430302"] and str(reports / "2017-12" / "430302" / "brief.html") in row["430302"]
+    assert "failed" in row["430304"] and "cell" in row["430304"] and "no reports from 430304" in row["430304"]
+    assert lines[-1] == "2 brief(s): 1 published, 0 skipped, 1 failed"
+    assert "reformlib: 2017-12 430304 zh" in proc.stderr and "failed" in proc.stderr
+    assert not (reports / "2017-12" / "430304" / "brief.html").exists()
+    assert len(list((reports / "2017-12" / "430304" / "failed").iterdir())) == 1
+    for name in publish.EXPECTED_FILES:
+        assert (reports / "2017-12" / "430302" / name).stat().st_size > 0
+
+
+def test_a_brief_published_for_the_same_inputs_is_skipped(batch):
+    reports, templates, config, _ = batch
+    folder = reports / "2017-12" / "430302"
+    man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    current = dict(parameters=man["parameters"], hashes=man["input_hashes"], code=man["code_version"])
+    assert publish.is_current(folder, **current)
+    assert not publish.is_current(folder, **{**current, "hashes": {**current["hashes"], "tasks.csv": "0" * 64}})
+    assert not publish.is_current(folder, **{**current, "code": current["code"] + "x"})
+    assert not publish.is_current(folder, **{**current, "parameters": {**current["parameters"], "month": "2017-11"}})
+    # the batch itself: skipped while neither the data nor the code changed
+    jobs = plan(load_config(config))[:1]
+    before = code_version(templates_of(templates))
+    outcome = run_batch(jobs, reports=reports, notebook_dir=templates)[0]
+    if before == man["code_version"] == code_version(templates_of(templates)):
+        assert outcome.status == "skipped" and outcome.detail == str(folder / "brief.html")
+    else:  # the source changed under the test (someone edited reformlib): it had to run again
+        assert outcome.status == "published"
+
+
+def test_an_incomplete_published_brief_is_not_current(batch, tmp_path):
+    reports, *_ = batch
+    copy = tmp_path / "copy"
+    shutil.copytree(reports / "2017-12" / "430302", copy)
+    man = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    current = dict(parameters=man["parameters"], hashes=man["input_hashes"], code=man["code_version"])
+    assert publish.is_current(copy, **current)
+    (copy / "tables.xlsx").unlink()
+    assert not publish.is_current(copy, **current)

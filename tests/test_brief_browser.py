@@ -1,0 +1,91 @@
+"""A published brief looked at as its readers get it: the HTML page in headless Chromium
+(headings, tables and figures render, no request leaves the machine), the Word memo and
+the Excel workbook opened again with python-docx and openpyxl, and the figures checked
+for having gone through :func:`reformlib.report.figures.save_figure`."""
+from __future__ import annotations
+
+import json
+import re
+
+import docx
+import openpyxl
+import pytest
+from docx.oxml.ns import qn
+from PIL import Image
+
+from reformlib import brief
+from reformlib.publish import SHEETS
+from reformlib.report.browser import CHROMIUM, inspect_html
+from reformlib.report.memo import EAST_ASIA_FONT
+from reformlib.report.results import read_results
+from reformlib.report.workbook import MAX_SHEET_NAME
+from reformlib.runner import run_brief
+
+pytestmark = pytest.mark.slow
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, demo):
+    result = run_brief("2017-12", "zh", reports=tmp_path_factory.mktemp("reports"), quiet=True)
+    return result.folder
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"headless Chromium not installed at {CHROMIUM} (`make chromium`)")
+def test_brief_renders_offline_in_a_browser(published):
+    page = inspect_html(published / "brief.html")
+    assert page["external_requests"] == [] and page["page_errors"] == []
+    headings = [h["text"] for h in page["headings"]]
+    assert headings[0].startswith("改革简报") and "湘潭市" in headings[0]
+    for key in ("headline", "tasks", "at_risk", "evaluation", "off_target", "inspections", "pilots"):
+        assert brief.HEADINGS["zh"][key] in headings, key
+    assert page["tables"] >= 7
+    assert page["images"] >= 2 and page["images_rendered"] == page["images"]
+    html = (published / "brief.html").read_text(encoding="utf-8")
+    assert ("本节尚未纳入" in html) is not all(brief.available_parts().values())
+
+
+def test_memo_uses_the_east_asian_font_everywhere(published):
+    memo = docx.Document(str(published / "memo.docx"))
+    runs = [r for p in memo.paragraphs for r in p.runs]
+    runs += [r for t in memo.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
+    assert any(CJK.search(r.text) for r in runs)
+    for run in runs:
+        fonts = run._r.rPr.rFonts
+        assert fonts.get(qn("w:eastAsia")) == EAST_ASIA_FONT, run.text
+    normal = memo.styles["Normal"].element.rPr.rFonts
+    assert normal.get(qn("w:eastAsia")) == EAST_ASIA_FONT and normal.get(qn("w:eastAsiaTheme")) is None
+    text = "\n".join(p.text for p in memo.paragraphs)
+    assert "2017年12月" in text and "合成演示数据" in text
+
+
+def test_workbook_sheets_headers_and_numbers(published):
+    wb = openpyxl.load_workbook(published / "tables.xlsx")
+    assert wb.sheetnames == list(SHEETS["zh"].values())
+    for name in wb.sheetnames:
+        assert len(name) <= MAX_SHEET_NAME and not set(name) & set("[]:*?/\\"), name
+        header = [c.value for c in wb[name][1]]
+        assert all(CJK.search(str(h)) for h in header), (name, header)
+    res = read_results(published / "results.json")
+    inspections = [c.value for c in wb[SHEETS["zh"]["inspections"]][2]]
+    assert inspections == [res["inspections"][k] for k in ("found", "rectified", "open", "open_over_90_days")]
+    assert all(isinstance(v, int) for v in inspections)
+    headline = wb[SHEETS["zh"]["headline"]]
+    col = [c.value for c in headline[1]].index("数值") + 1
+    values = [headline.cell(row=r, column=col) for r in range(2, headline.max_row + 1)]
+    assert values and all(c.data_type == "n" and isinstance(c.value, (int, float)) for c in values)
+    by_category = wb[SHEETS["zh"]["by_category"]]
+    assert by_category.max_row - 1 == len(res["tasks"]["by_category"]) == 9
+
+
+def test_figures_went_through_save_figure(published):
+    res = read_results(published / "results.json")
+    listed = {f["path"] for f in res["figures"]}
+    assert listed == {f"figures/{p.name}" for p in (published / "figures").glob("*.png")} and len(listed) >= 2
+    for path in listed:
+        with Image.open(published / path) as img:
+            # save_figure: 200 dpi and no "Software" tag; a plain savefig gives 100 dpi and names matplotlib
+            assert img.format == "PNG" and round(img.info["dpi"][0]) == 200 and "Software" not in img.info, path
+    notebook = json.loads((published / "notebooks" / "brief.ipynb").read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    assert code.count("save_figure(") == len(listed) and ".savefig(" not in code
