@@ -29,11 +29,11 @@ from reformlib.model.audit import correlations, cronbach_alpha, indicator_stats,
 from reformlib.model.kpi import assign_grades, kpi_measures, lost_points, score_rubric
 from reformlib.model.phased import PhasedScores, phased_scores
 from reformlib.model.qualitative import combine, qualitative_scores
-from reformlib.model.spec import Spec, check_catalogue, period_kind
+from reformlib.model.spec import Spec, check_catalogue, load_spec, period_kind
 from reformlib.model.weights import effective_weights
 
 __all__ = ["DATA_TABLES", "EvaluationResult", "brief_scores", "evaluate", "load_data", "monthly_scores",
-           "phased_assessment", "rank_uncertainty", "score_table"]
+           "phased_assessment", "rank_uncertainty", "score_table", "load_spec"]  # load_spec: re-exported
 
 DATA_TABLES = ("units", "indicators", "observations", "tasks", "progress", "inspections", "recognitions", "ratings")
 LABELS = {

@@ -267,7 +267,7 @@ def check_catalogue(spec: Spec, indicators: pd.DataFrame) -> None:
 
 
 def period_kind(period: str) -> str:
-    """``"year"`` for ``YYYY``, ``"month"`` for ``YYYY-MM``; ParameterError-free SpecError otherwise."""
+    """``"year"`` for ``YYYY``, ``"month"`` for ``YYYY-MM``; a SpecError otherwise."""
     if re.fullmatch(r"\d{4}", str(period)):
         return "year"
     if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(period)):
