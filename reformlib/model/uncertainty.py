@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +36,12 @@ from SALib.sample import sobol as sobol_sample
 
 from reformlib.errors import DataValidationError, Problem, SpecError
 from reformlib.model import _vector as vec
+
+try:  # installed with scikit-learn; without it BLAS keeps its own threads
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover
+    def threadpool_limits(limits: int, user_api: str) -> nullcontext:
+        return nullcontext()
 
 __all__ = [
     "Design", "Evaluation", "Model", "UncertainInputs", "UncertaintyResult", "analyse",
@@ -299,7 +306,7 @@ def evaluate(model: Model, design: Design, *, chunk_size: int | None = None,
     """Scores and ranks of every replication, grouped by variant, in chunks of replications.
 
     A chunk costs one matrix product (plus small ones for units with missing values) and
-    one argsort; chunks run on ``workers`` threads (default: every core), since numpy
+    one sort; chunks run on ``workers`` threads (default: every core), since numpy
     releases the GIL in both.
     """
     n_rep, n_units = len(design.weights), len(model.units)
@@ -322,7 +329,9 @@ def evaluate(model: Model, design: Design, *, chunk_size: int | None = None,
 
     tasks = [(k, rows[i : i + chunk]) for k in np.unique(key)
              for rows in [np.flatnonzero(key == k)] for i in range(0, len(rows), chunk)]
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+    # one BLAS thread per worker: the products are small, and BLAS threads that spin while
+    # the workers sort cost more than they give
+    with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
         undefined = sum(pool.map(lambda task: run(*task), tasks))
     return Evaluation(ranks, scores, undefined)
 
