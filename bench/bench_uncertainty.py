@@ -9,7 +9,8 @@ probability 0.1. A Sobol design with N = 1,000 base samples gives N * (6 + 2) = 
 replications. Two data sets:
 
 - COINr's ASEM example (../shared/reference/asem_coinr): 51 units x 49 indicators, raw
-  (not denominated), directions, weights and the 8 pillars from its metadata;
+  (not denominated), directions, weights and the 8 pillars from its metadata (a seeded
+  synthetic table of the same shape stands in when that folder is absent);
 - a seeded synthetic table of 5,000 units x 50 indicators in 10 groups, 5 % missing.
 
 The per-replication rebuild loop (``rebuild_loop_reference``, plain pandas) is timed on a
@@ -50,6 +51,9 @@ def entropy_weights(frame: pd.DataFrame) -> dict[str, float]:
 
 
 def asem_case() -> dict:
+    if not (ASEM / "ASEM_iData.csv").exists():  # same shape, seeded synthetic stand-in
+        case = synthetic_case(units=51, indicators=49)
+        return {**case, "label": "synthetic 51 x 49", "loop_rows": 100}
     data = pd.read_csv(ASEM / "ASEM_iData.csv").set_index("uCode")
     meta = pd.read_csv(ASEM / "ASEM_iMeta.csv")
     ind = meta[meta["Type"] == "Indicator"].set_index("iCode")
