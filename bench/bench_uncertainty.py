@@ -123,7 +123,8 @@ def run_case(case: dict) -> dict:
 
 
 def main() -> int:
-    warnings.filterwarnings("ignore", message=r"\s*Convergence properties of the Sobol")
+    # N = 1,000 is not a power of 2, which the Sobol' sequence prefers: SALib warns each time
+    warnings.filterwarnings("ignore", message=r"(?s).*Sobol' (points|sequence)")
     print(f"uncertainty benchmark: N = {N_BASE}, 6 uncertain inputs, {os.cpu_count()} CPU core(s), "
           f"load average at start {os.getloadavg()[0]:.2f}")
     results = [run_case(asem_case()), run_case(synthetic_case())]
@@ -153,7 +154,7 @@ def main() -> int:
         (f"peak memory under {GOAL_GIB:.0f} GiB", max(maxrss_gib, big["traced_gib"]) < GOAL_GIB, f"{maxrss_gib:.3f} GiB"),
         (f">= {GOAL_SPEEDUP:.0f}x faster than the rebuild loop",
          min(r["speedup"] for r in results) >= GOAL_SPEEDUP, f"{min(r['speedup'] for r in results):.0f}x (slowest case)"),
-        ("vectorised ranks equal the loop's", all(r["agree"] for r in results), ""),
+        ("vectorised ranks equal the loop's", all(r["agree"] for r in results), "on every timed replication"),
     ]
     print("\ngoals:")
     for text, ok, value in goals:

@@ -45,7 +45,8 @@ except ImportError:  # pragma: no cover
 
 __all__ = [
     "Design", "Evaluation", "Model", "UncertainInputs", "UncertaintyResult", "analyse",
-    "evaluate", "prepare", "rank_shift", "rebuild_loop_reference", "sample", "uncertainty",
+    "evaluate", "nominal_design", "prepare", "rank_shift", "rebuild_loop_reference", "sample",
+    "uncertainty",
 ]
 
 CHOICES = {
