@@ -251,7 +251,8 @@ def test_inspections_and_pilots_as_of_the_month():
     d = pd.to_datetime
     insp = pd.DataFrame({"unit": ["430302", "430302", "430304", "430304"],
                          "found_on": d(["2017-01-10", "2017-03-01", "2017-05-20", "2017-07-01"]),
-                         "rectified_on": d(["2017-02-01", "2017-06-30", None, None])})
+                         "rectified_on": d(["2017-02-01", "2017-07-05", None, None])})
+    # rectified after the month still counts as open then; found on 1 March: over 90 days open at 30 June
     assert brief.inspections_summary(insp, "2017-06") == {
         "available": True, "found": 3, "rectified": 1, "open": 2, "open_over_90_days": 1}
     assert brief.inspections_summary(insp, "2017-06", unit="430304")["found"] == 1
