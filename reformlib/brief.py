@@ -209,17 +209,23 @@ def at_risk_section(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd
 
 
 def evaluation_section(month: str | pd.Period, *, lang: str = "zh", data: str | None = None) -> dict:
-    """Scores, grades and ranks with their 5-95 % interval (``reformlib.model.evaluate``),
-    or the not-available placeholder. The specification's period is set to the brief's
-    month when it has one, so that a brief never uses data after its month."""
+    """Scores, grades and ranks with their 5-95 % rank interval (``reformlib.model.evaluate``:
+    ``evaluate``, ``rank_uncertainty``, ``brief_scores``), or the not-available placeholder.
+
+    The evaluation is the monthly one for the brief's month, so that a brief never uses data
+    after its month; ``data`` is the data folder (``None``: the default data set).
+    """
     mod = _optional("reformlib.model.evaluate", "evaluate", "load_spec", "brief_scores")
     if mod is None:
         return not_yet("evaluation", lang)
-    spec = mod.load_spec()
-    if dataclasses.is_dataclass(spec) and "period" in {f.name for f in dataclasses.fields(spec)}:
-        spec = dataclasses.replace(spec, period=str(pd.Period(month, "M")))
-    result = mod.evaluate(spec, data)
-    return {"available": True, "scores": list(mod.brief_scores(result, lang=lang))}
+    spec, period = mod.load_spec(), str(pd.Period(month, "M"))
+    if "period" in inspect.signature(mod.evaluate).parameters:
+        result = mod.evaluate(spec, data, period=period)
+    else:
+        result = mod.evaluate(dataclasses.replace(spec, period=period), data)
+    uncertainty = mod.rank_uncertainty(result) if callable(getattr(mod, "rank_uncertainty", None)) else None
+    scores = mod.brief_scores(result, lang=lang, **_supported(mod.brief_scores, uncertainty=uncertainty))
+    return {"available": True, "scores": list(scores)}
 
 
 # ------------------------------------------------------------- targets, inspections, pilots

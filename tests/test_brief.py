@@ -71,6 +71,10 @@ def test_results_and_manifest(published, demo):
     assert res["evaluation"]["available"] is parts["evaluation"]
     if not parts["evaluation"]:
         assert "本节尚未纳入" in res["evaluation"]["note"]
+    else:
+        scores = res["evaluation"]["scores"]
+        assert [s["rank"] for s in scores] == sorted(s["rank"] for s in scores) and len(scores) >= 8
+        assert all(1 <= s["rank_p05"] <= s["rank_p95"] <= len(scores) for s in scores)
     if parts["at_risk"]:
         assert 0 < len(res["tasks"]["at_risk"]) <= 10 and "note" not in res["tasks"]
     insp, pilots = res["inspections"], res["pilots"]
@@ -286,3 +290,14 @@ def test_missing_or_empty_outputs_are_named(published, tmp_path):
     problems = publish.check_outputs(copy)
     assert problems == ["memo.docx is missing or empty", "tables.xlsx is missing or empty",
                         "figure figures/family_debt.png is missing or empty"]
+
+
+def test_optional_parts_are_detected_without_hiding_broken_ones(tmp_path, monkeypatch):
+    assert brief._optional("reformlib.no_such_step") is None
+    assert brief._optional("reformlib.ledger", "no_such_function") is None
+    assert brief._optional("reformlib.ledger", "task_status") is not None
+    (tmp_path / "half_written_step.py").write_text("import no_such_dependency_of_the_step\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ImportError, match="no_such_dependency_of_the_step"):
+        brief._optional("half_written_step")
+    assert brief.not_yet("evaluation", "en")["note"].startswith("Not yet available")
