@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,12 +24,17 @@ from typing import Any
 import nbformat
 import pandas as pd
 
+from reformlib import __version__
 from reformlib.errors import RunError
 from reformlib.io import atomic_write
+from reformlib.paths import NOTEBOOKS, ROOT
 from reformlib.report.memo import UNIT_NAMES, write_memo
 from reformlib.report.results import section
 from reformlib.report.workbook import DEFAULT_HEADERS, write_tables
 
+#: Packages whose versions a manifest records.
+PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "scikit-learn", "papermill",
+            "nbconvert", "pandera", "pyarrow", "SALib", "python-docx", "openpyxl")
 #: Files every published brief holds (figures are checked from the results file's list).
 EXPECTED_FILES = ("brief.html", "memo.docx", "tables.xlsx", "results.json")
 
@@ -191,6 +197,28 @@ def is_current(folder: Path, *, parameters: Mapping[str, str], hashes: Mapping[s
     return (man.get("status") == "published" and man.get("parameters") == dict(parameters)
             and man.get("input_hashes") == dict(hashes) and man.get("code_version") == code
             and not check_outputs(folder))
+
+
+def code_version(templates: list[Path] | None = None) -> str:
+    """The package version and a hash of reformlib's source and the brief's templates."""
+    h = hashlib.sha256()
+    source = sorted((ROOT / "reformlib").rglob("*.py"))
+    for p in [*source, *(templates if templates is not None else [NOTEBOOKS / "brief.ipynb"])]:
+        h.update(p.name.encode() if p not in source else p.relative_to(ROOT).as_posix().encode())
+        h.update(p.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+def package_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0]}
+    for name in PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "missing"
+    return out
 
 
 def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> Path:

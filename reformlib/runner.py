@@ -26,7 +26,6 @@ Where a brief goes (:func:`brief_folder`): ``reports/<month>/`` for the whole ci
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import os
 import re
@@ -39,11 +38,11 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from reformlib import __version__, publish
+from reformlib import publish
 from reformlib.errors import ParameterError, RunError, SetupError
 from reformlib.i18n import LANGS
-from reformlib.paths import NOTEBOOKS, ROOT, data_folder, reports_folder
-from reformlib.publish import recover_interrupted  # noqa: F401 - part of the runner's interface
+from reformlib.paths import NOTEBOOKS, data_folder, reports_folder
+from reformlib.publish import code_version, package_versions, recover_interrupted  # noqa: F401 - the runner's interface
 from reformlib.schemas import TERRITORIAL_UNITS
 
 KERNEL = "reformlib"
@@ -53,8 +52,6 @@ KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 #: The notebooks of a brief, executed in this order into one page.
 BRIEF_NOTEBOOKS: tuple[str, ...] = ("brief.ipynb",)
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "scikit-learn", "papermill",
-            "nbconvert", "pandera", "pyarrow", "SALib", "python-docx", "openpyxl")
 
 
 @dataclass(frozen=True)
@@ -219,28 +216,6 @@ def templates_of(notebook_dir: str | os.PathLike | None = None,
                  notebooks: tuple[str, ...] = BRIEF_NOTEBOOKS) -> list[Path]:
     """The template notebooks of a brief, in order."""
     return [Path(notebook_dir or NOTEBOOKS) / n for n in notebooks]
-
-
-def code_version(templates: list[Path] | None = None) -> str:
-    """The package version and a hash of reformlib's source and the brief's templates."""
-    h = hashlib.sha256()
-    source = sorted((ROOT / "reformlib").rglob("*.py"))
-    for p in [*source, *(templates if templates is not None else templates_of())]:
-        h.update(p.name.encode() if p not in source else p.relative_to(ROOT).as_posix().encode())
-        h.update(p.read_bytes())
-    return f"{__version__}+{h.hexdigest()[:12]}"
-
-
-def package_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": sys.version.split()[0]}
-    for name in PACKAGES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "missing"
-    return out
 
 
 def _say(quiet: bool, text: str) -> None:
