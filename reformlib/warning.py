@@ -130,8 +130,13 @@ def _pipeline(C: float) -> Pipeline:
 
 
 def fit(tasks: pd.DataFrame, progress: pd.DataFrame, cutoff: str | pd.Period, *, units: pd.DataFrame | None = None,
-        milestones: pd.DataFrame | None = None, C: float = 1.0) -> WarningModel:
-    """Fit the model and the baseline on :func:`training_frame` for ``cutoff``."""
+        milestones: pd.DataFrame | None = None, C: float = 0.03) -> WarningModel:
+    """Fit the model and the baseline on :func:`training_frame` for ``cutoff``.
+
+    ``C`` is the inverse L2 penalty. A strong penalty (0.03) suits a ledger of a few hundred
+    tasks: on the demonstration data and on two other seeds of it, held-out AUC and Brier
+    score beat the baseline with C = 0.03 and fell behind it with C = 1.
+    """
     if not C > 0:
         raise ValueError(f"C must be positive, got {C!r}")
     train = training_frame(tasks, progress, cutoff, units=units, milestones=milestones)

@@ -72,17 +72,18 @@ def test_open_tasks_only(ledger_data):
     assert f[warning.FEATURES].notna().all().all()
 
 
-def test_model_is_no_worse_than_the_baseline_on_held_out_months(validation):
-    """Reported either way; on the demonstration data both separate misses almost perfectly."""
+def test_model_beats_the_baseline_on_held_out_months(validation):
+    """On the demonstration data the ledger's own columns (category, completion form,
+    workload, leadership) carry warning that extrapolating the reports cannot see."""
     m = validation.metrics.set_index(["method", "horizon"])
     auc_m, auc_b = m.loc[("model", "all"), "auc"], m.loc[("baseline", "all"), "auc"]
     brier_m, brier_b = m.loc[("model", "all"), "brier"], m.loc[("baseline", "all"), "brier"]
-    assert auc_m > 0.95 and auc_b > 0.95
-    assert auc_m >= auc_b - 0.005 and brier_m <= brier_b + 0.005
+    assert auc_m > 0.7 and auc_b > 0.7
+    assert auc_m > auc_b - 0.005 and brier_m < brier_b
     assert set(validation.metrics["horizon"]) == {"all", "1", "2", "3"}
     text = warning.validation_text(validation.metrics, lang="en")
     assert f"{auc_m:.3f}" in text and f"{auc_b:.3f}" in text
-    assert ("beats the baseline" in text) or ("does not beat" in text)
+    assert text.endswith(("The model beats the baseline.", "The model beats the baseline on one measure only."))
 
 
 def test_validation_text_says_plainly_when_the_model_loses():
@@ -101,7 +102,9 @@ def test_calibration_and_drivers_are_tidy(validation):
     drivers = validation.drivers
     assert set(drivers["feature"]) == set(warning.FEATURES)
     assert drivers["importance"].iloc[0] == drivers["importance"].max() > 0
-    assert drivers["feature"].iloc[0] in {"log_need", "gap", "shortfall", "progress"}
+    top = set(drivers["feature"].iloc[:4])
+    assert top & {"log_need", "gap", "shortfall", "progress", "velocity_1", "velocity_2"}, top  # what the reports show
+    assert top & {"key_task", "completion_form", "category", "leader_level", "workload"}, top  # what only the ledger shows
 
 
 def test_at_risk_list_fits_the_brief(ledger_data):

@@ -42,6 +42,7 @@ validate it the same way.
 def draw(seed: int = SEED) -> dict:
     """Draw every table of the demonstration set in memory (nothing is written)."""
     rng = np.random.default_rng(seed)
+    progress_rng = np.random.default_rng([seed, 1])  # its own stream: the progress model can change alone
     quality = {u[0]: float(q) for u, q in zip(TERRITORIAL, rng.normal(0, 1, len(TERRITORIAL)))}
     quality.update({d[0]: float(q) for d, q in zip(DEPARTMENTS, rng.normal(0, 0.6, len(DEPARTMENTS)))})
     pilots = build_pilots(quality, rng)
@@ -51,7 +52,7 @@ def draw(seed: int = SEED) -> dict:
         "indicators": indicators_table(),
         "observations": build_observations(quality, pilots, rng),
         "tasks": tasks,
-        "progress": build_progress(tasks, risk, rng),
+        "progress": build_progress(tasks, risk, progress_rng),
         "documents": build_documents(tasks, rng),
         "inspections": build_inspections(quality, rng),
         "pilots": pilots,
