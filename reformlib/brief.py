@@ -52,9 +52,11 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
              month: str | pd.Period, *, lang: str = "zh", unit: str = CITY) -> pd.DataFrame:
     """The document's metrics for ``unit`` in ``month`` beside the document's 2017 figure.
 
-    Columns: code, name, value (month value, or year to date for flows), change (since last
-    December for levels; for flows the year-to-date change on the same months of last year,
-    in percent), measure_unit, document (the document's figure or change), comparison.
+    Columns: code, name, value (month value, or year to date for flows), change (levels:
+    change since last December, in the indicator's unit), growth (flows: year-to-date
+    growth on the same months of last year, percent), measure_unit, document (the
+    document's figure, or the change it states), document_text (the same as words, a range
+    written low-high), comparison (the document's comparison, in ``lang``).
     """
     m = pd.Period(month, "M")
     ind = indicators.set_index("indicator")
@@ -66,25 +68,42 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
             continue
         annual = ind.at[code, "annual"]
         now = _value_in(obs, annual, m).get(unit)
+        change = growth = None
         if annual == "december":
             before = obs.loc[obs["period"] == pd.Period(f"{m.year - 1}-12", "M"), "value"]
             change = now - before.iloc[0] if len(before) and now is not None else None
         else:
             last = _value_in(obs, annual, m - 12).get(unit)
-            change = 100 * (now / last - 1) if last else None
+            growth = 100 * (now / last - 1) if last else None
         r = ref.loc[code]
         doc = r["value"] if pd.notna(r["value"]) else r["change"]
-        rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change,
-                         measure_unit=ind.at[code, "measure_unit"], document=doc,
-                         comparison=r["comparison"] if isinstance(r["comparison"], str) else ""))
+        text = _figure_text(r)
+        words = r["comparison_zh"] if lang == "zh" else r["comparison"]
+        rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change, growth=growth,
+                         measure_unit=ind.at[code, "measure_unit"], document=doc, document_text=text,
+                         comparison=words if isinstance(words, str) else ""))
     return pd.DataFrame(rows)
 
 
-def headline_display(table: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
-    """``headline`` with translated column names, for display."""
-    names = {"name": t("indicator", lang), "value": t("value", lang), "change": "变化" if lang == "zh" else "Change",
-             "measure_unit": t("measure_unit", lang), "document": t("document_2017", lang), "comparison": t("comparison", lang)}
-    return table.drop(columns="code").rename(columns=names).round(2)
+def _figure_text(r: pd.Series) -> str:
+    """The document's figure as written: a range as low-high, a stated change with its sign."""
+    if pd.notna(r["value"]) and pd.notna(r["value_high"]):
+        return f"{r['value']:g}–{r['value_high']:g}"
+    if pd.notna(r["value"]):
+        return f"{r['value']:,.10g}"
+    return f"{r['change']:+g}" if pd.notna(r["change"]) else ""
+
+
+def headline_display(table: pd.DataFrame, *, lang: str = "zh"):
+    """``headline`` for the page: translated headers, no index, readable numbers."""
+    from reformlib.publish import styled
+
+    names = {"name": t("indicator", lang), "value": t("value", lang),
+             "change": "较上年末变化" if lang == "zh" else "Change since last December",
+             "growth": "较上年同期增长(%)" if lang == "zh" else "Growth on last year (%)",
+             "measure_unit": t("measure_unit", lang), "document_text": t("document_2017", lang),
+             "comparison": t("comparison", lang)}
+    return styled(table.drop(columns=["code", "document"]).rename(columns=names))
 
 
 def task_progress(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, lang: str = "zh",

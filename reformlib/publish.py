@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import numpy as np
 import pandas as pd
 
 from reformlib import __version__
@@ -99,9 +100,31 @@ def results_tables(results: Mapping[str, Any], *, lang: str = "zh") -> dict[str,
     return out
 
 
-def display_table(frame: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
-    """A table of :func:`results_tables` with the reader's headers, for the HTML page."""
-    return frame.rename(columns=lambda c: HEADERS[lang].get(c, c))
+def _format(x) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return ""
+    if isinstance(x, (bool, np.bool_)):
+        return "✓" if x else ""
+    if isinstance(x, (int, np.integer)) or (isinstance(x, (float, np.floating)) and float(x).is_integer() and abs(x) < 1e15):
+        return f"{int(x):,}"
+    if isinstance(x, (float, np.floating)):
+        return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 1000 else f"{x:,.0f}"
+    return str(x)
+
+
+def styled(frame: pd.DataFrame):
+    """A table for the HTML page: no index, integers without decimals, thousands separated."""
+    return frame.style.hide(axis="index").format(_format)
+
+
+def display_table(frame: pd.DataFrame, *, lang: str = "zh", empty: str | None = None):
+    """A table of :func:`results_tables` with the reader's headers, for the HTML page; an
+    empty table becomes a sentence (``empty``, or "none" in ``lang``)."""
+    from IPython.display import Markdown
+
+    if frame.empty:
+        return Markdown(empty or ("(无)" if lang == "zh" else "(none)"))
+    return styled(frame.rename(columns=lambda c: HEADERS[lang].get(c, c)))
 
 
 def write_documents(folder: Path, *, lang: str) -> dict[str, Path]:

@@ -39,7 +39,7 @@ def test_brief_renders_offline_in_a_browser(published):
     assert headings[0].startswith("改革简报") and "湘潭市" in headings[0]
     for key in ("headline", "tasks", "at_risk", "evaluation", "off_target", "inspections", "pilots"):
         assert brief.HEADINGS["zh"][key] in headings, key
-    assert page["tables"] >= 7
+    assert page["tables"] >= 6  # in December no open task is still before its deadline: a sentence, not a table
     assert page["images"] >= 2 and page["images_rendered"] == page["images"]
     html = (published / "brief.html").read_text(encoding="utf-8")
     assert ("本节尚未纳入" in html) is not all(brief.available_parts().values())
