@@ -22,7 +22,7 @@ import seaborn as sns
 
 from reformlib import ledger
 from reformlib.fonts import use_cjk_font
-from reformlib.i18n import FAMILY, name_column, t
+from reformlib.i18n import FAMILY, measure, name_column, t
 from reformlib.report.memo import UNIT_NAMES
 from reformlib.schemas import TERRITORIAL_UNITS
 
@@ -80,7 +80,7 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
         text = _figure_text(r)
         words = r["comparison_zh"] if lang == "zh" else r["comparison"]
         rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change, growth=growth,
-                         measure_unit=ind.at[code, "measure_unit"], document=doc, document_text=text,
+                         measure_unit=measure(ind.at[code, "measure_unit"], lang), document=doc, document_text=text,
                          comparison=words if isinstance(words, str) else ""))
     return pd.DataFrame(rows)
 

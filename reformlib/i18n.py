@@ -34,6 +34,18 @@ FAMILY: dict[str, dict[str, str]] = {
 }
 
 
+#: Units of measurement as a Chinese reader writes them after a number.
+MEASURE_ZH: dict[str, str] = {
+    "%": "%", "mu": "亩", "villages": "个村", "months": "个月", "100 million yuan": "亿元", "entities": "户",
+    "items": "项", "projects": "个", "persons": "人", "kindergartens": "所", "schools": "所", "places": "个",
+}
+
+
+def measure(unit: str, lang: str) -> str:
+    """The unit of measurement ``unit`` (as the catalogue writes it) in ``lang``."""
+    return MEASURE_ZH.get(unit, unit) if lang == "zh" else unit
+
+
 def t(key: str, lang: str) -> str:
     """The label ``key`` in ``lang``."""
     if lang not in TEXT:
