@@ -11,6 +11,8 @@ Three plain steps, SALib style, each with an explicit seed: :func:`sample` -> :f
 is computed once; the replications of one variant are aggregated together by matrix
 products and ranked by one sort per replication (``_vector``). :func:`rebuild_loop_reference`
 rebuilds every replication with plain pandas and serves as the check of the fast path.
+Input checks, the analysis step and that reference live in ``_uncertainty_checks``,
+``_uncertainty_analysis`` and ``_uncertainty_loop``; their public names are exported here.
 
 Uncertain inputs (factors): the discrete choices (normalisation, aggregation, imputation,
 weighting) with two or more options, each one uniform [0, 1) dimension mapped to a
@@ -31,11 +33,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from SALib.analyze import sobol as sobol_analyse
 from SALib.sample import sobol as sobol_sample
 
-from reformlib.errors import DataValidationError, Problem, SpecError
+from reformlib.errors import SpecError
 from reformlib.model import _vector as vec
+from reformlib.model._uncertainty_analysis import _rank_summary, analyse, rank_shift
+from reformlib.model._uncertainty_checks import CHOICES, _check_data, _check_inputs, _problem, _series
+from reformlib.model._uncertainty_loop import rebuild_loop_reference
 
 try:  # installed with scikit-learn; without it BLAS keeps its own threads
     from threadpoolctl import threadpool_limits
@@ -49,10 +53,6 @@ __all__ = [
     "uncertainty",
 ]
 
-CHOICES = {
-    "normalisation": tuple(vec.NORMALISERS), "aggregation": tuple(vec.AGGREGATORS),
-    "imputation": tuple(vec.IMPUTERS),
-}
 OUTPUTS = ("rank_shift", "rank")
 Seed = int | np.random.Generator
 
@@ -133,80 +133,6 @@ class UncertaintyResult:
     ranks: pd.DataFrame | None
     scores: pd.DataFrame | None
     undefined_scores: int
-
-
-def _series(value: Mapping[str, float] | pd.Series, index: pd.Index, name: str) -> np.ndarray:
-    s = pd.Series(value, dtype=float)
-    missing, extra = index.difference(s.index), s.index.difference(index)
-    if len(missing) or len(extra):
-        raise SpecError(f"{name} must give exactly the items {list(index)}: "
-                        f"missing {list(missing)}, unknown {list(extra)}")
-    out = s.reindex(index).to_numpy()
-    if not np.all(np.isfinite(out)) or np.any(out < 0) or not np.any(out > 0):
-        raise SpecError(f"{name} must be finite, >= 0 and not all 0, got {s.to_dict()}")
-    return out
-
-
-def _check_inputs(spec: UncertainInputs, indicators: pd.Index, has_groups: bool) -> None:
-    for name, allowed in CHOICES.items():
-        options = getattr(spec, name)
-        bad = [o for o in options if o not in allowed]
-        if not options or bad or len(set(options)) != len(options):
-            raise SpecError(f"{name} must be distinct options from {allowed}, got {options!r}")
-    sets = ("nominal", "equal", *spec.weight_sets)
-    if {"nominal", "equal"} & set(spec.weight_sets):
-        raise SpecError(f"weight_sets may not redefine 'nominal' or 'equal', got {list(spec.weight_sets)}")
-    if not spec.weighting or any(w not in sets for w in spec.weighting):
-        raise SpecError(f"weighting must name weight vectors from {sets}, got {spec.weighting!r}")
-    if spec.weight_noise is not None and not 0 <= spec.weight_noise <= 1:
-        raise SpecError(f"weight_noise must lie in [0, 1], got {spec.weight_noise!r}")
-    if spec.noise_level not in ("indicator", "group") or (spec.noise_level == "group" and not has_groups):
-        raise SpecError(f"noise_level must be 'indicator' or 'group' (with groups), got {spec.noise_level!r}")
-    if spec.exclusion not in ("none", "each", "one"):
-        raise SpecError(f"exclusion must be 'none', 'each' or 'one', got {spec.exclusion!r}")
-    if not 0 <= spec.exclusion_probability < 1:
-        raise SpecError(f"exclusion_probability must lie in [0, 1), got {spec.exclusion_probability!r}")
-    unknown = set(spec.exclusion_candidates or ()) - set(indicators)
-    if unknown or spec.exclusion_candidates == ():
-        raise SpecError(f"exclusion_candidates must be indicators, got {spec.exclusion_candidates!r}")
-
-
-def _check_data(frame: pd.DataFrame) -> np.ndarray:
-    problems = [Problem(None, str(c), "must be numeric") for c in frame.columns
-                if not pd.api.types.is_numeric_dtype(frame[c])]
-    if problems:
-        raise DataValidationError("frame", problems)
-    x = frame.to_numpy(dtype=float)
-    problems += [Problem(None, str(c), "needs at least two distinct non-missing values")
-                 for j, c in enumerate(frame.columns) if len(np.unique(x[~np.isnan(x[:, j]), j])) < 2]
-    problems += [Problem(i + 1, None, f"unit {u!r} has no value") for i, u in enumerate(frame.index)
-                 if np.all(np.isnan(x[i]))]
-    problems += [Problem(i + 1, str(frame.columns[j]), "infinite value", x[i, j])
-                 for i, j in zip(*np.nonzero(np.isinf(x)))]
-    if problems or not frame.index.is_unique:
-        raise DataValidationError("frame", problems or [Problem(None, None, "unit index must be unique")])
-    return x
-
-
-def _problem(spec: UncertainInputs, indicators: pd.Index, group_names: Sequence[str]) -> dict:
-    names, factors = [], []
-    for name in (*CHOICES, "weighting"):
-        if len(getattr(spec, name)) > 1:
-            names.append(name), factors.append(name)
-    if spec.weight_noise is not None:
-        targets = indicators if spec.noise_level == "indicator" else group_names
-        names += [f"weight:{t}" for t in targets]
-        factors += ["weights"] * len(targets)
-    candidates = spec.exclusion_candidates or tuple(indicators)
-    if spec.exclusion == "each":
-        names += [f"exclude:{c}" for c in candidates]
-        factors += ["exclusion"] * len(candidates)
-    elif spec.exclusion == "one":
-        names.append("exclude_one"), factors.append("exclusion")
-    if not names:
-        raise SpecError("uncertain declares nothing uncertain: give two options of a choice, "
-                        "weight_noise or an exclusion")
-    return {"num_vars": len(names), "names": names, "groups": factors, "bounds": [[0.0, 1.0]] * len(names)}
 
 
 def prepare(
@@ -337,55 +263,6 @@ def evaluate(model: Model, design: Design, *, chunk_size: int | None = None,
     return Evaluation(ranks, scores, undefined)
 
 
-def rank_shift(ranks: np.ndarray, nominal_ranks: np.ndarray) -> np.ndarray:
-    """Mean absolute rank change of each replication against the nominal ranking."""
-    nominal = nominal_ranks.astype(np.int32)
-    return np.concatenate([np.abs(ranks[i : i + 256] - nominal).mean(axis=1)
-                           for i in range(0, len(ranks), 256)])
-
-
-def analyse(design: Design, y: np.ndarray, *, conf_level: float = 0.95,
-            num_resamples: int = 100, seed: Seed = 0) -> pd.DataFrame:
-    """First-order and total Sobol indices per factor, bootstrap intervals (SALib, seeded).
-
-    A constant output has no variance to share: every index is then 0.
-    """
-    if not 0 < conf_level < 1:
-        raise SpecError(f"conf_level must lie in (0, 1), got {conf_level!r}")
-    y = np.asarray(y, dtype=float)
-    if y.shape != (len(design.sample),) or not np.all(np.isfinite(y)):
-        raise SpecError(f"y must hold one finite value per replication ({len(design.sample)}), got shape {y.shape}")
-    factors = list(pd.unique(np.asarray(design.problem["groups"])))
-    columns = ["S1", "S1_conf", "ST", "ST_conf"]
-    if np.ptp(y) == 0:
-        return pd.DataFrame(0.0, index=pd.Index(factors, name="factor"), columns=columns)
-    salib_seed = int(np.random.default_rng(seed).integers(1, 2**31))  # SALib ignores a seed of 0
-    s = sobol_analyse.analyze(dict(design.problem), y, calc_second_order=False, conf_level=conf_level,
-                              num_resamples=num_resamples, seed=salib_seed)
-    return pd.DataFrame({c: s[c] for c in columns}, index=pd.Index(factors, name="factor"))
-
-
-def _rank_summary(ranks: np.ndarray, units: pd.Index, nominal: Evaluation, workers: int | None) -> pd.DataFrame:
-    """Per-unit rank statistics; quantiles interpolate linearly, as numpy's default."""
-    position = np.array([0.05, 0.5, 0.95]) * (len(ranks) - 1)
-    low, frac = np.floor(position).astype(int), position % 1
-    high = np.minimum(low + 1, len(ranks) - 1)
-
-    def block(j: int) -> np.ndarray:  # sort contiguous rows, one block of units at a time
-        ordered = np.sort(ranks[:, j : j + 512].T, axis=1)
-        quantiles = ordered[:, low] + frac * (ordered[:, high] - ordered[:, low])
-        return np.column_stack([quantiles, ordered[:, 0], ordered[:, -1]])
-
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        stats = np.vstack(list(pool.map(block, range(0, ranks.shape[1], 512))))
-    return pd.DataFrame({
-        "nominal_score": nominal.scores[0], "nominal_rank": nominal.ranks[0],
-        "mean_rank": ranks.mean(axis=0), "median_rank": stats[:, 1], "rank_p05": stats[:, 0],
-        "rank_p95": stats[:, 2], "rank_min": stats[:, 3].astype(int), "rank_max": stats[:, 4].astype(int),
-        "rank_range": (stats[:, 4] - stats[:, 3]).astype(int),
-    }, index=units)
-
-
 def uncertainty(
     frame: pd.DataFrame,
     *,
@@ -452,73 +329,3 @@ def uncertainty(
         design=design, ranks=as_frame(run.ranks), scores=as_frame(run.scores),
         undefined_scores=run.undefined_scores,
     )
-
-
-_IMPUTE_PD = {"none": lambda d: d, "mean": lambda d: d.fillna(d.mean()), "median": lambda d: d.fillna(d.median())}
-_NORMALISE_PD = {
-    "minmax": lambda d: 1 + 99 * (d - d.min()) / (d.max() - d.min()),
-    "zscore": lambda d: 10 + 2 * (d - d.mean()) / d.std(),
-    "rank": lambda d: d.rank(method="average"),
-    "percentile": lambda d: 100 * d.rank(method="average") / d.count(),
-}
-
-
-def _mean_pd(data: pd.DataFrame, w: pd.Series, aggregation: str) -> pd.Series:
-    available = (data.notna() * w).sum(axis=1)
-    if aggregation == "arithmetic":
-        value = (data * w).sum(axis=1) / available
-    elif aggregation == "geometric":
-        value = np.exp((np.log(data) * w).sum(axis=1) / available)
-    else:
-        value = available / ((1 / data) * w).sum(axis=1)
-    return value.where(available > 0)
-
-
-def rebuild_loop_reference(
-    frame: pd.DataFrame,
-    *,
-    direction: Mapping[str, float] | pd.Series,
-    weights: Mapping[str, float] | pd.Series,
-    uncertain: UncertainInputs,
-    design: Design,
-    groups: Mapping[str, str] | None = None,
-    group_weights: Mapping[str, float] | None = None,
-    rows: Sequence[int] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Scores and ranks (replications x units) rebuilt one replication at a time in pandas.
-
-    Reads the design's unit-cube sample itself, so it checks decoding as well as
-    evaluation of the fast path. Slow by construction; ``rows`` picks replications.
-    """
-    spec = uncertain
-    oriented = frame * pd.Series(direction, dtype=float)
-    membership = pd.Series(groups or dict.fromkeys(frame.columns, "index")).reindex(frame.columns)
-    gw_nominal = pd.Series(group_weights or dict.fromkeys(pd.unique(membership), 1.0), dtype=float)
-    named = {"nominal": weights, "equal": dict.fromkeys(frame.columns, 1.0), **spec.weight_sets}
-    candidates = (None, *(spec.exclusion_candidates or frame.columns))
-    scores = {}
-    for r in range(len(design.sample)) if rows is None else rows:
-        u = dict(zip(design.problem["names"], design.sample[r]))
-
-        def pick(name, options):
-            return options[min(int(u[name] * len(options)), len(options) - 1)] if name in u else options[0]
-
-        w = pd.Series(named[pick("weighting", spec.weighting)], dtype=float).reindex(frame.columns)
-        gw = gw_nominal.copy()
-        for name, value in u.items():
-            if name.startswith("weight:"):
-                target = w if spec.noise_level == "indicator" else gw
-                target[name[len("weight:"):]] *= 1 + spec.weight_noise * (2 * value - 1)
-            elif name.startswith("exclude:") and value < spec.exclusion_probability:
-                w[name[len("exclude:"):]] = 0.0
-        if pick("exclude_one", candidates) is not None:
-            w[pick("exclude_one", candidates)] = 0.0
-        agg = pick("aggregation", spec.aggregation)
-        data = _NORMALISE_PD[pick("normalisation", spec.normalisation)](
-            _IMPUTE_PD[pick("imputation", spec.imputation)](oriented))
-        by_group = pd.DataFrame({g: _mean_pd(data[cols], w[cols], agg)
-                                 for g, cols in membership.groupby(membership, sort=False).groups.items()})
-        scores[r] = _mean_pd(by_group, gw[by_group.columns], agg)
-    scores = pd.DataFrame(scores).T.rename_axis("replication")
-    ranks = scores.round(vec.TIE_DECIMALS).rank(axis=1, ascending=False, method="min", na_option="bottom")
-    return scores, ranks.astype(int)
