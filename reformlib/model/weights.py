@@ -6,7 +6,7 @@ coefficient of variation (Xu 2004 / Shuai et al. 2012), the standard deviation (
 al. 2020) and CRITIC (Diakoulaki et al. 1995, with the all-benefit rescaling of Tus & Adali
 2019). ``pca`` follows the OECD/JRC handbook (2008, section 6.1): squared varimax-rotated
 loadings of the retained components, scaled by explained variance. ``ahp`` is Saaty's
-principal eigenvector with the consistency ratio.
+principal eigenvector with the consistency ratio (:mod:`reformlib.model.ahp`).
 
 Every weighter has the signature ``fn(x, dirs, opts) -> (weights, details)``.
 """
@@ -23,12 +23,9 @@ from reformlib.errors import SpecError
 from reformlib.model._checks import (
     DirectionLike, directions, hierarchy_table, leaves, lookup, numeric_frame, weight_series,
 )
+from reformlib.model.ahp import SAATY_RI, ahp_weights  # noqa: F401  (re-exported)
 
 __all__ = ["WEIGHTERS", "weigh", "ahp_weights", "combine_weights", "effective_weights", "SAATY_RI"]
-
-#: Saaty's random consistency index by matrix order (1-based: SAATY_RI[n]).
-SAATY_RI = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45,
-            10: 1.49, 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59}
 
 
 @dataclass(frozen=True)
@@ -153,42 +150,6 @@ def _pca(x, dirs, o):
                "loadings": pd.DataFrame(rotated, index=x.columns, columns=range(1, k + 1)),
                "factor": pd.Series(owner + 1, index=x.columns)}
     return _unit(pd.Series(raw, index=x.columns)), details
-
-
-def ahp_weights(pairwise: pd.DataFrame, *, reciprocal_tol: float = 0.01,
-                return_details: bool = False) -> pd.Series | tuple[pd.Series, dict]:
-    """AHP weights from a square pairwise comparison matrix (Saaty 1980).
-
-    ``pairwise.loc[i, j]`` says how much more important i is than j. The matrix must be
-    positive with a unit diagonal and reciprocal (a_ij * a_ji = 1 within ``reciprocal_tol``,
-    so 0.333 for 1/3 is accepted); otherwise a SpecError names the cell. The weights are the
-    normalised principal eigenvector; ``return_details`` adds ``lambda_max``, the
-    consistency index ``CI = (lambda_max - n) / (n - 1)``, Saaty's ``RI`` and ``CR = CI / RI``
-    (by convention CR < 0.1 is acceptable; CR is 0 for n <= 2).
-    """
-    if not isinstance(pairwise, pd.DataFrame) or list(pairwise.index) != list(pairwise.columns):
-        raise SpecError("pairwise must be a square DataFrame with the same labels on rows and columns")
-    a = pairwise.astype(float).to_numpy()
-    n = a.shape[0]
-    labels = list(pairwise.index)
-    for i in range(n):
-        for j in range(n):
-            if not (np.isfinite(a[i, j]) and a[i, j] > 0):
-                raise SpecError(f"pairwise[{labels[i]!r}, {labels[j]!r}] must be > 0, got {a[i, j]}")
-            if abs(a[i, j] * a[j, i] - 1) > reciprocal_tol:
-                raise SpecError(f"pairwise matrix is not reciprocal at [{labels[i]!r}, {labels[j]!r}]: "
-                                f"{a[i, j]} * {a[j, i]} != 1")
-    if n > 15:
-        raise SpecError(f"AHP supports at most 15 criteria (Saaty RI table), got {n}")
-    eigval, eigvec = np.linalg.eig(a)
-    top = int(np.argmax(eigval.real))
-    w = pd.Series(np.abs(eigvec[:, top].real), index=pairwise.index)
-    w = w / w.sum()
-    lam = float(eigval[top].real)
-    ci = (lam - n) / (n - 1) if n > 1 else 0.0
-    ri = SAATY_RI[n]
-    details = {"lambda_max": lam, "CI": ci, "RI": ri, "CR": ci / ri if ri > 0 else 0.0}
-    return (w, details) if return_details else w
 
 
 def _ahp(x, dirs, o):
