@@ -36,7 +36,7 @@ FAMILY: dict[str, dict[str, str]] = {
 
 #: Units of measurement as a Chinese reader writes them after a number.
 MEASURE_ZH: dict[str, str] = {
-    "%": "%", "mu": "亩", "villages": "个村", "months": "个月", "100 million yuan": "亿元", "entities": "户",
+    "%": "%", "mu": "亩", "villages": "个", "months": "个月", "100 million yuan": "亿元", "entities": "户",
     "items": "项", "projects": "个", "persons": "人", "kindergartens": "所", "schools": "所", "places": "个",
 }
 
