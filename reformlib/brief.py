@@ -25,7 +25,6 @@ from reformlib.brief_sections import (  # noqa: F401  (the sections are part of 
 )
 from reformlib.fonts import use_cjk_font
 from reformlib.i18n import FAMILY, measure, name_column, t
-from reformlib.report.memo import UNIT_NAMES
 
 
 def setup_plots() -> str:

@@ -15,9 +15,7 @@ import inspect
 import pandas as pd
 
 from reformlib.i18n import name_column
-from reformlib.schemas import TERRITORIAL_UNITS
-
-CITY = "430300"
+from reformlib.schemas import CITY, TERRITORIAL_UNITS
 
 
 def _value_in(obs: pd.DataFrame, annual: str, month: pd.Period, year: int | None = None) -> pd.Series:

@@ -43,10 +43,9 @@ from reformlib.errors import ParameterError, RunError, SetupError
 from reformlib.i18n import LANGS
 from reformlib.paths import NOTEBOOKS, data_folder, reports_folder
 from reformlib.publish import code_version, package_versions, recover_interrupted  # noqa: F401 - the runner's interface
-from reformlib.schemas import TERRITORIAL_UNITS
+from reformlib.schemas import CITY, TERRITORIAL_UNITS
 
 KERNEL = "reformlib"
-CITY = "430300"
 #: Arguments of every kernel: no start-up chatter in a scheduler's log.
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 #: The notebooks of a brief, executed in this order into one page.

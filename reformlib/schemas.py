@@ -13,7 +13,9 @@ import pandera.pandas as pa
 
 KINDS = ("str", "float", "int", "bool", "date", "month")
 UNIT_KINDS = ("city", "district", "county", "county_city", "park", "department")
-TERRITORIAL_UNITS = ("430300", "430302", "430304", "430321", "430381", "430382", "xtjk", "xtgx", "tyjk")
+#: The whole city (and the city level's own units).
+CITY = "430300"
+TERRITORIAL_UNITS = (CITY, "430302", "430304", "430321", "430381", "430382", "xtjk", "xtgx", "tyjk")
 FAMILIES = ("land", "debt", "staffing", "approval", "economy", "legal", "party", "social", "ecology")
 LEADER_LEVELS = ("party_secretary", "mayor", "group_leader", "county_head", "unit_head", "division_head")
 COMPLETION_FORMS = ("document", "mechanism", "project", "pilot", "report")

@@ -10,7 +10,6 @@ import pytest
 import statsmodels.formula.api as smf
 
 import reformlib as rl
-from reformlib import synth
 from reformlib.synth import build_demo, draw, write_dataset
 
 

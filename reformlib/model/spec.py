@@ -262,7 +262,7 @@ def check_catalogue(spec: Spec, indicators: pd.DataFrame) -> None:
     indicator without a target."""
     problems = checks.catalogue_problems(spec, indicators)
     if problems:
-        raise SpecError(f"model specification does not match the indicator catalogue:\n"
+        raise SpecError("model specification does not match the indicator catalogue:\n"
                         + "\n".join(f"  - {p}" for p in problems))
 
 

@@ -113,7 +113,7 @@ def build_recognitions(quality: dict[str, float], pilots: pd.DataFrame, rng: np.
         for _ in range(rng.poisson(np.exp(0.6 + 0.5 * quality[unit]))):
             lv = levels[rng.choice(4, p=[0.15, 0.15, 0.25, 0.45])]
             rows.append(dict(unit=unit, level=lv, date=pd.Timestamp(2017, int(rng.integers(1, 13)), 20),
-                             description_zh=f"改革经验获推介(合成)"))
+                             description_zh="改革经验获推介(合成)"))
     rec = pd.DataFrame(rows).sort_values(["date", "unit"]).reset_index(drop=True)
     rec.insert(0, "recognition_id", [f"R{i + 1:03d}" for i in range(len(rec))])
     return rec.assign(synthetic=True)
