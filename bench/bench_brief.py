@@ -65,8 +65,8 @@ def main() -> None:
         if args.skip_batch:
             return
         sys.path.insert(0, str(ROOT))
-        from reformlib.batch import BriefJob, run_batch
-        from reformlib.schemas import TERRITORIAL_UNITS
+        from reformlib.briefs.schedule import BriefJob, run_batch
+        from reformlib.data.schemas import TERRITORIAL_UNITS
 
         jobs = [BriefJob(args.month, "" if u == "430300" else u, "zh") for u in TERRITORIAL_UNITS]
         print(f"\n{len(jobs)} per-unit briefs (the city and its 8 units), forced to run:")

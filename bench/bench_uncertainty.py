@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from reformlib.model.uncertainty import UncertainInputs, rebuild_loop_reference, uncertainty  # noqa: E402
+from reformlib.model.uncertainty import UncertainInputs, rebuild_loop_reference, uncertainty_analysis  # noqa: E402
 
 ASEM = Path(__file__).resolve().parents[2] / "shared" / "reference" / "asem_coinr"
 N_BASE = 1000
@@ -94,13 +94,13 @@ def run_case(case: dict) -> dict:
     times, cpu_times = [], []
     for _ in range(REPEATS):
         start, cpu = time.perf_counter(), time.process_time()
-        uncertainty(case["frame"], **args, n=N_BASE, seed=2017)
+        uncertainty_analysis(case["frame"], **args, n=N_BASE, seed=2017)
         times.append(time.perf_counter() - start)
         cpu_times.append(time.process_time() - cpu)
     seconds = min(times)
-    result = uncertainty(case["frame"], **args, n=N_BASE, seed=2017, keep=True)  # untimed: ranks for the check
+    result = uncertainty_analysis(case["frame"], **args, n=N_BASE, seed=2017, keep=True)  # untimed: ranks for the check
     tracemalloc.start()
-    uncertainty(case["frame"], **args, n=N_BASE, seed=2017)
+    uncertainty_analysis(case["frame"], **args, n=N_BASE, seed=2017)
     traced_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     replications = len(result.rank_shift)
@@ -134,7 +134,7 @@ def main() -> int:
               f"{'loop=vec':>8}")
     print("\n" + header + "\n" + "-" * len(header))
     for r in results:
-        print(f"{r['case']:<18} {'%d x %d' % r['shape']:>11} {r['replications']:>5} {r['seconds']:>9.2f} "
+        print(f"{r['case']:<18} {'{} x {}'.format(*r['shape']):>11} {r['replications']:>5} {r['seconds']:>9.2f} "
               f"{1e3 * r['per_rep']:>7.3f} {1e3 * r['loop_per_rep']:>11.2f} "
               f"{r['loop_per_rep'] * r['replications']:>12.0f} {r['speedup']:>7.0f}x {r['cpu_speedup']:>8.0f}x "
               f"{r['traced_gib']:>10.3f} {'yes' if r['agree'] else 'NO':>8}")

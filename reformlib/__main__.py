@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _briefs(args: argparse.Namespace) -> int:
-    from reformlib.batch import load_config, plan, run_batch, summary
+    from reformlib.briefs.schedule import load_config, plan, run_batch, summary
 
     config = load_config(args.config)
     jobs = plan(config)
@@ -64,12 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "data":
-            from reformlib.paths import DEMO
+            from reformlib.data.paths import DEMO
             from reformlib.synth import build_demo
 
             print(build_demo(args.folder or DEMO))
         elif args.command == "brief":
-            from reformlib.runner import run_brief
+            from reformlib.briefs.run import run_brief
 
             result = run_brief(args.month, args.lang, args.unit, data=args.data, reports=args.reports,
                                notebook_dir=args.notebook_dir, timeout=args.timeout, quiet=args.quiet)

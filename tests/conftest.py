@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reformlib.paths import DEMO, ROOT
+from reformlib.data.paths import DEMO, ROOT
 
 SHARED = ROOT.parent / "shared"
 

@@ -15,12 +15,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from reformlib import publish
-from reformlib.batch import BriefJob, Outcome, complete_months, load_config, plan, run_batch, summary
+from reformlib.briefs import publish
+from reformlib.briefs.run import templates_of
+from reformlib.briefs.schedule import BriefJob, Outcome, complete_months, load_config, plan, run_batch, summary
+from reformlib.data.paths import NOTEBOOKS, ROOT
+from reformlib.data.schemas import TERRITORIAL_UNITS
 from reformlib.errors import ParameterError, RunError
-from reformlib.paths import NOTEBOOKS, ROOT
-from reformlib.runner import code_version, templates_of
-from reformlib.schemas import TERRITORIAL_UNITS
+from reformlib.provenance import code_version
 
 
 def _config(tmp_path: Path, body: dict) -> Path:

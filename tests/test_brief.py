@@ -13,16 +13,18 @@ import time
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
-import pandas as pd
-
-from reformlib import brief, publish
+from reformlib.briefs import content as brief
+from reformlib.briefs import publish
+from reformlib.briefs.publish import recover_interrupted
+from reformlib.briefs.run import check_executed, run_brief, validate_params
+from reformlib.data.paths import NOTEBOOKS, ROOT
 from reformlib.errors import ParameterError, RunError
-from reformlib.paths import NOTEBOOKS, ROOT
+from reformlib.i18n import HEADINGS, NOT_SUPPLIED
 from reformlib.report.browser import html_is_offline
 from reformlib.report.results import read_results, validate_results
-from reformlib.runner import check_executed, recover_interrupted, run_brief, validate_params
 
 pytestmark = pytest.mark.slow
 
@@ -55,7 +57,7 @@ def test_brief_html_is_self_contained_and_hides_code(published):
     assert "改革简报" in html and "耕地流转率" in html and "合成演示数据" in html
     assert "import reformlib" not in html and "load_observations" not in html
     assert "(template)" not in html  # the template's own notes are tagged remove_cell
-    for title in brief.HEADINGS["zh"].values():
+    for title in HEADINGS["zh"].values():
         if "{" not in title and title != "说明":
             assert title in html, title
 
@@ -67,16 +69,11 @@ def test_results_and_manifest(published, demo):
     assert res["tasks"]["total"] == 213
     codes = {h["code"] for h in res["headline"]}
     assert {"land_transfer_rate", "gov_debt_ratio", "judge_quota_ratio"} <= codes
-    parts = brief.available_parts()
-    assert res["evaluation"]["available"] is parts["evaluation"]
-    if not parts["evaluation"]:
-        assert "本节尚未纳入" in res["evaluation"]["note"]
-    else:
-        scores = res["evaluation"]["scores"]
-        assert [s["rank"] for s in scores] == sorted(s["rank"] for s in scores) and len(scores) >= 8
-        assert all(1 <= s["rank_p05"] <= s["rank_p95"] <= len(scores) for s in scores)
-    if parts["at_risk"]:
-        assert 0 < len(res["tasks"]["at_risk"]) <= 10 and "note" not in res["tasks"]
+    assert res["evaluation"]["available"] is True
+    scores = res["evaluation"]["scores"]
+    assert [s["rank"] for s in scores] == sorted(s["rank"] for s in scores) and len(scores) >= 8
+    assert all(1 <= s["rank_p05"] <= s["rank_p95"] <= len(scores) for s in scores)
+    assert 0 < len(res["tasks"]["at_risk"]) <= 10 and "note" not in res["tasks"]
     insp, pilots = res["inspections"], res["pilots"]
     assert insp["rectified"] + insp["open"] == insp["found"] > 0
     assert 0 < pilots["national"] <= 25 and 0 < pilots["provincial"] <= 30 and pilots["local"] <= 132
@@ -194,7 +191,7 @@ def test_failed_run_is_kept_aside_and_published_brief_untouched(tmp_path, good_b
 def test_run_killed_from_outside_never_replaces_the_brief(tmp_path, good_brief):
     reports, before = good_brief
     templates = _template(tmp_path, "import time\ntime.sleep(60)")
-    code = (f"from reformlib.runner import run_brief; run_brief('2017-03', 'zh', reports={str(reports)!r}, "
+    code = (f"from reformlib.briefs.run import run_brief; run_brief('2017-03', 'zh', reports={str(reports)!r}, "
             f"notebook_dir={str(templates)!r}, quiet=True)")
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True, cwd=ROOT)
     folder = reports / "2017-03"
@@ -270,8 +267,8 @@ def test_inspections_and_pilots_as_of_the_month():
 def test_sections_not_yet_available_say_so_in_results_and_tables(published):
     reports, _ = published
     res = read_results(reports / "2017-06" / "results.json")
-    res["evaluation"] = brief.not_yet("evaluation", "zh")
-    res["tasks"] = {**res["tasks"], "at_risk": [], "note": brief.not_yet("at_risk", "zh")["note"]}
+    res["evaluation"] = {"available": False, "note": NOT_SUPPLIED["zh"]}
+    res["tasks"] = {**res["tasks"], "at_risk": [], "note": NOT_SUPPLIED["zh"]}
     tables = publish.results_tables(validate_results(res), lang="zh")
     for key in ("scores", "at_risk"):
         assert list(tables[key].columns) == ["note"] and "本节尚未纳入" in tables[key].iloc[0, 0]
@@ -292,12 +289,19 @@ def test_missing_or_empty_outputs_are_named(published, tmp_path):
                         "figure figures/family_debt.png is missing or empty"]
 
 
-def test_optional_parts_are_detected_without_hiding_broken_ones(tmp_path, monkeypatch):
-    assert brief._optional("reformlib.no_such_step") is None
-    assert brief._optional("reformlib.ledger", "no_such_function") is None
-    assert brief._optional("reformlib.ledger", "task_status") is not None
-    (tmp_path / "half_written_step.py").write_text("import no_such_dependency_of_the_step\n", encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(ImportError, match="no_such_dependency_of_the_step"):
-        brief._optional("half_written_step")
-    assert brief.not_yet("evaluation", "en")["note"].startswith("Not yet available")
+def test_evaluation_section_scores_the_frames_it_is_given(demo):
+    """The brief's evaluation is the model run on the notebook's own tables: a change to
+    those tables changes the section (nothing is reloaded from disk)."""
+    from reformlib.model.evaluate import DATA_TABLES, evaluate, load_data
+    from reformlib.model.spec import load_spec
+
+    data = load_data(demo)
+    section = brief.evaluation_section(data, "2017-06", lang="en", uncertainty=False)
+    result = evaluate(load_spec(), data, period="2017-06")
+    ranked = result.combined[result.combined["rank"].notna()]
+    assert {s["unit"]: s["score"] for s in section["scores"]} == pytest.approx(ranked["score"].round(2).to_dict())
+    worse = {**data, "observations": data["observations"].assign(value=lambda d: d["value"].where(d["unit"] != "430302", 0.0))}
+    changed = brief.evaluation_section(worse, "2017-06", lang="en", uncertainty=False)
+    assert changed["scores"] != section["scores"]
+    with pytest.raises(ValueError, match="ratings"):
+        brief.evaluation_section({k: data[k] for k in DATA_TABLES if k != "ratings"}, "2017-06")

@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from reformlib.paths import ROOT
+from reformlib.data.paths import ROOT
 
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([0-9][^\s;]*)$")
 

@@ -7,7 +7,7 @@ import time
 import nbformat
 import pytest
 
-from reformlib.paths import NOTEBOOKS, ROOT
+from reformlib.data.paths import NOTEBOOKS, ROOT
 
 pytestmark = pytest.mark.slow
 NOTEBOOK = NOTEBOOKS / "evaluation.ipynb"

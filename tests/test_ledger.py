@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reformlib import ledger
+from reformlib.data import task_status as task_status_module
 from reformlib.errors import DataValidationError
+from reformlib.tasks import ledger
 
 
 def _tasks() -> pd.DataFrame:
@@ -32,31 +33,31 @@ def _progress() -> pd.DataFrame:
 
 
 def test_status_by_hand():
-    s = ledger.task_status(_tasks(), _progress(), "2017-02").set_index("task_id")
+    s = task_status_module.task_status(_tasks(), _progress(), "2017-02").set_index("task_id")
     assert s.loc["A", "expected"] == 50 and s.loc["A", "status"] == "on_schedule"
     assert s.loc["B", "status"] == "not_started"
     assert s.loc["C", "expected"] == 100 and s.loc["C", "status"] == "behind"
-    s = ledger.task_status(_tasks(), _progress(), "2017-05").set_index("task_id")
+    s = task_status_module.task_status(_tasks(), _progress(), "2017-05").set_index("task_id")
     assert s.loc["A", "status"] == "completed" and s.loc["C", "status"] == "completed"
     assert s.loc["B", "expected"] == 75 and s.loc["B", "status"] == "behind"
-    assert ledger.task_status(_tasks(), _progress(), "2017-07").set_index("task_id").loc["B", "status"] == "overdue"
+    assert task_status_module.task_status(_tasks(), _progress(), "2017-07").set_index("task_id").loc["B", "status"] == "overdue"
 
 
 def test_reports_after_the_month_are_ignored():
     late = pd.concat([_progress(), pd.DataFrame({"task_id": ["B"], "period": [pd.Period("2017-06", "M")], "progress": [100.0]})])
-    a = ledger.task_status(_tasks(), _progress(), "2017-05")
-    b = ledger.task_status(_tasks(), late, "2017-05")
+    a = task_status_module.task_status(_tasks(), _progress(), "2017-05")
+    b = task_status_module.task_status(_tasks(), late, "2017-05")
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_milestones_replace_the_linear_schedule_and_interpolate():
     ms = pd.DataFrame({"task_id": ["B"], "period": [pd.Period("2017-05", "M")], "expected_progress": [20.0]})
-    exp = ledger.expected_progress(_tasks(), "2017-04", milestones=ms)
+    exp = task_status_module.expected_progress(_tasks(), "2017-04", milestones=ms)
     # B: 0 at the end of February (before the start), 20 at the end of May -> 40/3 in April
     assert exp["B"] == pytest.approx(40 / 3)
     assert exp["A"] == pytest.approx(100.0)  # untouched task keeps the linear schedule
-    assert ledger.expected_progress(_tasks(), "2017-06", milestones=ms)["B"] == 100
-    s = ledger.task_status(_tasks(), _progress(), "2017-05", milestones=ms).set_index("task_id")
+    assert task_status_module.expected_progress(_tasks(), "2017-06", milestones=ms)["B"] == 100
+    s = task_status_module.task_status(_tasks(), _progress(), "2017-05", milestones=ms).set_index("task_id")
     assert s.loc["B", "status"] == "on_schedule"
 
 
@@ -107,7 +108,7 @@ def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="by must be one of"):
         ledger.completion_rates(_tasks(), _progress(), "2017-05", by="colour")
     with pytest.raises(ValueError, match="month must be"):
-        ledger.task_status(_tasks(), _progress(), "September")
+        task_status_module.task_status(_tasks(), _progress(), "September")
 
 
 def _problems(err) -> list[tuple]:
@@ -118,7 +119,7 @@ def test_progress_for_unknown_task_is_refused_naming_the_row():
     bad = pd.concat([_progress(), pd.DataFrame({"task_id": ["Z"], "period": [pd.Period("2017-03", "M")], "progress": [5.0]})],
                     ignore_index=True)
     with pytest.raises(DataValidationError) as err:
-        ledger.task_status(_tasks(), bad, "2017-05")
+        task_status_module.task_status(_tasks(), bad, "2017-05")
     assert str(err.value.path) == "<progress>" and (11, "task_id") in _problems(err)
 
 
@@ -135,7 +136,7 @@ def test_progress_above_100_and_backwards_are_refused():
 def test_deadline_before_start_is_refused():
     bad = _tasks().assign(deadline=lambda d: d["deadline"].where(d["task_id"] != "B", pd.Timestamp("2017-02-01")))
     with pytest.raises(DataValidationError) as err:
-        ledger.task_status(bad, _progress(), "2017-05")
+        task_status_module.task_status(bad, _progress(), "2017-05")
     assert str(err.value.path) == "<tasks>" and _problems(err) == [(2, "deadline")]
 
 
@@ -143,7 +144,7 @@ def test_report_before_start_and_duplicates_are_refused():
     bad = pd.concat([_progress(), _progress().iloc[[0]],
                      pd.DataFrame({"task_id": ["B"], "period": [pd.Period("2017-01", "M")], "progress": [0.0]})], ignore_index=True)
     with pytest.raises(DataValidationError) as err:
-        ledger.check_ledger(_tasks(), bad)
+        task_status_module.check_ledger(_tasks(), bad)
     assert (11, "period") in _problems(err) and (12, "period") in _problems(err)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reformlib.paths import ROOT
+from reformlib.data.paths import ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
 

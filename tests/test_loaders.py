@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import reformlib as rl
-from reformlib import io, schemas
+from reformlib.data import io, schemas
 from reformlib.errors import DataValidationError, MissingDataError
 
 LOADERS = sorted(io.LOADERS)

@@ -7,7 +7,7 @@ import re
 import nbformat
 import pytest
 
-from reformlib.paths import NOTEBOOKS
+from reformlib.data.paths import NOTEBOOKS
 
 NOTEBOOK_FILES = sorted(p for p in NOTEBOOKS.glob("*.ipynb"))
 

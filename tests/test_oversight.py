@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 import reformlib as rl
-from reformlib import oversight
 from reformlib.errors import DataValidationError
+from reformlib.tasks import oversight
 
 
 def test_74_of_121_documents_issued_six_months_early(demo):

@@ -11,9 +11,17 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from reformlib.errors import SpecError  # noqa: E402
+from reformlib.i18n import EVENT_STUDY_LABELS_EN  # noqa: E402
+from reformlib.report.plots import plot_event_study  # noqa: E402
 from reformlib.stats import (  # noqa: E402
-    EVENT_STUDY_LABELS_EN, PILOT_STATUSES, did, did_table, event_study,
-    interrupted_time_series, pilot_effects, plot_event_study, trend, twfe,
+    PILOT_STATUSES,
+    did,
+    did_table,
+    event_study,
+    interrupted_time_series,
+    pilot_effects,
+    trend,
+    twfe,
 )
 
 MONTHS = pd.period_range("2016-01", "2017-12", freq="M")

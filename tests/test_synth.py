@@ -41,7 +41,7 @@ def test_failed_build_leaves_the_published_set_intact(tmp_path, demo):
     before = _digest(target)
     tables = draw()
     tables["progress"] = tables["progress"].assign(progress=lambda d: d["progress"] + 50)  # above 100: invalid
-    with pytest.raises(rl.io.DataValidationError):
+    with pytest.raises(rl.errors.DataValidationError):
         write_dataset(tables, target)
     assert _digest(target) == before
     assert [p.name for p in tmp_path.iterdir()] == ["set"]

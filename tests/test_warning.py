@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 import reformlib as rl
-from reformlib import ledger, warning
+from reformlib.data import task_status as task_status_module
 from reformlib.errors import DataValidationError
+from reformlib.tasks import ledger, warning
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def test_training_labels_are_known_at_the_cutoff(ledger_data):
 def test_open_tasks_only(ledger_data):
     tasks, progress, units = ledger_data
     f = warning.features(tasks, progress, "2017-09", units=units)
-    status = ledger.task_status(tasks, progress, "2017-09").set_index("task_id")["status"]
+    status = task_status_module.task_status(tasks, progress, "2017-09").set_index("task_id")["status"]
     assert set(status.loc[f["task_id"]]) <= {"on_schedule", "behind"}
     assert f[warning.FEATURES].notna().all().all()
 
@@ -113,7 +114,7 @@ def test_at_risk_list_fits_the_brief(ledger_data):
     assert len(table) == 10 and table["probability"].is_monotonic_decreasing
     assert table["probability"].between(0, 1).all()
     assert table["reason"].str.len().gt(0).all() and table["title"].eq(table["title_zh"]).all()
-    status = ledger.task_status(tasks, progress, "2017-09").set_index("task_id")["status"]
+    status = task_status_module.task_status(tasks, progress, "2017-09").set_index("task_id")["status"]
     assert (status.loc[table["task_id"].iloc[:5]] == "behind").all()
     records = warning.at_risk_records(table)
     assert set(records[0]) == {"task_id", "title", "lead_unit", "probability", "reason"}

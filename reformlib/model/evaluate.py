@@ -11,42 +11,34 @@ sensitivity (:func:`rank_uncertainty`) re-run the steps the spec marks uncertain
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
-import platform
+import warnings
 from collections.abc import Mapping
-from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from reformlib.data import io
+from reformlib.data.paths import data_folder
+from reformlib.data.periods import period_kind
+from reformlib.data.schemas import TABLES
 from reformlib.errors import SpecError
-from reformlib.i18n import name_column
-from reformlib.model import _pipeline as pipe
+from reformlib.model import pipeline as pipe
 from reformlib.model.aggregate import aggregate_hierarchy, rank
 from reformlib.model.audit import correlations, cronbach_alpha, indicator_stats, pca_variance
 from reformlib.model.kpi import assign_grades, kpi_measures, lost_points, score_rubric
 from reformlib.model.phased import PhasedScores, phased_scores
 from reformlib.model.qualitative import combine, qualitative_scores
-from reformlib.model.spec import Spec, check_catalogue, load_spec, period_kind
+from reformlib.model.spec import Spec, check_catalogue
+from reformlib.model.uncertainty.robustness import RankUncertainty
+from reformlib.model.uncertainty.robustness import rank_uncertainty as _rank_uncertainty
 from reformlib.model.weights import effective_weights
+from reformlib.provenance import file_sha256, frame_sha256, package_versions
 
-__all__ = ["DATA_TABLES", "EvaluationResult", "brief_scores", "evaluate", "load_data", "monthly_scores",
-           "phased_assessment", "rank_uncertainty", "score_table", "load_spec"]  # load_spec: re-exported
+__all__ = ["DATA_TABLES", "EvaluationResult", "evaluate", "load_data", "monthly_scores", "phased_assessment",
+           "rank_uncertainty"]
 
 DATA_TABLES = ("units", "indicators", "observations", "tasks", "progress", "inspections", "recognitions", "ratings")
-LABELS = {
-    "zh": {"name": "单位", "group": "类别", "quantitative": "定量得分", "qualitative": "定性得分", "score": "综合得分",
-           "grade": "等次", "rank": "排名", "rank_in_group": "同类排名", "median_rank": "排名中位数",
-           "rank_p05": "排名5%分位", "rank_p95": "排名95%分位"},
-    "en": {"name": "Unit", "group": "Group", "quantitative": "Quantitative", "qualitative": "Qualitative",
-           "score": "Score", "grade": "Grade", "rank": "Rank", "rank_in_group": "Rank in group",
-           "median_rank": "Median rank", "rank_p05": "Rank, 5th pct", "rank_p95": "Rank, 95th pct"},
-}
-GROUP_NAMES = {"zh": {"city": "市级", "district": "城区", "county": "县市", "park": "园区"},
-               "en": {"city": "city", "district": "districts", "county": "counties", "park": "parks"}}
-PACKAGES = ("reformlib", "pandas", "numpy", "scipy", "SALib", "scikit-learn", "pandera")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -58,7 +50,8 @@ class EvaluationResult:
     uses), ``imputed``, ``treated``, ``normalised``, ``scores`` (normalised indicators and
     every aggregate, by code), ``combined`` (quantitative, qualitative, score, grade, ranks).
     Long tables: ``impute_log``, ``outlier_log``, ``flow_log``, ``weights`` (the hierarchy
-    with the weights used), ``measures``, ``ledger`` (every point gained or lost, and why).
+    with the weights used), ``measures``, ``points`` (every point gained or lost, and why; called
+    ``ledger`` before 0.2, a name kept until 0.3 with a DeprecationWarning).
     """
 
     spec: Spec
@@ -78,7 +71,7 @@ class EvaluationResult:
     scores: pd.DataFrame
     coverage: pd.DataFrame
     measures: pd.DataFrame
-    ledger: pd.DataFrame
+    points: pd.DataFrame
     kpi: pd.DataFrame
     qualitative: pd.DataFrame | None
     combined: pd.DataFrame
@@ -96,54 +89,46 @@ class EvaluationResult:
 
     def lost_points(self, *, lang: str = "zh") -> pd.DataFrame:
         """Points lost per unit and item, worst first (see :func:`~reformlib.model.kpi.lost_points`)."""
-        return lost_points(self.ledger, lang=lang)
+        return lost_points(self.points, lang=lang)
 
-    def uncertainty(self, *, n: int | None = None, seed: int | None = None):
-        """Rank intervals and Sobol indices under the spec's uncertain choices (:func:`rank_uncertainty`)."""
-        from reformlib.model._robustness import rank_uncertainty as run
+    def rank_uncertainty(self, *, n: int | None = None, seed: int | None = None) -> RankUncertainty:
+        """Rank intervals and Sobol indices under the spec's uncertain choices.
 
-        return run(self, n=n, seed=seed)
+        >>> u = result.rank_uncertainty(n=64, seed=1)  # doctest: +SKIP
+        >>> u.summary[["median_rank", "rank_p05", "rank_p95"]]  # doctest: +SKIP
+        """
+        return _rank_uncertainty(self, n=n, seed=seed)
 
+    def uncertainty(self, *, n: int | None = None, seed: int | None = None) -> RankUncertainty:
+        """Deprecated name of :meth:`rank_uncertainty` (removed in 0.3)."""
+        warnings.warn("EvaluationResult.uncertainty() is deprecated; use rank_uncertainty() (removed in 0.3)",
+                      DeprecationWarning, stacklevel=2)
+        return self.rank_uncertainty(n=n, seed=seed)
 
-def _hash_frame(frame: pd.DataFrame) -> str:
-    text = frame.astype(str).to_csv(index=False).encode("utf-8")
-    return hashlib.sha256(text).hexdigest()
-
-
-def _hash_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    @property
+    def ledger(self) -> pd.DataFrame:
+        """Deprecated name of :attr:`points` (removed in 0.3)."""
+        warnings.warn("EvaluationResult.ledger is deprecated; use .points, the ledger of points (removed in 0.3)",
+                      DeprecationWarning, stacklevel=2)
+        return self.points
 
 
 def load_data(folder: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:
     """Every table :func:`evaluate` reads, loaded and validated from a data folder."""
-    import reformlib as rl
-
-    return {name: getattr(rl, f"load_{name}")(folder) for name in DATA_TABLES}
+    return {name: getattr(io, f"load_{name}")(folder) for name in DATA_TABLES}
 
 
 def _inputs(data: Mapping[str, pd.DataFrame] | str | os.PathLike | None) -> tuple[dict, dict]:
-    from reformlib.paths import data_folder
-    from reformlib.schemas import TABLES
-
     if data is None or isinstance(data, (str, os.PathLike)):
         folder = data_folder(data if data != "" else None)
         frames = load_data(folder)
-        hashes = {TABLES[n].file: _hash_file(folder / TABLES[n].file) for n in DATA_TABLES}
+        hashes = {TABLES[n].file: file_sha256(folder / TABLES[n].file) for n in DATA_TABLES}
         return frames, hashes
     missing = [n for n in DATA_TABLES if n not in data]
     if missing:
         raise SpecError(f"data lacks tables {missing}; give a dict with {list(DATA_TABLES)} or a data folder")
-    return {n: data[n] for n in DATA_TABLES}, {n: _hash_frame(data[n]) for n in DATA_TABLES}
+    return {n: data[n] for n in DATA_TABLES}, {n: frame_sha256(data[n]) for n in DATA_TABLES}
 
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in PACKAGES:
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
 
 
 def _achievements(spec: Spec, raw: pd.DataFrame, scores: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -232,7 +217,7 @@ def evaluate(spec: Spec, data: Mapping[str, pd.DataFrame] | str | os.PathLike | 
                      tolerance=spec.task_tolerance),
         _achievements(spec, raw, scores, catalogue)], ignore_index=True)
     grade_names = {g: (z, e) for g, z, e in spec.grades[["grade", "name_zh", "name_en"]].itertuples(index=False)}
-    ledger, kpi = score_rubric(spec.rubric, measures, units=codes, base_points=spec.base_points,
+    points, kpi = score_rubric(spec.rubric, measures, units=codes, base_points=spec.base_points,
                                bonus_cap=spec.bonus_cap, grade_names=grade_names)
     log.append(("kpi", {"base_points": spec.base_points, "bonus_cap": spec.bonus_cap}))
     qual = None
@@ -246,9 +231,9 @@ def evaluate(spec: Spec, data: Mapping[str, pd.DataFrame] | str | os.PathLike | 
         spec=spec, period=period, units=units.set_index("unit"), raw=raw, base=base, prepared=prepared,
         flow_log=flow_log, imputed=imputed, impute_log=impute_log, treated=treated, outlier_log=outlier_log,
         normalised=normalised, weights=weights, effective_weights=effective_weights(weights), scores=scores,
-        coverage=coverage, measures=measures, ledger=ledger, kpi=kpi, qualitative=qual, combined=combined,
+        coverage=coverage, measures=measures, points=points, kpi=kpi, qualitative=qual, combined=combined,
         audit=_audit(treated, scores, weights) if audit else {}, catalogue=catalogue, log=tuple(log),
-        provenance={"spec_files": dict(spec.hashes), "data": hashes, "versions": _versions(), "seed": spec.seed,
+        provenance={"spec_files": dict(spec.hashes), "data": hashes, "versions": package_versions(), "seed": spec.seed,
                     "period": period, "settings": spec.settings()},
     )
     return result
@@ -293,42 +278,7 @@ def phased_assessment(spec: Spec, data: Mapping[str, pd.DataFrame] | str | os.Pa
     return phased_scores(monthly, weights=spec.phases, year_end=year_end)
 
 
-def rank_uncertainty(result: EvaluationResult, *, n: int | None = None, seed: int | None = None):
-    """Rank intervals and Sobol indices of the combined score (Sobol design and analysis of :mod:`reformlib.model.uncertainty`)."""
-    from reformlib.model._robustness import rank_uncertainty as run
-
-    return run(result, n=n, seed=seed)
-
-
-def score_table(result: EvaluationResult, *, lang: str = "zh", uncertainty: Any = None) -> pd.DataFrame:
-    """Scores, grades and ranks (with the rank interval when ``uncertainty`` is given), best
-    first, with column names in ``lang`` and unit names as the index."""
-    labels = LABELS[name_column(lang)[-2:]]
-    c = result.combined
-    group = c["group"].map(lambda g: GROUP_NAMES[lang].get(g, g))
-    out = pd.DataFrame({"name": result.units[name_column(lang)], "group": group, "quantitative": c["quantitative"],
-                        "qualitative": c["qualitative"], "score": c["score"], "grade": c[f"grade_{lang}"],
-                        "rank": c["rank"], "rank_in_group": c["rank_in_group"]})
-    if result.qualitative is None:
-        out = out.drop(columns="qualitative")
-    if uncertainty is not None:
-        out = out.join(uncertainty.summary[["median_rank", "rank_p05", "rank_p95"]])
-    out = out.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
-    return out.set_index("name").rename(columns=labels).rename_axis(labels["name"]).round(2)
-
-
-def brief_scores(result: EvaluationResult, *, lang: str, uncertainty: Any = None) -> list[dict]:
-    """Per ranked unit: unit, name, score, grade, rank and, with ``uncertainty`` (the output of
-    :func:`rank_uncertainty`), rank_p05 / rank_p95; for the brief's results file."""
-    col = name_column(lang)
-    c = result.combined[result.combined["rank"].notna()].sort_values(["rank", "score"], ascending=[True, False])
-    summary = uncertainty.summary if uncertainty is not None else None
-    out = []
-    for unit, row in c.iterrows():
-        p05 = p95 = None
-        if summary is not None:
-            p05, p95 = float(summary.at[unit, "rank_p05"]), float(summary.at[unit, "rank_p95"])
-        out.append({"unit": str(unit), "name": str(result.units.at[unit, col]), "score": round(float(row["score"]), 2),
-                    "grade": str(row[f"grade_{lang}"]), "rank": int(row["rank"]), "rank_p05": p05, "rank_p95": p95})
-    return out
-
+def rank_uncertainty(result: EvaluationResult, *, n: int | None = None, seed: int | None = None) -> RankUncertainty:
+    """Rank intervals and Sobol indices of the combined score (the Sobol design and analysis of
+    :mod:`reformlib.model.uncertainty`); the same as ``result.rank_uncertainty(n=n, seed=seed)``."""
+    return _rank_uncertainty(result, n=n, seed=seed)

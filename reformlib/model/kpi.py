@@ -3,7 +3,7 @@
 The common practice of Chinese performance evaluation, kept as data (``rubric.csv``,
 ``grades.csv``): a base of 100 points split over items; ``completion`` items pay points in
 proportion to achievement against a target (capped per item); ``schedule`` items pay for
-tasks on their time schedule (:func:`reformlib.ledger.task_status`); ``deduction`` items
+tasks on their time schedule (:func:`reformlib.tasks.ledger.task_status`); ``deduction`` items
 lose points per occurrence down to a floor (扣完为止); ``bonus`` items add points per
 recognition with a cap per item and in total (加分, may lift a score above 100); ``veto``
 items (一票否决) cap the grade or remove a unit from the ranking. Items that do not apply
@@ -20,10 +20,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from reformlib.data.periods import period_window
+from reformlib.data.task_status import task_status
 from reformlib.errors import SpecError
-from reformlib.ledger import task_status
 
-__all__ = ["MEASURE_COLUMNS", "LEDGER_COLUMNS", "task_units", "period_window", "kpi_measures",
+__all__ = ["MEASURE_COLUMNS", "LEDGER_COLUMNS", "task_units", "kpi_measures",
            "score_rubric", "assign_grades", "lost_points"]
 
 MEASURE_COLUMNS = ["unit", "basis", "value", "count", "detail_zh", "detail_en"]
@@ -31,11 +32,6 @@ LEDGER_COLUMNS = ["unit", "item", "kind", "basis", "value", "count", "max_points
                   "applicable", "reason_zh", "reason_en"]
 
 
-def period_window(period: str) -> tuple[pd.Timestamp, pd.Timestamp, pd.Period]:
-    """First day of the year, last day of the period and its last month (``YYYY`` or ``YYYY-MM``)."""
-    p = pd.Period(period, "Y" if len(str(period)) == 4 else "M")
-    last = p.asfreq("M", how="end")
-    return pd.Timestamp(f"{p.year}-01-01"), last.to_timestamp(how="end").normalize(), last
 
 
 def task_units(tasks: pd.DataFrame, units: pd.DataFrame, evaluated: Sequence[str]) -> pd.Series:

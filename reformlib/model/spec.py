@@ -2,18 +2,16 @@
 
 Follows COINr's split of a composite indicator into data and metadata (the hierarchy with
 levels, parents and weights lives in a table, not in code) and attrs' frozen objects changed
-through :func:`dataclasses.replace`. :func:`load_spec` reads ``spec.yml`` and the tables it
-names, each file validated by its schema (:func:`reformlib.io.read_table`: every bad row and
+through one call, :meth:`Spec.using`. :func:`load_spec` reads ``spec.yml`` and the tables it
+names, each file validated by its schema (:func:`reformlib.data.io.read_table`: every bad row and
 column at once); :class:`Spec` then checks every cross-reference (hierarchy, rubric, grades,
 raters, vetoes, AHP matrices) and raises one :class:`SpecError` naming file, row, column and
-rule for each problem. The same checks run again on ``replace``.
+rule for each problem. The same checks run again on ``using``.
 """
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,11 +21,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from reformlib.data.io import read_table
+from reformlib.data.paths import MODEL_SPEC
+from reformlib.data.schemas import GRADES, RATER_GROUPS, Column, Table
 from reformlib.errors import DataValidationError, MissingDataError, Problem, SpecError
-from reformlib.io import read_table
-from reformlib.model import _spec_checks as checks
-from reformlib.paths import MODEL_SPEC
-from reformlib.schemas import GRADES, RATER_GROUPS, Column, Table
+from reformlib.model import spec_checks as checks
+from reformlib.provenance import file_sha256
 
 __all__ = ["Spec", "load_spec", "check_catalogue", "TABLES", "SPEC_SCHEMA"]
 
@@ -127,7 +126,7 @@ SPEC_SCHEMA: dict[str, Any] = {
 class Spec:
     """Everything a researcher may change in the evaluation model, validated as a whole.
 
-    Build it with :func:`load_spec`; change it with ``dataclasses.replace(spec, ...)``, which
+    Build it with :func:`load_spec`; change a method or setting with :meth:`using`, which
     re-runs every check. Tables are the files' typed contents; ``files`` maps each table to
     the file it came from (used in error messages) and ``hashes`` each file to its SHA-256.
     """
@@ -171,15 +170,29 @@ class Spec:
         """The indicator codes (level-1 leaves of the hierarchy), in file order."""
         return checks.leaf_codes(self.hierarchy)
 
+    def using(self, **changes: Any) -> Spec:
+        """A copy of the spec with the given settings changed, checked as a whole.
+
+        Any field may be changed; the usual ones are ``weighting`` (``"expert"``,
+        ``"equal"``, ``"entropy"``, ``"critic"``, ``"pca"``, ``"ahp"``, ...),
+        ``normalisation`` (a key of :data:`reformlib.model.NORMALISERS`), ``imputation``,
+        ``aggregation`` (by level, ``{2: "geometric"}``), ``outliers``, ``period``,
+        ``qualitative_share`` and ``seed``. An unknown name or a value the checks refuse
+        raises :class:`~reformlib.errors.SpecError`.
+
+        >>> spec = load_spec().using(weighting="entropy", normalisation="zscore")  # doctest: +SKIP
+        """
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise SpecError(f"Spec has no setting(s) {unknown}; settings: {sorted(known - {'folder', 'files', 'hashes'})}")
+        return dataclasses.replace(self, **changes)
+
     def settings(self) -> dict[str, Any]:
         """The scalar choices of the spec as a plain dict (for logs and provenance)."""
         skip = {"hierarchy", "rubric", "grades", "raters", "rating_points", "vetoes", "ahp", "folder"}
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in skip}
         return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in out.items()}
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _read_yaml(path: Path) -> dict:
@@ -221,7 +234,7 @@ def load_spec(folder: str | os.PathLike | None = None, *, indicators: pd.DataFra
     """
     folder = Path(folder) if folder is not None else MODEL_SPEC
     doc = _read_yaml(folder / "spec.yml")
-    files, hashes = dict(doc["files"]), {"spec.yml": _sha256(folder / "spec.yml")}
+    files, hashes = dict(doc["files"]), {"spec.yml": file_sha256(folder / "spec.yml")}
     ahp_files = files.pop("ahp", {}) or {}
     tables = {}
     for name, table in TABLES.items():
@@ -231,11 +244,11 @@ def load_spec(folder: str | os.PathLike | None = None, *, indicators: pd.DataFra
                                          for c in table.columns})
             continue
         tables[name] = read_table(table, folder / file)
-        hashes[file] = _sha256(folder / file)
+        hashes[file] = file_sha256(folder / file)
     ahp = {}
     for node, file in ahp_files.items():
         ahp[str(node)] = _read_ahp(folder / file)
-        hashes[file] = _sha256(folder / file)
+        hashes[file] = file_sha256(folder / file)
         files[f"ahp:{node}"] = file
     u = doc["uncertainty"]
     spec = Spec(
@@ -265,11 +278,3 @@ def check_catalogue(spec: Spec, indicators: pd.DataFrame) -> None:
         raise SpecError("model specification does not match the indicator catalogue:\n"
                         + "\n".join(f"  - {p}" for p in problems))
 
-
-def period_kind(period: str) -> str:
-    """``"year"`` for ``YYYY``, ``"month"`` for ``YYYY-MM``; a SpecError otherwise."""
-    if re.fullmatch(r"\d{4}", str(period)):
-        return "year"
-    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(period)):
-        return "month"
-    raise SpecError(f"period must be 'YYYY' or 'YYYY-MM', got {period!r}")

@@ -1,9 +1,19 @@
-"""Documents of a reform brief (publication step): results file, memo, workbook, figures.
+"""Presentation (publication step): everything a reader sees, in Chinese or English.
 
-``results.json`` (:mod:`.results`) holds every number a brief quotes; the Word memo
-(:mod:`.memo`), the Excel workbook (:mod:`.workbook`) and the figures (:mod:`.figures`)
-are produced from it and from the run's tables. :mod:`.browser` checks that an HTML brief
-opens offline. Every writer is atomic: a failed write leaves the last good file in place.
+- :mod:`.tables`: display tables and workbook sheets from results, the evaluation's score table;
+- :mod:`.page`: the brief page's title, headings and sentences;
+- :mod:`.plots`: figures (task progress, an indicator family, an event study); importing it
+  sets up Chinese glyphs (:mod:`.fonts`);
+- :mod:`.figures`: saving figures atomically; :mod:`.results`: ``results.json``, which holds
+  every number a brief quotes; :mod:`.memo`: the Word memo; :mod:`.workbook`: the Excel
+  workbook; :mod:`.browser`: checking that an HTML page opens offline;
+- the words themselves live in :mod:`reformlib.i18n`.
+
+Every writer is atomic: a failed write leaves the last good file in place.
+
+May import: pandas, numpy, matplotlib, seaborn, python-docx, openpyxl, jsonschema, nbconvert,
+:mod:`reformlib.data`, :mod:`reformlib.model` (its result types), :mod:`reformlib.i18n` and
+:mod:`reformlib.errors`; nothing from briefs.
 """
 from __future__ import annotations
 

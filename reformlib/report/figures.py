@@ -5,7 +5,7 @@ Charts are read by officials, so labels are Chinese and must not come out as box
 font(s) DejaVu Sans.") and draws an empty box. :func:`glyph_errors` turns those warnings,
 and mathtext's "does not have a glyph" warnings, into a :class:`MissingGlyphError` listing
 every missing character; :func:`check_glyphs` draws a figure under it. Register the CJK
-font first with :func:`reformlib.fonts.use_cjk_font`.
+font first with :func:`reformlib.report.fonts.use_cjk_font`.
 
 :func:`save_figure` writes PNG at print resolution (200 dpi; SVG would turn text into
 shapes), atomically, and by default refuses a figure with missing glyphs.
@@ -21,7 +21,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from reformlib.errors import ParameterError, SetupError
-from reformlib.report._io import atomic_path
+from reformlib.report.atomic import atomic_path
 
 __all__ = ["MissingGlyphError", "glyph_errors", "check_glyphs", "save_figure"]
 
@@ -37,7 +37,7 @@ class MissingGlyphError(SetupError):
         self.messages = messages
         super().__init__(
             f"{len(glyphs)} character(s) missing from the figure's fonts: {''.join(glyphs)!r}"
-            f" ({messages[0]}). Call reformlib.fonts.use_cjk_font() before plotting, and "
+            f" ({messages[0]}). Call reformlib.report.fonts.use_cjk_font() before plotting, and "
             "again after seaborn.set_theme().")
 
 
@@ -75,7 +75,7 @@ def save_figure(fig: Figure, path: Path | str, *, dpi: int = 200,
                 strict_glyphs: bool = True) -> Path:
     """Save ``fig`` as PNG at ``dpi`` to ``path`` atomically and return the path.
 
-    With ``strict_glyphs`` (the default) a figure with missing glyphs raises
+    The folder is created when missing. With ``strict_glyphs`` (the default) a figure with missing glyphs raises
     :class:`MissingGlyphError` and nothing is written.
     """
     if not isinstance(fig, Figure):
@@ -86,6 +86,7 @@ def save_figure(fig: Figure, path: Path | str, *, dpi: int = 200,
     if not isinstance(dpi, int) or isinstance(dpi, bool) or not 72 <= dpi <= 1200:
         raise ParameterError(f"dpi must be an integer between 72 and 1200, not {dpi!r}")
     guard = glyph_errors() if strict_glyphs else contextlib.nullcontext()
+    target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as tmp, guard:
         fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight",
                     metadata={"Software": None})

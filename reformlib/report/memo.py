@@ -20,7 +20,7 @@ The file is written atomically: a failure leaves an existing memo untouched.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from reformlib.data.periods import month_words
 from reformlib.errors import ParameterError
-from reformlib.report._io import atomic_path
-from reformlib.report._memo_text import TEXT as _TEXT
-from reformlib.report._memo_text import UNIT_NAMES
+from reformlib.i18n import MEMO, UNIT_NAMES
+from reformlib.report.atomic import atomic_path
 from reformlib.report.results import section, validate_results
 
-__all__ = ["EAST_ASIA_FONT", "LATIN_FONT", "UNIT_NAMES", "key_findings", "write_memo"]
+__all__ = ["EAST_ASIA_FONT", "LATIN_FONT", "key_findings", "write_memo"]
 
 #: East-Asian font slot (w:eastAsia) of every style and run.
 EAST_ASIA_FONT = "SimSun"
@@ -54,9 +54,6 @@ def _num(x: float | int) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
-def _month(month: str, lang: str) -> str:
-    d = datetime.strptime(month, "%Y-%m")
-    return f"{d.year}年{d.month}月" if lang == "zh" else d.strftime("%B %Y")
 
 
 def _date(iso: str, lang: str) -> str:
@@ -91,7 +88,7 @@ def _tasks(results: Mapping[str, Any], t: Mapping[str, str], lang: str,
     if tasks is None:
         return [_na(t, "tasks_na", note)]
     counts = {k: tasks[k] for k in ("total", "completed", "on_schedule", "behind", "overdue")}
-    out = [t["tasks"].format(month=_month(results["month"], lang),
+    out = [t["tasks"].format(month=month_words(results["month"], lang),
                              rate=f"{tasks['completion_rate']:.1f}", **counts)]
     risky = sorted(tasks["at_risk"], key=lambda r: -r["probability"])
     if not risky:
@@ -147,7 +144,7 @@ def key_findings(results: Mapping[str, Any], *, lang: str = "zh") -> list[str]:
 
     A missing section gives a sentence saying it is not yet available (with its note).
     """
-    t = _TEXT[_check_lang(lang)]
+    t = MEMO[_check_lang(lang)]
     names = _names(results, lang)
     return (_headline(results, t, lang) + _tasks(results, t, lang, names)
             + _evaluation(results, t) + _off_target(results, t, names)
@@ -155,8 +152,8 @@ def key_findings(results: Mapping[str, Any], *, lang: str = "zh") -> list[str]:
 
 
 def _check_lang(lang: str) -> str:
-    if lang not in _TEXT:
-        raise ParameterError(f"lang must be one of {sorted(_TEXT)}, not {lang!r}")
+    if lang not in MEMO:
+        raise ParameterError(f"lang must be one of {sorted(MEMO)}, not {lang!r}")
     return lang
 
 
@@ -228,7 +225,7 @@ def write_memo(results: Mapping[str, Any], path: Path | str, *, lang: str = "zh"
     ``base_dir`` (default: the memo's folder).
     """
     data = validate_results(results)
-    t = _TEXT[_check_lang(lang)]
+    t = MEMO[_check_lang(lang)]
     target = Path(path)
     pics = _resolve_figures(data, figures, Path(base_dir) if base_dir else target.parent)
     doc = docx.Document()
@@ -243,7 +240,7 @@ def write_memo(results: Mapping[str, Any], path: Path | str, *, lang: str = "zh"
     for sec in doc.sections:
         sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
         sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = Cm(2.2)
-    doc.add_heading(t["title"].format(month=_month(data["month"], lang)), level=1)
+    doc.add_heading(t["title"].format(month=month_words(data["month"], lang)), level=1)
     if data["unit"]:
         doc.add_paragraph(t["unit"].format(unit=_names(data, lang).get(data["unit"], data["unit"])))
     doc.add_paragraph(t["date"].format(date=_date(data["generated_at"], lang)))
@@ -282,11 +279,11 @@ def write_memo(results: Mapping[str, Any], path: Path | str, *, lang: str = "zh"
     for run in _all_runs(doc):
         _set_fonts(run._r)
     props = doc.core_properties
-    props.title = t["title"].format(month=_month(data["month"], lang))
+    props.title = t["title"].format(month=month_words(data["month"], lang))
     props.author = props.last_modified_by = t["author"]
     stamp = datetime.fromisoformat(data["generated_at"])
     if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
+        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
     props.created = props.modified = stamp
     props.revision = 1
     props.language = "zh-CN" if lang == "zh" else "en"

@@ -47,7 +47,7 @@ import numpy as np
 from jsonschema import Draft202012Validator, FormatChecker
 
 from reformlib.errors import DataValidationError, Problem
-from reformlib.report._io import atomic_path
+from reformlib.report.atomic import atomic_path
 
 __all__ = [
     "RESULTS_SCHEMA",

@@ -38,7 +38,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from reformlib.errors import ParameterError
-from reformlib.report._io import atomic_path
+from reformlib.report.atomic import atomic_path
 
 __all__ = ["DEFAULT_HEADERS", "MAX_SHEET_NAME", "safe_sheet_name", "write_tables",
            "write_csv_for_excel"]

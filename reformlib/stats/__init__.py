@@ -5,27 +5,48 @@
 - :mod:`~reformlib.stats.did`: :func:`did` (2x2 regression) and :func:`did_table`
   (Card & Krueger 1994 Table 3 layout);
 - :mod:`~reformlib.stats.panel`: :func:`twfe` and :func:`event_study`, unit-clustered;
-- :mod:`~reformlib.stats.plot`: :func:`plot_event_study`;
 - :mod:`~reformlib.stats.pilots`: :func:`pilot_effects`, pilots against comparable units.
 
 Every function takes DataFrames and returns tidy DataFrames (``term, estimate, std_error,
 statistic, p_value, ci_low, ci_high, n``) or a frozen result holding several; none prints,
 shows a figure or changes its inputs. Bad arguments raise :class:`reformlib.errors.SpecError`
-(a ``ValueError``) naming the argument and value.
+(a ``ValueError``) naming the argument and value. The event-study figure is drawn by
+:func:`reformlib.report.plots.plot_event_study` (reachable here until 0.3, with a
+DeprecationWarning).
+
+May import: numpy, pandas, scipy, statsmodels, :mod:`reformlib.data` and
+:mod:`reformlib.errors`; nothing from the model, tasks, report or briefs.
 """
 from __future__ import annotations
+
+import warnings
 
 from reformlib.stats.did import did, did_table
 from reformlib.stats.panel import event_study, twfe
 from reformlib.stats.pilots import KIND_GROUPS, PILOT_STATUSES, comparison_units, pilot_effects
-from reformlib.stats.plot import EVENT_STUDY_LABELS_EN, EVENT_STUDY_LABELS_ZH, plot_event_study
 from reformlib.stats.trend import (
-    ITSResult, TrendResult, interrupted_time_series, newey_west_lags, trend,
+    ITSResult,
+    TrendResult,
+    interrupted_time_series,
+    newey_west_lags,
+    trend,
 )
 
 __all__ = [
-    "EVENT_STUDY_LABELS_EN", "EVENT_STUDY_LABELS_ZH", "ITSResult", "KIND_GROUPS",
+    "ITSResult", "KIND_GROUPS",
     "PILOT_STATUSES", "TrendResult", "comparison_units", "did", "did_table", "event_study",
-    "interrupted_time_series", "newey_west_lags", "pilot_effects", "plot_event_study",
+    "interrupted_time_series", "newey_west_lags", "pilot_effects",
     "trend", "twfe",
 ]
+
+_MOVED = ("plot_event_study", "EVENT_STUDY_LABELS_ZH", "EVENT_STUDY_LABELS_EN")
+
+
+def __getattr__(name: str):
+    if name in _MOVED:
+        from reformlib.report import plots  # deprecated alias only: stats itself never imports report
+
+        warnings.warn(f"reformlib.stats.{name} moved to reformlib.report.plots (removed here in 0.3)",
+                      DeprecationWarning, stacklevel=2)
+        return getattr(plots, name)
+    raise AttributeError(f"module 'reformlib.stats' has no attribute {name!r}")

@@ -17,7 +17,11 @@ import statsmodels.formula.api as smf
 
 from reformlib.errors import SpecError
 from reformlib.stats._common import (
-    check_alpha, check_not_constant, require_columns, require_frame, tidy,
+    check_alpha,
+    check_not_constant,
+    require_columns,
+    require_frame,
+    tidy,
 )
 
 __all__ = ["did", "did_table", "binary"]

@@ -21,7 +21,12 @@ import statsmodels.formula.api as smf
 
 from reformlib.errors import SpecError
 from reformlib.stats._common import (
-    check_alpha, check_not_constant, month_ordinal, require_columns, require_frame, tidy,
+    check_alpha,
+    check_not_constant,
+    month_ordinal,
+    require_columns,
+    require_frame,
+    tidy,
 )
 from reformlib.stats.trend import newey_west_lags
 

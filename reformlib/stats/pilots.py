@@ -30,8 +30,15 @@ import pandas as pd
 
 from reformlib.errors import SpecError
 from reformlib.stats._common import (
-    TIDY_COLUMNS, as_list, check_alpha, check_known, month_ordinal, ordinal_to_period,
-    require_columns, require_frame, select_series,
+    TIDY_COLUMNS,
+    as_list,
+    check_alpha,
+    check_known,
+    month_ordinal,
+    ordinal_to_period,
+    require_columns,
+    require_frame,
+    select_series,
 )
 from reformlib.stats.panel import twfe
 

@@ -20,7 +20,12 @@ from scipy import stats as sps
 
 from reformlib.errors import SpecError
 from reformlib.stats._common import (
-    check_alpha, check_not_constant, one_month, ordinal_to_period, select_series, tidy,
+    check_alpha,
+    check_not_constant,
+    one_month,
+    ordinal_to_period,
+    select_series,
+    tidy,
 )
 
 __all__ = ["TrendResult", "ITSResult", "trend", "interrupted_time_series", "newey_west_lags"]

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from reformlib import io, schemas
-from reformlib.paths import DEMO
+from reformlib.data import io, schemas
+from reformlib.data.paths import DEMO
 from reformlib.synth.catalogue import DEPARTMENTS, TERRITORIAL, indicators_table, units_table
 from reformlib.synth.events import build_inspections, build_pilots, build_ratings, build_recognitions
 from reformlib.synth.ledger import build_documents, build_progress, build_tasks

@@ -95,7 +95,7 @@ def test_public_api() -> None:
         "ahp_weights", "combine_weights", "correlations", "cronbach_alpha", "denominate",
         "effective_weights", "impute", "indicator_stats", "normalise", "pca_variance", "rank",
         "screen_units", "topsis", "treat_outliers", "vikor", "weigh",
-        "EvaluationResult", "PhasedScores", "Spec", "assign_grades", "brief_scores", "evaluate",
+        "EvaluationResult", "PhasedScores", "Spec", "assign_grades", "evaluate",
         "load_data", "load_spec", "lost_points", "phased_assessment", "phased_scores",
         "qualitative_scores", "rank_uncertainty", "score_rubric", "uncertainty"])
     for name in model.__all__:

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 import reformlib.model as model
 from reformlib.errors import SpecError
-from reformlib.model._robustness import nominal_design_scores
-from reformlib.model.evaluate import brief_scores, evaluate, load_data, phased_assessment
+from reformlib.model.evaluate import evaluate, load_data, phased_assessment
 from reformlib.model.spec import load_spec
+from reformlib.model.uncertainty.robustness import nominal_design_scores
+from reformlib.report.tables import brief_scores
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def test_result_carries_every_table(result, spec):
     assert result.effective_weights.sum() == pytest.approx(1.0)
     assert not result.combined[["score", "quantitative", "qualitative"]].isna().any().any()
     assert result.combined["rank"].min() == 1 and result.combined["grade"].notna().all()
-    assert result.ledger.groupby("unit")["points"].sum().to_dict() == pytest.approx(result.kpi["quantitative"].to_dict())
+    assert result.points.groupby("unit")["points"].sum().to_dict() == pytest.approx(result.kpi["quantitative"].to_dict())
     assert {"stats", "correlations", "alpha", "pca"} <= set(result.audit)
     assert result.provenance["seed"] == spec.seed and len(result.provenance["data"]) == 8
     assert [step for step, _ in result.log][:3] == ["period_matrix", "treat", "normalise"]
@@ -70,7 +71,7 @@ def test_synthetic_veto_caps_the_grade(result):
     assert order.index(row["grade_by_score"]) < order.index("fair"), "the veto must be what lowers the grade here"
     assert row["grade"] == "fair"
     assert "veto" in row["grade_reason"]
-    assert (result.ledger.query("unit == '430302' and kind == 'veto'")["reason_zh"].str.contains("合成").all())
+    assert (result.points.query("unit == '430302' and kind == 'veto'")["reason_zh"].str.contains("合成").all())
 
 
 def test_unranked_veto_removes_the_unit_from_the_ranking(spec, data):
@@ -130,12 +131,12 @@ def test_phased_assessment_of_the_year(spec, data, result):
 
 def test_uncertainty_reproduces_the_nominal_and_gives_intervals(result):
     assert np.abs(nominal_design_scores(result) - result.combined["score"].to_numpy()).max() < 1e-9
-    u = result.uncertainty(n=32)
+    u = result.rank_uncertainty(n=32)
     s = u.summary
     assert (s["rank_p05"] <= s["median_rank"]).all() and (s["median_rank"] <= s["rank_p95"]).all()
     assert (s["nominal_rank"] == result.combined["rank"].astype(int)).all()
     assert set(u.sensitivity.index) == {"normalisation", "aggregation", "imputation", "weighting", "weights", "exclusion"}
-    again = result.uncertainty(n=32)
+    again = result.rank_uncertainty(n=32)
     pd.testing.assert_frame_equal(u.summary, again.summary)
     rows = brief_scores(result, lang="zh", uncertainty=u)
     assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows) and rows[0]["rank"] == 1
@@ -151,7 +152,16 @@ def test_brief_rows_without_uncertainty(result):
 
 
 def test_package_exports_the_evaluation():
-    for name in ("evaluate", "EvaluationResult", "Spec", "load_spec", "brief_scores", "phased_assessment",
+    for name in ("evaluate", "EvaluationResult", "Spec", "load_spec", "phased_assessment",
                  "rank_uncertainty", "uncertainty"):
         assert name in model.__all__, name
-    assert callable(model.uncertainty.uncertainty)
+    assert callable(model.uncertainty.uncertainty_analysis)
+
+
+def test_the_01_names_still_work_with_a_deprecation_warning(result):
+    with pytest.warns(DeprecationWarning, match="points"):
+        assert result.ledger is result.points
+    with pytest.warns(DeprecationWarning, match="rank_uncertainty"):
+        assert result.uncertainty(n=8).summary.shape[0] == len(result.combined)
+    with pytest.warns(DeprecationWarning, match="report.tables"):
+        assert model.brief_scores is brief_scores

@@ -18,7 +18,14 @@ import pandas as pd
 import pytest
 
 from reformlib.model import (
-    aggregate, aggregate_hierarchy, denominate, impute, normalise, rank, screen_units, treat_outliers,
+    aggregate,
+    aggregate_hierarchy,
+    denominate,
+    impute,
+    normalise,
+    rank,
+    screen_units,
+    treat_outliers,
 )
 
 REFERENCE = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference"

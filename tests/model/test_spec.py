@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 import reformlib as rl
+from reformlib.data.paths import MODEL_SPEC
 from reformlib.errors import DataValidationError, SpecError
 from reformlib.model.evaluate import evaluate, load_data
 from reformlib.model.spec import Spec, check_catalogue, load_spec
-from reformlib.paths import MODEL_SPEC
 
 
 @pytest.fixture()

@@ -15,12 +15,17 @@ import pytest
 from scipy.stats import rankdata
 
 from reformlib.errors import DataValidationError, SpecError
-from reformlib.model import _vector as vec
 from reformlib.model.uncertainty import (
-    UncertainInputs, analyse, evaluate, nominal_design, prepare, rebuild_loop_reference, sample,
-    uncertainty,
+    UncertainInputs,
+    analyse,
+    evaluate_design,
+    nominal_design,
+    prepare,
+    rebuild_loop_reference,
+    sample,
+    uncertainty_analysis,
 )
-
+from reformlib.model.uncertainty import kernels as vec
 
 INDICATORS = list("abcde")
 DIRECTION = {"a": 1, "b": -1, "c": 1, "d": 1, "e": -1}
@@ -95,7 +100,7 @@ def test_golden_coinr_harmonic_mean_of_minmax_1_100(shared_reference):
     data = pd.read_csv(asem / "ASEM_iData.csv").set_index("uCode")[cols]
     model = prepare(data, direction=dict.fromkeys(cols, 1), weights=dict(zip(cols, [1, 1, 2, 1])),
                     uncertain=UncertainInputs(aggregation=("harmonic",), weight_noise=0.0))
-    scores = pd.Series(evaluate(model, nominal_design(model), keep_scores=True).scores[0], index=data.index)
+    scores = pd.Series(evaluate_design(model, nominal_design(model), keep_scores=True).scores[0], index=data.index)
     for row in case["rows_in_file_order"]:
         y = row["y"]
         assert abs(scores[row["uCode"]] - y) <= 0.5 * 10 ** (np.floor(np.log10(y)) - 2), row["uCode"]
@@ -107,7 +112,7 @@ def test_golden_coinr_harmonic_mean_of_minmax_1_100(shared_reference):
                          ids=["flat", "flat-spec-in-groups", "hierarchy"])
 def test_vectorised_equals_per_replication_rebuild(spec, groups):
     frame = synthetic_frame()
-    result = uncertainty(frame, direction=DIRECTION, weights=WEIGHTS, uncertain=spec, groups=groups,
+    result = uncertainty_analysis(frame, direction=DIRECTION, weights=WEIGHTS, uncertain=spec, groups=groups,
                          n=64, seed=7, keep=True, chunk_size=5)
     scores, ranks = rebuild_loop_reference(frame, direction=DIRECTION, weights=WEIGHTS, uncertain=spec,
                                            design=result.design, groups=groups)
@@ -122,18 +127,18 @@ def test_vectorised_equals_per_replication_rebuild(spec, groups):
 
 def test_same_seed_same_result_and_another_seed_another_design():
     kwargs = dict(direction=DIRECTION, weights=WEIGHTS, uncertain=FLAT, n=32, keep=True)
-    first, again = (uncertainty(synthetic_frame(), seed=11, **kwargs) for _ in range(2))
+    first, again = (uncertainty_analysis(synthetic_frame(), seed=11, **kwargs) for _ in range(2))
     pd.testing.assert_frame_equal(first.summary, again.summary)
     pd.testing.assert_frame_equal(first.sensitivity, again.sensitivity)
     pd.testing.assert_frame_equal(first.ranks, again.ranks)
-    other = uncertainty(synthetic_frame(), seed=12, **kwargs)
+    other = uncertainty_analysis(synthetic_frame(), seed=12, **kwargs)
     assert not np.array_equal(first.design.sample, other.design.sample)
 
 
 def test_chunks_and_threads_do_not_change_results():
     args = dict(direction=DIRECTION, weights=WEIGHTS, uncertain=HIERARCHY, groups=GROUPS, n=16, seed=9, keep=True)
-    one = uncertainty(synthetic_frame(), **args, chunk_size=3, workers=1)
-    other = uncertainty(synthetic_frame(), **args, chunk_size=1000, workers=2)
+    one = uncertainty_analysis(synthetic_frame(), **args, chunk_size=3, workers=1)
+    other = uncertainty_analysis(synthetic_frame(), **args, chunk_size=1000, workers=2)
     pd.testing.assert_frame_equal(one.scores, other.scores)
     pd.testing.assert_frame_equal(one.summary, other.summary)
 
@@ -141,7 +146,7 @@ def test_chunks_and_threads_do_not_change_results():
 def test_inputs_are_not_mutated():
     frame, weights = synthetic_frame(), dict(WEIGHTS)
     before = frame.copy()
-    uncertainty(frame, direction=DIRECTION, weights=weights, uncertain=FLAT, n=8, seed=1)
+    uncertainty_analysis(frame, direction=DIRECTION, weights=weights, uncertain=FLAT, n=8, seed=1)
     pd.testing.assert_frame_equal(frame, before)
     assert weights == WEIGHTS
 
@@ -150,7 +155,7 @@ def test_inputs_are_not_mutated():
 
 def test_zero_perturbation_collapses_every_rank_interval_onto_the_nominal_rank():
     spec = UncertainInputs(weight_noise=0.0, exclusion="each", exclusion_probability=0.0)
-    result = uncertainty(synthetic_frame(), direction=DIRECTION, weights=WEIGHTS, uncertain=spec, n=16, seed=3)
+    result = uncertainty_analysis(synthetic_frame(), direction=DIRECTION, weights=WEIGHTS, uncertain=spec, n=16, seed=3)
     s = result.summary
     for col in ["rank_p05", "median_rank", "rank_p95", "mean_rank", "rank_min", "rank_max"]:
         np.testing.assert_array_equal(s[col], s["nominal_rank"])
@@ -163,7 +168,7 @@ def test_an_input_that_changes_nothing_gets_zero_sensitivity():
     """Imputation cannot matter when nothing is missing; the weighting choice does."""
     spec = UncertainInputs(imputation=("none", "mean", "median"), weighting=("nominal", "alt"),
                            weight_sets={"alt": {"a": 0, "b": 0, "c": 5, "d": 0, "e": 1}})
-    result = uncertainty(synthetic_frame(missing=False), direction=DIRECTION, weights=WEIGHTS,
+    result = uncertainty_analysis(synthetic_frame(missing=False), direction=DIRECTION, weights=WEIGHTS,
                          uncertain=spec, n=64, seed=5)
     sens = result.sensitivity.set_index("factor")
     assert abs(sens.loc["imputation", "S1"]) < 1e-12 and abs(sens.loc["imputation", "ST"]) < 1e-12
@@ -172,7 +177,7 @@ def test_an_input_that_changes_nothing_gets_zero_sensitivity():
 
 
 def test_a_lone_factor_of_many_dimensions_explains_all_the_variance():
-    result = uncertainty(synthetic_frame(), direction=DIRECTION, weights=WEIGHTS,
+    result = uncertainty_analysis(synthetic_frame(), direction=DIRECTION, weights=WEIGHTS,
                          uncertain=UncertainInputs(weight_noise=0.5), n=64, seed=8)
     assert len(result.rank_shift) == 64 * 3 and result.rank_shift.max() > 0
     sens = result.sensitivity.set_index("factor")
@@ -182,7 +187,7 @@ def test_a_lone_factor_of_many_dimensions_explains_all_the_variance():
 
 def test_rank_output_gives_indices_for_each_chosen_unit():
     units = ["synthetic_u0", "synthetic_u6"]
-    result = uncertainty(synthetic_frame(), direction=DIRECTION, weights=WEIGHTS, uncertain=HIERARCHY,
+    result = uncertainty_analysis(synthetic_frame(), direction=DIRECTION, weights=WEIGHTS, uncertain=HIERARCHY,
                          groups=GROUPS, n=16, seed=2, output="rank", units=units)
     assert list(pd.unique(result.sensitivity["output"])) == [f"rank:{u}" for u in units]
     assert set(result.sensitivity["factor"]) == {"normalisation", "aggregation", "imputation", "weights",
@@ -217,7 +222,7 @@ def test_analyse_is_seeded():
 def test_bad_uncertain_inputs_raise_spec_errors_naming_them(change, word):
     spec = replace(UncertainInputs(weight_noise=0.1), **change)
     with pytest.raises(SpecError, match=word):
-        uncertainty(synthetic_frame(), direction=DIRECTION, weights=WEIGHTS, uncertain=spec, n=8)
+        uncertainty_analysis(synthetic_frame(), direction=DIRECTION, weights=WEIGHTS, uncertain=spec, n=8)
 
 
 @pytest.mark.parametrize("kwargs, word", [
@@ -232,7 +237,7 @@ def test_bad_uncertain_inputs_raise_spec_errors_naming_them(change, word):
 def test_bad_arguments_raise_spec_errors_naming_them(kwargs, word):
     args = dict(direction=DIRECTION, weights=WEIGHTS, uncertain=UncertainInputs(weight_noise=0.1), n=8)
     with pytest.raises(SpecError, match=word):
-        uncertainty(synthetic_frame(), **{**args, **kwargs})
+        uncertainty_analysis(synthetic_frame(), **{**args, **kwargs})
 
 
 def test_geometric_mean_refuses_a_normalisation_that_reaches_zero():
@@ -248,7 +253,15 @@ def test_bad_data_lists_every_problem_at_once():
     frame.iloc[4] = np.nan
     frame.iloc[6, 0] = np.inf
     with pytest.raises(DataValidationError) as info:
-        uncertainty(frame, direction=DIRECTION, weights=WEIGHTS, uncertain=UncertainInputs(weight_noise=0.1), n=8)
+        uncertainty_analysis(frame, direction=DIRECTION, weights=WEIGHTS, uncertain=UncertainInputs(weight_noise=0.1), n=8)
     text = str(info.value)
     assert "column 'c'" in text and "row 5" in text and "synthetic_u4" in text
     assert "row 7, column 'a': infinite value" in text
+
+
+def test_the_01_names_still_work_with_a_deprecation_warning():
+    import reformlib.model.uncertainty as ua
+
+    for old, new in (("uncertainty", uncertainty_analysis), ("evaluate", evaluate_design)):
+        with pytest.warns(DeprecationWarning, match=old):
+            assert getattr(ua, old) is new

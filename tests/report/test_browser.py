@@ -14,7 +14,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from reformlib.errors import ParameterError, SetupError  # noqa: E402
-from reformlib.fonts import use_cjk_font  # noqa: E402
 from reformlib.report.browser import (  # noqa: E402
     CHROMIUM,
     html_is_offline,
@@ -22,6 +21,7 @@ from reformlib.report.browser import (  # noqa: E402
     offline_html_exporter,
 )
 from reformlib.report.figures import check_glyphs, save_figure  # noqa: E402
+from reformlib.report.fonts import use_cjk_font  # noqa: E402
 
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),

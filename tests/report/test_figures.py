@@ -12,13 +12,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from reformlib.errors import ParameterError, SetupError  # noqa: E402
-from reformlib.fonts import use_cjk_font  # noqa: E402
 from reformlib.report.figures import (  # noqa: E402
     MissingGlyphError,
     check_glyphs,
     glyph_errors,
     save_figure,
 )
+from reformlib.report.fonts import use_cjk_font  # noqa: E402
 
 DEJAVU_ONLY = {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"]}
 
@@ -87,7 +87,7 @@ def test_save_refuses_boxes_and_keeps_the_good_file(cjk, tmp_path):
 def test_other_warnings_pass_through():
     with pytest.warns(RuntimeWarning, match="unrelated"):
         with glyph_errors():
-            warnings.warn("unrelated", RuntimeWarning)
+            warnings.warn("unrelated", RuntimeWarning, stacklevel=1)
 
 
 def test_bad_arguments_are_named(tmp_path):

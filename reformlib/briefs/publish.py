@@ -11,120 +11,24 @@ of report portfolios: the executed notebook is the record of one run and is neve
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import shutil
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import nbformat
-import numpy as np
-import pandas as pd
 
-from reformlib import __version__
+from reformlib.data.io import atomic_write
 from reformlib.errors import RunError
-from reformlib.io import atomic_write
-from reformlib.paths import NOTEBOOKS, ROOT
-from reformlib.report.memo import UNIT_NAMES, write_memo
-from reformlib.report.results import section
-from reformlib.report.workbook import DEFAULT_HEADERS, write_tables
+from reformlib.report.memo import write_memo
+from reformlib.report.tables import HEADERS, SHEETS, results_tables
+from reformlib.report.workbook import write_tables
 
-#: Packages whose versions a manifest records.
-PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "scikit-learn", "papermill",
-            "nbconvert", "pandera", "pyarrow", "SALib", "python-docx", "openpyxl")
 #: Files every published brief holds (figures are checked from the results file's list).
 EXPECTED_FILES = ("brief.html", "memo.docx", "tables.xlsx", "results.json")
-
-#: Sheet titles of the workbook, in order, by language.
-SHEETS = {
-    "zh": {"headline": "主要指标", "by_category": "分类任务进展", "at_risk": "逾期风险任务", "scores": "评估得分",
-           "off_target": "未达标指标", "inspections": "督察整改", "pilots": "改革试点"},
-    "en": {"headline": "Headline figures", "by_category": "Tasks by category", "at_risk": "Tasks at risk",
-           "scores": "Evaluation scores", "off_target": "Indicators off target", "inspections": "Inspections",
-           "pilots": "Pilots"},
-}
-#: Column headers beyond the workbook's defaults.
-HEADERS = {
-    "zh": {**DEFAULT_HEADERS["zh"], "measure_unit": "计量单位", "reference_value": "2017年文件数值",
-           "comparison": "文件表述", "note": "说明", "unit_name": "单位"},
-    "en": {"code": "Code", "name": "Name", "value": "Value", "measure_unit": "Measure",
-           "reference_value": "Document, 2017", "comparison": "As the document puts it", "category": "Category",
-           "total": "Tasks", "completed": "Completed", "completion_rate": "Completion rate (%)", "task_id": "Task",
-           "title": "Title", "lead_unit": "Lead unit", "probability": "Probability of missing the deadline",
-           "reason": "Why", "unit": "Unit code", "unit_name": "Unit", "score": "Score", "grade": "Grade",
-           "rank": "Rank", "rank_p05": "Rank, 5 %", "rank_p95": "Rank, 95 %", "indicator": "Indicator code",
-           "target": "Target", "gap": "Gap (value - target)", "found": "Problems found", "rectified": "Rectified",
-           "open": "Open", "open_over_90_days": "Open over 90 days", "national": "National pilots",
-           "provincial": "Provincial pilots", "models": "Became models", "local": "Local reforms", "note": "Note"},
-}
-
-
-def _frame(content: Any, note: str | None, columns: list[str]) -> pd.DataFrame:
-    if content is None:
-        return pd.DataFrame({"note": [note or ""]})
-    rows = [content] if isinstance(content, Mapping) else list(content)
-    return pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns)
-
-
-def results_tables(results: Mapping[str, Any], *, lang: str = "zh") -> dict[str, pd.DataFrame]:
-    """The brief's tables from its results, one per workbook sheet (keys of :data:`SHEETS`).
-
-    A section that is not available becomes a one-cell table holding its note.
-    """
-    names = UNIT_NAMES[lang]
-    tasks, tasks_note = section(results, "tasks")
-    headline = pd.DataFrame(results.get("headline", []),
-                            columns=["code", "name", "value", "unit", "reference_value", "comparison"])
-    out = {"headline": headline.rename(columns={"unit": "measure_unit"})}
-    out["by_category"] = _frame(None if tasks is None else tasks["by_category"], tasks_note,
-                                ["category", "name", "total", "completed", "completion_rate"])
-    risky = None if tasks is None or (not tasks["at_risk"] and tasks.get("note")) else tasks["at_risk"]
-    out["at_risk"] = _frame(risky, (tasks or {}).get("note", tasks_note),
-                            ["task_id", "title", "lead_unit", "probability", "reason"])
-    evaluation, note = section(results, "evaluation")
-    out["scores"] = _frame(None if evaluation is None else evaluation.get("scores", []), note,
-                           ["rank", "unit", "name", "score", "grade", "rank_p05", "rank_p95"])
-    off, note = section(results, "indicators_off_target")
-    off_frame = _frame(off, note, ["unit", "indicator", "name", "value", "target", "gap"])
-    if off is not None:
-        off_frame.insert(1, "unit_name", off_frame["unit"].map(lambda u: names.get(u, u)))
-    out["off_target"] = off_frame
-    for key, cols in (("inspections", ["found", "rectified", "open", "open_over_90_days"]),
-                      ("pilots", ["national", "provincial", "models", "local"])):
-        content, note = section(results, key)
-        out[key] = _frame(content, note, cols)
-    return out
-
-
-def _format(x) -> str:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return ""
-    if isinstance(x, (bool, np.bool_)):
-        return "✓" if x else ""
-    if isinstance(x, (int, np.integer)) or (isinstance(x, (float, np.floating)) and float(x).is_integer() and abs(x) < 1e15):
-        return f"{int(x):,}"
-    if isinstance(x, (float, np.floating)):
-        return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 1000 else f"{x:,.0f}"
-    return str(x)
-
-
-def styled(frame: pd.DataFrame):
-    """A table for the HTML page: no index, integers without decimals, thousands separated."""
-    return frame.style.hide(axis="index").format(_format)
-
-
-def display_table(frame: pd.DataFrame, *, lang: str = "zh", empty: str | None = None):
-    """A table of :func:`results_tables` with the reader's headers, for the HTML page; an
-    empty table becomes a sentence (``empty``, or "none" in ``lang``)."""
-    from IPython.display import Markdown
-
-    if frame.empty:
-        return Markdown(empty or ("(无)" if lang == "zh" else "(none)"))
-    return styled(frame.rename(columns=lambda c: HEADERS[lang].get(c, c)))
 
 
 def write_documents(folder: Path, *, lang: str) -> dict[str, Path]:
@@ -200,16 +104,6 @@ def to_html(notebooks: list[Path], out: Path, *, title: str, lang: str) -> Path:
 
 
 # ------------------------------------------------------------------------- provenance
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def input_hashes(data: str | os.PathLike) -> dict[str, str]:
-    """SHA-256 of every data file of the run's data set, by file name."""
-    folder = Path(data)
-    return {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.suffix in (".csv", ".parquet")}
-
-
 def is_current(folder: Path, *, parameters: Mapping[str, str], hashes: Mapping[str, str], code: str) -> bool:
     """Whether ``folder`` holds a published brief made from the same parameters, input
     data and code version (so running it again would give the same brief)."""
@@ -220,28 +114,6 @@ def is_current(folder: Path, *, parameters: Mapping[str, str], hashes: Mapping[s
     return (man.get("status") == "published" and man.get("parameters") == dict(parameters)
             and man.get("input_hashes") == dict(hashes) and man.get("code_version") == code
             and not check_outputs(folder))
-
-
-def code_version(templates: list[Path] | None = None) -> str:
-    """The package version and a hash of reformlib's source and the brief's templates."""
-    h = hashlib.sha256()
-    source = sorted((ROOT / "reformlib").rglob("*.py"))
-    for p in [*source, *(templates if templates is not None else [NOTEBOOKS / "brief.ipynb"])]:
-        h.update(p.name.encode() if p not in source else p.relative_to(ROOT).as_posix().encode())
-        h.update(p.read_bytes())
-    return f"{__version__}+{h.hexdigest()[:12]}"
-
-
-def package_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": sys.version.split()[0]}
-    for name in PACKAGES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "missing"
-    return out
 
 
 def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> Path:

@@ -3,7 +3,7 @@ probability that it misses its deadline (completed after its deadline month, or 
 completed by the end of the reports), using only what was known at that month.
 
 Population: tasks started by the month, not complete and not yet past their deadline month
-(overdue tasks have already missed and are counted by :func:`reformlib.ledger.task_status`).
+(overdue tasks have already missed and are counted by :func:`reformlib.tasks.ledger.task_status`).
 Features come from reports up to the month (latest progress, gap to the schedule, velocity
 over the last one and two months, months since the start and to the deadline, share of the
 schedule elapsed, the linear-extrapolation shortfall, the share of the lead unit's other
@@ -35,8 +35,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from reformlib import ledger
-from reformlib.warning_text import FEATURE_LABELS, FORM, LEADER, reason_text  # noqa: F401  (re-exported)
+from reformlib.data.periods import as_month
+from reformlib.data.task_status import check_ledger, progress_as_of, task_status
+from reformlib.tasks import ledger
+from reformlib.tasks.reasons import FEATURE_LABELS, FORM, LEADER, reason_text  # noqa: F401  (re-exported)
 
 CATEGORICAL = ["category", "leader_level", "completion_form", "lead_kind"]
 NUMERIC = ["progress", "gap", "velocity_1", "velocity_2", "months_since_start", "months_to_deadline",
@@ -54,14 +56,14 @@ def features(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period
              units: pd.DataFrame | None = None, milestones: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per open task at the end of ``month`` with :data:`FEATURES`, built only from
     reports up to ``month`` (later rows of ``progress`` are ignored)."""
-    ledger.check_ledger(tasks, progress, milestones=milestones)
-    m = ledger.as_month(month)
+    check_ledger(tasks, progress, milestones=milestones)
+    m = as_month(month)
     known = progress[progress["period"] <= m]
-    status = ledger.task_status(tasks, known, m, milestones=milestones)
+    status = task_status(tasks, known, m, milestones=milestones)
     ids = tasks["task_id"]
     prog = status["progress"].to_numpy()
-    prev1 = ledger.progress_as_of(known, m - 1).reindex(ids).fillna(0.0).to_numpy()
-    prev2 = ledger.progress_as_of(known, m - 2).reindex(ids).fillna(0.0).to_numpy()
+    prev1 = progress_as_of(known, m - 1).reindex(ids).fillna(0.0).to_numpy()
+    prev2 = progress_as_of(known, m - 2).reindex(ids).fillna(0.0).to_numpy()
     start = tasks["start"].dt.to_period("M")
     due = tasks["deadline"].dt.to_period("M")
     since = np.array([(m - s).n + 1 for s in start], dtype=float)
@@ -97,7 +99,7 @@ def training_frame(tasks: pd.DataFrame, progress: pd.DataFrame, cutoff: str | pd
                    units: pd.DataFrame | None = None, milestones: pd.DataFrame | None = None) -> pd.DataFrame:
     """Snapshots of every month before ``cutoff`` of the tasks due by ``cutoff``, with the
     label ``missed`` as known at the end of ``cutoff`` (see the module docstring)."""
-    c = ledger.as_month(cutoff)
+    c = as_month(cutoff)
     known = progress[progress["period"] <= c]
     first = tasks["start"].dt.to_period("M").min()
     outcome = ledger.task_outcomes(tasks, known, c).set_index("task_id")["missed"]
@@ -142,7 +144,7 @@ def fit(tasks: pd.DataFrame, progress: pd.DataFrame, cutoff: str | pd.Period, *,
         raise ValueError(f"C must be positive, got {C!r}")
     train = training_frame(tasks, progress, cutoff, units=units, milestones=milestones)
     y = train["missed"].to_numpy()
-    c = ledger.as_month(cutoff)
+    c = as_month(cutoff)
     if len(np.unique(y)) < 2 or train["task_id"].nunique() < MIN_BASELINE_TASKS:
         return WarningModel(c, "baseline", None, None, len(train), int(y.sum()))
     base = LogisticRegression(random_state=SEED).fit(train[["shortfall"]], y)
@@ -255,11 +257,11 @@ def validate(tasks: pd.DataFrame, progress: pd.DataFrame, *, cutoffs: list[str] 
     from sklearn.calibration import calibration_curve
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
-    ledger.check_ledger(tasks, progress)
+    check_ledger(tasks, progress)
     if horizon < 1:
         raise ValueError(f"horizon must be at least 1, got {horizon!r}")
     last = progress["period"].max()
-    cuts = [ledger.as_month(c) for c in cutoffs] if cutoffs else list(pd.period_range(progress["period"].min() + 4, last - 2, freq="M"))
+    cuts = [as_month(c) for c in cutoffs] if cutoffs else list(pd.period_range(progress["period"].min() + 4, last - 2, freq="M"))
     truth = ledger.task_outcomes(tasks, progress, last).set_index("task_id")["missed"]
     due = tasks.set_index("task_id")["deadline"].dt.to_period("M")
     rows, imps = [], []

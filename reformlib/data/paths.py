@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 #: The repository root (the folder holding ``reformlib/``, ``data/``, ``notebooks/``).
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 #: The synthetic demonstration data set built by ``make data``.
 DEMO = DATA / "demo_synthetic"

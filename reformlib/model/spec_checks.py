@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from reformlib.data.periods import period_kind
+from reformlib.data.schemas import RECOGNITION_LEVELS
 from reformlib.errors import SpecError
 from reformlib.model.weights import ahp_weights
-from reformlib.schemas import RECOGNITION_LEVELS
 
 KINDS = ("completion", "schedule", "deduction", "bonus", "veto")
 FLOWS = ("level", "growth", "arc_growth")
@@ -210,7 +211,6 @@ def validate(spec) -> list[str]:
     out = _hierarchy(spec)
     if out:
         return out
-    from reformlib.model.spec import period_kind
 
     try:
         period_kind(spec.period)

@@ -1,21 +1,44 @@
 """Schemas of every table reformlib reads: columns, types, allowed values and keys.
 
 Each :class:`Table` names its file inside a data folder and documents its columns; the
-loaders in :mod:`reformlib.io` convert the text of a file to these types and then check the
+loaders in :mod:`reformlib.data.io` convert the text of a file to these types and then check the
 rules with pandera (lazy validation, so one error lists every failing row and column).
 A real export drops into a data folder when it has the same file names and columns.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandera.pandas as pa
+
+from reformlib.errors import ParameterError
 
 KINDS = ("str", "float", "int", "bool", "date", "month")
 UNIT_KINDS = ("city", "district", "county", "county_city", "park", "department")
 #: The whole city (and the city level's own units).
 CITY = "430300"
 TERRITORIAL_UNITS = (CITY, "430302", "430304", "430321", "430381", "430382", "xtjk", "xtgx", "tyjk")
+
+
+def unit_code(unit: str | int) -> str:
+    """A unit code as the data write it: text, so ``430302`` and ``"430302"`` are the same unit.
+
+    Division codes may be given as int (``430302``) or text; park codes (``"xtjk"``) as
+    text. Surrounding spaces are dropped and letters lowered. Anything else raises a
+    ``ParameterError`` naming the value.
+
+    >>> unit_code(430302)
+    '430302'
+    """
+    if isinstance(unit, bool) or not isinstance(unit, (str, int)):
+        raise ParameterError(f"unit must be a unit code such as 430302 or 'xtjk', got {unit!r}")
+    text = str(unit).strip().lower()
+    if not re.fullmatch(r"[0-9a-z_]+", text):
+        raise ParameterError(f"unit must be a unit code such as 430302 or 'xtjk', got {unit!r}")
+    return text
+
+
 FAMILIES = ("land", "debt", "staffing", "approval", "economy", "legal", "party", "social", "ecology")
 LEADER_LEVELS = ("party_secretary", "mayor", "group_leader", "county_head", "unit_head", "division_head")
 COMPLETION_FORMS = ("document", "mechanism", "project", "pilot", "report")

@@ -1,6 +1,6 @@
 """Task ledger step 2, early warning: the words. Reasons a task is at risk, in Chinese and
 English, built from the features that raise its risk most (the logistic model's
-contributions, see :mod:`reformlib.warning`), and the labels of those features.
+contributions, see :mod:`reformlib.tasks.warning`), and the labels of those features.
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""Input checks of the uncertainty analysis (the model's robustness step, its first part).
+"""What may vary in the uncertainty analysis, and the checks of it (the model's robustness
+step, its first part).
 
-Validates what :func:`reformlib.model.uncertainty.prepare` is given (the declared choices,
+:class:`UncertainInputs` declares the uncertain choices. The checks validate what :func:`reformlib.model.uncertainty.prepare` is given (the declared choices,
 weight vectors, noise and exclusion settings, and the indicator table) and lists the factors
 the inputs declare as a SALib problem, following the OECD/JRC Handbook on Constructing
 Composite Indicators (2008, step 7) as COINr's ``get_sensitivity`` sets it up.
@@ -8,16 +9,39 @@ Composite Indicators (2008, step 7) as COINr's ``get_sensitivity`` sets it up.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from reformlib.errors import DataValidationError, Problem, SpecError
-from reformlib.model import _vector as vec
+from reformlib.model.uncertainty import kernels as vec
 
-if TYPE_CHECKING:
-    from reformlib.model.uncertainty import UncertainInputs
+
+@dataclass(frozen=True)
+class UncertainInputs:
+    """What may vary. The first option of each tuple is the nominal choice.
+
+    ``weighting`` names weight vectors: ``"nominal"`` (the ``weights`` argument),
+    ``"equal"``, or a key of ``weight_sets`` (precomputed vectors, e.g. entropy weights).
+    ``weight_noise`` is the half-width of a uniform relative perturbation (0.25 = ±25 %) of
+    each indicator weight (``noise_level="indicator"``) or group weight (``"group"``);
+    ``None`` keeps weights fixed. ``exclusion`` is ``"none"``, ``"each"`` (each candidate
+    excluded with ``exclusion_probability``) or ``"one"`` (none or one candidate dropped,
+    equally likely); candidates default to every indicator.
+    """
+
+    normalisation: tuple[str, ...] = ("minmax",)
+    aggregation: tuple[str, ...] = ("arithmetic",)
+    imputation: tuple[str, ...] = ("none",)
+    weighting: tuple[str, ...] = ("nominal",)
+    weight_sets: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    weight_noise: float | None = None
+    noise_level: str = "indicator"
+    exclusion: str = "none"
+    exclusion_probability: float = 0.0
+    exclusion_candidates: tuple[str, ...] | None = None
+
 
 CHOICES = {
     "normalisation": tuple(vec.NORMALISERS), "aggregation": tuple(vec.AGGREGATORS),
@@ -25,7 +49,7 @@ CHOICES = {
 }
 
 
-def _series(value: Mapping[str, float] | pd.Series, index: pd.Index, name: str) -> np.ndarray:
+def series(value: Mapping[str, float] | pd.Series, index: pd.Index, name: str) -> np.ndarray:
     s = pd.Series(value, dtype=float)
     missing, extra = index.difference(s.index), s.index.difference(index)
     if len(missing) or len(extra):
@@ -37,7 +61,7 @@ def _series(value: Mapping[str, float] | pd.Series, index: pd.Index, name: str) 
     return out
 
 
-def _check_inputs(spec: UncertainInputs, indicators: pd.Index, has_groups: bool) -> None:
+def check_inputs(spec: UncertainInputs, indicators: pd.Index, has_groups: bool) -> None:
     for name, allowed in CHOICES.items():
         options = getattr(spec, name)
         bad = [o for o in options if o not in allowed]
@@ -61,7 +85,7 @@ def _check_inputs(spec: UncertainInputs, indicators: pd.Index, has_groups: bool)
         raise SpecError(f"exclusion_candidates must be indicators, got {spec.exclusion_candidates!r}")
 
 
-def _check_data(frame: pd.DataFrame) -> np.ndarray:
+def check_data(frame: pd.DataFrame) -> np.ndarray:
     problems = [Problem(None, str(c), "must be numeric") for c in frame.columns
                 if not pd.api.types.is_numeric_dtype(frame[c])]
     if problems:
@@ -78,7 +102,7 @@ def _check_data(frame: pd.DataFrame) -> np.ndarray:
     return x
 
 
-def _problem(spec: UncertainInputs, indicators: pd.Index, group_names: Sequence[str]) -> dict:
+def salib_problem(spec: UncertainInputs, indicators: pd.Index, group_names: Sequence[str]) -> dict:
     names, factors = [], []
     for name in (*CHOICES, "weighting"):
         if len(getattr(spec, name)) > 1:

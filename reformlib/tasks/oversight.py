@@ -17,14 +17,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from reformlib.data.periods import month_end
 from reformlib.errors import DataValidationError, Problem
-from reformlib.ledger import as_month
 
 BUCKETS = ("0-30", "31-90", ">90")
 
-
-def _month_end(month: str | pd.Period) -> pd.Timestamp:
-    return as_month(month).end_time.normalize()
 
 
 def check_known_units(frame: pd.DataFrame, units: pd.DataFrame, *, column: str = "unit", path: str = "<pilots>") -> None:
@@ -53,7 +50,7 @@ def document_timeliness(documents: pd.DataFrame, month: str | pd.Period = "2017-
     missing = [c for c in ("doc_id", "due", "issued_on") if c not in documents.columns]
     if missing:
         raise DataValidationError("<documents>", [Problem(None, c, "required column is missing") for c in missing])
-    end = _month_end(month)
+    end = month_end(month)
     issued_on = documents["issued_on"].where(documents["issued_on"] <= end)
     issued = issued_on.notna()
     out = documents.assign(
@@ -89,7 +86,7 @@ def inspection_ageing(inspections: pd.DataFrame, month: str | pd.Period) -> pd.D
         raise DataValidationError("<inspections>", [Problem(None, c, "required column is missing") for c in missing])
     _check_dates(inspections, "rectified_on", "found_on", "<inspections>")
     _check_dates(inspections, "due_on", "found_on", "<inspections>")
-    end = _month_end(month)
+    end = month_end(month)
     found = inspections[inspections["found_on"] <= end]
     rectified = found["rectified_on"].where(found["rectified_on"] <= end)
     is_open = rectified.isna()

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from reformlib.data.periods import period_window
 from reformlib.errors import SpecError
-from reformlib.model.kpi import period_window
 from reformlib.model.normalise import normalise
 from reformlib.model.treat import LOG_COLUMNS, impute, treat_outliers
 from reformlib.model.weights import ahp_weights, weigh

@@ -1,10 +1,11 @@
-"""Chinese glyphs in matplotlib figures.
+"""Chinese glyphs in matplotlib figures (publication step).
 
 matplotlib draws boxes for Chinese unless a CJK font is registered. Debian's
 ``fonts-noto-cjk`` (SIL Open Font License) is installed by ``make setup``; this module
 registers its file with matplotlib's font manager (a cache built before the install does
 not see it) and puts the family first. Call :func:`use_cjk_font` after
-``seaborn.set_theme()``, which resets the font list.
+``seaborn.set_theme()``, which resets the font list. May import: matplotlib and
+:mod:`reformlib.errors`.
 """
 from __future__ import annotations
 
@@ -35,6 +36,11 @@ def cjk_font_file() -> Path:
         + ", ".join(str(p) for p in CJK_FONT_FILES)
         + "). Install it with `make fonts` (as root) or `sudo apt-get install -y fonts-noto-cjk`."
     )
+
+
+def cjk_font_available() -> bool:
+    """Whether a Chinese font file of :data:`CJK_FONT_FILES` is installed."""
+    return any(path.exists() for path in CJK_FONT_FILES)
 
 
 def use_cjk_font() -> str:

@@ -2,7 +2,7 @@
 
 :func:`rebuild_loop_reference` rebuilds every replication of an uncertainty design one at a
 time with pandas, reading the design's unit-cube sample itself, and so checks the decoding
-and the vectorised evaluation of :mod:`reformlib.model.uncertainty`. It follows the same
+and the vectorised evaluation of :mod:`.design`. It follows the same
 reference, the OECD/JRC Handbook on Constructing Composite Indicators (2008, step 7) as COINr
 implements it (``get_sensitivity``).
 """
@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from reformlib.model import _vector as vec
+from reformlib.model.uncertainty import kernels as vec
 
 if TYPE_CHECKING:
-    from reformlib.model.uncertainty import Design, UncertainInputs
+    from reformlib.model.uncertainty.design import Design
+    from reformlib.model.uncertainty.inputs import UncertainInputs
 
 _IMPUTE_PD = {"none": lambda d: d, "mean": lambda d: d.fillna(d.mean()), "median": lambda d: d.fillna(d.median())}
 _NORMALISE_PD = {
@@ -65,7 +66,7 @@ def rebuild_loop_reference(
     for r in range(len(design.sample)) if rows is None else rows:
         u = dict(zip(design.problem["names"], design.sample[r]))
 
-        def pick(name, options):
+        def pick(name, options, u=u):
             return options[min(int(u[name] * len(options)), len(options) - 1)] if name in u else options[0]
 
         w = pd.Series(named[pick("weighting", spec.weighting)], dtype=float).reindex(frame.columns)

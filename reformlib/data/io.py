@@ -1,8 +1,8 @@
 """Reading and writing reformlib's tables: the only module that touches data files.
 
 Every loader reads one file of a data folder (``data/demo_synthetic`` unless told
-otherwise, see :func:`reformlib.paths.data_folder`), converts its text to the types in
-:mod:`reformlib.schemas`, checks every rule at once and returns a new DataFrame. A file
+otherwise, see :func:`reformlib.data.paths.data_folder`), converts its text to the types in
+:mod:`reformlib.data.schemas`, checks every rule at once and returns a new DataFrame. A file
 that breaks its schema raises one :class:`~reformlib.errors.DataValidationError` listing
 every bad row (1-based data row; the header is line 1, so data row *n* is line *n + 1*),
 column and rule. Writers are atomic: a file is written beside its target and renamed over
@@ -11,7 +11,6 @@ it only when complete.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,14 +19,14 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
-from reformlib import schemas
+from reformlib.data import schemas
+from reformlib.data.paths import REFERENCE, data_folder
+from reformlib.data.periods import month_column
+from reformlib.data.schemas import Column, Table
 from reformlib.errors import DataValidationError, MissingDataError, Problem
-from reformlib.paths import REFERENCE, data_folder
-from reformlib.schemas import Column, Table
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 # ----------------------------------------------------------------------------- reading
@@ -84,12 +83,9 @@ def _convert(s: pd.Series, col: Column, problems: list[Problem]) -> pd.Series:
         bad(out.isna() & ~blank, "must be a date YYYY-MM-DD")
         return out.astype("datetime64[ns]")
     if col.kind == "month":
-        if isinstance(s.dtype, pd.PeriodDtype):
-            return s
-        text = s.astype(str).str.strip()
-        ok = text.str.match(_MONTH)
-        bad(~ok & ~blank, "must be a month YYYY-MM")
-        return pd.PeriodIndex(text.where(ok, None), freq="M").to_series(index=s.index)
+        months, wrong = month_column(s)
+        bad(wrong, "must be a month YYYY-MM")
+        return months
     raise ValueError(f"unknown column kind {col.kind!r}")
 
 
@@ -172,7 +168,7 @@ def _path(folder, table: Table) -> Path:
 # ----------------------------------------------------------------------------- loaders
 def load_units(folder: str | os.PathLike | None = None) -> pd.DataFrame:
     """Units and departments: ``unit`` (str code), ``name_zh``, ``name_en``, ``kind``,
-    ``parent``, ``territorial`` (bool). See :data:`reformlib.schemas.UNITS`."""
+    ``parent``, ``territorial`` (bool). See :data:`reformlib.data.schemas.UNITS`."""
     return read_table(schemas.UNITS, _path(folder, schemas.UNITS))
 
 
@@ -201,7 +197,7 @@ def load_observations(folder: str | os.PathLike | None = None) -> pd.DataFrame:
 
 
 def load_tasks(folder: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The task ledger: one row per annual reform task (see :data:`reformlib.schemas.TASKS`)."""
+    """The task ledger: one row per annual reform task (see :data:`reformlib.data.schemas.TASKS`)."""
     folder = data_folder(folder)
     checks = [_known("lead_unit", _units_in(folder), "lead unit"), _not_before("deadline", "start")]
     return read_table(schemas.TASKS, _path(folder, schemas.TASKS), extra_checks=checks)

@@ -18,7 +18,7 @@ data, ``latest_complete`` the latest month in which every unit x indicator serie
 data has a value. Unit codes must be quoted ("430302"): YAML reads 430302 as a number.
 
 A brief is due unless its folder already holds a published brief with the same
-parameters, input-data hashes and code version (:func:`reformlib.publish.is_current`);
+parameters, input-data hashes and code version (:func:`reformlib.briefs.publish.is_current`);
 ``force`` runs it anyway. Due briefs run in parallel, each in a process of its own
 (papermill changes the process's working directory), ``workers`` at a time; a failure
 in one does not stop the others. One lock file per reports folder keeps two batches from
@@ -31,22 +31,23 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 import yaml
 
-from reformlib import publish
+from reformlib.briefs import publish
+from reformlib.briefs.run import available_months, brief_folder, templates_of, validate_params
+from reformlib.data.paths import ROOT, data_folder, reports_folder
+from reformlib.data.schemas import TERRITORIAL_UNITS
 from reformlib.errors import ParameterError, RunError
 from reformlib.i18n import LANGS
-from reformlib.paths import ROOT, data_folder, reports_folder
-from reformlib.runner import available_months, brief_folder, code_version, templates_of, validate_params
-from reformlib.schemas import TERRITORIAL_UNITS
+from reformlib.provenance import code_version, folder_hashes
 
 __all__ = ["BriefJob", "Outcome", "complete_months", "load_config", "plan", "run_batch", "summary"]
 
@@ -216,7 +217,7 @@ def run_batch(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
         raise ParameterError(f"workers must be a positive integer, got {workers!r}")
     root = reports_folder(reports).resolve()
     data_dir = str(data_folder(data).resolve())
-    hashes, code = publish.input_hashes(data_dir), code_version(templates_of(notebook_dir))
+    hashes, code = folder_hashes(data_dir), code_version(templates_of(notebook_dir))
     outcomes: dict[BriefJob, Outcome] = {}
     done = 0
 

@@ -1,6 +1,6 @@
 """Running a brief (publication step: template notebooks -> executed notebooks): validate
 parameters, execute the notebooks with papermill in a staging folder, check everything,
-make the documents and publish by rename (:mod:`reformlib.publish`) — or keep the failure
+make the documents and publish by rename (:mod:`reformlib.briefs.publish`) — or keep the failure
 aside. Follows the papermill practice of report portfolios (one executed copy per run).
 
 What can go wrong, and what is done about it (see PIPELINE.md):
@@ -16,7 +16,7 @@ What can go wrong, and what is done about it (see PIPELINE.md):
   (papermill's log and the cells' output), ``error.txt`` and a manifest of status
   ``failed``; one :class:`RunError` names the notebook, the cell and the error.
 - ``--cwd`` changes the process's directory: one run per process at a time; batches
-  (:mod:`reformlib.batch`) run each brief in a process of its own.
+  (:mod:`reformlib.briefs.schedule`) run each brief in a process of its own.
 - The HTML uses nbconvert's ``basic`` template inside a page of our own: figures embedded,
   no script, style or font fetched from the internet, code hidden.
 
@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import re
 import sys
 import time
 import uuid
@@ -38,19 +37,19 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from reformlib import publish
+from reformlib.briefs import publish
+from reformlib.data.paths import NOTEBOOKS, data_folder, reports_folder
+from reformlib.data.periods import is_month
+from reformlib.data.schemas import CITY, TERRITORIAL_UNITS
 from reformlib.errors import ParameterError, RunError, SetupError
 from reformlib.i18n import LANGS
-from reformlib.paths import NOTEBOOKS, data_folder, reports_folder
-from reformlib.publish import code_version, package_versions, recover_interrupted  # noqa: F401 - the runner's interface
-from reformlib.schemas import CITY, TERRITORIAL_UNITS
+from reformlib.provenance import code_version, folder_hashes, package_versions
 
 KERNEL = "reformlib"
 #: Arguments of every kernel: no start-up chatter in a scheduler's log.
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 #: The notebooks of a brief, executed in this order into one page.
 BRIEF_NOTEBOOKS: tuple[str, ...] = ("brief.ipynb",)
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ def validate_params(month: str | None = None, lang: str = "zh", unit: str | None
     months = available_months(data)
     if month is None:
         month = months[-1]
-    if not isinstance(month, str) or not _MONTH.match(month):
+    if not is_month(month):
         raise ParameterError(f"month must be a month written YYYY-MM (such as 2017-06), got {month!r}")
     if month not in months:
         raise ParameterError(f"month {month} is outside the data ({months[0]} to {months[-1]})")
@@ -219,7 +218,7 @@ def templates_of(notebook_dir: str | os.PathLike | None = None,
 
 def _say(quiet: bool, text: str) -> None:
     if not quiet:
-        print(text, file=sys.stderr, flush=True)
+        print(text, file=sys.stderr, flush=True)  # noqa: T201 (the command line's progress lines)
 
 
 def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = None, *,
@@ -246,7 +245,7 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
     (staging / ".pid").write_text(str(os.getpid()), encoding="utf-8")
     (staging / "figures").mkdir()
     manifest = {"run_id": run_id, "status": "running", "parameters": nb_params,
-                "input_hashes": publish.input_hashes(params.data_dir), "code_version": code_version(templates),
+                "input_hashes": folder_hashes(params.data_dir), "code_version": code_version(templates),
                 "packages": package_versions(), "kernel": KERNEL, "timings_seconds": {}}
     timings = manifest["timings_seconds"]
     what = f"brief {params.month}{' ' + params.unit if params.unit else ''} ({params.lang})"
@@ -293,7 +292,7 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
         raise publish.keep_failed(staging, target, f"{what}: incomplete outputs: {'; '.join(missing)}", run_id, manifest)
     timings["total"] = round(time.perf_counter() - started, 2)
     manifest.update(status="published",
-                    published_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat())
+                    published_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
     (staging / ".pid").unlink()
     publish.write_manifest(staging, manifest)
     publish.publish_staging(staging, target)

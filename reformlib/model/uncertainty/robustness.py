@@ -14,15 +14,16 @@ nominal choice, so the nominal replication reproduces :func:`~.evaluate.evaluate
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
 from reformlib.errors import SpecError
-from reformlib.model import _pipeline as pipe
-from reformlib.model import uncertainty as ua
+from reformlib.model import pipeline as pipe
+from reformlib.model.uncertainty.analyse import analyse
+from reformlib.model.uncertainty.design import Design, nominal_design, prepare, sample
+from reformlib.model.uncertainty.inputs import UncertainInputs
 
 PHI = {"arithmetic": (lambda x: x, lambda x: x), "geometric": (np.log, np.exp),
        "harmonic": (np.reciprocal, np.reciprocal)}
@@ -39,8 +40,8 @@ class RankUncertainty:
     ranks: pd.DataFrame
     scores: pd.DataFrame
     rank_shift: pd.Series
-    design: ua.Design
-    inputs: ua.UncertainInputs
+    design: Design
+    inputs: UncertainInputs
     n: int
     seed: int
 
@@ -50,7 +51,7 @@ def _options(spec, key: str, nominal: str) -> tuple[str, ...]:
     return (nominal, *alts)
 
 
-def _inputs(result) -> tuple[ua.UncertainInputs, dict[str, tuple[str, ...]], dict[str, pd.Series]]:
+def _inputs(result) -> tuple[UncertainInputs, dict[str, tuple[str, ...]], dict[str, pd.Series]]:
     spec = result.spec
     top = int(spec.hierarchy["level"].max())
     opts = {"normalisation": _options(spec, "normalisation", spec.normalisation),
@@ -66,7 +67,7 @@ def _inputs(result) -> tuple[ua.UncertainInputs, dict[str, tuple[str, ...]], dic
         sets[method] = table.set_index("code").loc[leaves, "weight"]
     u = spec.uncertainty
     labels = {"imputation": tuple(o if o in ("none", "mean", "median") else "none" for o in opts["imputation"])}
-    inputs = ua.UncertainInputs(
+    inputs = UncertainInputs(
         normalisation=opts["normalisation"], aggregation=opts["aggregation"], imputation=labels["imputation"],
         weighting=("nominal", *opts["weighting"][1:]), weight_sets=sets, weight_noise=u.get("weight_noise"),
         exclusion=u.get("exclusion", "none"))
@@ -99,7 +100,7 @@ def _node_scores(result, z: np.ndarray, weights: np.ndarray, methods: dict[int, 
 
 def _final_scores(result, nodes: dict[str, np.ndarray]) -> np.ndarray:
     """Combined scores from node scores: hierarchy items recomputed, every other point fixed."""
-    spec, ledger = result.spec, result.ledger
+    spec, ledger = result.spec, result.points
     lo, hi = spec.scale
     rubric = spec.rubric
     node_items = rubric[(rubric["kind"] == "completion") & rubric["basis"].isin(set(spec.hierarchy["code"]) - set(spec.indicators))]
@@ -141,7 +142,7 @@ def _variant_z(result, norm: str, imp: str, cache: dict) -> np.ndarray:
     return cache[key]
 
 
-def evaluate_design(result, design: ua.Design, opts: dict[str, tuple[str, ...]]) -> np.ndarray:
+def replicate_scores(result, design: Design, opts: dict[str, tuple[str, ...]]) -> np.ndarray:
     """Combined scores of every replication of ``design``, ``replications x units``."""
     spec = result.spec
     codes = design.codes
@@ -165,16 +166,16 @@ def rank_uncertainty(result, *, n: int | None = None, seed: int | None = None) -
     inputs, opts, _ = _inputs(result)
     leaves = spec.indicators
     nominal_w = result.weights.set_index("code").loc[leaves, "weight"]
-    model = ua.prepare(result.prepared, direction=dict.fromkeys(leaves, 1), weights=nominal_w, uncertain=inputs)
+    model = prepare(result.prepared, direction=dict.fromkeys(leaves, 1), weights=nominal_w, uncertain=inputs)
     rng = np.random.default_rng(seed)
     sample_seed, analyse_seed = (int(v) for v in rng.integers(1, 2**31, size=2))
-    design = ua.sample(model, n=n, seed=sample_seed)
+    design = sample(model, n=n, seed=sample_seed)
     ranked = ~result.combined["unranked"].to_numpy(bool)
-    scores = evaluate_design(result, design, opts)
+    scores = replicate_scores(result, design, opts)
     ranks = _ranks(scores, ranked)
     nominal = _ranks(result.combined["score"].to_numpy(float)[None, :], ranked)[0]
     shift = np.nanmean(np.abs(ranks - nominal), axis=1)
-    sensitivity = ua.analyse(design, shift, seed=analyse_seed)
+    sensitivity = analyse(design, shift, seed=analyse_seed)
     units = result.combined.index
     q = np.nanpercentile(ranks, [5, 50, 95], axis=0)
     summary = pd.DataFrame({"nominal_score": result.combined["score"], "nominal_rank": nominal,
@@ -194,8 +195,8 @@ def nominal_design_scores(result) -> np.ndarray:
     inputs, opts, _ = _inputs(result)
     leaves = result.spec.indicators
     nominal_w = result.weights.set_index("code").loc[leaves, "weight"]
-    model = ua.prepare(result.prepared, direction=dict.fromkeys(leaves, 1), weights=nominal_w, uncertain=inputs)
-    return evaluate_design(result, ua.nominal_design(model), opts)[0]
+    model = prepare(result.prepared, direction=dict.fromkeys(leaves, 1), weights=nominal_w, uncertain=inputs)
+    return replicate_scores(result, nominal_design(model), opts)[0]
 
 
-__all__: list[Any] = ["RankUncertainty", "rank_uncertainty", "evaluate_design", "nominal_design_scores"]
+__all__ = ["RankUncertainty", "nominal_design_scores", "rank_uncertainty", "replicate_scores"]

@@ -1,0 +1,263 @@
+"""Content of the monthly brief (publication step: loaded data -> the brief's sections and its
+results): headline figures against the year-end summary, task progress and the riskiest
+tasks (:mod:`reformlib.tasks`), evaluation scores with their uncertainty
+(:mod:`reformlib.model`), indicators off target, inspection problems, pilots, and the
+results file the memo and workbook are made from.
+
+The brief notebook loads the tables once and passes them in; nothing here reads a file.
+The page's words, tables and figures are made by :mod:`reformlib.report`.
+
+May import: pandas, :mod:`reformlib.data`, :mod:`reformlib.model`, :mod:`reformlib.tasks`,
+:mod:`reformlib.report`, :mod:`reformlib.i18n`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import pandas as pd
+
+from reformlib.data.periods import as_month, month_end
+from reformlib.data.schemas import CITY, TERRITORIAL_UNITS, unit_code
+from reformlib.data.task_status import task_status
+from reformlib.i18n import NOT_SUPPLIED, measure, name_column
+from reformlib.model.evaluate import DATA_TABLES, evaluate, rank_uncertainty
+from reformlib.model.spec import Spec, load_spec
+from reformlib.report.tables import brief_scores
+from reformlib.tasks import ledger, warning
+
+__all__ = ["CITY", "at_risk_section", "evaluation_section", "family_frame", "headline", "inspections_summary",
+           "latest_month", "off_target", "pilots_summary", "results", "task_progress", "value_in"]
+
+
+def value_in(obs: pd.DataFrame, annual: str, month: pd.Period) -> pd.Series:
+    """December-type indicators: value in ``month``; sum-type: sum from January to ``month``."""
+    if annual == "december":
+        return obs.loc[obs["period"] == month].set_index("unit")["value"]
+    window = obs[(obs["period"].dt.year == month.year) & (obs["period"] <= month)]
+    return window.groupby("unit")["value"].sum()
+
+
+def latest_month(observations: pd.DataFrame) -> pd.Period:
+    """The latest month with any observation."""
+    return observations["period"].max()
+
+
+def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd.DataFrame,
+             month: str | pd.Period, *, lang: str = "zh", unit: str | int = CITY) -> pd.DataFrame:
+    """The document's metrics for ``unit`` in ``month`` beside the document's 2017 figure.
+
+    Columns: code, name, value (month value, or year to date for flows), change (levels:
+    change since last December, in the indicator's unit), growth (flows: year-to-date
+    growth on the same months of last year, percent), measure_unit, document (the
+    document's figure, or the change it states), document_text (the same as words, a range
+    written low-high), comparison (the document's comparison, in ``lang``).
+    """
+    m, unit = as_month(month), unit_code(unit)
+    ind = indicators.set_index("indicator")
+    ref = reference.set_index("code")
+    rows = []
+    for code in [c for c in ind.index if c in ref.index]:
+        obs = observations[(observations["indicator"] == code) & (observations["unit"] == unit)]
+        if obs.empty:
+            continue
+        annual = ind.at[code, "annual"]
+        now = value_in(obs, annual, m).get(unit)
+        change = growth = None
+        if annual == "december":
+            before = obs.loc[obs["period"] == pd.Period(f"{m.year - 1}-12", "M"), "value"]
+            change = now - before.iloc[0] if len(before) and now is not None else None
+        else:
+            last = value_in(obs, annual, m - 12).get(unit)
+            growth = 100 * (now / last - 1) if last else None
+        r = ref.loc[code]
+        doc = r["value"] if pd.notna(r["value"]) else r["change"]
+        text = _figure_text(r)
+        words = r["comparison_zh"] if lang == "zh" else r["comparison"]
+        rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change, growth=growth,
+                         measure_unit=measure(ind.at[code, "measure_unit"], lang), document=doc, document_text=text,
+                         comparison=words if isinstance(words, str) else ""))
+    return pd.DataFrame(rows)
+
+
+def _figure_text(r: pd.Series) -> str:
+    """The document's figure as written: a range as low-high, a stated change with its sign."""
+    if pd.notna(r["value"]) and pd.notna(r["value_high"]):
+        return f"{r['value']:g}–{r['value_high']:g}"
+    if pd.notna(r["value"]):
+        return f"{r['value']:,.10g}"
+    return f"{r['change']:+g}" if pd.notna(r["change"]) else ""
+
+
+def task_progress(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, lang: str = "zh",
+                  unit: str | int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each task's status in ``month`` and the counts by category (optionally one lead unit's tasks)."""
+    one = _one_unit(unit)
+    if one is not None:
+        tasks = tasks[tasks["lead_unit"] == one]
+        progress = progress[progress["task_id"].isin(tasks["task_id"])]
+    status = task_status(tasks, progress, month)
+    return status, ledger.status_by_category(status, lang=lang)
+
+
+def _one_unit(unit: str | int | None) -> str | None:
+    """A unit below the city as its code (text), or None for the whole city."""
+    code = unit_code(unit) if unit not in (None, "") else None
+    return None if code in (None, CITY) else code
+
+
+def at_risk_section(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, lang: str = "zh",
+                    unit: str | int | None = None, units: pd.DataFrame | None = None, top: int = 10) -> list[dict]:
+    """The riskiest open tasks (:func:`reformlib.tasks.warning.at_risk`) as results records.
+    For one unit the model is fitted on every task and the unit's own tasks are kept."""
+    one = _one_unit(unit)
+    table = warning.at_risk(tasks, progress, month, top=len(tasks) if one else top, units=units, lang=lang)
+    if one:
+        table = table[table["lead_unit"] == one].head(top)
+    return warning.at_risk_records(table)
+
+
+def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period, *, lang: str = "zh",
+                       spec: Spec | None = None, uncertainty: bool = True) -> dict:
+    """Scores, grades and ranks with their 5-95 % rank interval, for the brief's results.
+
+    ``data`` holds the loaded tables the evaluation reads (:data:`~reformlib.model.evaluate.DATA_TABLES`;
+    the brief notebook's own frames, so nothing is read twice). The evaluation is the
+    monthly one for the brief's month, so that a brief never uses data after its month.
+    """
+    missing = [t for t in DATA_TABLES if t not in data]
+    if missing:
+        raise ValueError(f"data lacks the tables {missing} that the evaluation reads")
+    result = evaluate(spec or load_spec(), data, period=str(as_month(month)))
+    spread = rank_uncertainty(result) if uncertainty else None
+    return {"available": True, "scores": brief_scores(result, lang=lang, uncertainty=spread)}
+
+
+def off_target(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFrame, month: str | pd.Period, *,
+               lang: str = "zh", unit: str | int | None = None) -> pd.DataFrame:
+    """Every territorial unit's indicators that miss the catalogue's target in ``month``.
+
+    Direction-aware: ``higher`` misses below ``target``, ``lower`` above it; ``band``
+    indicators miss outside [band_low, band_high] and are compared with the nearer edge.
+    Flows (year = sum of months) are compared with the target pro rata (``target`` x
+    month / 12). ``gap`` = value - target. One unit only when ``unit`` is a unit below the
+    city. Columns: unit, unit_name, indicator, name, direction, value, target, gap.
+    """
+    m = as_month(month)
+    names = units.set_index("unit")[name_column(lang)]
+    one = _one_unit(unit)
+    keep = list(TERRITORIAL_UNITS) if one is None else [one]
+    rows = []
+    for r in indicators.itertuples(index=False):
+        if r.direction != "band" and pd.isna(r.target):
+            continue
+        values = value_in(observations[observations["indicator"] == r.indicator], r.annual, m)
+        for u, value in values.items():
+            if u not in keep or pd.isna(value):
+                continue
+            if r.direction == "band":
+                target = r.band_low if value < r.band_low else r.band_high
+                miss = not r.band_low <= value <= r.band_high
+            else:
+                target = r.target * (m.month / 12 if r.annual == "sum" else 1)
+                miss = value < target if r.direction == "higher" else value > target
+            if miss:
+                rows.append(dict(unit=u, unit_name=names.get(u, u), indicator=r.indicator,
+                                 name=getattr(r, name_column(lang)), direction=r.direction, value=round(float(value), 2),
+                                 target=round(float(target), 2), gap=round(float(value - target), 2)))
+    cols = ["unit", "unit_name", "indicator", "name", "direction", "value", "target", "gap"]
+    order = {u: i for i, u in enumerate(TERRITORIAL_UNITS)}
+    out = pd.DataFrame(rows, columns=cols)
+    return out.assign(_o=out["unit"].map(order)).sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def inspections_summary(inspections: pd.DataFrame, month: str | pd.Period, *, unit: str | int | None = None) -> dict:
+    """Inspection problems as of the end of ``month``: found, rectified, open (found -
+    rectified) and open for more than 90 days since they were found."""
+    end = month_end(month)
+    one = _one_unit(unit)
+    df = inspections if one is None else inspections[inspections["unit"] == one]
+    found = df["found_on"] <= end
+    rectified = found & df["rectified_on"].notna() & (df["rectified_on"] <= end)
+    open_ = found & ~rectified
+    over90 = open_ & ((end - df["found_on"]).dt.days > 90)
+    return {"available": True, "found": int(found.sum()), "rectified": int(rectified.sum()),
+            "open": int(open_.sum()), "open_over_90_days": int(over90.sum())}
+
+
+def pilots_summary(pilots: pd.DataFrame, month: str | pd.Period, *, unit: str | int | None = None) -> dict:
+    """Pilots started by the end of ``month`` by level, and those that had become models by then."""
+    end = month_end(month)
+    one = _one_unit(unit)
+    df = pilots if one is None else pilots[pilots["unit"] == one]
+    df = df[df["start"] <= end]
+    level = df["level"].value_counts()
+    models = df["became_model"].astype(bool) & df["model_on"].notna() & (df["model_on"] <= end)
+    return {"available": True, "national": int(level.get("national", 0)), "provincial": int(level.get("provincial", 0)),
+            "models": int(models.sum()), "local": int(level.get("local", 0))}
+
+
+def family_frame(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFrame, family: str,
+                 month: str | pd.Period, *, lang: str = "zh") -> pd.DataFrame:
+    """Values of one indicator family for every territorial unit in ``month`` (flows: year to date)."""
+    m = as_month(month)
+    fam = indicators[indicators["family"] == family]
+    if fam.empty:
+        raise ValueError(f"family must be one of {sorted(indicators['family'].unique())}, got {family!r}")
+    names = units.set_index("unit")[name_column(lang)]
+    rows = []
+    for r in fam.itertuples(index=False):
+        obs = observations[observations["indicator"] == r.indicator]
+        for unit, value in value_in(obs, r.annual, m).items():
+            rows.append(dict(unit=unit, unit_name=names.get(unit, unit), indicator=r.indicator,
+                             indicator_name=f"{getattr(r, name_column(lang))} ({r.measure_unit})", value=value,
+                             band_low=r.band_low, band_high=r.band_high))
+    return pd.DataFrame(rows)
+
+
+def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_table: pd.DataFrame,
+            status: pd.DataFrame, by_category: pd.DataFrame, synthetic: bool, figures: list[dict],
+            sections: dict | None = None) -> dict:
+    """The brief's results (every number the HTML, memo and workbook quote), shaped as ``results.json``.
+
+    ``sections`` supplies ``at_risk`` (records or the placeholder of :func:`not_yet`),
+    ``evaluation``, ``inspections``, ``pilots`` and ``indicators_off_target`` (a frame of
+    :func:`off_target`); a section not supplied is marked not yet available.
+    """
+    counts = status["status"].value_counts()
+    total = int(len(status))
+    sections = dict(sections or {})
+    risky = sections.pop("at_risk", None)
+    tasks = {"available": True, "total": total,
+             **{k: int(counts.get(k, 0)) for k in ("completed", "on_schedule", "behind", "overdue")},
+             "completion_rate": round(100 * counts.get("completed", 0) / total, 1) if total else 0.0,
+             "by_category": [
+                 {"category": r.category, "name": r.name, "total": int(r.total), "completed": int(r.completed),
+                  "completion_rate": float(r.completion_rate)} for r in by_category.itertuples(index=False)],
+             "at_risk": risky if isinstance(risky, list) else []}
+    if not isinstance(risky, list):  # the schema keeps at_risk a list: the note says why it is empty
+        tasks["note"] = (risky or {"note": NOT_SUPPLIED[lang]})["note"]
+    out = {
+        "month": str(as_month(month)), "lang": lang, "unit": unit or None, "synthetic": bool(synthetic),
+        "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "headline": [
+            {"code": r.code, "name": r.name, "value": _num(r.value), "unit": r.measure_unit,
+             "reference_value": _num(r.document), "comparison": r.comparison}
+            for r in headline_table.itertuples(index=False)],
+        "tasks": tasks,
+        "figures": figures,
+    }
+    for key in ("evaluation", "inspections", "pilots"):
+        out[key] = sections.pop(key, None) or {"available": False, "note": NOT_SUPPLIED[lang]}
+    off = sections.pop("indicators_off_target", None)
+    out["indicators_off_target"] = (
+        {"available": False, "note": NOT_SUPPLIED[lang]} if off is None else
+        [{k: (str(r[k]) if k in ("unit", "indicator", "name") else float(r[k]))
+          for k in ("unit", "indicator", "name", "value", "target", "gap")} for r in off.to_dict("records")])
+    if sections:
+        raise ValueError(f"sections: unknown section(s) {sorted(sections)}")
+    return out
+
+
+def _num(x) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)

@@ -1,0 +1,101 @@
+"""Months and years: the one place where a period written as text becomes a pandas Period.
+
+Every month a user, a file or a schedule gives goes through :func:`as_month` (strict
+``YYYY-MM``: ``"September"`` or ``"2017-9-1"`` are refused rather than read as some other
+month) or, for a column of a file, :func:`month_column`; an assessment period (``YYYY`` for
+the year-end assessment, ``YYYY-MM`` for a monthly one) goes through :func:`as_period`.
+
+May import: pandas and :mod:`reformlib.errors`.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import pandas as pd
+
+from reformlib.errors import ParameterError
+
+__all__ = ["MONTH_PATTERN", "YEAR_PATTERN", "as_month", "as_period", "is_month", "month_column", "month_end",
+           "month_words", "period_kind", "period_window"]
+
+#: A month as text: four-digit year, dash, two-digit month 01-12.
+MONTH_PATTERN = r"\d{4}-(0[1-9]|1[0-2])"
+#: A year as text.
+YEAR_PATTERN = r"\d{4}"
+_MONTH = re.compile(MONTH_PATTERN)
+_YEAR = re.compile(YEAR_PATTERN)
+
+
+def is_month(text: object) -> bool:
+    """Whether ``text`` is a month written ``YYYY-MM``."""
+    return isinstance(text, str) and _MONTH.fullmatch(text.strip()) is not None
+
+
+def as_month(month: str | pd.Period | pd.Timestamp | date, *, name: str = "month") -> pd.Period:
+    """``month`` as ``Period[M]``. Text must read ``YYYY-MM``; a Period, Timestamp or date
+    gives its month. Anything else raises :class:`~reformlib.errors.ParameterError` (a
+    ``ValueError``) naming ``name`` and the value.
+
+    >>> as_month("2017-06")
+    Period('2017-06', 'M')
+    """
+    if isinstance(month, str):
+        if not is_month(month):
+            raise ParameterError(f"{name} must be a month written YYYY-MM (such as 2017-06), got {month!r}")
+        return pd.Period(month.strip(), "M")
+    if isinstance(month, pd.Period):
+        return month.asfreq("M", how="end") if month.freqstr != "M" else month
+    if isinstance(month, (pd.Timestamp, datetime, date)) and not pd.isna(month):
+        return pd.Period(month, "M")
+    raise ParameterError(f"{name} must be a month written YYYY-MM (such as 2017-06), got {month!r}")
+
+
+def period_kind(period: str | pd.Period) -> str:
+    """``"year"`` for ``YYYY``, ``"month"`` for ``YYYY-MM`` (or a monthly Period); a
+    ParameterError otherwise."""
+    if isinstance(period, pd.Period):
+        return "month" if period.freqstr == "M" else "year"
+    if _YEAR.fullmatch(str(period).strip()):
+        return "year"
+    if is_month(str(period)):
+        return "month"
+    raise ParameterError(f"period must be 'YYYY' or 'YYYY-MM', got {period!r}")
+
+
+def as_period(period: str | pd.Period) -> pd.Period:
+    """An assessment period: ``YYYY`` as a yearly Period, ``YYYY-MM`` as a monthly one."""
+    kind = period_kind(period)
+    if isinstance(period, pd.Period):
+        return period
+    return pd.Period(str(period).strip(), "Y" if kind == "year" else "M")
+
+
+def period_window(period: str | pd.Period) -> tuple[pd.Timestamp, pd.Timestamp, pd.Period]:
+    """First day of the year, last day of the period and its last month (``YYYY`` or ``YYYY-MM``)."""
+    p = as_period(period)
+    last = p.asfreq("M", how="end")
+    return pd.Timestamp(f"{p.year}-01-01"), last.to_timestamp(how="end").normalize(), last
+
+
+def month_end(month: str | pd.Period) -> pd.Timestamp:
+    """The last day of ``month`` (midnight), the cut-off for what had happened "by" the month."""
+    return as_month(month).end_time.normalize()
+
+
+def month_words(month: str | pd.Period, lang: str) -> str:
+    """``2017年6月`` or ``June 2017``."""
+    m = as_month(month)
+    return f"{m.year}年{m.month}月" if lang == "zh" else m.strftime("%B %Y")
+
+
+def month_column(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A column of months read from a file: the ``Period[M]`` values and a mask of the cells
+    that are present but not ``YYYY-MM`` (for the loader to report by row)."""
+    if isinstance(values.dtype, pd.PeriodDtype):
+        return values, pd.Series(False, index=values.index)
+    text = values.astype("string").str.strip()
+    ok = text.str.fullmatch(MONTH_PATTERN).fillna(False).astype(bool)
+    blank = text.isna() | (text == "")
+    months = pd.PeriodIndex(text.where(ok, None), freq="M").to_series(index=values.index)
+    return months, ~ok & ~blank

@@ -1,0 +1,56 @@
+"""The brief's page (publication step): title, headings, the sentences around the tables, and
+the headline table as the reader sees it.
+
+May import: pandas, :mod:`reformlib.i18n`, :mod:`reformlib.data.periods` and
+:mod:`reformlib.report.tables`.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from reformlib.data.periods import as_month
+from reformlib.i18n import HEADINGS, t
+from reformlib.report.tables import styled
+
+__all__ = ["heading", "headline_display", "task_sentence", "title_markdown"]
+
+
+def headline_display(table: pd.DataFrame, *, lang: str = "zh"):
+    """``headline`` for the page: translated headers, no index, readable numbers."""
+    names = {"name": t("indicator", lang), "value": t("value", lang),
+             "change": "较上年末变化" if lang == "zh" else "Change since last December",
+             "growth": "较上年同期增长(%)" if lang == "zh" else "Growth on last year (%)",
+             "measure_unit": t("measure_unit", lang), "document_text": t("document_2017", lang),
+             "comparison": t("comparison", lang)}
+    return styled(table.drop(columns=["code", "document"]).rename(columns=names))
+
+
+def heading(key: str, lang: str, **fmt: str) -> str:
+    """A section heading (Markdown) in ``lang``; sub-sections (no number) one level lower."""
+    level = "### " if key in ("at_risk", "family") else "## "
+    return level + HEADINGS[lang][key].format(**fmt)
+
+
+def title_markdown(month: str, lang: str, unit_name: str, synthetic: bool) -> str:
+    """The brief's title block (Markdown), with the synthetic-data notice when it applies."""
+    m = as_month(month)
+    if lang == "zh":
+        head = f"# 改革简报 · {m.year}年{m.month}月 · {unit_name}"
+    else:
+        head = f"# Reform brief · {m.strftime('%B %Y')} · {unit_name}"
+    notice = f"\n\n> **{t('synthetic_notice', lang)}**" if synthetic else ""
+    return head + notice
+
+
+def task_sentence(status: pd.DataFrame, month: str | pd.Period, *, lang: str = "zh") -> str:
+    """One sentence on the programme's progress in ``month``."""
+    c = status["status"].value_counts()
+    n = len(status)
+    done, behind, overdue, waiting = (int(c.get(k, 0)) for k in ("completed", "behind", "overdue", "not_started"))
+    rate = 100 * done / n if n else 0.0
+    m = as_month(month)
+    if lang == "zh":
+        return (f"截至{m.year}年{m.month}月底,{n}项年度改革任务中已完成{done}项(完成率{rate:.1f}%),"
+                f"进度滞后{behind}项,逾期未完成{overdue}项,尚未启动{waiting}项。")
+    return (f"By the end of {m.strftime('%B %Y')}, {done} of the {n} annual reform tasks were complete ({rate:.1f} %); "
+            f"{behind} were behind schedule, {overdue} overdue and {waiting} not yet started.")

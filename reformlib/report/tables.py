@@ -1,0 +1,158 @@
+"""Display tables (publication step): every table a reader sees on the brief's page and in its
+workbook, with headers in the reader's language and numbers written one way.
+
+:func:`results_tables` turns ``results.json`` into the workbook's sheets; :func:`styled`
+and :func:`display_table` show a table on the page; :func:`score_table` and
+:func:`brief_scores` present an evaluation (:class:`~reformlib.model.evaluate.EvaluationResult`).
+
+May import: pandas, numpy, :mod:`reformlib.i18n`, :mod:`reformlib.data` and the model's
+result types; nothing from briefs.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from reformlib.i18n import UNIT_NAMES, name_column
+from reformlib.model.evaluate import EvaluationResult
+from reformlib.model.uncertainty import RankUncertainty
+from reformlib.report.results import section
+from reformlib.report.workbook import DEFAULT_HEADERS
+
+__all__ = ["HEADERS", "SHEETS", "brief_scores", "display_table", "results_tables", "score_table", "styled"]
+
+#: Sheet titles of the workbook, in order, by language.
+SHEETS = {
+    "zh": {"headline": "主要指标", "by_category": "分类任务进展", "at_risk": "逾期风险任务", "scores": "评估得分",
+           "off_target": "未达标指标", "inspections": "督察整改", "pilots": "改革试点"},
+    "en": {"headline": "Headline figures", "by_category": "Tasks by category", "at_risk": "Tasks at risk",
+           "scores": "Evaluation scores", "off_target": "Indicators off target", "inspections": "Inspections",
+           "pilots": "Pilots"},
+}
+#: Column headers beyond the workbook's defaults.
+HEADERS = {
+    "zh": {**DEFAULT_HEADERS["zh"], "measure_unit": "计量单位", "reference_value": "2017年文件数值",
+           "comparison": "文件表述", "note": "说明", "unit_name": "单位"},
+    "en": {"code": "Code", "name": "Name", "value": "Value", "measure_unit": "Measure",
+           "reference_value": "Document, 2017", "comparison": "As the document puts it", "category": "Category",
+           "total": "Tasks", "completed": "Completed", "completion_rate": "Completion rate (%)", "task_id": "Task",
+           "title": "Title", "lead_unit": "Lead unit", "probability": "Probability of missing the deadline",
+           "reason": "Why", "unit": "Unit code", "unit_name": "Unit", "score": "Score", "grade": "Grade",
+           "rank": "Rank", "rank_p05": "Rank, 5 %", "rank_p95": "Rank, 95 %", "indicator": "Indicator code",
+           "target": "Target", "gap": "Gap (value - target)", "found": "Problems found", "rectified": "Rectified",
+           "open": "Open", "open_over_90_days": "Open over 90 days", "national": "National pilots",
+           "provincial": "Provincial pilots", "models": "Became models", "local": "Local reforms", "note": "Note"},
+}
+
+
+def _frame(content: Any, note: str | None, columns: list[str]) -> pd.DataFrame:
+    if content is None:
+        return pd.DataFrame({"note": [note or ""]})
+    rows = [content] if isinstance(content, Mapping) else list(content)
+    return pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns)
+
+
+def results_tables(results: Mapping[str, Any], *, lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """The brief's tables from its results, one per workbook sheet (keys of :data:`SHEETS`).
+
+    A section that is not available becomes a one-cell table holding its note.
+    """
+    names = UNIT_NAMES[lang]
+    tasks, tasks_note = section(results, "tasks")
+    headline = pd.DataFrame(results.get("headline", []),
+                            columns=["code", "name", "value", "unit", "reference_value", "comparison"])
+    out = {"headline": headline.rename(columns={"unit": "measure_unit"})}
+    out["by_category"] = _frame(None if tasks is None else tasks["by_category"], tasks_note,
+                                ["category", "name", "total", "completed", "completion_rate"])
+    risky = None if tasks is None or (not tasks["at_risk"] and tasks.get("note")) else tasks["at_risk"]
+    out["at_risk"] = _frame(risky, (tasks or {}).get("note", tasks_note),
+                            ["task_id", "title", "lead_unit", "probability", "reason"])
+    evaluation, note = section(results, "evaluation")
+    out["scores"] = _frame(None if evaluation is None else evaluation.get("scores", []), note,
+                           ["rank", "unit", "name", "score", "grade", "rank_p05", "rank_p95"])
+    off, note = section(results, "indicators_off_target")
+    off_frame = _frame(off, note, ["unit", "indicator", "name", "value", "target", "gap"])
+    if off is not None:
+        off_frame.insert(1, "unit_name", off_frame["unit"].map(lambda u: names.get(u, u)))
+    out["off_target"] = off_frame
+    for key, cols in (("inspections", ["found", "rectified", "open", "open_over_90_days"]),
+                      ("pilots", ["national", "provincial", "models", "local"])):
+        content, note = section(results, key)
+        out[key] = _frame(content, note, cols)
+    return out
+
+
+def _format(x) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return ""
+    if isinstance(x, (bool, np.bool_)):
+        return "✓" if x else ""
+    if isinstance(x, (int, np.integer)) or (isinstance(x, (float, np.floating)) and float(x).is_integer() and abs(x) < 1e15):
+        return f"{int(x):,}"
+    if isinstance(x, (float, np.floating)):
+        return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 1000 else f"{x:,.0f}"
+    return str(x)
+
+
+def styled(frame: pd.DataFrame):
+    """A table for the HTML page: no index, integers without decimals, thousands separated."""
+    return frame.style.hide(axis="index").format(_format)
+
+
+def display_table(frame: pd.DataFrame, *, lang: str = "zh", empty: str | None = None):
+    """A table of :func:`results_tables` with the reader's headers, for the HTML page; an
+    empty table becomes a sentence (``empty``, or "none" in ``lang``)."""
+    from IPython.display import Markdown
+
+    if frame.empty:
+        return Markdown(empty or ("(无)" if lang == "zh" else "(none)"))
+    return styled(frame.rename(columns=lambda c: HEADERS[lang].get(c, c)))
+
+
+LABELS = {
+    "zh": {"name": "单位", "group": "类别", "quantitative": "定量得分", "qualitative": "定性得分", "score": "综合得分",
+           "grade": "等次", "rank": "排名", "rank_in_group": "同类排名", "median_rank": "排名中位数",
+           "rank_p05": "排名5%分位", "rank_p95": "排名95%分位"},
+    "en": {"name": "Unit", "group": "Group", "quantitative": "Quantitative", "qualitative": "Qualitative",
+           "score": "Score", "grade": "Grade", "rank": "Rank", "rank_in_group": "Rank in group",
+           "median_rank": "Median rank", "rank_p05": "Rank, 5th pct", "rank_p95": "Rank, 95th pct"},
+}
+GROUP_NAMES = {"zh": {"city": "市级", "district": "城区", "county": "县市", "park": "园区"},
+               "en": {"city": "city", "district": "districts", "county": "counties", "park": "parks"}}
+
+
+def score_table(result: EvaluationResult, *, lang: str = "zh", uncertainty: RankUncertainty | None = None) -> pd.DataFrame:
+    """Scores, grades and ranks (with the rank interval when ``uncertainty`` is given), best
+    first, with column names in ``lang`` and unit names as the index."""
+    labels = LABELS[name_column(lang)[-2:]]
+    c = result.combined
+    group = c["group"].map(lambda g: GROUP_NAMES[lang].get(g, g))
+    out = pd.DataFrame({"name": result.units[name_column(lang)], "group": group, "quantitative": c["quantitative"],
+                        "qualitative": c["qualitative"], "score": c["score"], "grade": c[f"grade_{lang}"],
+                        "rank": c["rank"], "rank_in_group": c["rank_in_group"]})
+    if result.qualitative is None:
+        out = out.drop(columns="qualitative")
+    if uncertainty is not None:
+        out = out.join(uncertainty.summary[["median_rank", "rank_p05", "rank_p95"]])
+    out = out.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
+    return out.set_index("name").rename(columns=labels).rename_axis(labels["name"]).round(2)
+
+
+def brief_scores(result: EvaluationResult, *, lang: str, uncertainty: RankUncertainty | None = None) -> list[dict]:
+    """Per ranked unit: unit, name, score, grade, rank and, with ``uncertainty`` (the output of
+    :func:`rank_uncertainty`), rank_p05 / rank_p95; for the brief's results file."""
+    col = name_column(lang)
+    c = result.combined[result.combined["rank"].notna()].sort_values(["rank", "score"], ascending=[True, False])
+    summary = uncertainty.summary if uncertainty is not None else None
+    out = []
+    for unit, row in c.iterrows():
+        p05 = p95 = None
+        if summary is not None:
+            p05, p95 = float(summary.at[unit, "rank_p05"]), float(summary.at[unit, "rank_p95"])
+        out.append({"unit": str(unit), "name": str(result.units.at[unit, col]), "score": round(float(row["score"]), 2),
+                    "grade": str(row[f"grade_{lang}"]), "rank": int(row["rank"]), "rank_p05": p05, "rank_p95": p95})
+    return out
+
