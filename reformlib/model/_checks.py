@@ -29,6 +29,24 @@ def numeric_frame(frame: pd.DataFrame, *, name: str = "frame") -> pd.DataFrame:
     return frame.astype(float)
 
 
+def finite_frame(frame: pd.DataFrame, *, name: str = "frame", shown: int = 20) -> pd.DataFrame:
+    """:func:`numeric_frame` that also refuses +inf / -inf; NaN (a missing value) passes.
+
+    One SpecError names the argument, every column with an infinite value and the first
+    ``shown`` cells by unit label, worded as the uncertainty analysis words them.
+    """
+    x = numeric_frame(frame, name=name)
+    rows, cols = np.nonzero(np.isinf(x.to_numpy()))
+    if len(rows) == 0:
+        return x
+    columns = list(x.columns[np.unique(cols)])
+    cells = [f"unit {x.index[i]!r}, column {x.columns[j]!r}: infinite value (value {float(x.iat[i, j])!r})"
+             for i, j in zip(rows[:shown], cols[:shown])]
+    more = f"; ... and {len(rows) - shown} more" if len(rows) > shown else ""
+    raise SpecError(f"{name} has {len(rows)} infinite value(s) in columns {columns} "
+                    f"(use NaN for a missing value): " + "; ".join(cells) + more)
+
+
 def lookup(registry: Mapping[str, Callable[..., Any]], method: str, *, arg: str = "method"):
     """Return ``registry[method]`` or raise a SpecError listing the known names."""
     try:

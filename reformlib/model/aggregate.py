@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from reformlib.errors import SpecError
-from reformlib.model._checks import hierarchy_table, leaves, lookup, numeric_frame, weight_series
+from reformlib.model._checks import finite_frame, hierarchy_table, leaves, lookup, weight_series
 
 __all__ = ["AGGREGATORS", "aggregate", "aggregate_hierarchy", "rank"]
 
@@ -69,10 +69,11 @@ def aggregate(
     re-normalised over its observed values; when its coverage, the share of positively
     weighted indicators it has, is below ``min_coverage`` (or zero) its score is NaN.
     With ``return_details=True`` also returns a frame (coverage, scored) per unit, the
-    record of every unit left without a score.
+    record of every unit left without a score. Refuses +inf / -inf in ``frame``, naming
+    the units and columns (NaN is a missing value).
     """
     fn = lookup(AGGREGATORS, method)
-    x = numeric_frame(frame)
+    x = finite_frame(frame)
     w = weight_series(weights, x.columns)
     if not 0 <= min_coverage <= 1:
         raise SpecError(f"min_coverage must lie in [0, 1], got {min_coverage}")
@@ -104,14 +105,14 @@ def aggregate_hierarchy(
     with the children's hierarchy weights; ``method`` is one name or level -> name.
     Returns one column per aggregate (ordered by level), preceded by the indicators when
     ``keep_indicators``. With ``return_details`` also returns the unscored units as rows
-    (code, unit, coverage).
+    (code, unit, coverage). Refuses +inf / -inf in the indicator columns, as :func:`aggregate`.
     """
     h = hierarchy_table(hierarchy)
     leaf_codes = leaves(h)
     missing = [c for c in leaf_codes if c not in frame.columns]
     if missing:
         raise SpecError(f"frame lacks indicators named in the hierarchy: {missing}")
-    scores = numeric_frame(frame.loc[:, leaf_codes])
+    scores = finite_frame(frame.loc[:, leaf_codes])
     parents = h[~h["code"].isin(leaf_codes)].sort_values("level", kind="stable")
     gaps = []
     for node in parents.itertuples(index=False):

@@ -1,7 +1,8 @@
 """Model step 5 (alternative): distance-based multi-criteria ranking, TOPSIS and VIKOR.
 
 TOPSIS after Hwang & Yoon (1981), with vector or linear min-max normalisation (the latter
-reproduces Opricovic & Tzeng 2004, EJOR 156(2)). VIKOR after Opricovic & Tzeng (2004),
+reproduces Opricovic & Tzeng 2004, EJOR 156(2)), both computed by the kernels of
+:mod:`reformlib.model.normalise`. VIKOR after Opricovic & Tzeng (2004),
 including the acceptable-advantage and acceptable-stability conditions that define the
 compromise set. Both can return their working tables, as pymcdm does.
 """
@@ -13,13 +14,14 @@ import numpy as np
 import pandas as pd
 
 from reformlib.errors import SpecError
-from reformlib.model._checks import DirectionLike, directions, numeric_frame, weight_series
+from reformlib.model._checks import DirectionLike, directions, finite_frame, weight_series
+from reformlib.model.normalise import minmax_columns, vector_columns
 
 __all__ = ["topsis", "vikor"]
 
 
 def _matrix(frame: pd.DataFrame, weights: Any, direction: DirectionLike):
-    x = numeric_frame(frame)
+    x = finite_frame(frame)
     if x.isna().to_numpy().any():
         cells = [(u, c) for u, c in x[x.isna()].stack(future_stack=True).index[:5]]
         raise SpecError(f"TOPSIS/VIKOR need a complete matrix; missing (unit, indicator): {cells}")
@@ -38,18 +40,20 @@ def topsis(
 ) -> pd.Series | tuple[pd.Series, dict[str, Any]]:
     """TOPSIS relative closeness C = d- / (d+ + d-) of each unit (higher is better).
 
-    ``normalisation="vector"``: r = x / sqrt(sum x^2), ideal = max of benefit / min of cost
-    columns of the weighted matrix. ``"minmax"``: r = (x - min) / (max - min), or
-    (max - x) / (max - min) for cost columns, then ideal = column max. Euclidean distances.
+    ``normalisation="vector"``: r = x / sqrt(sum x^2) for every column, as Hwang & Yoon,
+    ideal = max of benefit / min of cost columns of the weighted matrix (pymcdm's cost form
+    1 - r with ideal = max, ``normalise(..., "vector")``, gives the same closeness).
+    ``"minmax"``: r = (x - min) / (max - min), or (max - x) / (max - min) for cost columns,
+    then ideal = column max. Euclidean distances. Refuses missing and infinite values.
     ``return_details`` adds the normalised and weighted matrices, ideal and anti-ideal
     points, distances and ranks.
     """
     x, w, d = _matrix(frame, weights, direction)
     if normalisation == "vector":
-        norm = np.sqrt((x**2).sum())
-        if (norm == 0).any():
-            raise SpecError(f"vector normalisation undefined for all-zero indicators {norm[norm == 0].index.tolist()}")
-        r = x / norm
+        zero = x.columns[(x == 0).all()].tolist()
+        if zero:
+            raise SpecError(f"vector normalisation undefined for all-zero indicators {zero}")
+        r = pd.DataFrame(vector_columns(x), index=x.index, columns=x.columns)
         v = r * w
         ideal = v.max().where(d == 1, v.min())
         anti = v.min().where(d == 1, v.max())
@@ -57,8 +61,7 @@ def topsis(
         span = x.max() - x.min()
         if (span == 0).any():
             raise SpecError(f"min-max normalisation undefined for constant indicators {span[span == 0].index.tolist()}")
-        benefit = (d == 1).astype(float)
-        r = (x - x.min()) / span * benefit + (x.max() - x) / span * (1 - benefit)
+        r = pd.DataFrame(minmax_columns(x * d), index=x.index, columns=x.columns)
         v = r * w
         ideal, anti = v.max(), v.min()
     else:
@@ -95,6 +98,15 @@ def vikor(
     the compromise solution: ``advantage`` (C1: Q(a2) - Q(a1) >= DQ = 1/(m - 1)),
     ``stability`` (C2: the best by Q is also best by S or R) and ``compromise`` (the unit
     a1 if both hold; a1 and a2 if only C2 fails; every unit with Q - Q(a1) < DQ if C1 fails).
+
+    Ties in Q: tied units share the better rank (``rank_Q``, like ``rank_S`` and
+    ``rank_R``, uses "min": 1, 2, 2, 4). a1, the first unit by Q, is the one listed first
+    in ``frame`` among those with the lowest Q (a stable sort), but when two units tie for
+    the lowest Q, C1 fails (Q(a2) - Q(a1) = 0 < DQ) and both are in ``compromise``, so row
+    order never decides between them. C1 and the compromise set compare Q differences
+    with DQ less 1e-12, so a difference equal to DQ up to rounding counts as reaching it;
+    C2 holds when a1 shares the lowest S or the lowest R. Refuses missing and infinite
+    values.
     """
     if not 0 <= v <= 1:
         raise SpecError(f"v must lie in [0, 1], got {v}")

@@ -2,13 +2,21 @@
 
 Follows the OECD/JRC *Handbook on Constructing Composite Indicators* (2008), section 5
 (min-max, z-score, ranking, percentiles, distance to a reference, above/below the mean,
-categorical scales, distance to a target) and COINr's ``Normalise`` conventions
-(``n_minmax``, ``n_zscore`` with ``m_sd``, ``n_borda``, ``n_prank``, ``n_goalposts``).
+categorical scales, distance to a target), COINr's ``Normalise`` conventions
+(``n_minmax``, ``n_zscore`` with ``m_sd``, ``n_borda``, ``n_prank``, ``n_goalposts``) and
+pymcdm's ``vector_normalization``, ``max_normalization`` and ``sum_normalization``.
 
 Every normaliser has the same signature ``fn(x, d, opts) -> Series``: ``x`` is one
 indicator column, ``d`` its direction (+1 higher is better, -1 lower is better) and
 ``opts`` the resolved options for that column. After normalisation a higher value is
 always better, except for ``band``, whose best values are those inside the band.
+
+The methods other code needs over whole arrays (the uncertainty analysis) also exist as
+array kernels ``*_columns(x)``: ``x`` is a 1-D array or a 2-D ``units x indicators``
+array with NaN for a missing value, each column is normalised on its own, NaN stays NaN
+and nothing is checked (a constant or all-missing column gives NaN or inf). Ranking
+kernels rank ascending, so multiply a cost column by -1 first; ``vector``, ``max`` and
+``sum`` have their own cost forms (``cost=``).
 """
 from __future__ import annotations
 
@@ -20,9 +28,106 @@ import numpy as np
 import pandas as pd
 
 from reformlib.errors import SpecError
-from reformlib.model._checks import DirectionLike, directions, lookup, numeric_frame
+from reformlib.model._checks import DirectionLike, directions, finite_frame, lookup
 
-__all__ = ["NORMALISERS", "normalise"]
+__all__ = [
+    "NORMALISERS", "normalise", "rank_columns", "percentile_coinr_columns",
+    "percentile_handbook_columns", "minmax_columns", "zscore_columns", "vector_columns",
+    "max_columns", "sum_columns",
+]
+
+ArrayLike = np.ndarray | pd.DataFrame | pd.Series
+CostLike = bool | Sequence[bool] | np.ndarray
+
+
+def _array(x: ArrayLike) -> np.ndarray:
+    a = np.asarray(x, dtype=float)
+    if a.ndim not in (1, 2):
+        raise ValueError(f"x must be 1-D or 2-D (units x indicators), got {a.ndim}-D")
+    return a
+
+
+def rank_columns(x: ArrayLike, *, ties: str = "min") -> np.ndarray:
+    """Ascending ranks 1..n of each column (n = its observed values); NaN stays NaN.
+
+    ``ties`` as :meth:`pandas.DataFrame.rank`: ``min`` (1, 2, 2, 4), ``average``
+    (1, 2.5, 2.5, 4), ``max``, ``first`` (order of the rows) or ``dense`` (1, 2, 2, 3).
+    """
+    a = _array(x)
+    ranked = pd.DataFrame(a[:, None] if a.ndim == 1 else a).rank(method=ties).to_numpy()
+    return ranked.reshape(a.shape)
+
+
+def percentile_coinr_columns(x: ArrayLike) -> np.ndarray:
+    """COINr's percentile rank ``n_prank``: (rank - 1) / (n - 1) in [0, 1], ties "min".
+
+    The worst unit gets 0 and the best 1; tied units share the lowest rank of their group
+    (COINr passes ``ties.method = "min"`` to ``base::rank``), so a constant column is all 0.
+    """
+    a = _array(x)
+    n = np.sum(~np.isnan(a), axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (rank_columns(a, ties="min") - 1) / (n - 1)
+
+
+def percentile_handbook_columns(x: ArrayLike) -> np.ndarray:
+    """The OECD/JRC Handbook's percentile (2008, Table 15): rank / n in (0, 1], ties "average".
+
+    The best unit gets 1, the worst 1 / n; tied units share the mean of their ranks, so a
+    constant column is (n + 1) / (2 n) everywhere.
+    """
+    a = _array(x)
+    return rank_columns(a, ties="average") / np.sum(~np.isnan(a), axis=0)
+
+
+def minmax_columns(x: ArrayLike, *, scale: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
+    """lo + (hi - lo) (x - min) / (max - min) of each column, ``scale = (lo, hi)``."""
+    a = _array(x)
+    low, high = np.nanmin(a, axis=0), np.nanmax(a, axis=0)
+    lo, hi = scale
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return lo + (hi - lo) * (a - low) / (high - low)
+
+
+def zscore_columns(x: ArrayLike, *, m_sd: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
+    """mean + sd (x - column mean) / column sample sd, ``m_sd = (mean, sd)``."""
+    a = _array(x)
+    mean, scale = m_sd
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return mean + scale * (a - np.nanmean(a, axis=0)) / np.nanstd(a, axis=0, ddof=1)
+
+
+def _cost_form(cost: CostLike, benefit: np.ndarray, costed: np.ndarray) -> np.ndarray:
+    return np.where(np.asarray(cost, dtype=bool), costed, benefit)
+
+
+def vector_columns(x: ArrayLike, *, cost: CostLike = False) -> np.ndarray:
+    """Vector normalisation r = x / sqrt(sum x^2), 1 - r for a cost column (pymcdm).
+
+    ``cost`` is one flag or one flag per column.
+    """
+    a = _array(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = a / np.sqrt(np.nansum(a**2, axis=0))
+    return _cost_form(cost, r, 1 - r)
+
+
+def max_columns(x: ArrayLike, *, cost: CostLike = False) -> np.ndarray:
+    """Max normalisation r = x / max, 1 - r for a cost column (pymcdm)."""
+    a = _array(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = a / np.nanmax(a, axis=0)
+    return _cost_form(cost, r, 1 - r)
+
+
+def sum_columns(x: ArrayLike, *, cost: CostLike = False) -> np.ndarray:
+    """Sum normalisation x / sum x, (1 / x) / sum(1 / x) for a cost column (pymcdm)."""
+    a = _array(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        benefit = a / np.nansum(a, axis=0)
+        inverse = 1 / a
+        costed = inverse / np.nansum(inverse, axis=0)
+    return _cost_form(cost, benefit, costed)
 
 
 @dataclass(frozen=True)
@@ -64,36 +169,63 @@ def _need(value: Any, what: str, o: _Options) -> Any:
     return value
 
 
+def _series(values: np.ndarray, x: pd.Series) -> pd.Series:
+    return pd.Series(values, index=x.index)
+
+
 def _minmax(x: pd.Series, d: int, o: _Options) -> pd.Series:
-    y = _observed(x, o) * d
-    span = y.max() - y.min()
-    if span == 0:
+    y = _observed(x, o)
+    if y.max() == y.min():
         raise SpecError(f"indicator {o.name!r} is constant: min-max normalisation is undefined")
-    lo, hi = o.scale
-    return lo + (hi - lo) * (x * d - y.min()) / span
+    return _series(minmax_columns(x.to_numpy() * d, scale=o.scale), x)
 
 
 def _zscore(x: pd.Series, d: int, o: _Options) -> pd.Series:
-    y = _observed(x, o, at_least=2) * d
-    sd = y.std(ddof=1)
-    if sd == 0:
+    if _observed(x, o, at_least=2).std(ddof=1) == 0:
         raise SpecError(f"indicator {o.name!r} is constant: z-score is undefined")
-    mean, scale = o.m_sd if o.m_sd is not None else (0.0, 1.0)
-    return mean + scale * (x * d - y.mean()) / sd
+    # the kernel sees the observed values only, so the mean and sd are summed exactly as before
+    seen = x.notna().to_numpy()
+    out = np.full(len(x), np.nan)
+    out[seen] = zscore_columns(x.to_numpy()[seen] * d, m_sd=(0.0, 1.0) if o.m_sd is None else o.m_sd)
+    return _series(out, x)
 
 
 def _rank(x: pd.Series, d: int, o: _Options) -> pd.Series:
-    return (x * d).rank(method=o.ties, ascending=True) - 1 + o.rank_start
+    return _series(rank_columns(x.to_numpy() * d, ties=o.ties) - 1 + o.rank_start, x)
 
 
 def _borda(x: pd.Series, d: int, o: _Options) -> pd.Series:
-    return (x * d).rank(method="min", ascending=True) - 1
+    return _series(rank_columns(x.to_numpy() * d, ties="min") - 1, x)
 
 
-def _percentile(x: pd.Series, d: int, o: _Options) -> pd.Series:
-    n = len(_observed(x, o, at_least=2))
-    u = ((x * d).rank(method="min", ascending=True) - 1) / (n - 1)
-    return _rescale(u, o)
+def _percentile_coinr(x: pd.Series, d: int, o: _Options) -> pd.Series:
+    _observed(x, o, at_least=2)
+    return _rescale(_series(percentile_coinr_columns(x.to_numpy() * d), x), o)
+
+
+def _percentile_handbook(x: pd.Series, d: int, o: _Options) -> pd.Series:
+    _observed(x, o)
+    return _rescale(_series(percentile_handbook_columns(x.to_numpy() * d), x), o)
+
+
+def _vector(x: pd.Series, d: int, o: _Options) -> pd.Series:
+    if (_observed(x, o) == 0).all():
+        raise SpecError(f"indicator {o.name!r} is all zero: vector normalisation is undefined")
+    return _series(vector_columns(x.to_numpy(), cost=d == -1), x)
+
+
+def _max(x: pd.Series, d: int, o: _Options) -> pd.Series:
+    if _observed(x, o).max() <= 0:
+        raise SpecError(f"indicator {o.name!r} has no value > 0: max normalisation x / max is undefined")
+    return _series(max_columns(x.to_numpy(), cost=d == -1), x)
+
+
+def _sum(x: pd.Series, d: int, o: _Options) -> pd.Series:
+    bad = _observed(x, o) <= 0
+    if bad.any():
+        raise SpecError(f"sum normalisation needs values > 0; indicator {o.name!r} has values <= 0 "
+                        f"for units {bad.index[bad].tolist()}")
+    return _series(sum_columns(x.to_numpy(), cost=d == -1), x)
 
 
 def _ref_ratio(x: pd.Series, d: int, o: _Options) -> pd.Series:
@@ -176,7 +308,12 @@ NORMALISERS: dict[str, Normaliser] = {
     "zscore": _zscore,
     "rank": _rank,
     "borda": _borda,
-    "percentile": _percentile,
+    "percentile": _percentile_coinr,
+    "percentile_coinr": _percentile_coinr,
+    "percentile_handbook": _percentile_handbook,
+    "vector": _vector,
+    "max": _max,
+    "sum": _sum,
     "ref_ratio": _ref_ratio,
     "ref_difference": _ref_difference,
     "above_below_mean": _above_below_mean,
@@ -225,23 +362,36 @@ def normalise(
         COINr's "z-score rescaled to mean 10 sd 2" is ``m_sd=(10, 2)``), ``rank``
         (ascending so that the best unit gets the highest rank; ``ties`` as in
         :meth:`pandas.Series.rank`, first rank ``rank_start``), ``borda`` (COINr Borda
-        score = number of units strictly worse = rank with ties "min" minus 1),
-        ``percentile`` ((rank_min - 1) / (n - 1) onto ``scale``), ``ref_ratio``
-        (x / ref, or ref / x for a cost indicator), ``ref_difference`` ((x - ref) / |ref|,
-        sign-reversed for a cost indicator), ``above_below_mean`` (+1 / 0 / -1 when
-        x / mean is above 1 + ``threshold``, within, or below 1 - ``threshold``; default
-        threshold 0.2), ``categorical`` (``bands`` = cut points, taken as percentiles of
-        the observed values when ``cut_kind="percentile"`` or as values when
-        ``cut_kind="value"``; the score is the share of cut points passed, onto
-        ``scale``), ``goalposts`` ((x - lower) / (upper - lower), or (upper - x) /
-        (upper - lower) for a cost indicator), ``target`` (x / target, or target / x for a
-        cost indicator) and ``band`` (``bands[indicator] = (low, high)``: 1 inside the
-        band, falling linearly to 0 at the goalposts when given, otherwise at the
-        observed min / max; direction is not used).
+        score = number of units strictly worse = rank with ties "min" minus 1);
+        percentiles onto ``scale``, n being the indicator's number of observed values, in
+        two conventions: ``percentile_coinr`` (COINr's ``n_prank``: (rank - 1) / (n - 1),
+        worst 0, best 1; tied units share the lowest rank of their group, ties "min", as
+        COINr) and ``percentile_handbook`` (OECD/JRC Handbook 2008, Table 15: rank / n,
+        worst 1 / n, best 1; tied units share the mean of their ranks, ties "average");
+        ``percentile`` is ``percentile_coinr`` under its old name;
+        ``vector`` (x / sqrt(sum x^2), or 1 - x / sqrt(sum x^2) for a cost indicator),
+        ``max`` (x / max, or 1 - x / max for a cost indicator; needs a maximum > 0) and
+        ``sum`` (x / sum x, or (1 / x) / sum(1 / x) for a cost indicator; needs every value
+        > 0): pymcdm's ``vector_normalization``, ``max_normalization`` and
+        ``sum_normalization``, sums over the observed values, not mapped onto ``scale``;
+        ``ref_ratio`` (x / ref, or ref / x for a cost indicator), ``ref_difference``
+        ((x - ref) / |ref|, sign-reversed for a cost indicator), ``above_below_mean``
+        (+1 / 0 / -1 when x / mean is above 1 + ``threshold``, within, or below
+        1 - ``threshold``; default threshold 0.2), ``categorical`` (``bands`` = cut
+        points, taken as percentiles of the observed values when ``cut_kind="percentile"``
+        or as values when ``cut_kind="value"``; the score is the share of cut points
+        passed, onto ``scale``), ``goalposts`` ((x - lower) / (upper - lower), or
+        (upper - x) / (upper - lower) for a cost indicator), ``target`` (x / target, or
+        target / x for a cost indicator; a cost indicator at or below zero has met any
+        target > 0: with ``cap=True`` it scores 1, the top of ``scale``, and with
+        ``cap=False``, where target / x is undefined, such a value is an error) and
+        ``band`` (``bands[indicator] = (low, high)``: 1 inside the band, falling linearly
+        to 0 at the goalposts when given, otherwise at the observed min / max; direction
+        is not used).
     direction : indicator -> +1 / -1; missing entries are +1. After normalisation higher
         is better.
     goalposts : indicator -> (lower, upper) for ``goalposts`` and the zero points of ``band``.
-    cap : clip ``goalposts``, ``target``, ``band``, ``percentile`` and ``categorical``
+    cap : clip ``goalposts``, ``target``, ``band``, the percentiles and ``categorical``
         scores to [0, 1] before mapping them onto ``scale``.
     reference : a unit label of ``frame`` or indicator -> reference value.
     target : indicator -> target value (> 0).
@@ -249,11 +399,14 @@ def normalise(
 
     Returns a new frame with the same index and columns; missing values stay missing.
     Raises :class:`SpecError` naming the indicator when a column is constant for a
-    method that divides by its spread (minmax, zscore), when a needed goalpost, band,
-    target or reference is missing, or when the method is unknown.
+    method that divides by its spread (minmax, zscore), when a column is out of a
+    method's domain (all zero for ``vector``, no value > 0 for ``max``, a value <= 0 for
+    ``sum``), when a needed goalpost, band, target or reference is missing, or when the
+    method is unknown; and naming the units and columns when ``frame`` holds +inf or
+    -inf (write NaN for a missing value).
     """
     fn = lookup(NORMALISERS, method)
-    x = numeric_frame(frame)
+    x = finite_frame(frame)
     dirs = directions(direction, x.columns)
     for arg, value in (("goalposts", goalposts), ("target", target), ("bands", bands)):
         if isinstance(value, Mapping):

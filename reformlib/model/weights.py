@@ -21,7 +21,13 @@ import pandas as pd
 
 from reformlib.errors import SpecError
 from reformlib.model._checks import (
-    DirectionLike, directions, hierarchy_table, leaves, lookup, numeric_frame, weight_series,
+    DirectionLike,
+    directions,
+    finite_frame,
+    hierarchy_table,
+    leaves,
+    lookup,
+    weight_series,
 )
 from reformlib.model.ahp import SAATY_RI, ahp_weights  # noqa: F401  (re-exported)
 
@@ -44,6 +50,18 @@ def _unit(w: pd.Series) -> pd.Series:
     return w / total
 
 
+def _observed(x: pd.DataFrame, method: str, *, at_least: int = 2) -> None:
+    """Refuse, naming them, columns that are entirely missing or have too few values."""
+    count = x.notna().sum()
+    empty = count.index[count == 0].tolist()
+    if empty:
+        raise SpecError(f"{method} weights: indicators {empty} are entirely missing (no observed value)")
+    few = count.index[count < at_least].tolist()
+    if few:
+        raise SpecError(f"{method} weights need at least {at_least} observed values per indicator; "
+                        f"fewer in {few}")
+
+
 def _constant_columns(x: pd.DataFrame) -> list:
     return [c for c in x.columns if x[c].nunique(dropna=True) <= 1]
 
@@ -62,6 +80,7 @@ def _equal(x, dirs, o):
 
 
 def _entropy(x, dirs, o):
+    _observed(x, "entropy")
     neg = [c for c in x.columns if (x[c] < 0).any()]
     if neg:
         raise SpecError(f"entropy weights need values >= 0; negative values in {neg} (use 'entropy_cn')")
@@ -73,6 +92,7 @@ def _entropy(x, dirs, o):
 
 
 def _entropy_cn(x, dirs, o):
+    _observed(x, "entropy_cn")
     y = x * dirs
     span = (y.max() - y.min()).replace(0, np.inf)  # a constant column gets equal shares -> weight 0
     z = (y - y.min()) / span + o.entropy_shift
@@ -81,6 +101,7 @@ def _entropy_cn(x, dirs, o):
 
 
 def _cv(x, dirs, o):
+    _observed(x, "cv")
     mean = x.mean()
     if (mean == 0).any():
         raise SpecError(f"coefficient of variation undefined, mean 0 in {mean[mean == 0].index.tolist()}")
@@ -89,11 +110,13 @@ def _cv(x, dirs, o):
 
 
 def _sd(x, dirs, o):
+    _observed(x, "sd")
     sd = x.std(ddof=1)
     return _unit(sd), {"sd": sd}
 
 
 def _critic(x, dirs, o):
+    _observed(x, "critic")
     const = _constant_columns(x)
     if const:
         raise SpecError(f"CRITIC weights undefined for constant indicators {const}")
@@ -191,9 +214,9 @@ def weigh(
     """Weights of the columns of ``frame`` (units as rows): a Series >= 0 summing to 1.
 
     Methods (:data:`WEIGHTERS`): ``equal``; ``entropy`` (Shannon entropy of the raw
-    sum-normalised matrix p_ij = x_ij / sum_i x_ij, E_j = -sum p ln p / ln m,
-    w = (1 - E) / sum(1 - E); direction not used, values must be >= 0, missing values
-    skipped); ``entropy_cn`` (common Chinese practice: direction-aware min-max first, then
+    sum-normalised matrix p_ij = x_ij / sum_i x_ij, E_j = -sum p ln p / ln m_j,
+    w = (1 - E) / sum(1 - E); direction not used, values must be >= 0); ``entropy_cn``
+    (common Chinese practice: direction-aware min-max first, then
     ``x' = entropy_shift + (x - min) / (max - min)`` so no share is zero; use
     ``entropy_shift=1`` for the "+1" variant; a constant column gets weight 0);
     ``cv`` (sd / |mean|); ``sd`` / ``std`` (sd of the matrix as given); ``critic``
@@ -205,6 +228,17 @@ def weigh(
     variance; complete units only); ``ahp`` (``pairwise`` matrix, see :func:`ahp_weights`;
     ``frame`` may be None); ``expert`` (``expert`` mapping validated and rescaled).
 
+    Missing values are handled column by column, never imputed. ``entropy`` and
+    ``entropy_cn``: a column's shares are taken over its observed units only (sum_i over
+    them) and its entropy is divided by ln m_j, m_j being the number of units observed on
+    that column, so columns with different gaps are each normalised on their own count.
+    ``critic``: each column's min-max rescaling and sample sd use its observed units, and
+    the correlation of two columns uses the units observed on both (pairwise-complete, as
+    :meth:`pandas.DataFrame.corr`). ``cv`` and ``sd``: the observed units of each column.
+    These methods refuse, naming it, a column that is entirely missing or has fewer than
+    two observed values. ``pca`` uses complete units only. Every method refuses +inf and
+    -inf in ``frame``, naming the units and columns.
+
     With ``return_details=True`` returns ``(weights, details)`` where details holds the
     method's working (entropies, correlations, loadings, or AHP's ``CR``).
     """
@@ -213,7 +247,7 @@ def weigh(
         if method != "ahp" or pairwise is None:
             raise SpecError(f"frame is required for method {method!r}")
         frame = pd.DataFrame(columns=pairwise.columns, dtype=float)
-    x = numeric_frame(frame)
+    x = finite_frame(frame)
     if x.shape[1] == 0:
         raise SpecError("frame has no indicator columns")
     opts = _Options(critic_normalisation, float(entropy_shift), pairwise, expert, n_components)

@@ -99,3 +99,12 @@ def test_hierarchy_arithmetic_equals_effective_weights() -> None:
     top = aggregate_hierarchy(T, h)["I"]
     eff = effective_weights(h)
     pd.testing.assert_series_equal(top, (T[eff.index] * eff).sum(axis=1), check_names=False)
+
+
+def test_infinite_value_refused_naming_unit_and_column() -> None:
+    x = T.assign(b=[4.0, np.inf, 1.0])
+    with pytest.raises(SpecError, match=r"frame has 1 infinite value.*unit 'u2', column 'b': infinite value"):
+        aggregate(x, [1, 1, 1])
+    h = pd.DataFrame({"code": ["a", "b", "top"], "parent": ["top", "top", None], "level": [1, 1, 2]})
+    with pytest.raises(SpecError, match=r"unit 'u2', column 'b': infinite value"):
+        aggregate_hierarchy(x, h)

@@ -130,3 +130,30 @@ def test_hierarchy_errors_are_listed() -> None:
 def test_unknown_method() -> None:
     with pytest.raises(SpecError, match="unknown method 'magic'"):
         weigh(T, "magic")
+
+
+@pytest.mark.parametrize("method", ["sd", "std", "cv", "entropy", "entropy_cn", "critic"])
+def test_all_missing_column_is_refused_by_name(method: str) -> None:
+    # sd / cv used to return a NaN weight; entropy spoke of a column "summing to zero"
+    with pytest.raises(SpecError, match=r"indicators \['m'\] are entirely missing"):
+        weigh(T.assign(m=np.nan), method)
+
+
+@pytest.mark.parametrize("method", ["sd", "cv"])
+def test_single_observed_value_is_refused_by_name(method: str) -> None:
+    with pytest.raises(SpecError, match=r"at least 2 observed values .* fewer in \['m'\]"):
+        weigh(T.assign(m=[np.nan, 4.0, np.nan]), method)
+
+
+def test_sd_and_entropy_use_each_column_s_observed_units() -> None:
+    x = T.assign(a=[1.0, np.nan, 3.0])
+    _, sd = weigh(x, "sd", return_details=True)
+    assert sd["sd"]["a"] == pytest.approx(np.sqrt(2.0))  # sample sd of 1 and 3
+    _, ent = weigh(x, "entropy", return_details=True)
+    e = -(0.25 * np.log(0.25) + 0.75 * np.log(0.75)) / np.log(2)  # shares 1/4, 3/4 over m = 2 units
+    assert ent["entropy"]["a"] == pytest.approx(e)
+
+
+def test_infinite_value_refused_by_weigh() -> None:
+    with pytest.raises(SpecError, match=r"columns \['c'\].*unit 'u1', column 'c': infinite value \(value -inf\)"):
+        weigh(T.assign(c=[-np.inf, 2.0, 8.0]), "sd")
