@@ -14,7 +14,7 @@ UNIT ?=
 WORKERS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup fonts chromium data brief briefs test lab bench clean
+.PHONY: help setup fonts chromium data brief briefs lint test test-fast lab bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -47,11 +47,20 @@ brief: setup ## Run the monthly brief (MONTH=YYYY-MM, default the latest; LANG=z
 briefs: setup ## Run every brief due in briefs.yml that is not yet published
 	@LANG=C.UTF-8 $(PY) -m reformlib briefs --config briefs.yml $(if $(WORKERS),--workers $(WORKERS))
 
-test: setup chromium ## Run the test suite
+lint: setup ## Check style (ruff), the import layers (import-linter) and the architecture's rules
+	$(VENV)/bin/ruff check reformlib tests notebooks bench scripts
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/check_architecture.py
+
+test: lint chromium ## Run the whole test suite (after make lint)
 	LANG=C.UTF-8 $(PY) -m pytest -q
 
-lab: setup ## Open JupyterLab on notebooks/ with the project kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+test-fast: setup ## Run every test except the notebook and browser runs (under a minute)
+	LANG=C.UTF-8 $(PY) -m pytest -q -m "not slow"
+
+lab: setup ## Open JupyterLab on notebooks/explore.ipynb with the project kernel (as root too)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) \
+		--LabApp.default_url=/lab/tree/explore.ipynb
 
 bench: setup ## Run the benchmarks and print their figures
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -9,6 +9,8 @@
     ├── SpecError (ValueError)  a model specification or rubric is inconsistent
     ├── ParameterError (ValueError)  a run parameter (month, language, unit) is invalid
     └── RunError                a notebook run failed; names notebook, cell and error
+
+May import: the standard library only (every layer raises these).
 """
 from __future__ import annotations
 

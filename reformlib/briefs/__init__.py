@@ -2,6 +2,6 @@
 staging folder (:mod:`.run`), the schedule of briefs due (:mod:`.schedule`, ``briefs.yml``)
 and publishing a finished brief by atomic renames (:mod:`.publish`).
 
-The top layer: may import every other part of reformlib, papermill, nbconvert, nbformat
+The top layer. May import: every other part of reformlib, papermill, nbconvert, nbformat
 and PyYAML. Nothing else in reformlib imports it (only the command line does).
 """

@@ -20,8 +20,9 @@ COINr package; the papers of each MCDA method are named in its module.
 May import: numpy, pandas, scipy, scikit-learn, SALib, jsonschema, PyYAML,
 :mod:`reformlib.data`, :mod:`reformlib.provenance`, :mod:`reformlib.i18n` and
 :mod:`reformlib.errors`; nothing from tasks, stats, report or briefs (the model's task
-points read :mod:`reformlib.data.task_status`). ``brief_scores`` and ``score_table``, which
-present a result, moved to :mod:`reformlib.report.tables` (still reachable here, with a
+points read :mod:`reformlib.data.task_status`).
+
+``brief_scores`` and ``score_table``, which present a result, moved to :mod:`reformlib.report.tables` (still reachable here, with a
 DeprecationWarning, until 0.3).
 """
 import warnings

@@ -20,7 +20,7 @@ import pandas as pd
 import statsmodels.formula.api as smf
 
 from reformlib.errors import SpecError
-from reformlib.stats._common import (
+from reformlib.stats.common import (
     check_alpha,
     check_not_constant,
     month_ordinal,

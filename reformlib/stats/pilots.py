@@ -29,7 +29,7 @@ from typing import Literal
 import pandas as pd
 
 from reformlib.errors import SpecError
-from reformlib.stats._common import (
+from reformlib.stats.common import (
     TIDY_COLUMNS,
     as_list,
     check_alpha,

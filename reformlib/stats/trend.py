@@ -19,7 +19,7 @@ import statsmodels.formula.api as smf
 from scipy import stats as sps
 
 from reformlib.errors import SpecError
-from reformlib.stats._common import (
+from reformlib.stats.common import (
     check_alpha,
     check_not_constant,
     one_month,

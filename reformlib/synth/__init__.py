@@ -7,6 +7,9 @@ half-written data set. Every measured table carries ``synthetic = True`` on each
 the folder's README says the data are synthetic. How each table is drawn is documented in
 its module: :mod:`.panel` (observations), :mod:`.ledger` (tasks, progress, documents, and
 how delays arise), :mod:`.events` (inspections, pilots, recognitions, ratings).
+
+May import: numpy, pandas and :mod:`reformlib.data`; nothing from the model, tasks, stats,
+report or briefs (the demonstration data know nothing of how they will be analysed).
 """
 from __future__ import annotations
 
