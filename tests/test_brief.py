@@ -102,8 +102,9 @@ def test_english_brief_for_one_unit(tmp_path, demo):
     (dict(month="2015-01"), "outside the data"),
     (dict(month="17-06"), "YYYY-MM"),
     (dict(lang="fr"), "lang must be one of"),
-    (dict(unit=430302), "as text"),
+    (dict(unit=999999), "unit must be one of"),
     (dict(unit="999999"), "unit must be one of"),
+    (dict(unit=4.3e5), "unit must be one of"),
 ])
 def test_bad_parameters_are_refused_before_anything_runs(tmp_path, demo, kwargs, words):
     with pytest.raises(ParameterError, match=words):
@@ -125,6 +126,12 @@ def test_default_month_is_the_latest(demo):
 
 def test_the_city_code_means_the_city_brief(demo):
     assert validate_params("2017-06", unit="430300").unit == ""
+    assert validate_params("2017-06", unit=430300).unit == ""
+
+
+def test_unit_codes_are_accepted_as_int_or_text(demo):
+    assert validate_params("2017-06", unit=430302).unit == validate_params("2017-06", unit="430302").unit == "430302"
+    assert validate_params("2017-06", unit=" XTJK ").unit == "xtjk"
 
 
 def _template(tmp_path: Path, extra_source: str) -> Path:
@@ -305,3 +312,17 @@ def test_evaluation_section_scores_the_frames_it_is_given(demo):
     assert changed["scores"] != section["scores"]
     with pytest.raises(ValueError, match="ratings"):
         brief.evaluation_section({k: data[k] for k in DATA_TABLES if k != "ratings"}, "2017-06")
+
+
+def test_a_plain_papermill_run_of_the_brief_works_from_any_folder(tmp_path, demo):
+    """The documented manual run: no runner, no staging folder made in advance."""
+    out = tmp_path / "run"
+    out.mkdir()
+    proc = subprocess.run([str(Path(sys.executable).with_name("papermill")), str(NOTEBOOKS / "brief.ipynb"), "out.ipynb",
+                           "-p", "month", "2017-06", "-p", "lang", "en", "-k", "reformlib", "--log-level", "ERROR"],
+                          cwd=out, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert check_executed(out / "out.ipynb") == []
+    assert (out / "figures" / "task_progress.png").stat().st_size > 0
+    res = read_results(out / "results.json")
+    assert res["month"] == "2017-06" and res["lang"] == "en" and res["evaluation"]["available"] is True

@@ -40,7 +40,7 @@ import pandas as pd
 from reformlib.briefs import publish
 from reformlib.data.paths import NOTEBOOKS, data_folder, reports_folder
 from reformlib.data.periods import is_month
-from reformlib.data.schemas import CITY, TERRITORIAL_UNITS
+from reformlib.data.schemas import CITY, TERRITORIAL_UNITS, unit_code
 from reformlib.errors import ParameterError, RunError, SetupError
 from reformlib.i18n import LANGS
 from reformlib.provenance import code_version, folder_hashes, package_versions
@@ -83,12 +83,12 @@ def available_months(data: str | os.PathLike | None = None) -> list[str]:
     return sorted(periods)
 
 
-def validate_params(month: str | None = None, lang: str = "zh", unit: str | None = None, *,
+def validate_params(month: str | None = None, lang: str = "zh", unit: str | int | None = None, *,
                     data: str | os.PathLike | None = None) -> BriefParams:
     """Check a brief's parameters before anything runs; raise :class:`ParameterError` if bad.
 
     ``month`` is ``YYYY-MM`` within the data (default: the latest), ``lang`` zh or en,
-    ``unit`` a territorial unit code as text (default, or ``"430300"``: the whole city).
+    ``unit`` a territorial unit code, text or int (default, or ``430300``: the whole city).
     """
     months = available_months(data)
     if month is None:
@@ -99,8 +99,13 @@ def validate_params(month: str | None = None, lang: str = "zh", unit: str | None
         raise ParameterError(f"month {month} is outside the data ({months[0]} to {months[-1]})")
     if lang not in LANGS:
         raise ParameterError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    if unit is not None and (not isinstance(unit, str) or unit not in TERRITORIAL_UNITS):
-        raise ParameterError(f"unit must be one of {', '.join(TERRITORIAL_UNITS)} (as text), got {unit!r}")
+    try:
+        code = None if unit is None else unit_code(unit)
+    except ParameterError:
+        code = "?"
+    if code is not None and code not in TERRITORIAL_UNITS:
+        raise ParameterError(f"unit must be one of {', '.join(TERRITORIAL_UNITS)}, got {unit!r}")
+    unit = code
     unit = "" if unit in (None, CITY) else unit
     return BriefParams(month=month, lang=lang, unit=unit, data_dir=str(data_folder(data).resolve()))
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from reformlib.errors import SpecError
-from reformlib.model._checks import finite_frame, hierarchy_table, leaves, lookup, weight_series
+from reformlib.model.checks import finite_frame, hierarchy_table, leaves, lookup, weight_series
 
 __all__ = ["AGGREGATORS", "aggregate", "aggregate_hierarchy", "rank"]
 

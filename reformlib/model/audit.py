@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from reformlib.errors import SpecError
-from reformlib.model._checks import hierarchy_table, numeric_frame
+from reformlib.model.checks import hierarchy_table, numeric_frame
 
 __all__ = ["indicator_stats", "correlations", "cronbach_alpha", "pca_variance"]
 

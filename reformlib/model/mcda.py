@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from reformlib.errors import SpecError
-from reformlib.model._checks import DirectionLike, directions, finite_frame, weight_series
+from reformlib.model.checks import DirectionLike, directions, finite_frame, weight_series
 from reformlib.model.normalise import minmax_columns, vector_columns
 
 __all__ = ["topsis", "vikor"]

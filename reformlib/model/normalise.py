@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from reformlib.errors import SpecError
-from reformlib.model._checks import DirectionLike, directions, finite_frame, lookup
+from reformlib.model.checks import DirectionLike, directions, finite_frame, lookup
 
 __all__ = [
     "NORMALISERS", "normalise", "rank_columns", "percentile_coinr_columns",

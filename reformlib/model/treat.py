@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from reformlib.errors import SpecError
-from reformlib.model._checks import lookup, numeric_frame
+from reformlib.model.checks import lookup, numeric_frame
 
 __all__ = ["IMPUTERS", "denominate", "impute", "screen_units", "treat_outliers"]
 

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from reformlib.errors import SpecError
-from reformlib.model._checks import (
+from reformlib.model.ahp import SAATY_RI, ahp_weights  # noqa: F401  (re-exported)
+from reformlib.model.checks import (
     DirectionLike,
     directions,
     finite_frame,
@@ -29,7 +30,6 @@ from reformlib.model._checks import (
     lookup,
     weight_series,
 )
-from reformlib.model.ahp import SAATY_RI, ahp_weights  # noqa: F401  (re-exported)
 
 __all__ = ["WEIGHTERS", "weigh", "ahp_weights", "combine_weights", "effective_weights", "SAATY_RI"]
 

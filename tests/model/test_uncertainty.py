@@ -76,7 +76,9 @@ def test_normalisers_on_a_column_by_hand():
     np.testing.assert_allclose(vec.NORMALISERS["minmax"](x).ravel(), [1, 50.5, np.nan, 100])
     np.testing.assert_allclose(vec.NORMALISERS["zscore"](x).ravel(), [8, 10, np.nan, 12])
     np.testing.assert_allclose(vec.NORMALISERS["rank"](x).ravel(), [1, 2, np.nan, 3])
-    np.testing.assert_allclose(vec.NORMALISERS["percentile"](x).ravel(), [100 / 3, 200 / 3, np.nan, 100])
+    # the model's two percentile conventions on [1, 100]: COINr (rank - 1)/(n - 1), Handbook rank/n
+    np.testing.assert_allclose(vec.NORMALISERS["percentile"](x).ravel(), [1, 50.5, np.nan, 100])
+    np.testing.assert_allclose(vec.NORMALISERS["percentile_handbook"](x).ravel(), [34, 67, np.nan, 100])
     np.testing.assert_allclose(vec.IMPUTERS["median"](x).ravel(), [1, 3, 3, 5])
 
 
@@ -265,3 +267,14 @@ def test_the_01_names_still_work_with_a_deprecation_warning():
     for old, new in (("uncertainty", uncertainty_analysis), ("evaluate", evaluate_design)):
         with pytest.warns(DeprecationWarning, match=old):
             assert getattr(ua, old) is new
+
+
+def test_normalisations_are_the_model_s_own():
+    """The fast path normalises with the same functions and tie rules as normalise()."""
+    from reformlib.model import normalise
+
+    frame = pd.DataFrame({"a": [3.0, 1.0, 3.0, 2.0, np.nan], "b": [5.0, 4.0, 9.0, 4.0, 1.0]})
+    for method in ("minmax", "percentile", "percentile_handbook"):
+        model_side = normalise(frame, method, scale=(1, 100)).to_numpy()
+        np.testing.assert_allclose(vec.NORMALISERS[method](frame.to_numpy()), model_side, err_msg=method)
+    np.testing.assert_array_equal(vec.NORMALISERS["rank"](frame.to_numpy())[:, 0], [3, 1, 3, 2, np.nan])

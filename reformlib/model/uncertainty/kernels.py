@@ -16,7 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from scipy.stats import rankdata
+
+from reformlib.model.normalise import (
+    minmax_columns,
+    percentile_coinr_columns,
+    percentile_handbook_columns,
+    rank_columns,
+    zscore_columns,
+)
 
 Kernel = Callable[[np.ndarray], np.ndarray]
 
@@ -44,29 +51,15 @@ def _impute_median(x: np.ndarray) -> np.ndarray:
 IMPUTERS: dict[str, Kernel] = {"none": _keep, "mean": _impute_mean, "median": _impute_median}
 
 
-def _minmax(x: np.ndarray) -> np.ndarray:
-    low, high = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
-    return 1.0 + 99.0 * (x - low) / (high - low)
-
-
-def _zscore(x: np.ndarray) -> np.ndarray:
-    return 10.0 + 2.0 * (x - np.nanmean(x, axis=0)) / np.nanstd(x, axis=0, ddof=1)
-
-
-def _rank(x: np.ndarray) -> np.ndarray:
-    return rankdata(x, method="average", axis=0, nan_policy="omit")
-
-
-def _percentile(x: np.ndarray) -> np.ndarray:
-    return 100.0 * _rank(x) / np.sum(~np.isnan(x), axis=0)
-
-
-#: Normalisation onto a common, strictly positive scale, column by column; NaN stays NaN.
+#: Normalisation column by column, NaN stays NaN: the same functions, tie rules and names as
+#: :func:`reformlib.model.normalise.normalise` with ``scale=(1, 100)`` (z-scores: mean 10,
+#: sd 2), COINr's sensitivity-analysis scales, so geometric and harmonic means stay defined.
 NORMALISERS: dict[str, Kernel] = {
-    "minmax": _minmax,          # [1, 100]
-    "zscore": _zscore,          # mean 10, sample sd 2
-    "rank": _rank,              # 1..n, average ties
-    "percentile": _percentile,  # 100 * rank / n, in (0, 100]
+    "minmax": lambda x: minmax_columns(x, scale=(1.0, 100.0)),   # [1, 100]
+    "zscore": lambda x: zscore_columns(x, m_sd=(10.0, 2.0)),     # mean 10, sample sd 2
+    "rank": lambda x: rank_columns(x, ties="min"),               # 1..n, ties "min" (as COINr)
+    "percentile": lambda x: 1.0 + 99.0 * percentile_coinr_columns(x),  # COINr (rank - 1) / (n - 1) onto [1, 100]
+    "percentile_handbook": lambda x: 1.0 + 99.0 * percentile_handbook_columns(x),  # Handbook rank / n onto (1, 100]
 }
 
 #: Aggregation as a weighted quasi-arithmetic mean: generator phi and its inverse.

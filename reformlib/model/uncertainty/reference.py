@@ -24,8 +24,9 @@ _IMPUTE_PD = {"none": lambda d: d, "mean": lambda d: d.fillna(d.mean()), "median
 _NORMALISE_PD = {
     "minmax": lambda d: 1 + 99 * (d - d.min()) / (d.max() - d.min()),
     "zscore": lambda d: 10 + 2 * (d - d.mean()) / d.std(),
-    "rank": lambda d: d.rank(method="average"),
-    "percentile": lambda d: 100 * d.rank(method="average") / d.count(),
+    "rank": lambda d: d.rank(method="min"),
+    "percentile": lambda d: 1 + 99 * (d.rank(method="min") - 1) / (d.count() - 1),
+    "percentile_handbook": lambda d: 1 + 99 * d.rank(method="average") / d.count(),
 }
 
 
