@@ -164,7 +164,7 @@ def _failed_runs(folder: Path) -> set[Path]:
 GLYPH = """import matplotlib.pyplot as plt
 fig, ax = plt.subplots()
 ax.set_title("\\U00013000 进度")
-save_figure(fig, "figures/extra.png")"""
+rl.save_figure(fig, "figures/extra.png")"""
 
 
 @pytest.mark.parametrize("source, timeout, words", [
