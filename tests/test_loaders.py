@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from corpus.make_corpus import FOLDER_CASES, make_folder_case
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import reformlib as rl
-from reformlib.data import io, schemas
+from reformlib.data import io, reading, schemas, textfile
 from reformlib.errors import DataValidationError, MissingDataError
 
 LOADERS = sorted(io.LOADERS)
@@ -51,10 +54,44 @@ def test_panel_covers_every_unit_month_and_three_families(demo):
     assert {"land", "debt", "staffing"} <= fams
 
 
-def test_missing_file_names_path_and_fix(tmp_path):
+def test_missing_file_names_path_and_fix(tmp_path, monkeypatch):
     with pytest.raises(MissingDataError) as err:
         rl.load_tasks(tmp_path)
-    assert str(tmp_path / "units.csv") in str(err.value) and "make data" in str(err.value)
+    assert str(tmp_path / "units.csv") in str(err.value) and "make data" not in str(err.value)
+    monkeypatch.setattr(reading, "DEMO", tmp_path)  # the same folder taken as the demonstration set
+    with pytest.raises(MissingDataError, match="make data"):
+        rl.load_tasks(tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(FOLDER_CASES))
+def test_messy_folder_loads_right_or_is_refused_where_it_breaks(demo, tmp_path, name):
+    case = FOLDER_CASES[name]
+    folder = make_folder_case(name, demo, tmp_path)
+    if case.error is None:
+        assert case.check(io.LOADERS[case.loader](folder)), name
+        return
+    line, column, words = case.error
+    with pytest.raises(DataValidationError) as err:
+        io.LOADERS[case.loader](folder)
+    e = err.value
+    assert e.path == folder / case.file
+    assert any(getattr(p, "line", None) == line and p.column == column and words in p.rule for p in e.problems) \
+        if line is not None else any(p.column == column and words in p.rule for p in e.problems), str(e)
+    assert str(folder / case.file) in str(e)
+    if line is not None:
+        assert f"line {line}" in str(e)
+
+
+def test_both_observation_files_is_refused(demo_copy):
+    rl.load_observations(demo_copy).to_csv(demo_copy / "observations.csv", index=False)
+    with pytest.raises(DataValidationError, match="keep one"):
+        rl.load_observations(demo_copy)
+
+
+def test_real_data_is_labelled_real_and_demo_synthetic(demo, tmp_path):
+    folder = make_folder_case("real_without_synthetic", demo, tmp_path)
+    assert not rl.load_tasks(folder)["synthetic"].any()
+    assert rl.load_tasks(demo)["synthetic"].all()
 
 
 def _edit_csv(path, fn):
@@ -194,3 +231,28 @@ def test_failed_write_keeps_the_previous_file(tmp_path):
         io.atomic_write(target, boom)
     assert target.read_text(encoding="utf-8") == "good\n"
     assert list(tmp_path.iterdir()) == [target]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_as_a_csv_give_a_frame_or_a_named_error(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("fuzz") / "units.csv"
+    path.write_bytes(data)
+    try:
+        rl.load_units(path.parent)
+    except DataValidationError as err:
+        assert err.path == path and str(path) in str(err)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet=",;\t\"\r\n 日期a1０—", max_size=6), min_size=1, max_size=4), min_size=1, max_size=5),
+       st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]))
+def test_any_text_in_any_encoding_gives_a_frame_or_a_named_error(tmp_path_factory, rows, encoding):
+    path = tmp_path_factory.mktemp("fuzz") / "x.csv"
+    path.write_bytes("\n".join(",".join(r) for r in rows).encode(encoding))
+    try:
+        frame = textfile.records_frame(textfile.read_csv_records(path), path)
+    except DataValidationError as err:
+        assert err.path == path
+    else:
+        assert frame.columns.is_unique

@@ -4,9 +4,22 @@ Every loader reads one file of a data folder (``data/demo_synthetic`` unless tol
 otherwise, see :func:`reformlib.data.paths.data_folder`), converts its text to the types in
 :mod:`reformlib.data.schemas`, checks every rule at once and returns a new DataFrame. A file
 that breaks its schema raises one :class:`~reformlib.errors.DataValidationError` listing
-every bad row (1-based data row; the header is line 1, so data row *n* is line *n + 1*),
-column and rule. Writers are atomic: a file is written beside its target and renamed over
-it only when complete.
+every bad row, column and rule; for a CSV file each problem names the file's own line
+(blank lines counted; the header is normally line 1) and the 1-based data row.
+
+What a file may be (:mod:`reformlib.data.textfile` reads the text):
+
+- CSV in UTF-8 (with or without a byte-order mark), UTF-16 or GBK/GB18030, separated by
+  ``,``, ``;`` or tab, with Windows or Unix line endings; a trailing separator on every line
+  is dropped; a column name given twice, a row of the wrong width, a broken quote, an empty
+  file or an unreadable Parquet file is refused naming the file (and line);
+- ``observations`` as ``observations.parquet`` or ``observations.csv`` (not both);
+- without a ``synthetic`` column: the rows are real records and read ``synthetic = False``;
+- codes and months in ASCII digits only (``C３`` is not a category), numbers finite;
+- a date naming only a month (``2017-06``) is read as the month's last day in deadline
+  columns (``deadline``, ``due``, ``due_on``) and refused elsewhere, never read as the 1st.
+
+Writers are atomic: a file is written beside its target and renamed over it only when complete.
 """
 from __future__ import annotations
 
@@ -17,125 +30,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.errors
 
 from reformlib.data import schemas
 from reformlib.data.paths import REFERENCE, data_folder
-from reformlib.data.periods import month_column
-from reformlib.data.schemas import Column, Table
-from reformlib.errors import DataValidationError, MissingDataError, Problem
+from reformlib.data.reading import absent_values, read_table
+from reformlib.data.schemas import Table
+from reformlib.errors import DataValidationError, Problem
 
-_TRUE = {"true", "1", "yes", "y", "t"}
-_FALSE = {"false", "0", "no", "n", "f"}
-
-
-# ----------------------------------------------------------------------------- reading
-def _read_raw(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise MissingDataError(
-            f"{path} does not exist. Build the demonstration data with `make data` "
-            "(or `python -m reformlib data`), or pass the folder that holds your own export."
-        )
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path).reset_index(drop=True)
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-
-
-def _blank(s: pd.Series) -> pd.Series:
-    if s.dtype == object or pd.api.types.is_string_dtype(s):
-        return s.isna() | (s.astype(str).str.strip() == "")
-    return s.isna()
-
-
-def _convert(s: pd.Series, col: Column, problems: list[Problem]) -> pd.Series:
-    """Convert one column to its type, adding a problem for every value that does not convert."""
-    blank = _blank(s)
-
-    def bad(mask: pd.Series, rule: str) -> None:
-        for i in np.flatnonzero(mask.to_numpy()):
-            problems.append(Problem(int(i) + 1, col.name, rule, s.iloc[i]))
-
-    if col.kind == "str":
-        if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
-            problems.append(Problem(None, col.name, f"must be stored as text (codes are strings such as '430300'), found {s.dtype}"))
-            s = s.astype(str)
-        out = s.astype(object).where(~blank, None)
-        return out.map(lambda v: v.strip() if isinstance(v, str) else v)
-    if col.kind in ("float", "int"):
-        out = pd.to_numeric(s.where(~blank, None), errors="coerce").astype(float)
-        bad(out.isna() & ~blank, "must be a number")
-        if col.kind == "int":
-            frac = out.notna() & (out != out.round())
-            bad(frac, "must be a whole number")
-            return out.astype("Int64")
-        return out
-    if col.kind == "bool":
-        if pd.api.types.is_bool_dtype(s):
-            return s.astype(bool)
-        low = s.astype(str).str.strip().str.lower()
-        ok = low.isin(_TRUE | _FALSE)
-        bad(~ok & ~blank, "must be true or false")
-        return low.isin(_TRUE).where(ok | ~blank, None).astype(object).where(~blank, None)
-    if col.kind == "date":
-        if pd.api.types.is_datetime64_any_dtype(s):
-            return s.astype("datetime64[ns]")
-        out = pd.to_datetime(s.where(~blank, None), format="ISO8601", errors="coerce")
-        bad(out.isna() & ~blank, "must be a date YYYY-MM-DD")
-        return out.astype("datetime64[ns]")
-    if col.kind == "month":
-        months, wrong = month_column(s)
-        bad(wrong, "must be a month YYYY-MM")
-        return months
-    raise ValueError(f"unknown column kind {col.kind!r}")
-
-
-def _pandera_problems(df: pd.DataFrame, table: Table, seen: set[tuple]) -> list[Problem]:
-    try:
-        table.pandera().validate(df, lazy=True)
-    except pandera.errors.SchemaErrors as err:
-        out = []
-        for rec in err.failure_cases.to_dict("records"):
-            idx = rec.get("index")
-            row = None if idx is None or pd.isna(idx) else int(idx) + 1
-            column = rec.get("column")
-            column = None if column is None or (isinstance(column, float) and np.isnan(column)) else str(column)
-            if (row, column) in seen:
-                continue
-            check = str(rec.get("check"))
-            if check == "not_nullable":
-                rule = "must not be empty"
-            elif "unique" in check or check == "duplicates":
-                rule = f"duplicate key ({', '.join(table.key)})"
-            else:
-                rule = check
-            out.append(Problem(row, column, rule, rec.get("failure_case")))
-        return out
-    return []
-
-
-def read_table(table: Table, path: Path, *, extra_checks: Iterable[Callable[[pd.DataFrame], list[Problem]]] = ()) -> pd.DataFrame:
-    """Read ``path`` as ``table``: convert, validate, and return the typed frame.
-
-    Raises :class:`DataValidationError` listing every problem, or :class:`MissingDataError`.
-    """
-    raw = _read_raw(path)
-    missing = [c for c in table.names if c not in raw.columns]
-    if missing:
-        raise DataValidationError(path, [Problem(None, c, "required column is missing") for c in missing])
-    problems: list[Problem] = []
-    typed = pd.DataFrame({c.name: _convert(raw[c.name], c, problems) for c in table.columns}, index=raw.index)
-    seen = {(p.row, p.column) for p in problems}
-    problems += _pandera_problems(typed, table, seen)
-    if not problems:
-        for check in extra_checks:
-            problems += check(typed)
-    if problems:
-        raise DataValidationError(path, sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-    for c in table.columns:
-        if c.kind == "bool" and not c.nullable:
-            typed[c.name] = typed[c.name].astype(bool)
-    return typed
-
+__all__ = ["LOADERS", "atomic_write", "load_documents", "load_indicators", "load_inspections", "load_observations",
+           "load_pilots", "load_progress", "load_ratings", "load_recognitions", "load_reference", "load_tasks", "load_units",
+           "plausible_range", "read_table", "write_table"]
 
 # ------------------------------------------------------------------------- cross-table rules
 def _known(column: str, allowed: Iterable[str], what: str) -> Callable[[pd.DataFrame], list[Problem]]:
@@ -162,7 +66,25 @@ def _units_in(folder: Path) -> list[str]:
 
 
 def _path(folder, table: Table) -> Path:
-    return data_folder(folder) / table.file
+    """The file of ``table`` in ``folder``; a Parquet table may come as CSV of the same name instead."""
+    path = data_folder(folder) / table.file
+    if path.suffix == ".parquet":
+        csv = path.with_suffix(".csv")
+        if path.exists() and csv.exists():
+            raise DataValidationError(path.parent, [Problem(None, None, f"both {path.name} and {csv.name} exist: keep one, "
+                                                            "so that it is clear which is read")])
+        if csv.exists():
+            return csv
+    return path
+
+
+def plausible_range(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator's plausible range from the catalogue: ``valid_min`` (empty: 0) and
+    ``valid_max`` (empty: 100 for a percentage, no limit otherwise), indexed by indicator."""
+    cat = indicators.set_index("indicator")
+    low = cat["valid_min"].astype(float).fillna(0.0)
+    high = cat["valid_max"].astype(float).where(cat["valid_max"].notna(), np.where(cat["measure_unit"] == "%", 100.0, np.inf))
+    return pd.DataFrame({"low": low, "high": high.astype(float), "measure_unit": cat["measure_unit"]})
 
 
 # ----------------------------------------------------------------------------- loaders
@@ -189,10 +111,21 @@ def load_indicators(folder: str | os.PathLike | None = None) -> pd.DataFrame:
 
 def load_observations(folder: str | os.PathLike | None = None) -> pd.DataFrame:
     """Monthly values in long format: ``unit`` (str), ``indicator``, ``period`` (Period[M]),
-    ``value`` (float), ``synthetic`` (bool)."""
+    ``value`` (float), ``synthetic`` (bool), from ``observations.parquet`` or ``observations.csv``.
+
+    Refuses a value outside its indicator's plausible range (:func:`plausible_range`).
+    """
     folder = data_folder(folder)
+    ranges = plausible_range(load_indicators(folder))
+
+    def plausible(df: pd.DataFrame) -> list[Problem]:
+        r = ranges.reindex(df["indicator"])
+        out_of = (df["value"].to_numpy() < r["low"].to_numpy()) | (df["value"].to_numpy() > r["high"].to_numpy())
+        return [Problem(int(i) + 1, "value", f"outside the catalogue's plausible range {r['low'].iloc[i]:g} to {r['high'].iloc[i]:g} "
+                        f"{r['measure_unit'].iloc[i]} for {df['indicator'].iloc[i]}", df["value"].iloc[i]) for i in np.flatnonzero(out_of)]
+
     checks = [_known("unit", _units_in(folder), "unit"),
-              _known("indicator", load_indicators(folder)["indicator"], "indicator (not in indicators.csv)")]
+              _known("indicator", ranges.index, "indicator (not in indicators.csv)"), plausible]
     return read_table(schemas.OBSERVATIONS, _path(folder, schemas.OBSERVATIONS), extra_checks=checks)
 
 
@@ -206,8 +139,9 @@ def load_tasks(folder: str | os.PathLike | None = None) -> pd.DataFrame:
 def load_progress(folder: str | os.PathLike | None = None) -> pd.DataFrame:
     """Monthly progress reports: ``task_id``, ``period`` (Period[M]), ``progress`` (cumulative %).
 
-    Refuses a report for an unknown task, a report before the task's start month and
-    progress that goes backwards.
+    Refuses a report for an unknown task, a report before the task's start month,
+    progress that goes backwards and a file whose every value lies in [0, 1] with some
+    strictly between (fractions, not percent).
     """
     folder = data_folder(folder)
     tasks = load_tasks(folder)
@@ -225,7 +159,14 @@ def load_progress(folder: str | os.PathLike | None = None) -> pd.DataFrame:
             out.append(Problem(int(i) + 1, "period", f"report before the task starts ({early.iloc[i]})", str(df["period"].iloc[i])))
         return out
 
-    checks = [_known("task_id", start, "task (not in tasks.csv)"), monotone]
+    def not_fractions(df: pd.DataFrame) -> list[Problem]:
+        p = df["progress"].dropna()
+        if len(p) and p.max() <= 1 and ((p > 0) & (p < 1)).any():
+            return [Problem(None, "progress", "every value lies between 0 and 1: progress looks written as fractions "
+                            "(0.05 for 5 %); write it in percent, 0 to 100")]
+        return []
+
+    checks = [_known("task_id", start, "task (not in tasks.csv)"), not_fractions, monotone]
     return read_table(schemas.PROGRESS, _path(folder, schemas.PROGRESS), extra_checks=checks)
 
 
@@ -323,9 +264,10 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
 def write_table(df: pd.DataFrame, table: Table, folder: str | os.PathLike) -> Path:
     """Write ``df`` as ``table`` into ``folder`` atomically (CSV as UTF-8, Parquet for the panel)."""
     path = Path(folder) / table.file
-    missing = [c for c in table.names if c not in df.columns]
+    missing = [c.name for c in table.columns if c.name not in df.columns and not c.optional]
     if missing:
         raise ValueError(f"cannot write {table.name}: columns missing {missing}")
+    df = df.assign(**{k: v for k, v in absent_values(table, df.index).items() if k not in df.columns})
     frame = _to_text_frame(df, table)
     if path.suffix == ".parquet":
         for c in table.columns:

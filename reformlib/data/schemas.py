@@ -4,6 +4,7 @@ Each :class:`Table` names its file inside a data folder and documents its column
 loaders in :mod:`reformlib.data.io` convert the text of a file to these types and then check the
 rules with pandera (lazy validation, so one error lists every failing row and column).
 A real export drops into a data folder when it has the same file names and columns.
+Patterns use ``[0-9]``, never ``\\d`` (which also matches full-width digits such as ``３``).
 """
 from __future__ import annotations
 
@@ -59,6 +60,11 @@ class Column:
     ge: float | None = None
     le: float | None = None
     pattern: str | None = None
+    #: the column may be left out of a file: then every value is empty (``False`` for a bool)
+    optional: bool = False
+    #: how a date column reads a cell naming only a month (``2017-06``): ``"end"`` as its last
+    #: day (deadlines); None refuses it rather than read it as the 1st
+    month_means: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,8 @@ class Table:
     doc: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = field(default_factory=tuple)
+    #: fewer data rows than this is refused (an empty ledger is a broken export, not "no tasks")
+    min_rows: int = 0
 
     @property
     def names(self) -> list[str]:
@@ -93,7 +101,8 @@ class Table:
         return pa.DataFrameSchema(cols, strict=False, unique=unique, report_duplicates="all")
 
 
-SYN = Column("synthetic", "bool", "True: the row is synthetic demonstration data, not a real record")
+SYN = Column("synthetic", "bool", "True: the row is synthetic demonstration data; a file without the column holds real "
+             "records and reads as False", optional=True)
 UNIT = Column("unit", "str", "unit code (GB/T 2260 division code or short ASCII code), text", pattern=r"^[0-9a-z_]+$")
 MONTH = Column("period", "month", "calendar month (pandas Period[M]); written YYYY-MM")
 
@@ -104,7 +113,7 @@ UNITS = Table("units", "units.csv", "The units evaluated and the departments tha
     Column("kind", "str", "unit kind", isin=UNIT_KINDS),
     Column("parent", "str", "code of the unit it belongs to", nullable=True),
     Column("territorial", "bool", "True for the 9 territorial units compared in the evaluation"),
-), key=("unit",))
+), key=("unit",), min_rows=1)
 
 INDICATORS = Table("indicators", "indicators.csv", "The indicator catalogue.", (
     Column("indicator", "str", "indicator code (DOMAIN.md's codes)", pattern=r"^[a-z0-9_]+$"),
@@ -119,7 +128,9 @@ INDICATORS = Table("indicators", "indicators.csv", "The indicator catalogue.", (
     Column("target", "float", "2017 target for a unit (modelling choice unless the document gives one)", nullable=True),
     Column("in_document", "bool", "True when the document reports a city figure for it"),
     Column("source", "str", "where the definition and target come from"),
-), key=("indicator",))
+    Column("valid_min", "float", "lowest plausible value (empty: 0)", nullable=True, optional=True),
+    Column("valid_max", "float", "highest plausible value (empty: 100 for %, none otherwise)", nullable=True, optional=True),
+), key=("indicator",), min_rows=1)
 
 OBSERVATIONS = Table("observations", "observations.parquet", "Monthly indicator values, long format.", (
     UNIT,
@@ -127,14 +138,14 @@ OBSERVATIONS = Table("observations", "observations.parquet", "Monthly indicator 
     MONTH,
     Column("value", "float", "value in the indicator's measure_unit (percentages in percent)"),
     SYN,
-), key=("unit", "indicator", "period"))
+), key=("unit", "indicator", "period"), min_rows=1)
 
 TASKS = Table("tasks", "tasks.csv", "The annual reform task ledger.", (
-    Column("task_id", "str", "task code", pattern=r"^T\d{3}$"),
-    Column("category", "str", "major category code C1..C9", pattern=r"^C\d$"),
+    Column("task_id", "str", "task code", pattern=r"^T[0-9]{3}$"),
+    Column("category", "str", "major category code C1..C9", pattern=r"^C[0-9]$"),
     Column("category_zh", "str", "category, Chinese"),
     Column("category_en", "str", "category, English"),
-    Column("subcategory", "str", "sub-category code such as C1.2", pattern=r"^C\d\.\d+$"),
+    Column("subcategory", "str", "sub-category code such as C1.2", pattern=r"^C[0-9]\.[0-9]+$"),
     Column("subcategory_zh", "str", "sub-category, Chinese"),
     Column("subcategory_en", "str", "sub-category, English"),
     Column("title_zh", "str", "task title, Chinese"),
@@ -145,10 +156,10 @@ TASKS = Table("tasks", "tasks.csv", "The annual reform task ledger.", (
     Column("target_zh", "str", "work target"),
     Column("completion_form", "str", "form of completion", isin=COMPLETION_FORMS),
     Column("start", "date", "start date"),
-    Column("deadline", "date", "deadline"),
+    Column("deadline", "date", "deadline (a month alone, 2017-06, means its last day)", month_means="end"),
     Column("responsible", "str", "responsible person (post)"),
     SYN,
-), key=("task_id",))
+), key=("task_id",), min_rows=1)
 
 PROGRESS = Table("progress", "progress.csv", "Monthly progress reports per task.", (
     Column("task_id", "str", "task code"),
@@ -158,10 +169,10 @@ PROGRESS = Table("progress", "progress.csv", "Monthly progress reports per task.
 ), key=("task_id", "period"))
 
 DOCUMENTS = Table("documents", "documents.csv", "Reform documents to be issued to match central ones.", (
-    Column("doc_id", "str", "document code", pattern=r"^D\d{3}$"),
+    Column("doc_id", "str", "document code", pattern=r"^D[0-9]{3}$"),
     Column("title_zh", "str", "title"),
     Column("lead_unit", "str", "drafting unit"),
-    Column("due", "date", "deadline set by the matching central document"),
+    Column("due", "date", "deadline set by the matching central document (a month alone means its last day)", month_means="end"),
     Column("issued_on", "date", "issue date; empty if not yet issued", nullable=True),
     Column("reviewed_by_group", "bool", "reviewed by the reform leading group"),
     Column("internal_review", "bool", "internal plan review done"),
@@ -169,20 +180,20 @@ DOCUMENTS = Table("documents", "documents.csv", "Reform documents to be issued t
 ), key=("doc_id",))
 
 INSPECTIONS = Table("inspections", "inspections.csv", "Problems found by inspections (督察) and their rectification.", (
-    Column("problem_id", "str", "problem code", pattern=r"^P\d{3}$"),
-    Column("inspection_id", "str", "inspection code", pattern=r"^I\d$"),
+    Column("problem_id", "str", "problem code", pattern=r"^P[0-9]{3}$"),
+    Column("inspection_id", "str", "inspection code", pattern=r"^I[0-9]$"),
     Column("inspection_zh", "str", "inspection name"),
     Column("inspection_level", "str", "received from above or run locally", isin=("upper", "local")),
     UNIT,
-    Column("category", "str", "task category concerned", pattern=r"^C\d$"),
+    Column("category", "str", "task category concerned", pattern=r"^C[0-9]$"),
     Column("found_on", "date", "date found"),
-    Column("due_on", "date", "rectification deadline"),
+    Column("due_on", "date", "rectification deadline (a month alone means its last day)", month_means="end"),
     Column("rectified_on", "date", "date rectified; empty while open", nullable=True),
     SYN,
 ), key=("problem_id",))
 
 PILOTS = Table("pilots", "pilots.csv", "Reform pilots: national, provincial and local.", (
-    Column("pilot_id", "str", "pilot code", pattern=r"^[NPL]\d{3}$"),
+    Column("pilot_id", "str", "pilot code", pattern=r"^[NPL][0-9]{3}$"),
     Column("name_zh", "str", "name, Chinese"),
     Column("name_en", "str", "name, English"),
     Column("level", "str", "pilot level", isin=("national", "provincial", "local")),
@@ -196,7 +207,7 @@ PILOTS = Table("pilots", "pilots.csv", "Reform pilots: national, provincial and 
 ), key=("pilot_id",))
 
 RECOGNITIONS = Table("recognitions", "recognitions.csv", "Recognition of units' reforms by higher levels (bonus points).", (
-    Column("recognition_id", "str", "code", pattern=r"^R\d{3}$"),
+    Column("recognition_id", "str", "code", pattern=r"^R[0-9]{3}$"),
     UNIT,
     Column("level", "str", "level of recognition", isin=RECOGNITION_LEVELS),
     Column("date", "date", "date"),
@@ -219,7 +230,7 @@ REFERENCE = Table("reference", "document_figures.csv", "The source document's ow
     Column("value", "float", "the figure (empty where the document gives only a change)", nullable=True),
     Column("value_high", "float", "upper end of a range", nullable=True),
     Column("unit", "str", "unit of measurement"),
-    Column("period", "str", "period the figure describes", pattern=r"^\d{4}$"),
+    Column("period", "str", "period the figure describes", pattern=r"^[0-9]{4}$"),
     Column("direction", "str", "which way is better", isin=("higher", "lower", "band", "none")),
     Column("qualifier", "str", "exact, over (the document says 'over'/'above') or range", isin=("exact", "over", "range")),
     Column("baseline", "float", "the 'from' value of a comparison", nullable=True),

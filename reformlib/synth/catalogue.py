@@ -162,7 +162,9 @@ def indicators_table() -> pd.DataFrame:
         rows.append(dict(indicator=code, name_zh=zh, name_en=en, measure_unit=mu, direction=direction,
                          band_low=band[0] if band else None, band_high=band[1] if band else None,
                          family=family, annual=annual, target=target, in_document=in_doc,
-                         source=source if target is None or code in ("approval_items_investment",) else f"{source}; target: {CHOICE}"))
+                         source=source if target is None or code in ("approval_items_investment",) else f"{source}; target: {CHOICE}",
+                         # plausible range (empty: 0 to 100 for %, >= 0 otherwise); a government debt ratio may pass 100 %
+                         valid_min=None, valid_max=300.0 if code == "gov_debt_ratio" else None))
     return pd.DataFrame(rows)
 
 
