@@ -195,3 +195,143 @@ EVENT_STUDY_LABELS_EN: dict[str, str] = {
     "interval": "95% confidence interval",
     "reference": "Reference period",
 }
+
+#: Words around the analysis notebooks' tables and figures (:mod:`reformlib.report.notebook`).
+NOTEBOOK_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"synthetic": "注意:本页使用合成演示数据,仅用于演示,不代表真实情况。"},
+    "en": {"synthetic": "Note: this page runs on SYNTHETIC demonstration data; no figure here is real."},
+}
+
+#: Words of the evaluation's tables and figures (:mod:`reformlib.report.evaluation_tables`,
+#: :mod:`reformlib.report.evaluation_plots`).
+EVALUATION_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "results": "评估结果:{period}(赋权:{weighting},标准化:{normalisation})",
+        "phased": "阶段考核:{label}",
+        "unit": "单位", "score": "得分", "grade": "等次", "month": "月份", "item": "考核项目", "lost": "失分",
+        "rank": "排名(1为最好)", "nominal": "基准排名", "median": "排名中位数", "interval": "5%-95%区间",
+        "S1": "一阶指数", "ST": "总效应指数", "factor": "不确定因素", "sobol": "Sobol指数",
+        "alpha": "Cronbach α", "node": "指标组",
+        "monthly_title": "各月定量得分", "ranks_title": "排名及其不确定区间",
+        "sensitivity_title": "排名对建模选择的敏感性", "lost_title": "各单位各项失分",
+        "corr_title": "标准化指标相关系数",
+        "flat": "标准化后各单位相同(不区分单位)的指标:{names}",
+        "alpha_overall": "Cronbach α(全部指标):{alpha:.2f}",
+        "list_sep": "、",
+    },
+    "en": {
+        "results": "Results: {period} (weighting: {weighting}, normalisation: {normalisation})",
+        "phased": "Phased assessment: {label}",
+        "unit": "Unit", "score": "Score", "grade": "Grade", "month": "Month", "item": "Item", "lost": "Points lost",
+        "rank": "Rank (1 = best)", "nominal": "nominal rank", "median": "median rank", "interval": "5-95 % interval",
+        "S1": "first order", "ST": "total", "factor": "Uncertain input", "sobol": "Sobol index",
+        "alpha": "Cronbach's alpha", "node": "Group",
+        "monthly_title": "Monthly quantitative score", "ranks_title": "Ranks and their uncertainty",
+        "sensitivity_title": "Sensitivity of the ranking to modelling choices", "lost_title": "Points lost by unit and item",
+        "corr_title": "Correlations of the normalised indicators",
+        "flat": "Indicators equal for every unit after normalisation (they do not discriminate): {names}",
+        "alpha_overall": "Cronbach's alpha (all indicators): {alpha:.2f}",
+        "list_sep": ", ",
+    },
+}
+
+#: Column headers of the evaluation's display tables.
+EVALUATION_HEADERS: dict[str, dict[str, str]] = {
+    "zh": {"item": "考核项目", "kind": "类型", "max_points": "满分", "points": "分值", "lost": "失分", "reason": "原因",
+           "unit": "单位", "a": "指标或指标组A", "b": "指标或指标组B", "level": "层级", "relation": "关系",
+           "r": "相关系数", "flag": "提示", "value": "数值"},
+    "en": {"item": "Item", "kind": "Kind", "max_points": "Full points", "points": "Points", "lost": "Points lost",
+           "reason": "Why", "unit": "Unit", "a": "Indicator or group A", "b": "Indicator or group B", "level": "Level",
+           "relation": "Relation", "r": "Correlation", "flag": "Flag", "value": "Value"},
+}
+
+#: The uncertain inputs of the rank-uncertainty analysis (its Sobol factors).
+UNCERTAIN_FACTORS: dict[str, dict[str, str]] = {
+    "zh": {"normalisation": "标准化方法", "aggregation": "集成方法", "imputation": "缺失值处理", "weighting": "赋权方法",
+           "weights": "权重扰动", "exclusion": "剔除指标"},
+    "en": {"normalisation": "normalisation", "aggregation": "aggregation", "imputation": "imputation",
+           "weighting": "weighting", "weights": "weight noise", "exclusion": "indicator exclusion"},
+}
+
+#: Words of the task ledger's figures and sentences (:mod:`reformlib.report.ledger_tables`,
+#: :mod:`reformlib.report.plots`).
+LEDGER_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "tasks": "任务数", "lead_title": "牵头任务最多的{n}个单位",
+        "deadline_month": "截止月份", "on_time_rate": "按期完成率(%)", "on_time_title": "各月到期任务的按期完成率",
+        "documents": "截至{month},{documents}个改革文件中已出台{issued}个,按期出台{on_time}个,"
+                     "提前半年以上出台{early}个({early_rate:.1f}%),经深改组审议{reviewed_by_group}个。",
+        "no_open_problems": "本月底没有未整改问题。",
+        "open_problems": "未整改问题数", "ageing_title": "未整改问题账龄(天)", "age": "账龄(天)",
+        "predicted": "预测逾期概率", "observed": "实际逾期比例", "calibration_title": "校准曲线(留出月份)",
+        "importance": "置换重要性(AUC下降)", "drivers_title": "主要驱动因素",
+    },
+    "en": {
+        "tasks": "Tasks", "lead_title": "The {n} units leading most tasks",
+        "deadline_month": "Deadline month", "on_time_rate": "On time (%)", "on_time_title": "On-time rate of the tasks due each month",
+        "documents": "By the end of {month}, {issued} of {documents} reform documents were issued, {on_time} on time "
+                     "and {early} at least six months early ({early_rate:.1f} %); {reviewed_by_group} were reviewed "
+                     "by the leading group.",
+        "no_open_problems": "No problem is open at the end of the month.",
+        "open_problems": "Open problems", "ageing_title": "Age of open problems (days)", "age": "Age (days)",
+        "predicted": "Predicted probability", "observed": "Observed share missed", "calibration_title": "Calibration (held-out months)",
+        "importance": "Permutation importance (drop in AUC)", "drivers_title": "Main drivers",
+    },
+}
+
+#: Column headers and values of the task ledger's display tables.
+LEDGER_HEADERS: dict[str, dict[str, str]] = {
+    "zh": {"name": "名称", "tasks": "任务数", "due": "已到期", "completed": "已完成", "on_time": "按期完成",
+           "completion_rate": "完成率(%)", "on_time_rate": "按期完成率(%)", "leader_level": "牵头领导层级",
+           "key_task": "重点任务", "lead_unit": "牵头单位", "inspection_level": "督察层级", "upper": "上级督察",
+           "local": "本级督察", "found": "发现问题", "rectified": "已整改", "open": "未整改", "overdue": "超期未整改",
+           "rectified_late": "超期整改", "open_0-30": "未整改0-30天", "open_31-90": "未整改31-90天",
+           "open_>90": "未整改90天以上", "rectification_rate": "整改率(%)", "mean_days_to_rectify": "平均整改天数",
+           "method": "方法", "model": "模型", "baseline": "基准", "horizon": "提前月数", "all": "全部",
+           "auc": "ROC AUC", "brier": "Brier", "n": "快照数", "missed": "逾期数", "folds": "检验期数",
+           "folds_fitted": "拟合模型的期数", "task_id": "任务编号", "title": "任务", "probability": "逾期概率",
+           "reason": "主要原因"},
+    "en": {"name": "Name", "tasks": "Tasks", "due": "Due", "completed": "Completed", "on_time": "On time",
+           "completion_rate": "Completion (%)", "on_time_rate": "On time (%)", "leader_level": "Leader level",
+           "key_task": "Key task", "lead_unit": "Lead unit", "inspection_level": "Inspection", "upper": "From above",
+           "local": "Local", "found": "Found", "rectified": "Rectified", "open": "Open", "overdue": "Open past due",
+           "rectified_late": "Rectified late", "open_0-30": "Open 0-30 d", "open_31-90": "Open 31-90 d",
+           "open_>90": "Open >90 d", "rectification_rate": "Rectified (%)", "mean_days_to_rectify": "Mean days to rectify",
+           "method": "Method", "model": "Model", "baseline": "Baseline", "horizon": "Months ahead", "all": "all",
+           "auc": "ROC AUC", "brier": "Brier", "n": "Snapshots", "missed": "Missed", "folds": "Cutoffs",
+           "folds_fitted": "Cutoffs with the model fitted", "task_id": "Task", "title": "Title",
+           "probability": "Probability of missing", "reason": "Main reasons"},
+}
+
+#: Words of the trends, interrupted time series and pilot effects (:mod:`reformlib.report.trend_tables`,
+#: :mod:`reformlib.report.plots`).
+TRENDS_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "no_pilot": "所选试点在本月之前启动未满{min_months}个月。",
+        "observed": "观测值", "fit": "分段回归", "counterfactual": "无改革的延续",
+        "effects": "可估计{ok}个试点×指标组合,其中{significant}个在{level:g}%水平显著;"
+                   "其余{other}个因缺少可比单位或前后期数据而无法估计。",
+        "yearly": "线性趋势(每年变化)",
+    },
+    "en": {
+        "no_pilot": "No chosen pilot has {min_months} months of data since its start.",
+        "observed": "Observed", "fit": "Segmented fit", "counterfactual": "Without the reform",
+        "effects": "{ok} pilot x indicator pairs could be estimated, {significant} of them significant at {level:g} %; "
+                   "{other} could not (no comparison unit or too few months before or after).",
+        "yearly": "Linear trend (change per year)",
+    },
+}
+
+#: Column headers and terms of the trend and pilot-effect tables.
+TRENDS_HEADERS: dict[str, dict[str, str]] = {
+    "zh": {"pilot_id": "试点编号", "unit": "单位", "level": "层级", "indicator": "指标", "start": "启动月份",
+           "term": "项", "estimate": "估计值", "std_error": "标准误", "statistic": "统计量", "p_value": "p值",
+           "ci_low": "置信区间下限", "ci_high": "置信区间上限", "n": "观测数", "n_comparison_units": "可比单位数",
+           "level_change": "水平变化", "slope_change": "斜率变化", "national": "国家级", "provincial": "省级",
+           "local": "本地"},
+    "en": {"pilot_id": "Pilot", "unit": "Unit", "level": "Level", "indicator": "Indicator", "start": "Start",
+           "term": "Term", "estimate": "Estimate", "std_error": "Std. error", "statistic": "Statistic",
+           "p_value": "p-value", "ci_low": "CI low", "ci_high": "CI high", "n": "Observations",
+           "n_comparison_units": "Comparison units", "level_change": "level change", "slope_change": "slope change",
+           "national": "national", "provincial": "provincial", "local": "local"},
+}

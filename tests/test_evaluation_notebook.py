@@ -1,5 +1,6 @@
 """The evaluation notebook runs top to bottom under papermill on the demonstration data,
-in English and Chinese, and writes nothing outside its working folder."""
+in English and Chinese, uses no deprecated name, draws every glyph, and writes nothing
+outside its working folder."""
 from __future__ import annotations
 
 import time
@@ -38,6 +39,8 @@ def test_notebook_runs_under_papermill(tmp_path, demo, params):
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) >= 5
     text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells for o in c.get("outputs", []))
+    stderr = "\n".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr")
+    assert "DeprecationWarning" not in stderr and "missing from font" not in stderr, stderr
     assert ("综合得分" in text) if not params else ("Score" in text)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["evaluation.ipynb"]
     assert _snapshot() == before

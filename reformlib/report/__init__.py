@@ -2,8 +2,11 @@
 
 - :mod:`.tables`: display tables and workbook sheets from results, the evaluation's score table;
 - :mod:`.page`: the brief page's title, headings and sentences;
-- :mod:`.plots`: figures (task progress, an indicator family, an event study); importing it
-  sets up Chinese glyphs (:mod:`.fonts`);
+- :mod:`.plots`: figures (task progress and the ledger, an indicator family, trends, an
+  interrupted time series, an event study); importing it sets up Chinese glyphs (:mod:`.fonts`);
+- :mod:`.evaluation_tables`, :mod:`.evaluation_plots`: the display tables and figures of one
+  evaluation; :mod:`.ledger_tables`, :mod:`.trend_tables`: those of the task ledger and of
+  trends and pilots; :mod:`.notebook`: the analysis notebooks' words and synthetic-data notice;
 - :mod:`.figures`: saving figures atomically; :mod:`.results`: ``results.json``, which holds
   every number a brief quotes; :mod:`.memo`: the Word memo; :mod:`.workbook`: the Excel
   workbook; :mod:`.browser`: checking that an HTML page opens offline;

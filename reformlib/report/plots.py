@@ -1,11 +1,15 @@
-"""Figures a researcher or a brief draws: task progress by category, an indicator family by
-unit, an event study. Importing this module registers the Chinese font with matplotlib
+"""Figures a researcher or a brief draws: task progress by category and by lead unit, on-time
+rates, the age of open inspection problems, the early warning's check, an indicator family by
+unit, trends with bands, an interrupted time series, an event study (the figures of one
+evaluation are in :mod:`.evaluation_plots`). Importing this module registers the Chinese font with matplotlib
 (:func:`reformlib.report.fonts.use_cjk_font`), so a figure with a Chinese title drawn by hand
 after ``import reformlib as rl`` shows glyphs, not boxes; :func:`setup_plots` also applies
 the house seaborn theme. No function shows or saves a figure.
 
 May import: matplotlib, seaborn, pandas, :mod:`reformlib.i18n`, :mod:`reformlib.data.schemas`,
-:mod:`reformlib.report.fonts`, :mod:`reformlib.errors`.
+:mod:`reformlib.report.fonts`, :mod:`reformlib.report.notebook`, :mod:`reformlib.errors`.
+Figures of analytic results take the frames :mod:`reformlib.tasks` and :mod:`reformlib.stats`
+return; they import neither.
 
 The event-study layout follows the usual event-study plot
 (e.g. Freyaldenhoven, Hansen, Pérez & Shapiro 2021, "Visualization, identification, and
@@ -15,24 +19,40 @@ intervals, a zero line, a dashed line just before the event, the reference perio
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from reformlib.data.schemas import CITY
 from reformlib.errors import SpecError
-from reformlib.i18n import EVENT_STUDY_LABELS_EN, EVENT_STUDY_LABELS_ZH, FAMILY, t
+from reformlib.i18n import (
+    EVENT_STUDY_LABELS_EN,
+    EVENT_STUDY_LABELS_ZH,
+    FAMILY,
+    LEDGER_HEADERS,
+    LEDGER_TEXT,
+    TRENDS_TEXT,
+    t,
+)
 from reformlib.report.fonts import cjk_font_available, use_cjk_font
+from reformlib.report.notebook import words
 
-__all__ = ["family_figure", "plot_event_study", "progress_figure", "setup_plots"]
+__all__ = ["STATUS_COLOURS", "ageing_figure", "family_figure", "its_figure", "lead_unit_figure", "on_time_figure",
+           "plot_event_study", "progress_figure", "setup_plots", "trend_figure", "warning_figure"]
 
 if cjk_font_available():  # glyphs for any figure drawn after import; setup_plots() says what is missing
     use_cjk_font()
 
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+#: Colours of the task statuses, from done to not started.
+STATUS_COLOURS = {"completed": "#2e7d32", "on_schedule": "#81c784", "behind": "#ffb300", "overdue": "#d32f2f",
+                  "not_started": "#bdbdbd"}
 
 
 def plot_event_study(
@@ -94,7 +114,7 @@ def setup_plots() -> str:
 def progress_figure(by_category: pd.DataFrame, *, lang: str = "zh") -> plt.Figure:
     """Stacked horizontal bars: task statuses by category."""
     cols = ["completed", "on_schedule", "behind", "overdue", "not_started"]
-    colours = ["#2e7d32", "#81c784", "#ffb300", "#d32f2f", "#bdbdbd"]
+    colours = [STATUS_COLOURS[c] for c in cols]
     data = by_category.set_index("name")[cols].rename(columns=lambda c: t(c, lang))
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.5))
     data.iloc[::-1].plot.barh(stacked=True, color=colours, ax=ax, width=0.75)
@@ -125,5 +145,160 @@ def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "") ->
         ax.set_visible(False)
     if family:
         fig.suptitle(FAMILY[lang].get(family, family), fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- the task ledger
+def _names(names: Mapping[str, str] | pd.Series | None):
+    return (lambda v: v) if names is None else (lambda v: names.get(v, v))
+
+
+def _require(frame: object, columns: Sequence[str], *, name: str) -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SpecError(f"{name} lacks column(s) {missing}; it has {list(map(str, frame.columns))}")
+    return frame
+
+
+def lead_unit_figure(counts: pd.DataFrame, *, lang: str = "zh", names: Mapping[str, str] | pd.Series | None = None,
+                     top: int = 12) -> Figure:
+    """Bars of task statuses for the ``top`` units leading most tasks, from
+    ``tasks.ledger.status_counts(status, "lead_unit")``; unit codes through ``names``.
+
+    >>> counts = rl.tasks.ledger.status_counts(rl.task_status(tasks, progress, "2017-09"), "lead_unit")  # doctest: +SKIP
+    >>> fig = lead_unit_figure(counts, lang="en", names=unit_names)  # doctest: +SKIP
+    """
+    shown = ["completed", "on_schedule", "behind", "overdue"]
+    _require(counts, ["lead_unit", "total", *shown], name="counts")
+    if not isinstance(top, int) or isinstance(top, bool) or top < 1:
+        raise SpecError(f"top must be a positive integer, got {top!r}")
+    text = words(LEDGER_TEXT, lang)
+    data = counts.sort_values("total", ascending=False).head(top)
+    data = data.assign(lead_unit=data["lead_unit"].map(_names(names)))
+    long = data.melt(id_vars="lead_unit", value_vars=shown, var_name="status", value_name="n")
+    long = long.assign(status=long["status"].map(lambda s: t(s, lang)))
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    sns.barplot(data=long, y="lead_unit", x="n", hue="status", ax=ax, palette=[STATUS_COLOURS[s] for s in shown])
+    ax.set(xlabel=text["tasks"], ylabel="", title=text["lead_title"].format(n=len(data)))
+    ax.legend(title="", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def on_time_figure(monthly: pd.DataFrame, *, lang: str = "zh") -> Figure:
+    """Bars of the on-time rate of the tasks due each month, from
+    ``rl.completion_rates(tasks, progress, month, by="all", per="month")``.
+
+    >>> fig = on_time_figure(rl.completion_rates(tasks, progress, "2017-09", by="all", per="month"))  # doctest: +SKIP
+    """
+    _require(monthly, ["period", "on_time_rate"], name="monthly")
+    text = words(LEDGER_TEXT, lang)
+    labels = pd.PeriodIndex(monthly["period"], freq="M").strftime("%Y-%m")
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    sns.barplot(x=list(labels), y=monthly["on_time_rate"].to_numpy(), color="#5c6bc0", ax=ax)
+    ax.set(xlabel=text["deadline_month"], ylabel=text["on_time_rate"], title=text["on_time_title"], ylim=(0, 100))
+    fig.tight_layout()
+    return fig
+
+
+def ageing_figure(ageing: pd.DataFrame, *, lang: str = "zh", names: Mapping[str, str] | pd.Series | None = None) -> Figure:
+    """Open inspection problems by unit and age bucket (days), from
+    ``tasks.oversight.inspection_ageing``; a SpecError when no problem is open.
+
+    >>> fig = ageing_figure(rl.tasks.oversight.inspection_ageing(inspections, "2017-09"), names=unit_names)  # doctest: +SKIP
+    """
+    _require(ageing, ["unit", "open", "bucket"], name="ageing")
+    open_ = ageing.loc[ageing["open"].astype(bool)]
+    if open_.empty:
+        raise SpecError("ageing has no open problem to draw; check ageing['open'].any() first")
+    text = words(LEDGER_TEXT, lang)
+    buckets = list(ageing["bucket"].cat.categories) if isinstance(ageing["bucket"].dtype, pd.CategoricalDtype) \
+        else sorted(open_["bucket"].dropna().unique())
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    sns.countplot(data=open_.assign(unit=open_["unit"].map(_names(names))), y="unit", hue="bucket",
+                  hue_order=buckets, palette="YlOrRd", ax=ax)
+    ax.set(xlabel=text["open_problems"], ylabel="", title=text["ageing_title"])
+    ax.legend(title=text["age"], fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def warning_figure(calibration: pd.DataFrame, drivers: pd.DataFrame, *, lang: str = "zh",
+                   feature_names: Mapping[str, str] | None = None, top: int = 10) -> Figure:
+    """Two panels of the early warning's held-out check (``tasks.warning.validate``): the
+    calibration curve of the model and the baseline, and the ``top`` drivers by permutation
+    importance (feature codes through ``feature_names``).
+
+    >>> check = warning.validate(tasks, progress)  # doctest: +SKIP
+    >>> fig = warning_figure(check.calibration, check.drivers, feature_names=warning.FEATURE_LABELS["zh"])  # doctest: +SKIP
+    """
+    _require(calibration, ["method", "mean_predicted", "observed"], name="calibration")
+    _require(drivers, ["feature", "importance"], name="drivers")
+    text, head = words(LEDGER_TEXT, lang), words(LEDGER_HEADERS, lang)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    calib = calibration.assign(method=calibration["method"].map(lambda m: head.get(m, m)))
+    sns.lineplot(data=calib, x="mean_predicted", y="observed", hue="method", marker="o", ax=axes[0])
+    axes[0].plot([0, 1], [0, 1], ls="--", color="#888888", lw=1)
+    axes[0].set(xlabel=text["predicted"], ylabel=text["observed"], title=text["calibration_title"])
+    axes[0].legend(title="")
+    ranked = drivers.head(top).assign(feature=lambda d: d["feature"].map(_names(feature_names)))
+    sns.barplot(data=ranked, y="feature", x="importance", color="#1f4e79", ax=axes[1])
+    axes[1].set(xlabel=text["importance"], ylabel="", title=text["drivers_title"])
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- trends
+def trend_figure(trends: Mapping[str, Any], *, unit_names: Mapping[str, str] | pd.Series | None = None,
+                 indicator_names: Mapping[str, str] | pd.Series | None = None) -> Figure:
+    """One panel per indicator: the fitted trend of each unit with its confidence band, from a
+    mapping indicator code -> :func:`reformlib.stats.trend` result; one colour per unit in
+    every panel, one legend below.
+
+    >>> trends = {c: rl.trend(obs, indicator=c, method="local") for c in ["gov_debt_ratio"]}  # doctest: +SKIP
+    >>> fig = trend_figure(trends, unit_names=names)  # doctest: +SKIP
+    """
+    if not isinstance(trends, Mapping) or not trends:
+        raise SpecError("trends must be a non-empty mapping of indicator code -> trend result")
+    fits = {code: _require(getattr(r, "fitted", None), ["unit", "period", "fitted", "ci_low", "ci_high"],
+                           name=f"trends[{code!r}].fitted") for code, r in trends.items()}
+    units = list(dict.fromkeys(u for f in fits.values() for u in f["unit"]))
+    colours = dict(zip(units, sns.color_palette("tab10", len(units))))
+    fig, axes = plt.subplots(1, len(fits), figsize=(5 * len(fits), 4), sharex=True, squeeze=False)
+    for ax, (code, fit) in zip(axes[0], fits.items()):
+        fit = fit.assign(date=fit["period"].dt.to_timestamp())
+        for unit, d in fit.groupby("unit", sort=False):
+            ax.plot(d["date"], d["fitted"], color=colours[unit], lw=1.5)
+            ax.fill_between(d["date"], d["ci_low"], d["ci_high"], color=colours[unit], alpha=0.15, linewidth=0)
+        ax.set(title=_names(indicator_names)(code), xlabel="", ylabel="")
+        ax.tick_params(axis="x", rotation=45)
+    handles = [Line2D([], [], color=c, lw=2) for c in colours.values()]
+    fig.legend(handles, [_names(unit_names)(u) for u in colours], loc="lower center", ncol=min(len(units), 5),
+               fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.08 * -(-len(units) // 5), 1, 1))
+    return fig
+
+
+def its_figure(fitted: pd.DataFrame, *, start: object, lang: str = "zh", title: str = "") -> Figure:
+    """An interrupted time series (``ITSResult.fitted``): observed values, the segmented fit and
+    the counterfactual without the reform, a line at ``start``.
+
+    >>> its = rl.interrupted_time_series(obs, indicator=code, unit=unit, reform_date=start)  # doctest: +SKIP
+    >>> fig = its_figure(its.fitted, start=start, title="湘潭县")  # doctest: +SKIP
+    """
+    _require(fitted, ["period", "value", "fitted", "counterfactual"], name="fitted")
+    text = words(TRENDS_TEXT, lang)
+    data = fitted.assign(date=fitted["period"].dt.to_timestamp())
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    ax.plot(data["date"], data["value"], "o", color="#555555", ms=4, label=text["observed"])
+    ax.plot(data["date"], data["fitted"], color="#1f4e79", label=text["fit"])
+    ax.plot(data["date"], data["counterfactual"], ls="--", color="#c62828", label=text["counterfactual"])
+    ax.axvline(start.to_timestamp() if isinstance(start, pd.Period) else pd.Timestamp(start), color="#888888", lw=1)
+    ax.set(title=title, xlabel="", ylabel="")
+    ax.tick_params(axis="x", rotation=45)
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

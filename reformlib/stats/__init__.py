@@ -5,7 +5,9 @@
 - :mod:`~reformlib.stats.did`: :func:`did` (2x2 regression) and :func:`did_table`
   (Card & Krueger 1994 Table 3 layout);
 - :mod:`~reformlib.stats.panel`: :func:`twfe` and :func:`event_study`, unit-clustered;
-- :mod:`~reformlib.stats.pilots`: :func:`pilot_effects`, pilots against comparable units.
+- :mod:`~reformlib.stats.pilots`: :func:`pilot_effects`, pilots against comparable units;
+- :mod:`~reformlib.stats.pilot_events`: :func:`pilot_targets` (a row per pilot and target
+  indicator), :func:`first_treated` and :func:`pilot_event_study` (leads and lags of pilot starts).
 
 Every function takes DataFrames and returns tidy DataFrames (``term, estimate, std_error,
 statistic, p_value, ci_low, ci_high, n``) or a frozen result holding several; none prints,
@@ -23,6 +25,7 @@ import warnings
 
 from reformlib.stats.did import did, did_table
 from reformlib.stats.panel import event_study, twfe
+from reformlib.stats.pilot_events import first_treated, pilot_event_study, pilot_targets
 from reformlib.stats.pilots import KIND_GROUPS, PILOT_STATUSES, comparison_units, pilot_effects
 from reformlib.stats.trend import (
     ITSResult,
@@ -35,8 +38,8 @@ from reformlib.stats.trend import (
 __all__ = [
     "ITSResult", "KIND_GROUPS",
     "PILOT_STATUSES", "TrendResult", "comparison_units", "did", "did_table", "event_study",
-    "interrupted_time_series", "newey_west_lags", "pilot_effects",
-    "trend", "twfe",
+    "first_treated", "interrupted_time_series", "newey_west_lags", "pilot_effects", "pilot_event_study",
+    "pilot_targets", "trend", "twfe",
 ]
 
 _MOVED = ("plot_event_study", "EVENT_STUDY_LABELS_ZH", "EVENT_STUDY_LABELS_EN")

@@ -41,6 +41,7 @@ from reformlib.stats.common import (
     select_series,
 )
 from reformlib.stats.panel import twfe
+from reformlib.stats.pilot_events import pilot_targets
 
 __all__ = ["pilot_effects", "comparison_units", "KIND_GROUPS", "PILOT_STATUSES"]
 
@@ -100,15 +101,6 @@ def comparison_units(
     return sorted(out)
 
 
-def _targets(pilots: pd.DataFrame) -> pd.DataFrame:
-    """One row per pilot and target indicator."""
-    ids = pilots["pilot_id"] if "pilot_id" in pilots else pd.Series(pilots.index, index=pilots.index)
-    frame = pilots.assign(pilot_id=ids.astype(str), unit=pilots["unit"].astype(str),
-                          indicator=pilots["target_indicators"].fillna("").astype(str).str.split(";"))
-    frame = frame.explode("indicator").assign(indicator=lambda f: f["indicator"].str.strip())
-    return frame.loc[frame["indicator"] != ""].reset_index(drop=True)
-
-
 def _estimate(panel: pd.DataFrame, *, cov_type: str, hac_lags: int | None, alpha: float) -> dict:
     row = twfe(panel, outcome="value", treatment="_d", unit="unit", period="_t",
                cov_type=cov_type, hac_lags=hac_lags, alpha=alpha)
@@ -157,7 +149,7 @@ def pilot_effects(
     wanted = as_list(indicator, name="indicator")
     if wanted is not None:
         check_known(wanted, observed_codes, name="indicator")
-    targets = _targets(pilots)
+    targets = pilot_targets(pilots)
     if wanted is not None:
         targets = targets.loc[targets["indicator"].isin(wanted)]
     targets = targets.assign(_start=month_ordinal(targets["start"], name="pilots['start']").to_numpy())

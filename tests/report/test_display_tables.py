@@ -1,0 +1,145 @@
+"""Words and display tables of the task-ledger and trend notebooks (reformlib.report.notebook,
+ledger_tables, trend_tables), on small frames checked by hand."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from reformlib.i18n import EVALUATION_TEXT
+from reformlib.report import ledger_tables as lt
+from reformlib.report import trend_tables as tt
+from reformlib.report.notebook import is_synthetic, synthetic_notice, words
+
+
+# --------------------------------------------------------------------------- words
+def test_words_checks_the_language():
+    assert words(EVALUATION_TEXT, "zh")["score"] == "得分"
+    with pytest.raises(ValueError, match="lang must be one of"):
+        words(EVALUATION_TEXT, "fr")
+
+
+def test_synthetic_notice_and_flag():
+    assert synthetic_notice(lang="zh").startswith("> **注意") and "合成演示数据" in synthetic_notice()
+    assert "SYNTHETIC" in synthetic_notice(lang="en")
+    assert synthetic_notice(lang="en", synthetic=False) == ""
+    flagged = pd.DataFrame({"synthetic": [True, True]})
+    assert is_synthetic(flagged) and not is_synthetic(flagged, pd.DataFrame({"synthetic": [True, False]}))
+    with pytest.raises(ValueError, match="synthetic"):
+        is_synthetic(pd.DataFrame({"x": [1]}))
+    with pytest.raises(ValueError, match="at least one"):
+        is_synthetic()
+
+
+# --------------------------------------------------------------------------- the task ledger
+RATES = pd.DataFrame({"category": ["C1", "C2"], "name": ["经济体制", "放管服"], "tasks": [30, 25], "due": [20, 10],
+                      "completed": [27, 20], "on_time": [18, 9], "completion_rate": [90.0, 80.0],
+                      "on_time_rate": [90.0, 90.0]})
+
+
+def test_rates_table_uses_names_and_translated_headers():
+    table = lt.rates_table(RATES, lang="zh")
+    assert table.index.name == "名称" and list(table.index) == ["经济体制", "放管服"]
+    assert list(table.columns) == ["任务数", "已到期", "已完成", "按期完成", "完成率(%)", "按期完成率(%)"]
+    assert table.loc["放管服", "完成率(%)"] == 80.0
+
+
+def test_rates_table_names_codes_when_there_is_no_name_column():
+    rates = RATES.drop(columns="name").rename(columns={"category": "leader_level"}).assign(leader_level=["mayor", "x"])
+    table = lt.rates_table(rates, lang="en", names={"mayor": "the mayor"})
+    assert table.index.name == "Leader level" and list(table.index) == ["the mayor", "x"]
+    with pytest.raises(ValueError, match="completion_rate"):
+        lt.rates_table(RATES.drop(columns="completion_rate"))
+    with pytest.raises(TypeError, match="DataFrame"):
+        lt.rates_table(RATES.to_dict())
+
+
+def test_document_sentence_in_both_languages():
+    summary = pd.DataFrame({"group": ["all"], "documents": [121], "issued": [110], "on_time": [100], "early": [74],
+                            "overdue": [3], "reviewed_by_group": [40], "issued_rate": [90.9], "on_time_rate": [82.6],
+                            "early_rate": [61.157]})
+    zh = lt.document_sentence(summary, "2017-09", lang="zh")
+    assert zh.startswith("截至2017年9月,121个改革文件中已出台110个") and "提前半年以上出台74个(61.2%)" in zh
+    en = lt.document_sentence(summary, "2017-09", lang="en")
+    assert "By the end of September 2017, 110 of 121" in en and "(61.2 %)" in en
+    with pytest.raises(ValueError, match="one overall row"):
+        lt.document_sentence(pd.concat([summary, summary]), "2017-09")
+
+
+def test_inspection_table_translates_levels_and_headers():
+    summary = pd.DataFrame({"inspection_level": ["local", "upper"], "found": [50, 39], "rectified": [45, 35],
+                            "open": [5, 4], "open_>90": [1, 2]})
+    table = lt.inspection_table(summary, lang="zh")
+    assert list(table.columns) == ["发现问题", "已整改", "未整改", "未整改90天以上"]
+    assert table.index.name == "督察层级" and list(table.index) == ["本级督察", "上级督察"]
+    assert table.loc["上级督察", "未整改"] == 4
+
+
+def test_validation_table_translates_methods_and_horizons():
+    metrics = pd.DataFrame({"method": ["model", "baseline"], "horizon": ["all", "1"], "auc": [0.81234, 0.7],
+                            "brier": [0.1, 0.12], "n": [500, 500], "missed": [40, 40]})
+    table = lt.validation_table(metrics, lang="en")
+    assert list(table["Method"]) == ["Model", "Baseline"] and list(table["Months ahead"]) == ["all", "1"]
+    assert table.loc[0, "ROC AUC"] == 0.812
+
+
+def test_at_risk_table_names_lead_units():
+    flagged = pd.DataFrame({"task_id": ["T1"], "title": ["不动产登记"], "title_zh": ["不动产登记"], "title_en": ["Registry"],
+                            "lead_unit": ["xtgx"], "probability": [0.6234], "reason": ["连续两个月滞后"], "method": ["model"]})
+    table = lt.at_risk_table(flagged, lang="zh", names={"xtgx": "湘潭高新区"})
+    assert list(table.columns) == ["任务编号", "任务", "牵头单位", "逾期概率", "主要原因"]
+    assert table.iloc[0].tolist() == ["T1", "不动产登记", "湘潭高新区", 0.62, "连续两个月滞后"]
+
+
+# --------------------------------------------------------------------------- trends and pilots
+class _Trend:
+    def __init__(self, slopes: pd.DataFrame):
+        self.slopes = slopes
+
+
+def test_slope_table_is_yearly_by_unit_and_indicator():
+    trends = {"gov_debt_ratio": _Trend(pd.DataFrame({"unit": ["a", "b"], "estimate": [0.5, -0.25]})),
+              "land_transfer_rate": _Trend(pd.DataFrame({"unit": ["a", "b"], "estimate": [1.0, 0.0]}))}
+    table = tt.slope_table(trends, lang="en", unit_names={"a": "Unit A"}, indicator_names={"gov_debt_ratio": "debt"})
+    assert list(table.columns) == ["debt", "land_transfer_rate"] and list(table.index) == ["Unit A", "b"]
+    assert table.loc["Unit A", "debt"] == 6.0 and table.loc["b", "debt"] == -3.0
+    assert table.columns.name == "Linear trend (change per year)"
+    with pytest.raises(ValueError, match="non-empty"):
+        tt.slope_table({})
+    with pytest.raises(TypeError, match="slopes"):
+        tt.slope_table({"x": object()})
+
+
+def test_its_table_translates_terms():
+    effects = pd.DataFrame({"term": ["level_change", "slope_change"], "estimate": [1.23456, -0.5], "p_value": [0.01, 0.2],
+                            "unit": ["430321", "430321"], "cov_type": ["HAC", "HAC"]})
+    table = tt.its_table(effects, lang="zh")
+    assert list(table.index) == ["水平变化", "斜率变化"] and table.index.name == "项"
+    assert list(table.columns) == ["估计值", "p值"]  # the unit and the covariance type are left out
+    assert table.loc["水平变化", "估计值"] == 1.235
+
+
+EFFECTS = pd.DataFrame({
+    "pilot_id": ["P1", "P2", "P3", "P4"], "unit": ["430321", "430381", "xtjk", "430300"],
+    "level": ["provincial", "national", "local", "national"], "indicator": ["debt", "land", "debt", "debt"],
+    "start": pd.PeriodIndex(["2017-03"] * 4, freq="M"), "estimate": [1.0, 2.0, 3.0, None],
+    "std_error": [0.1, 0.5, 2.0, None], "p_value": [0.001, 0.04, 0.2, None], "ci_low": [0.8, 1.0, -1.0, None],
+    "ci_high": [1.2, 3.0, 7.0, None], "n_comparison_units": [2, 1, 2, 0],
+    "status": ["ok", "ok", "ok", "no_comparison_units"]})
+
+
+def test_effects_sentence_counts_estimated_and_significant():
+    assert tt.effects_sentence(EFFECTS, lang="zh") == (
+        "可估计3个试点×指标组合,其中2个在5%水平显著;其余1个因缺少可比单位或前后期数据而无法估计。")
+    assert tt.effects_sentence(EFFECTS, lang="en", alpha=0.01).startswith(
+        "3 pilot x indicator pairs could be estimated, 1 of them significant at 1 %")
+    with pytest.raises(ValueError, match="alpha"):
+        tt.effects_sentence(EFFECTS, alpha=1.5)
+
+
+def test_effects_table_keeps_estimated_rows_smallest_p_first():
+    table = tt.effects_table(EFFECTS, lang="en", unit_names={"430321": "Xiangtan County"}, top=2)
+    assert list(table["Pilot"]) == ["P1", "P2"]
+    assert table.loc[0, "Unit"] == "Xiangtan County" and table.loc[0, "Level"] == "provincial"
+    assert "Comparison units" in table.columns
+    with pytest.raises(ValueError, match="top"):
+        tt.effects_table(EFFECTS, top=0)
