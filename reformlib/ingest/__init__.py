@@ -1,0 +1,70 @@
+"""Submissions in: the files units send (CSV in any common encoding, xlsx workbooks as
+offices fill them, or reformlib's own templates) read, checked against the catalogue and
+stored in the DuckDB store of record (:mod:`reformlib.data.store`).
+
+:mod:`.values` reads a cell (numbers, percentages, multipliers, missing markers, months),
+:mod:`.units` a unit's name or code, :mod:`.grid` a file into sheets of cells,
+:mod:`.submission` a sheet into records, :mod:`.files` a whole file (all or nothing).
+:func:`ingest` stores files one transaction each and reports what it stored and skipped.
+
+May import: pandas, openpyxl, the standard library, :mod:`reformlib.errors` and
+:mod:`reformlib.data`; nothing from the model, tasks, stats, report or briefs.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reformlib.data.store import Store
+from reformlib.errors import DataValidationError
+from reformlib.ingest.files import Submission, load_catalogue, read_submission
+from reformlib.ingest.submission import Catalogue
+
+__all__ = ["Outcome", "ingest", "submission_files"]
+
+SUFFIXES = (".csv", ".xlsx", ".xlsm", ".tsv", ".txt")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One file's fate: ``stored``, ``unchanged`` (already stored) or ``refused`` (``error`` says why)."""
+
+    path: Path
+    status: str
+    message: str
+    error: DataValidationError | None = None
+
+
+def submission_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """The files named, folders expanded to their submission files (sorted, ~$ lock files left out)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.suffix.lower() in SUFFIXES and not f.name.startswith(("~$", ".")))
+        else:
+            out.append(p)
+    return out
+
+
+def ingest(paths: Iterable[str | os.PathLike], *, store: str | os.PathLike | None = None,
+           catalogue: Catalogue | str | os.PathLike | None = None,
+           on_stage: Callable[[str], None] | None = None) -> list[Outcome]:
+    """Read, check and store each file; a refused file stores nothing and the others go on."""
+    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    db = Store(store)
+    out = []
+    for path in submission_files(paths):
+        try:
+            sub: Submission = read_submission(path, cat)
+        except DataValidationError as err:
+            out.append(Outcome(path, "refused", str(err), err))
+            continue
+        done = db.ingest(sub.kind, sub.records, sha256=sub.sha256, file_name=path.name, on_stage=on_stage)
+        if done.status == "unchanged":
+            out.append(Outcome(path, "unchanged", f"{path.name}: already stored (same SHA-256), nothing changed"))
+        else:
+            extra = f"; replaced {done.replaced} earlier value(s), kept in the history" if done.replaced else ""
+            out.append(Outcome(path, "stored", sub.summary() + extra))
+    return out

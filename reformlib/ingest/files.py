@@ -1,0 +1,82 @@
+"""A submission file read whole: every sheet, every problem at once, and nothing returned
+unless the whole file is right (:class:`~reformlib.errors.DataValidationError` otherwise)."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from reformlib.data.io import load_indicators, load_inspections, load_tasks, load_units, plausible_range
+from reformlib.data.paths import data_folder
+from reformlib.data.textfile import FileProblem
+from reformlib.errors import DataValidationError
+from reformlib.ingest.grid import read_grids
+from reformlib.ingest.submission import Catalogue, read_sheet
+from reformlib.ingest.units import UnitNames, load_aliases
+
+__all__ = ["KEYS", "Submission", "load_catalogue", "read_submission"]
+
+#: The key of a current value in each kind of submission.
+KEYS = {"indicators": ("unit", "indicator", "period"), "progress": ("task_id", "period"), "inspections": ("problem_id",)}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A file read correctly: its hash, its kind, its records and what was skipped."""
+
+    path: Path
+    sha256: str
+    kind: str
+    records: pd.DataFrame
+    skipped: tuple[str, ...]
+
+    def summary(self) -> str:
+        per = self.records.groupby(["unit", "period"]).size()
+        stored = "; ".join(f"{u} {p}: {n} row(s)" for (u, p), n in per.items())
+        skipped = "".join(f"\n  skipped: {s}" for s in self.skipped)
+        return f"{self.path.name}: {self.kind}, {stored}{skipped}"
+
+
+def load_catalogue(folder: str | os.PathLike | None = None) -> Catalogue:
+    """The catalogue a submission is checked against, from a data folder."""
+    folder = data_folder(folder)
+    ind = load_indicators(folder)
+    ranges = plausible_range(ind)
+    ind = ind[["indicator", "name_zh", "measure_unit"]].assign(low=ind["indicator"].map(ranges["low"]),
+                                                               high=ind["indicator"].map(ranges["high"]))
+    return Catalogue(UnitNames(load_units(folder), load_aliases(folder)), ind,
+                     load_tasks(folder)[["task_id", "lead_unit"]], load_inspections(folder)[["problem_id", "unit", "found_on"]])
+
+
+def read_submission(path: str | os.PathLike, catalogue: Catalogue) -> Submission:
+    """Read and check one submission; :class:`DataValidationError` listing every problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataValidationError(path, [FileProblem(None, None, "no such file")])
+    data = path.read_bytes()
+    grids, skipped, problems = read_grids(path)
+    kinds, records = set(), []
+    for grid in grids:
+        res = read_sheet(grid, catalogue)
+        problems += res.problems
+        skipped += res.skipped
+        if res.kind:
+            kinds.add(res.kind)
+            records += res.records
+    if len(kinds) > 1:
+        problems.append(FileProblem(None, None, f"sheets of different kinds in one file ({', '.join(sorted(kinds))}): send one kind per file"))
+    if not problems and not records:
+        problems.append(FileProblem(None, None, "no data rows found"))
+    if problems:
+        raise DataValidationError(path, problems)
+    kind = kinds.pop()
+    frame = pd.DataFrame(records)
+    dup = frame.duplicated(list(KEYS[kind]), keep=False)
+    if dup.any():
+        raise DataValidationError(path, [FileProblem(None, None, f"given twice: {', '.join(str(r[k]) for k in KEYS[kind])}",
+                                                     sheet=r["sheet"], cell=r["cell"]) for r in frame[dup].to_dict("records")])
+    frame["period"] = frame["period"].astype(str)
+    return Submission(path, hashlib.sha256(data).hexdigest(), kind, frame, tuple(skipped))
