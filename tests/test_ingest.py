@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from corpus.submissions import csv_long, workbook
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reformlib as rl
-from corpus.submissions import csv_long, workbook
 from reformlib.errors import DataValidationError
 from reformlib.ingest.files import load_catalogue, read_submission
 from reformlib.ingest.units import UnitNames, load_aliases

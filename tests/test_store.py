@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from corpus.submissions import csv_long, workbook
+
 from reformlib.data.store import Store
 from reformlib.ingest import ingest
 from reformlib.ingest.files import load_catalogue
