@@ -35,7 +35,20 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="run briefs already published for the same inputs again")
     s.add_argument("--notebook-dir", default=None, help="folder of the brief's template notebooks (default notebooks/)")
     s.add_argument("--quiet", action="store_true", help="print only the summary (for schedulers)")
+    g = sub.add_parser("ingest", help="check submission files (CSV, xlsx) and store them in the DuckDB store")
+    g.add_argument("paths", nargs="+", help="files or folders of submissions")
+    g.add_argument("--store", default=None, help="the store file (default data/store.duckdb or $REFORMLIB_STORE)")
+    g.add_argument("--catalogue", default=None, help="data folder holding units, indicators, tasks and inspections")
     return p
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from reformlib.ingest import ingest
+
+    outcomes = ingest(args.paths, store=args.store, catalogue=args.catalogue)
+    for o in outcomes:
+        print(o.message, file=sys.stderr if o.status == "refused" else sys.stdout)
+    return 2 if any(o.status == "refused" for o in outcomes) else 0
 
 
 def _briefs(args: argparse.Namespace) -> int:
@@ -76,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             print(result.html)
         elif args.command == "briefs":
             return _briefs(args)
+        elif args.command == "ingest":
+            return _ingest(args)
     except ReformlibError as exc:
         print(f"reformlib: {exc}", file=sys.stderr)
         return 2
