@@ -20,9 +20,9 @@ __all__ = ["MONTH_PATTERN", "YEAR_PATTERN", "as_month", "as_period", "is_month",
            "month_words", "period_kind", "period_window"]
 
 #: A month as text: four-digit year, dash, two-digit month 01-12.
-MONTH_PATTERN = r"\d{4}-(0[1-9]|1[0-2])"
+MONTH_PATTERN = r"[0-9]{4}-(0[1-9]|1[0-2])"
 #: A year as text.
-YEAR_PATTERN = r"\d{4}"
+YEAR_PATTERN = r"[0-9]{4}"
 _MONTH = re.compile(MONTH_PATTERN)
 _YEAR = re.compile(YEAR_PATTERN)
 
