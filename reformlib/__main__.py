@@ -1,11 +1,12 @@
-"""Command line: ``python -m reformlib data | brief | briefs``.
+"""Command line: ``python -m reformlib data | brief | briefs | ingest | export | template``.
 
-    python -m reformlib data                      rebuild the synthetic demonstration set
+    python -m reformlib data                      rebuild the synthetic demonstration set (folder and store)
     python -m reformlib brief [--month YYYY-MM] [--lang zh|en] [--unit CODE] [--quiet]
     python -m reformlib briefs --config briefs.yml [--workers N] [--quiet] [--force]
 
 Exit status: 0 on success; 1 when a brief of a batch failed (the others still ran);
-2 when a brief failed or the parameters or schedule were refused.
+2 when a brief failed or the parameters, data or schedule were refused (one line on stderr
+says why; a run's traceback goes to its run.log); 130 when stopped by Ctrl-C.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("data", help="rebuild the synthetic demonstration data set")
     d.add_argument("--folder", default=None, help="where to write it (default data/demo_synthetic)")
+    d.add_argument("--store", default=None, help="the demonstration store to build from it (default data/demo_synthetic.duckdb)")
     b = sub.add_parser("brief", help="run and publish one monthly brief")
     b.add_argument("--month", default=None, help="YYYY-MM (default: the latest month in the data)")
     b.add_argument("--lang", default="zh", help="zh (default) or en")
@@ -29,22 +31,64 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell")
     b.add_argument("--notebook-dir", default=None, help="folder of the brief's template notebooks (default notebooks/)")
     b.add_argument("--quiet", action="store_true", help="no progress output (for schedulers)")
+    b.add_argument("--wait", action="store_true", help="wait for another run of the same brief to end instead of exiting")
     s = sub.add_parser("briefs", help="run every brief of a schedule file that is not yet published")
     s.add_argument("--config", default="briefs.yml", help="the schedule file (default briefs.yml)")
     s.add_argument("--workers", type=int, default=None, help="briefs run at once (default: one per CPU)")
     s.add_argument("--force", action="store_true", help="run briefs already published for the same inputs again")
     s.add_argument("--notebook-dir", default=None, help="folder of the brief's template notebooks (default notebooks/)")
     s.add_argument("--quiet", action="store_true", help="print only the summary (for schedulers)")
+    s.add_argument("--explain", action="store_true", help="print why each brief would run or be skipped; run nothing")
     g = sub.add_parser("ingest", help="check submission files (CSV, xlsx) and store them in the DuckDB store")
-    g.add_argument("paths", nargs="+", help="files or folders of submissions")
+    g.add_argument("paths", nargs="*", help="files or folders of submissions")
+    g.add_argument("--tables", default=None, help="a data folder whose tables to put into the store (catalogue, ledger, values)")
     g.add_argument("--store", default=None, help="the store file (default data/store.duckdb or $REFORMLIB_STORE)")
-    g.add_argument("--catalogue", default=None, help="data folder holding units, indicators, tasks and inspections")
+    g.add_argument("--catalogue", default=None, help="data folder or store holding units, indicators, tasks and inspections "
+                   "(default: the store's own tables, else the demonstration set)")
+    e = sub.add_parser("export", help="write the current tables of a store as a data folder (parquet, csv) or workbooks (xlsx)")
+    e.add_argument("--store", default=None, help="the store file (default data/store.duckdb or $REFORMLIB_STORE)")
+    e.add_argument("--format", default="parquet", choices=("parquet", "csv", "xlsx"), help="parquet (default), csv or xlsx")
+    e.add_argument("--out", default=None, help="folder to write (default exports/<store>-<format>/ beside the store)")
+    t = sub.add_parser("template", help="write the xlsx templates a unit fills in for a month")
+    t.add_argument("--month", required=True, help="YYYY-MM, the month reported")
+    t.add_argument("--unit", default=None, help="a unit code (default: every unit that reports that month)")
+    t.add_argument("--kind", default=None, choices=("indicators", "progress", "inspections"), help="one kind (default: all)")
+    t.add_argument("--data", default=None, help="data folder or store (catalogue and last values; default the demonstration set)")
+    t.add_argument("--out", default=None, help="folder to write (default templates/<month>/)")
+    t.add_argument("--deadline", default=None, help="date the templates are due (default: the 10th of the next month)")
     return p
+
+
+def _export(args: argparse.Namespace) -> int:
+    from reformlib.ingest.export import export_store
+
+    print(export_store(args.store, fmt=args.format, out=args.out))
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from reformlib.ingest.templates import write_templates
+
+    for path in write_templates(args.month, unit=args.unit, kind=args.kind, data=args.data, out=args.out, deadline=args.deadline):
+        print(path)
+    return 0
 
 
 def _ingest(args: argparse.Namespace) -> int:
     from reformlib.ingest import ingest
 
+    if args.tables:
+        from reformlib.data.dataset import store_folder
+        from reformlib.data.store import store_path
+
+        done = store_folder(args.tables, store_path(args.store))
+        print(f"{args.tables}: {done.rows} row(s) stored in {store_path(args.store)}" if done.status == "stored"
+              else f"{args.tables}: already stored (same tables), nothing changed")
+    elif not args.paths:
+        print("reformlib: name submission files or folders, or --tables FOLDER", file=sys.stderr)
+        return 2
+    if not args.paths:
+        return 0
     outcomes = ingest(args.paths, store=args.store, catalogue=args.catalogue)
     for o in outcomes:
         print(o.message, file=sys.stderr if o.status == "refused" else sys.stdout)
@@ -52,10 +96,14 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _briefs(args: argparse.Namespace) -> int:
-    from reformlib.briefs.schedule import load_config, plan, run_batch, summary
+    from reformlib.briefs.schedule import explain, explanation, load_config, plan, run_batch, summary
 
     config = load_config(args.config)
     jobs = plan(config)
+    if args.explain:
+        print(explanation(explain(jobs, data=config.get("data"), reports=config.get("reports"),
+                                  notebook_dir=args.notebook_dir, force=args.force)))
+        return 0
 
     def progress(k: int, n: int, outcome) -> None:
         if not args.quiet:
@@ -78,21 +126,33 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "data":
             from reformlib.data.paths import DEMO
-            from reformlib.synth import build_demo
+            from reformlib.synth import build_demo, build_demo_store
 
             print(build_demo(args.folder or DEMO))
+            print(build_demo_store(args.folder or DEMO, args.store))
         elif args.command == "brief":
             from reformlib.briefs.run import run_brief
 
             result = run_brief(args.month, args.lang, args.unit, data=args.data, reports=args.reports,
-                               notebook_dir=args.notebook_dir, timeout=args.timeout, quiet=args.quiet)
+                               notebook_dir=args.notebook_dir, timeout=args.timeout, quiet=args.quiet, wait=args.wait)
             print(result.html)
         elif args.command == "briefs":
             return _briefs(args)
         elif args.command == "ingest":
             return _ingest(args)
+        elif args.command == "export":
+            return _export(args)
+        elif args.command == "template":
+            return _template(args)
     except ReformlibError as exc:
         print(f"reformlib: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:
+        print(f"reformlib: {exc or 'interrupted by Ctrl-C'}", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a full disk, a read-only folder: one sentence, not a traceback
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"reformlib: cannot write or read{where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     return 0
 

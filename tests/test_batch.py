@@ -16,12 +16,19 @@ import pytest
 import yaml
 
 from reformlib.briefs import publish
-from reformlib.briefs.run import templates_of
-from reformlib.briefs.schedule import BriefJob, Outcome, complete_months, load_config, plan, run_batch, summary
+from reformlib.briefs.schedule import (
+    BriefJob,
+    Outcome,
+    complete_months,
+    explain,
+    load_config,
+    plan,
+    run_batch,
+    summary,
+)
 from reformlib.data.paths import NOTEBOOKS, ROOT
 from reformlib.data.schemas import TERRITORIAL_UNITS
 from reformlib.errors import ParameterError, RunError
-from reformlib.provenance import code_version
 
 
 def _config(tmp_path: Path, body: dict) -> Path:
@@ -116,41 +123,52 @@ def test_one_failure_does_not_stop_the_others(batch):
     assert proc.returncode == 1, proc.stderr
     lines = proc.stdout.strip().splitlines()
     row = {line.split()[1]: line for line in lines[2:-1]}
-    assert "published" in row["430302"] and str(reports / "2017-12" / "430302" / "brief.html") in row["430302"]
+    assert "published" in row["430302"] and str(reports / "2017-12" / "430302" / "current" / "brief.html") in row["430302"]
     assert "failed" in row["430304"] and "cell" in row["430304"] and "no reports from 430304" in row["430304"]
     assert lines[-1] == "2 brief(s): 1 published, 0 skipped, 1 failed"
     assert "reformlib: 2017-12 430304 zh" in proc.stderr and "failed" in proc.stderr
-    assert not (reports / "2017-12" / "430304" / "brief.html").exists()
+    assert not (reports / "2017-12" / "430304" / "current").exists()
     assert len(list((reports / "2017-12" / "430304" / "failed").iterdir())) == 1
     for name in publish.EXPECTED_FILES:
-        assert (reports / "2017-12" / "430302" / name).stat().st_size > 0
+        assert (reports / "2017-12" / "430302" / "current" / name).stat().st_size > 0
+
+
+def _changed(inputs: dict, kind: str, name: str, value: str = "0" * 64) -> dict:
+    return {**inputs, kind: {**inputs[kind], name: value}}
 
 
 def test_a_brief_published_for_the_same_inputs_is_skipped(batch):
     reports, templates, config, _ = batch
     folder = reports / "2017-12" / "430302"
-    man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    current = dict(parameters=man["parameters"], hashes=man["input_hashes"], code=man["code_version"])
-    assert publish.is_current(folder, **current)
-    assert not publish.is_current(folder, **{**current, "hashes": {**current["hashes"], "tasks.csv": "0" * 64}})
-    assert not publish.is_current(folder, **{**current, "code": current["code"] + "x"})
-    assert not publish.is_current(folder, **{**current, "parameters": {**current["parameters"], "month": "2017-11"}})
-    # the batch itself: skipped while neither the data nor the code changed
+    man = json.loads((folder / "current" / "manifest.json").read_text(encoding="utf-8"))
+    params, inputs = man["parameters"], man["inputs"]
+    assert publish.is_current(folder, parameters=params, inputs=inputs)
+    for kind, name, words in [("data", "tasks.csv", "data files changed: tasks.csv"),
+                              ("model", "grades.csv", "model specification (data/model) changed: grades.csv"),
+                              ("reference", "document_figures.csv", "reference figures (data/reference) changed"),
+                              ("notebooks", "brief.ipynb", "template notebooks changed"),
+                              ("code", "reformlib", "reformlib's code changed"),
+                              ("packages", "pandas", "package versions changed: pandas"),
+                              ("fonts", "NotoSansCJK-Regular.ttc", "fonts")]:
+        why = publish.why_due(folder, parameters=params, inputs=_changed(inputs, kind, name))
+        assert len(why) == 1 and words in why[0], (kind, why)
+    assert publish.why_due(folder, parameters={**params, "month": "2017-11"}, inputs=inputs) == ["parameters differ"]
+    # the batch itself: skipped while no input changed
     jobs = plan(load_config(config))[:1]
-    before = code_version(templates_of(templates))
+    why = explain(jobs, reports=reports, notebook_dir=templates)[0][1]
     outcome = run_batch(jobs, reports=reports, notebook_dir=templates)[0]
-    if before == man["code_version"] == code_version(templates_of(templates)):
-        assert outcome.status == "skipped" and outcome.detail == str(folder / "brief.html")
-    else:  # the source changed under the test (someone edited reformlib): it had to run again
-        assert outcome.status == "published"
+    if not why:
+        assert outcome.status == "skipped" and outcome.detail == str(folder / "current" / "brief.html")
+    else:  # the source changed under the test (someone edited reformlib): it had to run again, and says why
+        assert outcome.status == "published" and why[0].startswith("reformlib's code changed"), why
 
 
 def test_an_incomplete_published_brief_is_not_current(batch, tmp_path):
     reports, *_ = batch
     copy = tmp_path / "copy"
-    shutil.copytree(reports / "2017-12" / "430302", copy)
-    man = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
-    current = dict(parameters=man["parameters"], hashes=man["input_hashes"], code=man["code_version"])
+    shutil.copytree(reports / "2017-12" / "430302", copy, symlinks=True, ignore=shutil.ignore_patterns(".lock"))
+    man = json.loads((copy / "current" / "manifest.json").read_text(encoding="utf-8"))
+    current = dict(parameters=man["parameters"], inputs=man["inputs"])
     assert publish.is_current(copy, **current)
-    (copy / "tables.xlsx").unlink()
-    assert not publish.is_current(copy, **current)
+    (copy / "current" / "tables.xlsx").unlink()
+    assert publish.why_due(copy, **current) == ["incomplete: tables.xlsx is missing or empty"]

@@ -38,12 +38,13 @@ def published(tmp_path_factory, demo):
 
 def test_brief_is_published_with_every_output(published):
     reports, result = published
-    folder = reports / "2017-06"
-    assert result.html == folder / "brief.html"
+    folder = reports / "2017-06" / "current"
+    assert result.html == folder / "brief.html" and folder.is_symlink()
+    assert folder.resolve() == result.version.resolve() and result.version.parent.name == "versions"
     for name in ("brief.html", "memo.docx", "tables.xlsx", "results.json", "manifest.json", "run.log",
                  "figures/task_progress.png", "figures/family_debt.png", "notebooks/brief.ipynb"):
         assert (folder / name).stat().st_size > 0, name
-    assert not list(folder.glob(".staging-*"))
+    assert not list((reports / "2017-06" / "staging").iterdir())
     assert check_executed(folder / "notebooks" / "brief.ipynb") == []
     assert publish.check_outputs(folder) == []
 
@@ -64,7 +65,7 @@ def test_brief_html_is_self_contained_and_hides_code(published):
 
 def test_results_and_manifest(published, demo):
     reports, _ = published
-    res = read_results(reports / "2017-06" / "results.json")
+    res = read_results(reports / "2017-06" / "current" / "results.json")
     assert res["month"] == "2017-06" and res["synthetic"] is True
     assert res["tasks"]["total"] == 213
     codes = {h["code"] for h in res["headline"]}
@@ -78,9 +79,12 @@ def test_results_and_manifest(published, demo):
     assert insp["rectified"] + insp["open"] == insp["found"] > 0
     assert 0 < pilots["national"] <= 25 and 0 < pilots["provincial"] <= 30 and pilots["local"] <= 132
     assert res["indicators_off_target"] and all(o["value"] != o["target"] for o in res["indicators_off_target"])
-    man = json.loads((reports / "2017-06" / "manifest.json").read_text(encoding="utf-8"))
-    assert man["status"] == "published" and man["parameters"]["month"] == "2017-06"
+    man = json.loads((reports / "2017-06" / "current" / "manifest.json").read_text(encoding="utf-8"))
+    assert man["status"] == "published" and man["parameters"] == {"month": "2017-06", "lang": "zh", "unit": ""}
     assert set(man["input_hashes"]) >= {"observations.parquet", "tasks.csv"}
+    assert set(man["inputs"]) == {"data", "model", "reference", "notebooks", "code", "packages", "fonts"}
+    assert {"grades.csv", "rubric.csv", "spec.yml"} <= set(man["inputs"]["model"])
+    assert "document_figures.csv" in man["inputs"]["reference"] and man["inputs"]["packages"]["pandas"]
     nb = man["timings_seconds"]["brief.ipynb"]
     assert man["packages"]["papermill"] and nb["cells"] > 0 and nb["start"] >= 0
     assert nb["wall"] == pytest.approx(nb["cells"] + nb["start"], abs=0.02)
@@ -88,7 +92,7 @@ def test_results_and_manifest(published, demo):
 
 def test_english_brief_for_one_unit(tmp_path, demo):
     result = run_brief("2017-09", "en", "430302", reports=tmp_path, quiet=True)
-    assert result.folder == tmp_path / "2017-09" / "430302" / "en"
+    assert result.folder == tmp_path / "2017-09" / "430302" / "en" / "current"
     html = result.html.read_text(encoding="utf-8")
     assert "Reform brief" in html and "Yuhu District" in html and "SYNTHETIC" in html
     res = read_results(result.folder / "results.json")
@@ -145,8 +149,10 @@ def _template(tmp_path: Path, extra_source: str) -> Path:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file() and "failed" not in p.parts and not any(x.startswith(".staging-") for x in p.parts)}
+    """The published brief of ``folder``: where ``current`` points and every file's bytes."""
+    current = folder / "current"
+    files = {str(p.relative_to(current)): p.read_bytes() for p in current.rglob("*") if p.is_file()}
+    return {"current ->": os.readlink(current).encode(), **files}
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +210,7 @@ def test_run_killed_from_outside_never_replaces_the_brief(tmp_path, good_brief):
     folder = reports / "2017-03"
     deadline = time.time() + 60
     while time.time() < deadline:
-        staged = list(folder.glob(".staging-*/notebooks/brief.ipynb"))
+        staged = list(folder.glob("staging/*/notebooks/brief.ipynb"))
         if staged and "time.sleep(60)" in staged[0].read_text(encoding="utf-8") and _running(staged[0]):
             break
         time.sleep(0.5)
@@ -273,7 +279,7 @@ def test_inspections_and_pilots_as_of_the_month():
 
 def test_sections_not_yet_available_say_so_in_results_and_tables(published):
     reports, _ = published
-    res = read_results(reports / "2017-06" / "results.json")
+    res = read_results(reports / "2017-06" / "current" / "results.json")
     res["evaluation"] = {"available": False, "note": NOT_SUPPLIED["zh"]}
     res["tasks"] = {**res["tasks"], "at_risk": [], "note": NOT_SUPPLIED["zh"]}
     tables = publish.results_tables(validate_results(res), lang="zh")
@@ -287,7 +293,7 @@ def test_missing_or_empty_outputs_are_named(published, tmp_path):
     import shutil
 
     copy = tmp_path / "copy"
-    shutil.copytree(reports / "2017-06", copy)
+    shutil.copytree(reports / "2017-06" / "current", copy)
     (copy / "tables.xlsx").write_bytes(b"")
     (copy / "memo.docx").unlink()
     (copy / "figures" / "family_debt.png").unlink()

@@ -1,28 +1,32 @@
 """Publishing a brief (publication step: results.json -> tables, workbook, memo, HTML page,
-manifest; staging folder -> published folder).
+manifest).
 
 Everything a reader gets is made from the run's validated ``results.json`` (the memo and
 the workbook) or from the executed notebooks (the HTML page), inside the run's staging
 folder; :func:`check_outputs` refuses a run with any expected file missing or empty, and
-only then :func:`publish_staging` moves the files into place by rename, ``manifest.json``
-last. A failed run goes to ``failed/<run-id>/`` (:func:`keep_failed`) and a run whose
-process died is moved there by :func:`recover_interrupted`. Follows the papermill practice
-of report portfolios: the executed notebook is the record of one run and is never edited.
+only then is the whole folder published in one atomic step
+(:func:`reformlib.briefs.store.promote`). A failed run goes to ``failed/<run-id>/``
+(:func:`keep_failed`); one whose process died is moved there by the next run
+(:func:`recover_interrupted`). Follows the papermill practice of report portfolios: the
+executed notebook is the record of one run and is never edited.
 """
 from __future__ import annotations
 
+import html
 import json
 import os
-import re
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
+from reformlib.briefs import freshness
+from reformlib.briefs.store import brief_lock, current_version, recover
 from reformlib.data.io import atomic_write
+from reformlib.data.paths import ROOT
 from reformlib.errors import RunError
+from reformlib.report.browser import active_content, content_security_policy, html_is_offline, style_sheets
 from reformlib.report.memo import write_memo
 from reformlib.report.tables import HEADERS, SHEETS, results_tables
 from reformlib.report.workbook import write_tables
@@ -69,27 +73,35 @@ def check_figures(folder: Path) -> list[str]:
 
 # ------------------------------------------------------------------------------- HTML
 PAGE = """<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
-       max-width: 1100px; margin: 2em auto; padding: 0 1.5em; color: #222; line-height: 1.55; }}
-h1 {{ border-bottom: 3px solid #c62828; padding-bottom: .3em; }}
-h2 {{ border-left: 5px solid #c62828; padding-left: .5em; margin-top: 1.8em; }}
-table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }}
-th, td {{ border: 1px solid #ccc; padding: 4px 8px; text-align: right; }}
-th {{ background: #f3f3f3; }} td:first-child, th:first-child {{ text-align: left; }}
-img {{ max-width: 100%; height: auto; }} .anchor-link {{ display: none; }}
-.prompt {{ display: none; }} pre {{ white-space: pre-wrap; }}
-</style></head><body>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{policy}">
+<title>{title}</title>
+<style>{style}</style></head><body>
 {body}
 </body></html>
 """
-EXTERNAL = re.compile(r"""<(?:script|link|img|iframe|source|embed)\b[^>]*?(?:src|href)\s*=\s*["']?(https?:)?//""", re.I)
+STYLE = """
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       max-width: 1100px; margin: 2em auto; padding: 0 1.5em; color: #222; line-height: 1.55; }
+h1 { border-bottom: 3px solid #c62828; padding-bottom: .3em; }
+h2 { border-left: 5px solid #c62828; padding-left: .5em; margin-top: 1.8em; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
+th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; }
+th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
+img { max-width: 100%; height: auto; } .anchor-link { display: none; }
+.prompt { display: none; } pre { white-space: pre-wrap; }
+"""
 
 
 def to_html(notebooks: list[Path], out: Path, *, title: str, lang: str) -> Path:
     """One self-contained page from executed notebooks: code hidden, images embedded, offline;
-    cells tagged ``remove_cell`` (a template's notes to its maintainers) left out."""
+    cells tagged ``remove_cell`` (a template's notes to its maintainers) left out.
+
+    The page carries a Content-Security-Policy that allows no script and no request (only
+    embedded images and its own style sheets, by hash); it is refused (:class:`RunError`)
+    if a parse finds any external URL (:func:`~reformlib.report.browser.html_is_offline`)
+    or anything that could run (:func:`~reformlib.report.browser.active_content`).
+    """
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -97,23 +109,33 @@ def to_html(notebooks: list[Path], out: Path, *, title: str, lang: str) -> Path:
                             exclude_output_prompt=True, embed_images=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
     body = "\n".join(exporter.from_notebook_node(nbformat.read(p, as_version=4))[0] for p in notebooks)
-    page = PAGE.format(lang="zh-CN" if lang == "zh" else "en", title=title, body=body)
-    if EXTERNAL.search(page):
-        raise RunError(f"{out.name} would fetch from the internet ({EXTERNAL.search(page).group(0)}...); refusing to publish")
+    policy = content_security_policy([STYLE, *style_sheets(body)])
+    page = PAGE.format(lang="zh-CN" if lang == "zh" else "en", title=html.escape(title), style=STYLE,
+                       body=body, policy=html.escape(policy))
+    external, active = html_is_offline(page), active_content(page)
+    if external or active:
+        found = "; ".join([*(f"external URL {u[:80]}" for u in external[:3]), *active[:3]])
+        raise RunError(f"{out.name} would fetch from the internet or run code ({found}); refusing to publish")
     return atomic_write(out, lambda p: p.write_text(page, encoding="utf-8"))
 
 
 # ------------------------------------------------------------------------- provenance
-def is_current(folder: Path, *, parameters: Mapping[str, str], hashes: Mapping[str, str], code: str) -> bool:
-    """Whether ``folder`` holds a published brief made from the same parameters, input
-    data and code version (so running it again would give the same brief)."""
-    try:
-        man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return (man.get("status") == "published" and man.get("parameters") == dict(parameters)
-            and man.get("input_hashes") == dict(hashes) and man.get("code_version") == code
-            and not check_outputs(folder))
+def shown(path: str | os.PathLike) -> str:
+    """A path as published outputs record it: relative to the repository, never absolute."""
+    return os.path.relpath(Path(path).resolve(), ROOT)
+
+
+def is_current(folder: Path, *, parameters: Mapping[str, str], inputs: Mapping[str, Mapping[str, str]]) -> bool:
+    """Whether ``folder`` (a brief's folder) publishes a complete brief made from the same
+    parameters and inputs (so running it again would give the same brief)."""
+    return not why_due(folder, parameters=parameters, inputs=inputs)
+
+
+def why_due(folder: Path, *, parameters: Mapping[str, str], inputs: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Why the brief of ``folder`` must run (empty: it is current); see :mod:`.freshness`."""
+    version = current_version(folder)
+    problems = check_outputs(version) if version is not None else []
+    return freshness.why_due(version, parameters=parameters, inputs=inputs, problems=problems)
 
 
 def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> Path:
@@ -121,64 +143,52 @@ def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> Path:
                         lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"))
 
 
-# ----------------------------------------------------------------------------- publish
-def publish_staging(staging: Path, target: Path) -> None:
-    """Move every item of ``staging`` into ``target`` by rename; manifest.json last."""
-    target.mkdir(parents=True, exist_ok=True)
-    items = sorted(staging.iterdir(), key=lambda p: p.name == "manifest.json")
-    for item in items:
-        dest = target / item.name
-        if item.is_dir():
-            old = target / f".{item.name}.old-{staging.name}"
-            if dest.exists():
-                dest.rename(old)
-            item.rename(dest)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(item, dest)
-    staging.rmdir()
+def uniform_modes(folder: Path) -> None:
+    """Give every file of ``folder`` 0666 and every folder 0777, less the umask, whichever
+    library wrote it (a reader's access does not depend on which step made a file)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(folder, 0o777 & ~mask)
+    for path in folder.rglob("*"):
+        if not path.is_symlink():
+            os.chmod(path, (0o777 if path.is_dir() else 0o666) & ~mask)
 
 
-def keep_failed(staging: Path, target: Path, message: str, run_id: str, manifest: Mapping[str, Any]) -> RunError:
-    """Move a failed run to ``target/failed/<run-id>/`` with ``error.txt`` and a manifest
-    of status ``failed``; return the :class:`RunError` to raise."""
-    failed = target / "failed" / run_id
-    failed.parent.mkdir(parents=True, exist_ok=True)
-    (staging / "error.txt").write_text(message + "\n", encoding="utf-8")
-    write_manifest(staging, {**manifest, "status": "failed", "error": message})
-    (staging / ".pid").unlink(missing_ok=True)
-    staging.rename(failed)
-    return RunError(f"{message}\nThe failed run is kept in {failed}; the published brief (if any) is unchanged.")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def recover_interrupted(target: Path) -> list[Path]:
-    """Move staging folders of runs that died (killed, machine stopped) into ``failed/``.
-
-    A run records its process id in ``.pid``; a staging folder whose process is gone was
-    interrupted. Returns the folders moved.
-    """
-    moved = []
-    for staging in sorted(target.glob(".staging-*")) if target.exists() else []:
-        pid_file = staging / ".pid"
+# ------------------------------------------------------------------------------ failed
+def keep_failed(staging: Path, message: str, manifest: Mapping[str, Any], *, status: str = "failed",
+                detail: str = "") -> RunError:
+    """Move a failed run from ``staging/<run-id>/`` to ``failed/<run-id>/`` with
+    ``error.txt`` (``message``; ``detail``, such as a traceback, goes to ``run.log``) and a
+    manifest of status ``status``; return the :class:`RunError` to raise. Writes what it
+    can: on a full disk or a read-only folder the message still comes back, saying so."""
+    failed = staging.parent.parent / "failed" / staging.name
+    trouble = []
+    for write in (lambda: (staging / "error.txt").write_text(message + "\n", encoding="utf-8"),
+                  lambda: _append(staging / "run.log", detail) if detail else None,
+                  lambda: write_manifest(staging, {**manifest, "status": status, "error": message})):
         try:
-            pid = int(pid_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            pid = -1
-        if pid > 0 and pid != os.getpid() and _alive(pid):
-            continue
-        failed = target / "failed" / staging.name.removeprefix(".staging-")
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        (staging / "error.txt").write_text(f"run interrupted (process {pid} ended before publishing)\n", encoding="utf-8")
+            write()
+        except OSError as exc:
+            trouble.append(exc.strerror or type(exc).__name__)
+    try:
+        failed.parent.mkdir(exist_ok=True)
         staging.rename(failed)
-        moved.append(failed)
-    return moved
+        where = f"kept in {shown(failed)}"
+    except OSError as exc:
+        trouble.append(exc.strerror or type(exc).__name__)
+        where = f"left in {shown(staging)}"
+    note = f" (writing its record failed: {trouble[0]})" if trouble else ""
+    return RunError(f"{message} [{where}{note}; the published brief, if any, is unchanged]")
+
+
+def _append(path: Path, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(text if text.endswith("\n") else text + "\n")
+
+
+def recover_interrupted(folder: Path) -> list[Path]:
+    """Move the staging folders of runs that died into ``failed/`` (see
+    :func:`reformlib.briefs.store.recover`); raises :class:`RunError` if a run of this
+    brief is alive (it holds the lock). Returns the folders moved."""
+    with brief_lock(folder, name=f"the brief in {shown(folder)}") as lock:
+        return recover(lock)

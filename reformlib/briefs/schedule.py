@@ -17,12 +17,15 @@ Relative paths are read from the file's folder. ``latest`` is the latest month i
 data, ``latest_complete`` the latest month in which every unit x indicator series of the
 data has a value. Unit codes must be quoted ("430302"): YAML reads 430302 as a number.
 
-A brief is due unless its folder already holds a published brief with the same
-parameters, input-data hashes and code version (:func:`reformlib.briefs.publish.is_current`);
-``force`` runs it anyway. Due briefs run in parallel, each in a process of its own
-(papermill changes the process's working directory), ``workers`` at a time; a failure
-in one does not stop the others. One lock file per reports folder keeps two batches from
-running at once.
+A brief is due unless its folder already publishes a complete brief made from the same
+parameters and inputs: data, model specification, reference figures, notebooks, code,
+package versions and fonts (:mod:`reformlib.briefs.freshness`); :func:`explain` says for
+each brief why it runs or is skipped, and ``force`` runs it anyway. Due briefs run in
+parallel, each in a process of its own (papermill changes the process's working
+directory), ``workers`` at a time; a failure in one does not stop the others. Each run
+takes its brief's own lock (:func:`reformlib.briefs.store.brief_lock`) and waits for a
+single run of the same brief that holds it; one lock file per reports folder keeps two
+batches from running at once.
 """
 from __future__ import annotations
 
@@ -42,14 +45,16 @@ import pandas as pd
 import yaml
 
 from reformlib.briefs import publish
-from reformlib.briefs.run import available_months, brief_folder, templates_of, validate_params
+from reformlib.briefs.freshness import brief_inputs
+from reformlib.briefs.run import available_months, brief_folder, check_timeout, templates_of, validate_params
+from reformlib.briefs.store import CURRENT
 from reformlib.data.paths import ROOT, data_folder, reports_folder
 from reformlib.data.schemas import TERRITORIAL_UNITS
-from reformlib.errors import ParameterError, RunError
+from reformlib.errors import DataValidationError, ParameterError, Problem, RunError, SetupError
 from reformlib.i18n import LANGS
-from reformlib.provenance import code_version, folder_hashes
 
-__all__ = ["BriefJob", "Outcome", "complete_months", "load_config", "plan", "run_batch", "summary"]
+__all__ = ["BriefJob", "Outcome", "complete_months", "explain", "explanation", "load_config", "plan", "run_batch",
+           "summary"]
 
 _KEYS = {"briefs", "data", "reports", "timeout"}
 _ENTRY_KEYS = {"months", "units", "langs"}
@@ -81,7 +86,14 @@ class Outcome:
 
 def complete_months(data: str | os.PathLike | None = None) -> list[str]:
     """Months in which every unit x indicator series of the data set has a value."""
-    obs = pd.read_parquet(data_folder(data) / "observations.parquet", columns=["unit", "indicator", "period", "value"])
+    path = data_folder(data) / "observations.parquet"
+    try:
+        obs = pd.read_parquet(path, columns=["unit", "indicator", "period", "value"])
+    except FileNotFoundError:
+        raise SetupError(f"{path} does not exist; build the demonstration data with `make data`.") from None
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many kinds for a damaged file
+        cause = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataValidationError(path, [Problem(None, None, f"cannot be read as Parquet: {cause}")]) from None
     obs = obs[obs["value"].notna()].assign(period=lambda d: d["period"].astype(str))
     series = obs.groupby(["unit", "indicator"]).ngroups
     counts = obs.drop_duplicates(["unit", "indicator", "period"]).groupby("period").size()
@@ -169,7 +181,7 @@ def plan(config: Mapping[str, Any]) -> list[BriefJob]:
 def _command(job: BriefJob, *, data: str | None, reports: str | None, timeout: int,
              notebook_dir: str | None) -> list[str]:
     cmd = [sys.executable, "-m", "reformlib", "brief", "--month", job.month, "--lang", job.lang, "--quiet",
-           "--timeout", str(timeout)]
+           "--wait", "--timeout", str(timeout)]
     for flag, value in (("--unit", job.unit), ("--data", data), ("--reports", reports), ("--notebook-dir", notebook_dir)):
         if value:
             cmd += [flag, str(value)]
@@ -193,13 +205,39 @@ def _run_one(job: BriefJob, cmd: list[str]) -> Outcome:
 
 @contextmanager
 def _lock(reports: Path) -> Iterator[None]:
-    reports.mkdir(parents=True, exist_ok=True)
-    with open(reports / ".briefs.lock", "w", encoding="utf-8") as handle:
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+        handle = open(reports / ".briefs.lock", "a", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise RunError(f"cannot create the lock {reports / '.briefs.lock'}: {exc.strerror or exc}") from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise RunError(f"another batch of briefs is running on {reports} (lock {reports / '.briefs.lock'})") from None
         yield
+
+
+def explain(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
+            reports: str | os.PathLike | None = None, notebook_dir: str | os.PathLike | None = None,
+            force: bool = False) -> list[tuple[BriefJob, list[str]]]:
+    """For each job, why it must run (``force``, or what changed since its published
+    brief); an empty list means it is current and will be skipped."""
+    root = reports_folder(reports).resolve()
+    data_dir = str(data_folder(data).resolve())
+    inputs = brief_inputs(data_dir, templates_of(notebook_dir))
+    out = []
+    for job in jobs:
+        params = validate_params(job.month, job.lang, job.unit or None, data=data_dir)
+        reasons = publish.why_due(brief_folder(params, root), parameters=params.key(), inputs=inputs)
+        out.append((job, ["--force"] + reasons if force else reasons))
+    return out
+
+
+def explanation(reasons: list[tuple[BriefJob, list[str]]]) -> str:
+    """One line per brief: ``runs`` with the reasons, or ``skips`` (current)."""
+    return "\n".join(f"{job.name}: runs: {'; '.join(why)}" if why else
+                      f"{job.name}: skips: published from the same parameters and inputs" for job, why in reasons)
 
 
 def run_batch(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
@@ -215,9 +253,9 @@ def run_batch(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
     workers = (os.cpu_count() or 1) if workers is None else workers
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise ParameterError(f"workers must be a positive integer, got {workers!r}")
+    check_timeout(timeout)
     root = reports_folder(reports).resolve()
     data_dir = str(data_folder(data).resolve())
-    hashes, code = folder_hashes(data_dir), code_version(templates_of(notebook_dir))
     outcomes: dict[BriefJob, Outcome] = {}
     done = 0
 
@@ -230,14 +268,12 @@ def run_batch(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
 
     with _lock(root):
         due = []
-        for job in jobs:
-            params = validate_params(job.month, job.lang, job.unit or None, data=data_dir)
-            folder = brief_folder(params, root)
-            if not force and publish.is_current(folder, parameters=params.as_notebook_parameters(),
-                                                hashes=hashes, code=code):
-                finish(Outcome(job, "skipped", 0.0, str(folder / "brief.html")))
-            else:
+        for job, why in explain(jobs, data=data_dir, reports=root, notebook_dir=notebook_dir, force=force):
+            if why:
                 due.append(job)
+            else:
+                params = validate_params(job.month, job.lang, job.unit or None, data=data_dir)
+                finish(Outcome(job, "skipped", 0.0, str(brief_folder(params, root) / CURRENT / "brief.html")))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(_run_one, job, _command(job, data=data_dir, reports=str(root), timeout=timeout,
                                                            notebook_dir=str(notebook_dir) if notebook_dir else None))

@@ -1,10 +1,18 @@
 """The brief's page (publication step): title, headings, the sentences around the tables, and
 the headline table as the reader sees it.
 
+Every value that fills a piece of Markdown here goes through :func:`markdown_text`, which
+backslash-escapes every ASCII punctuation character (CommonMark): a unit named
+``<script>`` or ``![x](https://...)`` is shown as those characters, never read as HTML,
+a link or an image. Tables go through :func:`reformlib.report.tables.styled`, which
+escapes every cell and header.
+
 May import: pandas, :mod:`reformlib.i18n`, :mod:`reformlib.data.periods` and
 :mod:`reformlib.report.tables`.
 """
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -12,7 +20,17 @@ from reformlib.data.periods import as_month
 from reformlib.i18n import HEADINGS, t
 from reformlib.report.tables import styled
 
-__all__ = ["heading", "headline_display", "task_sentence", "title_markdown"]
+__all__ = ["heading", "headline_display", "markdown_text", "task_sentence", "title_markdown"]
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def markdown_text(value: object) -> str:
+    """``value`` as literal text inside Markdown: every ASCII punctuation character
+    backslash-escaped (so no HTML, link, image, emphasis or heading can start from it)
+    and line breaks turned into spaces (so it stays inside its heading or sentence)."""
+    return _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
 
 
 def headline_display(table: pd.DataFrame, *, lang: str = "zh"):
@@ -28,16 +46,16 @@ def headline_display(table: pd.DataFrame, *, lang: str = "zh"):
 def heading(key: str, lang: str, **fmt: str) -> str:
     """A section heading (Markdown) in ``lang``; sub-sections (no number) one level lower."""
     level = "### " if key in ("at_risk", "family") else "## "
-    return level + HEADINGS[lang][key].format(**fmt)
+    return level + HEADINGS[lang][key].format(**{k: markdown_text(v) for k, v in fmt.items()})
 
 
 def title_markdown(month: str, lang: str, unit_name: str, synthetic: bool) -> str:
     """The brief's title block (Markdown), with the synthetic-data notice when it applies."""
-    m = as_month(month)
+    m, name = as_month(month), markdown_text(unit_name)
     if lang == "zh":
-        head = f"# 改革简报 · {m.year}年{m.month}月 · {unit_name}"
+        head = f"# 改革简报 · {m.year}年{m.month}月 · {name}"
     else:
-        head = f"# Reform brief · {m.strftime('%B %Y')} · {unit_name}"
+        head = f"# Reform brief · {m.strftime('%B %Y')} · {name}"
     notice = f"\n\n> **{t('synthetic_notice', lang)}**" if synthetic else ""
     return head + notice
 

@@ -10,6 +10,7 @@ result types; nothing from briefs.
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -98,8 +99,10 @@ def _format(x) -> str:
 
 
 def styled(frame: pd.DataFrame):
-    """A table for the HTML page: no index, integers without decimals, thousands separated."""
-    return frame.style.hide(axis="index").format(_format)
+    """A table for the HTML page: no index, integers without decimals, thousands separated,
+    every cell and every header HTML-escaped (the one way a table reaches the page)."""
+    return (frame.style.hide(axis="index").format(_format, escape="html")
+            .format_index(escape="html", axis="columns"))
 
 
 def display_table(frame: pd.DataFrame, *, lang: str = "zh", empty: str | None = None):
@@ -108,7 +111,7 @@ def display_table(frame: pd.DataFrame, *, lang: str = "zh", empty: str | None = 
     from IPython.display import Markdown
 
     if frame.empty:
-        return Markdown(empty or ("(无)" if lang == "zh" else "(none)"))
+        return Markdown(html.escape(empty or ("(无)" if lang == "zh" else "(none)")))
     return styled(frame.rename(columns=lambda c: HEADERS[lang].get(c, c)))
 
 
