@@ -63,7 +63,7 @@ def test_schema_problems_name_file_row_and_column(folder):
     with pytest.raises(DataValidationError) as err:
         load_spec(folder)
     text = str(err.value)
-    assert "rubric.csv" in text and "row 1, column 'points': must be a number" in text
+    assert "rubric.csv" in text and "line 2 (data row 1), column 'points': must be a number" in text
     assert "row 6, column 'kind'" in text
 
 
