@@ -64,7 +64,7 @@ def test_schema_problems_name_file_row_and_column(folder):
         load_spec(folder)
     text = str(err.value)
     assert "rubric.csv" in text and "line 2 (data row 1), column 'points': must be a number" in text
-    assert "row 6, column 'kind'" in text
+    assert "line 7 (data row 6), column 'kind'" in text
 
 
 def test_rubric_rule_with_unknown_basis(folder):
