@@ -12,13 +12,14 @@ MONTH ?=
 BRIEF_LANG := $(if $(filter command line,$(origin LANG)),$(LANG),zh)
 UNIT ?=
 WORKERS ?=
+DATA ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup fonts chromium data brief briefs lint test test-fast lab bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
-	@echo "  variables: MONTH=YYYY-MM LANG=zh|en UNIT=<unit code> WORKERS=<n>"
+	@echo "  variables: MONTH=YYYY-MM LANG=zh|en UNIT=<unit code> WORKERS=<n> DATA=<data folder or .duckdb store>"
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON_BASE) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "reformlib needs Python 3.11 as $(PYTHON_BASE) (found $$($(PYTHON_BASE) --version)); run make PYTHON_BASE=python3.11 ..." >&2; exit 1; }
@@ -38,11 +39,11 @@ fonts: ## Install the Chinese font package (fonts-noto-cjk) when missing
 chromium: ## Install headless Chromium for the browser tests when missing
 	@bash scripts/ensure_apt.sh chromium /usr/bin/chromium
 
-data: $(STAMP) ## Rebuild the synthetic demonstration data in data/demo_synthetic
+data: $(STAMP) ## Rebuild the synthetic demonstration data in data/demo_synthetic and its store data/demo_synthetic.duckdb
 	$(PY) -m reformlib data
 
-brief: setup ## Run the monthly brief (MONTH=YYYY-MM, default the latest; LANG=zh|en; UNIT=code)
-	@LANG=C.UTF-8 $(PY) -m reformlib brief $(if $(MONTH),--month $(MONTH)) --lang $(BRIEF_LANG) $(if $(UNIT),--unit $(UNIT))
+brief: setup ## Run the monthly brief (MONTH=YYYY-MM, default the latest; LANG=zh|en; UNIT=code; DATA=folder or store)
+	@LANG=C.UTF-8 $(PY) -m reformlib brief $(if $(MONTH),--month $(MONTH)) --lang $(BRIEF_LANG) $(if $(UNIT),--unit $(UNIT)) $(if $(DATA),--data $(DATA))
 
 briefs: setup ## Run every brief due in briefs.yml that is not yet published
 	@LANG=C.UTF-8 $(PY) -m reformlib briefs --config briefs.yml $(if $(WORKERS),--workers $(WORKERS))
@@ -52,11 +53,14 @@ lint: setup ## Check style (ruff), the import layers (import-linter) and the arc
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) scripts/check_architecture.py
 
+# Tests run on two workers, a test file per worker (module fixtures such as a published brief are built once)
+PYTEST := LANG=C.UTF-8 $(PY) -m pytest -q -n 2 --dist loadfile
+
 test: lint chromium ## Run the whole test suite (after make lint)
-	LANG=C.UTF-8 $(PY) -m pytest -q
+	$(PYTEST)
 
 test-fast: setup ## Run every test except the notebook and browser runs (under a minute)
-	LANG=C.UTF-8 $(PY) -m pytest -q -m "not slow"
+	$(PYTEST) -m "not slow"
 
 lab: setup ## Open JupyterLab on notebooks/explore.ipynb with the project kernel (as root too)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) \

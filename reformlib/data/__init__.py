@@ -1,9 +1,13 @@
 """The data layer: where the files are (:mod:`.paths`), what each table holds (:mod:`.schemas`),
 how a month is read (:mod:`.periods`), how a file's text is decoded and split into records
 (:mod:`.textfile`), how a file becomes a validated DataFrame (:mod:`.reading`, :mod:`.io`),
-and each task's status in a month (:mod:`.task_status`), the one reading of the task ledger
-that the model and the task analytics share.
+each task's status in a month (:mod:`.task_status`), the one reading of the task ledger
+that the model and the task analytics share, the store of record (:mod:`.store`), and a data
+set read from a folder or a store and written whole (:mod:`.dataset`).
 
-May import: pandas, numpy, pandera, pyarrow, :mod:`reformlib.errors` and
+May import: pandas, numpy, pandera, pyarrow, duckdb, :mod:`reformlib.errors` and
 :mod:`reformlib.provenance`; nothing from the model, tasks, stats, report or briefs.
 """
+from reformlib.data import dataset, paths
+
+paths.read_stores_with(dataset.snapshot)  # data_folder() reads a store through its snapshot

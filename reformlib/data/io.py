@@ -39,7 +39,7 @@ from reformlib.errors import DataValidationError, Problem
 
 __all__ = ["LOADERS", "atomic_write", "load_documents", "load_indicators", "load_inspections", "load_observations",
            "load_pilots", "load_progress", "load_ratings", "load_recognitions", "load_reference", "load_tasks", "load_units",
-           "plausible_range", "read_table", "write_table"]
+           "plausible_range", "read_table", "table_path", "write_table"]
 
 # ------------------------------------------------------------------------- cross-table rules
 def _known(column: str, allowed: Iterable[str], what: str) -> Callable[[pd.DataFrame], list[Problem]]:
@@ -65,17 +65,17 @@ def _units_in(folder: Path) -> list[str]:
     return load_units(folder)["unit"].tolist()
 
 
-def _path(folder, table: Table) -> Path:
-    """The file of ``table`` in ``folder``; a Parquet table may come as CSV of the same name instead."""
+def table_path(folder, table: Table) -> Path:
+    """The file of ``table`` in ``folder`` (a data folder or a store): its own file name, or
+    the same name as ``.csv`` or ``.parquet`` instead (an export in one format); two of
+    them at once is refused."""
     path = data_folder(folder) / table.file
-    if path.suffix == ".parquet":
-        csv = path.with_suffix(".csv")
-        if path.exists() and csv.exists():
-            raise DataValidationError(path.parent, [Problem(None, None, f"both {path.name} and {csv.name} exist: keep one, "
-                                                            "so that it is clear which is read")])
-        if csv.exists():
-            return csv
-    return path
+    found = [p for p in (path, path.with_suffix(".csv"), path.with_suffix(".parquet")) if p.exists()]
+    found = list(dict.fromkeys(found))
+    if len(found) > 1:
+        raise DataValidationError(path.parent, [Problem(None, None, f"both {found[0].name} and {found[1].name} exist: keep one, "
+                                                        "so that it is clear which is read")])
+    return found[0] if found else path
 
 
 def plausible_range(indicators: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +91,7 @@ def plausible_range(indicators: pd.DataFrame) -> pd.DataFrame:
 def load_units(folder: str | os.PathLike | None = None) -> pd.DataFrame:
     """Units and departments: ``unit`` (str code), ``name_zh``, ``name_en``, ``kind``,
     ``parent``, ``territorial`` (bool). See :data:`reformlib.data.schemas.UNITS`."""
-    return read_table(schemas.UNITS, _path(folder, schemas.UNITS))
+    return read_table(schemas.UNITS, table_path(folder, schemas.UNITS))
 
 
 def load_indicators(folder: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -106,7 +106,7 @@ def load_indicators(folder: str | os.PathLike | None = None) -> pd.DataFrame:
                 out.append(Problem(i, "band_low", f"band_low exceeds band_high ({r.band_high:g})", r.band_low))
         return out
 
-    return read_table(schemas.INDICATORS, _path(folder, schemas.INDICATORS), extra_checks=[bands])
+    return read_table(schemas.INDICATORS, table_path(folder, schemas.INDICATORS), extra_checks=[bands])
 
 
 def load_observations(folder: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -126,14 +126,14 @@ def load_observations(folder: str | os.PathLike | None = None) -> pd.DataFrame:
 
     checks = [_known("unit", _units_in(folder), "unit"),
               _known("indicator", ranges.index, "indicator (not in indicators.csv)"), plausible]
-    return read_table(schemas.OBSERVATIONS, _path(folder, schemas.OBSERVATIONS), extra_checks=checks)
+    return read_table(schemas.OBSERVATIONS, table_path(folder, schemas.OBSERVATIONS), extra_checks=checks)
 
 
 def load_tasks(folder: str | os.PathLike | None = None) -> pd.DataFrame:
     """The task ledger: one row per annual reform task (see :data:`reformlib.data.schemas.TASKS`)."""
     folder = data_folder(folder)
     checks = [_known("lead_unit", _units_in(folder), "lead unit"), _not_before("deadline", "start")]
-    return read_table(schemas.TASKS, _path(folder, schemas.TASKS), extra_checks=checks)
+    return read_table(schemas.TASKS, table_path(folder, schemas.TASKS), extra_checks=checks)
 
 
 def load_progress(folder: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -167,13 +167,13 @@ def load_progress(folder: str | os.PathLike | None = None) -> pd.DataFrame:
         return []
 
     checks = [_known("task_id", start, "task (not in tasks.csv)"), not_fractions, monotone]
-    return read_table(schemas.PROGRESS, _path(folder, schemas.PROGRESS), extra_checks=checks)
+    return read_table(schemas.PROGRESS, table_path(folder, schemas.PROGRESS), extra_checks=checks)
 
 
 def load_documents(folder: str | os.PathLike | None = None) -> pd.DataFrame:
     """Reform documents to be issued: due date, issue date, leading-group review."""
     folder = data_folder(folder)
-    return read_table(schemas.DOCUMENTS, _path(folder, schemas.DOCUMENTS),
+    return read_table(schemas.DOCUMENTS, table_path(folder, schemas.DOCUMENTS),
                       extra_checks=[_known("lead_unit", _units_in(folder), "lead unit")])
 
 
@@ -181,7 +181,7 @@ def load_inspections(folder: str | os.PathLike | None = None) -> pd.DataFrame:
     """Inspection problems with found, due and rectified dates (empty while open)."""
     folder = data_folder(folder)
     checks = [_known("unit", _units_in(folder), "unit"), _not_before("rectified_on", "found_on"), _not_before("due_on", "found_on")]
-    return read_table(schemas.INSPECTIONS, _path(folder, schemas.INSPECTIONS), extra_checks=checks)
+    return read_table(schemas.INSPECTIONS, table_path(folder, schemas.INSPECTIONS), extra_checks=checks)
 
 
 def load_pilots(folder: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -198,20 +198,20 @@ def load_pilots(folder: str | os.PathLike | None = None) -> pd.DataFrame:
         return out
 
     checks = [_known("unit", _units_in(folder), "unit"), targets]
-    return read_table(schemas.PILOTS, _path(folder, schemas.PILOTS), extra_checks=checks)
+    return read_table(schemas.PILOTS, table_path(folder, schemas.PILOTS), extra_checks=checks)
 
 
 def load_recognitions(folder: str | os.PathLike | None = None) -> pd.DataFrame:
     """Recognition of units' reforms by higher levels (the basis of bonus points)."""
     folder = data_folder(folder)
-    return read_table(schemas.RECOGNITIONS, _path(folder, schemas.RECOGNITIONS),
+    return read_table(schemas.RECOGNITIONS, table_path(folder, schemas.RECOGNITIONS),
                       extra_checks=[_known("unit", _units_in(folder), "unit")])
 
 
 def load_ratings(folder: str | os.PathLike | None = None) -> pd.DataFrame:
     """Qualitative grades given to each unit by rater groups (self, peer, leader, public)."""
     folder = data_folder(folder)
-    return read_table(schemas.RATINGS, _path(folder, schemas.RATINGS),
+    return read_table(schemas.RATINGS, table_path(folder, schemas.RATINGS),
                       extra_checks=[_known("unit", _units_in(folder), "unit")])
 
 
@@ -261,9 +261,16 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     return path
 
 
-def write_table(df: pd.DataFrame, table: Table, folder: str | os.PathLike) -> Path:
-    """Write ``df`` as ``table`` into ``folder`` atomically (CSV as UTF-8, Parquet for the panel)."""
+def write_table(df: pd.DataFrame, table: Table, folder: str | os.PathLike, *, suffix: str | None = None,
+                bom: bool = False) -> Path:
+    """Write ``df`` as ``table`` into ``folder`` atomically: as its own file name (CSV as
+    UTF-8, Parquet for the panel), or with ``suffix`` ``.csv`` or ``.parquet`` instead;
+    ``bom`` writes CSV with a byte-order mark (for Excel)."""
     path = Path(folder) / table.file
+    if suffix is not None:
+        if suffix not in (".csv", ".parquet"):
+            raise ValueError(f"suffix must be .csv or .parquet, got {suffix!r}")
+        path = path.with_suffix(suffix)
     missing = [c.name for c in table.columns if c.name not in df.columns and not c.optional]
     if missing:
         raise ValueError(f"cannot write {table.name}: columns missing {missing}")
@@ -276,4 +283,5 @@ def write_table(df: pd.DataFrame, table: Table, folder: str | os.PathLike) -> Pa
             elif c.kind == "bool":
                 frame[c.name] = df[c.name].astype(bool)
         return atomic_write(path, lambda p: frame.to_parquet(p, index=False))
-    return atomic_write(path, lambda p: frame.to_csv(p, index=False, encoding="utf-8", lineterminator="\n"))
+    return atomic_write(path, lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig" if bom else "utf-8",
+                                                         lineterminator="\n"))

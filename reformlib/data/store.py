@@ -1,20 +1,25 @@
 """The store of record: an embedded DuckDB file (no server; default ``data/store.duckdb``,
-``$REFORMLIB_STORE`` overrides it) holding the current value of every key and the full
-history of revisions.
+``$REFORMLIB_STORE`` overrides it) holding a whole data set, the current value of every
+key and the full history of revisions.
 
-Tables (SQL names): ``observations`` (unit, indicator, period), ``progress`` (task_id,
-period) and ``inspection_updates`` (problem_id) hold the current values, each with the
-file it came from (``file_sha256``, ``file_name``, ``sheet``, ``cell``) and ``ingested_at``;
+Tables (SQL names): the catalogue and ledger tables of a data folder (``units``,
+``indicators``, ``tasks``, ``documents``, ``inspections``, ``pilots``, ``recognitions``,
+``ratings``: the columns of :mod:`reformlib.data.schemas`, dates as DATE); the submitted
+values ``observations`` (unit, indicator, period), ``progress`` (task_id, period) and
+``inspection_updates`` (problem_id), each with ``synthetic`` and the file it came from
+(``file_sha256``, ``file_name``, ``sheet``, ``cell``) and ``ingested_at``;
 ``<table>_history`` holds every value ever stored with the same columns; ``files`` lists
-every file stored (its SHA-256, name, kind, rows, time).
+every file or data set stored (its SHA-256, name, kind, rows, time).
 
 Rules: a submission replaces the current values of what it covers (a unit's month of
 indicators, a lead unit's month of progress, the problems it names) and leaves the old ones
 in the history; a file whose SHA-256 is already stored changes nothing; each file is stored
 in one transaction, so a process killed half-way leaves the store as it was; two writers are
 serialised by an exclusive lock on ``<store>.lock`` (readers take it shared).
+:mod:`reformlib.data.dataset` reads a store as a data folder.
 
-May import: pandas, duckdb, the standard library and :mod:`reformlib.data.paths`.
+May import: pandas, duckdb, the standard library, :mod:`reformlib.data.paths` and
+:mod:`reformlib.data.schemas`.
 """
 from __future__ import annotations
 
@@ -30,17 +35,22 @@ import duckdb
 import pandas as pd
 
 from reformlib.data.paths import DATA
+from reformlib.data.schemas import TABLES
 
-__all__ = ["COLUMNS", "DEFAULT_STORE", "Stored", "Store", "store_path"]
+__all__ = ["CATALOGUE", "COLUMNS", "DEFAULT_STORE", "Stored", "Store", "store_path"]
 
 DEFAULT_STORE = DATA / "store.duckdb"
 _PROV = "file_sha256 VARCHAR, file_name VARCHAR, sheet VARCHAR, cell VARCHAR, ingested_at TIMESTAMP"
-#: Table per kind: its own columns (SQL) and key.
+#: Table per kind: its own columns (SQL), key and value column.
 COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "indicators": ("observations", "unit VARCHAR, indicator VARCHAR, period VARCHAR, value DOUBLE", ("unit", "indicator", "period")),
-    "progress": ("progress", "task_id VARCHAR, period VARCHAR, progress DOUBLE, unit VARCHAR", ("task_id", "period")),
+    "indicators": ("observations", "unit VARCHAR, indicator VARCHAR, period VARCHAR, value DOUBLE, synthetic BOOLEAN",
+                   ("unit", "indicator", "period")),
+    "progress": ("progress", "task_id VARCHAR, period VARCHAR, progress DOUBLE, unit VARCHAR, synthetic BOOLEAN", ("task_id", "period")),
     "inspections": ("inspection_updates", "problem_id VARCHAR, period VARCHAR, rectified_on DATE, unit VARCHAR", ("problem_id",)),
 }
+VALUE = {"indicators": "value", "progress": "progress", "inspections": "rectified_on"}
+#: The tables of a data folder kept in the store as they are (not submitted value by value).
+CATALOGUE = ("units", "indicators", "tasks", "documents", "inspections", "pilots", "recognitions", "ratings")
 
 
 def store_path(path: str | os.PathLike | None = None) -> Path:
@@ -58,6 +68,10 @@ class Stored:
     status: str
     rows: int
     replaced: int
+
+
+def _names(kind: str) -> list[str]:
+    return [c.split()[0] for c in COLUMNS[kind][1].split(", ")]
 
 
 class Store:
@@ -84,6 +98,28 @@ class Store:
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, {_PROV}, PRIMARY KEY ({', '.join(key)}))")
             con.execute(f"CREATE TABLE IF NOT EXISTS {table}_history ({cols}, {_PROV})")
 
+    @contextmanager
+    def _writing(self, sha256: str) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """One transaction under the exclusive lock; yields None when ``sha256`` is stored already."""
+        with self._locked(exclusive=True):
+            con = duckdb.connect(str(self.path))
+            begun = False
+            try:
+                self._create(con)
+                if con.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha256]).fetchone():
+                    yield None
+                    return
+                con.execute("BEGIN TRANSACTION")
+                begun = True
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                if begun:
+                    con.execute("ROLLBACK")
+                raise
+            finally:
+                con.close()
+
     def has_file(self, sha256: str) -> bool:
         if not self.path.exists():
             return False
@@ -92,41 +128,64 @@ class Store:
     def ingest(self, kind: str, records: pd.DataFrame, *, sha256: str, file_name: str,
                on_stage: Callable[[str], None] | None = None) -> Stored:
         """Store one file's records in one transaction (see the module's rules)."""
-        table, cols, key = COLUMNS[kind]
-        names = [c.split()[0] for c in cols.split(", ")]
-        frame = records.reindex(columns=[*names, "sheet", "cell"]).assign(
-            file_sha256=sha256, file_name=file_name, ingested_at=dt.datetime.now())
-        with self._locked(exclusive=True):
-            con = duckdb.connect(str(self.path))
-            begun = False
-            try:
-                self._create(con)
-                if con.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha256]).fetchone():
-                    return Stored("unchanged", 0, 0)
-                con.execute("BEGIN TRANSACTION")
-                begun = True
-                con.register("incoming", frame)
-                replaced = self._replace(con, kind, table)
-                order = ", ".join([*names, "file_sha256", "file_name", "sheet", "cell", "ingested_at"])
-                con.execute(f"INSERT INTO {table} ({order}) SELECT {order} FROM incoming")
-                con.execute(f"INSERT INTO {table}_history ({order}) SELECT {order} FROM incoming")
-                con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", [sha256, file_name, kind, len(frame), frame["ingested_at"].iloc[0]])
-                if on_stage is not None:
-                    on_stage("before commit")
-                con.execute("COMMIT")
-            except BaseException:
-                if begun:
-                    con.execute("ROLLBACK")
-                raise
-            finally:
-                con.close()
-        return Stored("stored", len(frame), replaced)
+        now = dt.datetime.now()
+        with self._writing(sha256) as con:
+            if con is None:
+                return Stored("unchanged", 0, 0)
+            replaced = self._put(con, kind, records, sha256=sha256, file_name=file_name, at=now)
+            con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", [sha256, file_name, kind, len(records), now])
+            if on_stage is not None:
+                on_stage("before commit")
+        return Stored("stored", len(records), replaced)
+
+    def put_dataset(self, tables: dict[str, pd.DataFrame], *, sha256: str, name: str) -> Stored:
+        """Store a data folder's tables (as the loaders return them) in one transaction: the
+        catalogue tables replace those stored, observations and progress are stored value by
+        value (replacing the same keys, history kept). The same data set twice changes nothing."""
+        now = dt.datetime.now()
+        rows = replaced = 0
+        with self._writing(sha256) as con:
+            if con is None:
+                return Stored("unchanged", 0, 0)
+            for table in CATALOGUE:
+                if table in tables:
+                    frame = tables[table]
+                    con.register("incoming", frame)
+                    cols = ", ".join(f"CAST({c.name} AS DATE) AS {c.name}" if c.kind == "date" else c.name
+                                     for c in TABLES[table].columns if c.name in frame.columns)
+                    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {cols} FROM incoming")
+                    con.unregister("incoming")
+                    rows += len(frame)
+            for kind, table in (("indicators", "observations"), ("progress", "progress")):
+                if table in tables:
+                    frame = tables[table].assign(period=lambda d: d["period"].astype(str))
+                    replaced += self._put(con, kind, frame, sha256=sha256, file_name=f"{name}/{TABLES[table].file}", at=now, exact=True)
+                    rows += len(frame)
+            con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", [sha256, name, "dataset", rows, now])
+        return Stored("stored", rows, replaced)
 
     @staticmethod
-    def _replace(con: duckdb.DuckDBPyConnection, kind: str, table: str) -> int:
+    def _put(con: duckdb.DuckDBPyConnection, kind: str, records: pd.DataFrame, *, sha256: str, file_name: str,
+             at: dt.datetime, exact: bool = False) -> int:
+        table = COLUMNS[kind][0]
+        names = _names(kind)
+        frame = records.reindex(columns=[*names, "sheet", "cell"]).assign(file_sha256=sha256, file_name=file_name, ingested_at=at)
+        if "synthetic" in names:
+            frame["synthetic"] = frame["synthetic"].map(lambda v: v is True or v == True)  # noqa: E712 - numpy bools too
+        con.register("incoming", frame)
+        replaced = Store._replace(con, kind, table, exact=exact)
+        order = ", ".join([*names, "file_sha256", "file_name", "sheet", "cell", "ingested_at"])
+        con.execute(f"INSERT INTO {table} ({order}) SELECT {order} FROM incoming")
+        con.execute(f"INSERT INTO {table}_history ({order}) SELECT {order} FROM incoming")
+        con.unregister("incoming")
+        return replaced
+
+    @staticmethod
+    def _replace(con: duckdb.DuckDBPyConnection, kind: str, table: str, *, exact: bool = False) -> int:
         """Delete the current values the incoming file covers; how many there were."""
-        if kind == "inspections":
-            cond = f"{table}.problem_id IN (SELECT problem_id FROM incoming)"
+        key = COLUMNS[kind][2]
+        if kind == "inspections" or exact:
+            cond = f"({', '.join(f'{table}.{k}' for k in key)}) IN (SELECT ({', '.join(key)}) FROM incoming)"
         else:
             cond = f"EXISTS (SELECT 1 FROM incoming i WHERE i.unit = {table}.unit AND i.period = {table}.period)"
             if kind == "progress":
@@ -147,6 +206,10 @@ class Store:
             finally:
                 con.close()
 
+    def tables(self) -> list[str]:
+        """The names of the tables in the store."""
+        return sorted(self.sql("SELECT table_name FROM information_schema.tables")["table_name"])
+
     def current(self, kind: str) -> pd.DataFrame:
         """The current values of one kind (``indicators``, ``progress``, ``inspections``)."""
         table, _, key = COLUMNS[kind]
@@ -156,3 +219,41 @@ class Store:
         """Every value of one kind ever stored, oldest first."""
         table, _, key = COLUMNS[kind]
         return self.sql(f"SELECT * FROM {table}_history ORDER BY {', '.join(key)}, ingested_at")
+
+    def revisions_since(self, since: dt.datetime | str, *, month: str | None = None, unit: str | None = None) -> pd.DataFrame:
+        """Values revised after ``since``: every stored value that replaced an earlier, different
+        value of the same key, ingested after ``since`` (a brief passes the time of its last
+        publication). ``month`` (YYYY-MM) and ``unit`` keep only that month's or unit's values.
+
+        One row per revision: ``kind``, ``key`` (indicator, task or problem), ``unit``,
+        ``period``, ``old_value``, ``new_value``, and each value's source (``old_file``,
+        ``old_cell``, ``old_ingested_at``, ``new_file``, ``new_sheet``, ``new_cell``,
+        ``new_ingested_at``), oldest first.
+        """
+        parts = []
+        for kind, (table, _, key) in COLUMNS.items():
+            kind_key = {"indicators": "indicator", "progress": "task_id", "inspections": "problem_id"}[kind]
+            value = VALUE[kind]
+            parts.append(f"""
+              SELECT '{kind}' AS kind, {kind_key} AS key, unit, period,
+                     CAST(old_value AS VARCHAR) AS old_value, CAST({value} AS VARCHAR) AS new_value,
+                     old_file, old_cell, old_ingested_at, file_name AS new_file, sheet AS new_sheet, cell AS new_cell,
+                     ingested_at AS new_ingested_at
+              FROM (SELECT *, lag({value}) OVER w AS old_value, lag(file_name) OVER w AS old_file,
+                           lag(coalesce(sheet || '!', '') || cell) OVER w AS old_cell, lag(ingested_at) OVER w AS old_ingested_at,
+                           row_number() OVER w AS n
+                    FROM {table}_history WINDOW w AS (PARTITION BY {', '.join(key)} ORDER BY ingested_at))
+              WHERE n > 1 AND ingested_at > CAST(? AS TIMESTAMP) AND old_value IS DISTINCT FROM {value}""")
+        query = " UNION ALL ".join(parts)
+        params: list = [str(pd.Timestamp(since))] * len(parts)
+        where = []
+        if month is not None:
+            where.append("period = ?")
+            params.append(str(pd.Period(month, "M")))
+        if unit is not None:
+            where.append("unit = ?")
+            params.append(str(unit))
+        query = f"SELECT * FROM ({query}) {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY new_ingested_at, kind, key"
+        if not self.path.exists():
+            raise FileNotFoundError(f"{self.path} does not exist")
+        return self.sql(query, params)

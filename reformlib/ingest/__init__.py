@@ -19,7 +19,7 @@ from pathlib import Path
 
 from reformlib.data.store import Store
 from reformlib.errors import DataValidationError
-from reformlib.ingest.files import Submission, load_catalogue, read_submission
+from reformlib.ingest.files import Submission, load_catalogue, read_submission, store_has_catalogue
 from reformlib.ingest.submission import Catalogue
 
 __all__ = ["Outcome", "ingest", "submission_files"]
@@ -51,9 +51,14 @@ def submission_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
 def ingest(paths: Iterable[str | os.PathLike], *, store: str | os.PathLike | None = None,
            catalogue: Catalogue | str | os.PathLike | None = None,
            on_stage: Callable[[str], None] | None = None) -> list[Outcome]:
-    """Read, check and store each file; a refused file stores nothing and the others go on."""
-    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    """Read, check and store each file; a refused file stores nothing and the others go on.
+
+    ``catalogue``: a :class:`Catalogue`, a data folder or a store; by default the store's own
+    tables when it holds them, else the default data set."""
     db = Store(store)
+    if not isinstance(catalogue, Catalogue):
+        catalogue = load_catalogue(db.path if catalogue is None and store_has_catalogue(db.path) else catalogue)
+    cat = catalogue
     out = []
     for path in submission_files(paths):
         try:

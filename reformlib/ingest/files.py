@@ -9,15 +9,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from reformlib.data.dataset import is_store
 from reformlib.data.io import load_indicators, load_inspections, load_tasks, load_units, plausible_range
 from reformlib.data.paths import data_folder
+from reformlib.data.store import Store
 from reformlib.data.textfile import FileProblem
 from reformlib.errors import DataValidationError
 from reformlib.ingest.grid import read_grids
 from reformlib.ingest.submission import Catalogue, read_sheet
 from reformlib.ingest.units import UnitNames, load_aliases
 
-__all__ = ["KEYS", "Submission", "load_catalogue", "read_submission"]
+__all__ = ["KEYS", "Submission", "load_catalogue", "read_submission", "store_has_catalogue"]
 
 #: The key of a current value in each kind of submission.
 KEYS = {"indicators": ("unit", "indicator", "period"), "progress": ("task_id", "period"), "inspections": ("problem_id",)}
@@ -41,14 +43,31 @@ class Submission:
 
 
 def load_catalogue(folder: str | os.PathLike | None = None) -> Catalogue:
-    """The catalogue a submission is checked against, from a data folder."""
-    folder = data_folder(folder)
-    ind = load_indicators(folder)
+    """The catalogue a submission is checked against, from a data folder or a store (its
+    tables as stored, validated when they were put in; rectification updates applied)."""
+    if folder is not None and is_store(folder):
+        db = Store(folder)
+        tables = set(db.tables())
+        units, ind = db.sql("SELECT * FROM units"), db.sql("SELECT * FROM indicators")
+        tasks = db.sql("SELECT task_id, lead_unit FROM tasks") if "tasks" in tables else pd.DataFrame(columns=["task_id", "lead_unit"])
+        problems = (db.sql("SELECT problem_id, unit, found_on FROM inspections") if "inspections" in tables
+                    else pd.DataFrame(columns=["problem_id", "unit", "found_on"]))
+        aliases: tuple = ()
+    else:
+        folder = data_folder(folder)
+        units, ind, tasks = load_units(folder), load_indicators(folder), load_tasks(folder)[["task_id", "lead_unit"]]
+        problems = load_inspections(folder)[["problem_id", "unit", "found_on"]]
+        aliases = (folder,)
     ranges = plausible_range(ind)
     ind = ind[["indicator", "name_zh", "measure_unit"]].assign(low=ind["indicator"].map(ranges["low"]),
                                                                high=ind["indicator"].map(ranges["high"]))
-    return Catalogue(UnitNames(load_units(folder), load_aliases(folder)), ind,
-                     load_tasks(folder)[["task_id", "lead_unit"]], load_inspections(folder)[["problem_id", "unit", "found_on"]])
+    return Catalogue(UnitNames(units, load_aliases(*aliases)), ind, tasks, problems)
+
+
+def store_has_catalogue(store: str | os.PathLike | None) -> bool:
+    """True when the store exists and holds its own units and indicators."""
+    db = Store(store)
+    return db.path.exists() and {"units", "indicators"} <= set(db.tables())
 
 
 def read_submission(path: str | os.PathLike, catalogue: Catalogue) -> Submission:

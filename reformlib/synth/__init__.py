@@ -1,7 +1,8 @@
 """The synthetic demonstration data set: seeded, reproducible, labelled synthetic.
 
 ``build_demo()`` (``make data``) draws every table from one seed and publishes them into
-``data/demo_synthetic/``: the set is written to a staging folder, read back through the
+``data/demo_synthetic/`` (and ``build_demo_store()`` puts that folder into the store
+``data/demo_synthetic.duckdb``, which is not kept in the repository): the set is written to a staging folder, read back through the
 validating loaders, and only then renamed into place, so a failure never leaves a
 half-written data set. Every measured table carries ``synthetic = True`` on each row and
 the folder's README says the data are synthetic. How each table is drawn is documented in
@@ -13,6 +14,7 @@ report or briefs (the demonstration data know nothing of how they will be analys
 """
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -20,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from reformlib.data import io, schemas
+from reformlib.data.dataset import DEMO_STORE, store_folder
 from reformlib.data.paths import DEMO
 from reformlib.synth.catalogue import DEPARTMENTS, TERRITORIAL, indicators_table, units_table
 from reformlib.synth.events import build_inspections, build_pilots, build_ratings, build_recognitions
@@ -91,3 +94,17 @@ def write_dataset(tables: dict, folder: str | Path) -> Path:
 def build_demo(folder: str | Path = DEMO, seed: int = SEED) -> Path:
     """Draw the demonstration set from ``seed`` and publish it into ``folder``."""
     return write_dataset(draw(seed), folder)
+
+
+def build_demo_store(folder: str | Path = DEMO, store: str | Path | None = None) -> Path:
+    """Put the demonstration folder into a fresh store (default ``data/demo_synthetic.duckdb``),
+    built beside it and renamed over it only when complete."""
+    store = Path(store) if store is not None else DEMO_STORE
+    store.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{store.name}.", dir=store.parent))
+    try:
+        store_folder(folder, tmp / store.name)
+        os.replace(tmp / store.name, store)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return store
