@@ -56,4 +56,4 @@ def test_explore_runs_and_shows_what_it_promises(tmp_path, demo):
     images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
     assert images >= 2  # the ledger figure and the hand-made one
     assert sorted(p.name for p in tmp_path.iterdir()) == ["explore.ipynb"]
-    assert elapsed < 45, f"explore.ipynb took {elapsed:.0f} s"
+    assert elapsed < 60, f"explore.ipynb took {elapsed:.0f} s"  # about 15 s on an idle 2-core machine
