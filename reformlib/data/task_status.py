@@ -124,7 +124,11 @@ def expected_progress(tasks: pd.DataFrame, month: str | pd.Period, *,
 
 def task_status(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, tolerance: float = 10.0,
                 milestones: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per task: ``progress``, ``expected``, ``status`` as of ``month``."""
+    """One row per task: ``progress``, ``expected``, ``status`` as of ``month``.
+
+    >>> status = task_status(load_tasks(), load_progress(), "2017-06")  # doctest: +SKIP
+    >>> status["status"].value_counts()  # doctest: +SKIP
+    """
     check_ledger(tasks, progress, milestones=milestones)
     m = as_month(month)
     done = progress_as_of(progress, m).reindex(tasks["task_id"]).fillna(0.0).to_numpy()

@@ -114,7 +114,12 @@ class EvaluationResult:
 
 
 def load_data(folder: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:
-    """Every table :func:`evaluate` reads, loaded and validated from a data folder."""
+    """Every table :func:`evaluate` reads, loaded and validated from a data folder (default:
+    the demonstration set), by name (:data:`DATA_TABLES`).
+
+    >>> data = load_data()  # doctest: +SKIP
+    >>> data["tasks"].shape  # doctest: +SKIP
+    """
     return {name: getattr(io, f"load_{name}")(folder) for name in DATA_TABLES}
 
 
@@ -181,6 +186,9 @@ def evaluate(spec: Spec, data: Mapping[str, pd.DataFrame] | str | os.PathLike | 
     year-end assessment (with the qualitative share); ``"YYYY-MM"`` a monthly one (year-to-
     date flows, month-end levels and task status, no qualitative part). Every problem of the
     spec against the data raises a SpecError naming the item.
+
+    >>> result = evaluate(load_spec(), load_data(), period="2017-06")  # doctest: +SKIP
+    >>> result.combined[["score", "grade_zh", "rank"]]  # doctest: +SKIP
     """
     if not isinstance(spec, Spec):
         raise TypeError(f"spec must be a Spec (see load_spec), got {type(spec).__name__}")

@@ -231,6 +231,10 @@ def load_spec(folder: str | os.PathLike | None = None, *, indicators: pd.DataFra
     :data:`TABLES`; then :class:`Spec` checks every cross-reference. When ``indicators``
     (the catalogue, :func:`reformlib.load_indicators`) is given, the hierarchy's indicators
     and bands are checked against it too (:func:`check_catalogue`).
+
+    >>> spec = load_spec()  # the specification in data/model  # doctest: +SKIP
+    >>> spec.using(weighting="entropy").weighting  # doctest: +SKIP
+    'entropy'
     """
     folder = Path(folder) if folder is not None else MODEL_SPEC
     doc = _read_yaml(folder / "spec.yml")

@@ -106,13 +106,21 @@ def plot_event_study(
 def setup_plots() -> str:
     """seaborn's theme with the CJK font first (set after the theme, which resets fonts);
     returns the font family. Raises :class:`~reformlib.errors.SetupError` naming the fix
-    when no Chinese font is installed."""
+    when no Chinese font is installed.
+
+    >>> setup_plots()  # doctest: +SKIP
+    'Noto Sans CJK JP'
+    """
     sns.set_theme(style="whitegrid", context="notebook")
     return use_cjk_font()
 
 
 def progress_figure(by_category: pd.DataFrame, *, lang: str = "zh") -> plt.Figure:
-    """Stacked horizontal bars: task statuses by category."""
+    """Stacked horizontal bars: task statuses by category (a table of
+    :func:`reformlib.tasks.ledger.status_by_category`); the figure is neither shown nor saved.
+
+    >>> fig = progress_figure(status_by_category(task_status(tasks, progress, "2017-06")))  # doctest: +SKIP
+    """
     cols = ["completed", "on_schedule", "behind", "overdue", "not_started"]
     colours = [STATUS_COLOURS[c] for c in cols]
     data = by_category.set_index("name")[cols].rename(columns=lambda c: t(c, lang))

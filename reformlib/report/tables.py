@@ -129,7 +129,10 @@ GROUP_NAMES = {"zh": {"city": "市级", "district": "城区", "county": "县市"
 
 def score_table(result: EvaluationResult, *, lang: str = "zh", uncertainty: RankUncertainty | None = None) -> pd.DataFrame:
     """Scores, grades and ranks (with the rank interval when ``uncertainty`` is given), best
-    first, with column names in ``lang`` and unit names as the index."""
+    first, with column names in ``lang`` and unit names as the index.
+
+    >>> score_table(evaluate(load_spec(), load_data()), lang="zh")  # doctest: +SKIP
+    """
     labels = LABELS[name_column(lang)[-2:]]
     c = result.combined
     group = c["group"].map(lambda g: GROUP_NAMES[lang].get(g, g))

@@ -39,7 +39,10 @@ def status_panel(tasks: pd.DataFrame, progress: pd.DataFrame, months: Sequence[s
 
 
 def status_by_category(status: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
-    """Counts of each status by category, with the completion rate in percent."""
+    """Counts of each status by category, with the completion rate in percent.
+
+    >>> by_category = status_by_category(task_status(tasks, progress, "2017-06"), lang="zh")  # doctest: +SKIP
+    """
     counts = pd.crosstab(status["category"], status["status"], dropna=False)
     counts = counts.reindex(columns=list(STATUSES), fill_value=0)
     counts["total"] = counts.sum(axis=1)
