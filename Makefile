@@ -15,7 +15,7 @@ WORKERS ?=
 DATA ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup fonts chromium data brief briefs lint test test-fast lab bench clean
+.PHONY: help setup fonts chromium data brief briefs templates lint test test-fast lab bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -47,6 +47,10 @@ brief: setup ## Run the monthly brief (MONTH=YYYY-MM, default the latest; LANG=z
 
 briefs: setup ## Run every brief due in briefs.yml that is not yet published
 	@LANG=C.UTF-8 $(PY) -m reformlib briefs --config briefs.yml $(if $(WORKERS),--workers $(WORKERS))
+
+templates: setup ## Write the xlsx templates every unit fills in for a month (MONTH=YYYY-MM required; DATA=folder or store)
+	@test -n "$(MONTH)" || { echo "make templates needs MONTH=YYYY-MM, e.g. make templates MONTH=2017-12" >&2; exit 2; }
+	@LANG=C.UTF-8 $(PY) -m reformlib template --month $(MONTH) $(if $(DATA),--data $(DATA))
 
 lint: setup ## Check style (ruff), the import layers (import-linter) and the architecture's rules
 	$(VENV)/bin/ruff check reformlib tests notebooks bench scripts

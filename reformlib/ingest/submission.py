@@ -219,7 +219,7 @@ def _record(grid, number, cells, get, kind, cat, names, default_unit, default_mo
         return None
     raw = rcell.value if rcell is not None else None
     day = None
-    if raw not in (None, "") and _text(raw).lower() not in MISSING:
+    if raw not in (None, "") and not (isinstance(raw, str) and _text(raw).lower() in MISSING):  # a date cell is not text
         day = _resolve(grid, number, rcell, names["rectified"], _day, raw, problems)
     if len(problems) > before:
         return None
