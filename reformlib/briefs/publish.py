@@ -173,12 +173,18 @@ def keep_failed(staging: Path, message: str, manifest: Mapping[str, Any], *, sta
     try:
         failed.parent.mkdir(exist_ok=True)
         staging.rename(failed)
-        where = f"kept in {shown(failed)}"
+        where = f"kept in {_for_reader(failed)}"
     except OSError as exc:
         trouble.append(exc.strerror or type(exc).__name__)
-        where = f"left in {shown(staging)}"
+        where = f"left in {_for_reader(staging)}"
     note = f" (writing its record failed: {trouble[0]})" if trouble else ""
     return RunError(f"{message} [{where}{note}; the published brief, if any, is unchanged]")
+
+
+def _for_reader(path: Path) -> str:
+    """A path in a message: relative to the working folder when inside it."""
+    path = Path(path).absolute()
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
 def _append(path: Path, text: str) -> None:
