@@ -207,26 +207,39 @@ def score_rubric(
     base_score = earned / base_max * base_points
     bonus_raw = ledger[ledger["kind"] == "bonus"].groupby("unit")["points"].sum().reindex(units, fill_value=0.0)
     bonus = bonus_raw.clip(upper=bonus_cap)
-    extra = []
-    for u in units:
-        if abs(base_score[u] - earned[u]) > 1e-12:
-            extra.append((u, "base_rescale", "completion", "", base_max[u] / base_points, np.nan, 0.0,
-                          base_score[u] - earned[u], False, True, f"不适用项目按比例折算:{earned[u]:.2f}/{base_max[u]:g}×{base_points:g}",
-                          f"items that do not apply: {earned[u]:.2f}/{base_max[u]:g} x {base_points:g}"))
-        if bonus_raw[u] > bonus_cap + 1e-12:
-            extra.append((u, "bonus_total", "bonus", "", np.nan, np.nan, 0.0, bonus[u] - bonus_raw[u], True, True,
-                          f"加分合计{bonus_raw[u]:g}分,封顶{bonus_cap:g}分", f"bonus {bonus_raw[u]:g}, total cap {bonus_cap:g}"))
-    if extra:
-        ledger = pd.concat([ledger, pd.DataFrame(extra, columns=LEDGER_COLUMNS)], ignore_index=True)
+    ledger = pd.concat([ledger, _adjustment_rows(units, base_max, earned, base_score, base_points, bonus_raw, bonus,
+                                                 bonus_cap)], ignore_index=True)
     vetoes = ledger[ledger["kind"] == "veto"]
     caps = rubric.set_index("item")
     summary = pd.DataFrame({"base_max": base_max, "base_earned": earned, "base_score": base_score,
                             "bonus": bonus, "quantitative": base_score + bonus}, index=pd.Index(units, name="unit"))
-    summary["vetoes"] = [";".join(vetoes.loc[vetoes["unit"] == u, "item"]) for u in units]
-    summary["grade_cap"] = [list(caps.loc[vetoes.loc[vetoes["unit"] == u, "item"], "grade_cap"]) or None for u in units]
-    summary["unranked"] = [bool(caps.loc[vetoes.loc[vetoes["unit"] == u, "item"], "unranked"].eq(True).any())
-                           for u in units]
+    items = vetoes.groupby("unit", sort=False)["item"].agg(list).reindex(units)
+    items = [lst if isinstance(lst, list) else [] for lst in items]
+    grade_cap, unranked = caps["grade_cap"].to_dict(), caps["unranked"].eq(True).to_dict()
+    summary["vetoes"] = [";".join(lst) for lst in items]
+    summary["grade_cap"] = [[grade_cap[i] for i in lst] or None for lst in items]
+    summary["unranked"] = [any(unranked[i] for i in lst) for lst in items]
     return ledger[LEDGER_COLUMNS], summary
+
+
+def _adjustment_rows(units: list[str], base_max: pd.Series, earned: pd.Series, base_score: pd.Series,
+                     base_points: float, bonus_raw: pd.Series, bonus: pd.Series, bonus_cap: float) -> pd.DataFrame:
+    """The ``base_rescale`` rows (items that do not apply, rescaled pro rata) and the
+    ``bonus_total`` rows (bonus over its cap), in unit order, rescale first."""
+    rescale = (base_score - earned).abs() > 1e-12
+    over = bonus_raw > bonus_cap + 1e-12
+    rows = []
+    for pos, u in enumerate(units):  # only units that need a row are formatted
+        if rescale.iat[pos]:
+            e, m = earned.iat[pos], base_max.iat[pos]
+            rows.append((pos, 0, (u, "base_rescale", "completion", "", m / base_points, np.nan, 0.0,
+                                  base_score.iat[pos] - e, False, True, f"不适用项目按比例折算:{e:.2f}/{m:g}×{base_points:g}",
+                                  f"items that do not apply: {e:.2f}/{m:g} x {base_points:g}")))
+        if over.iat[pos]:
+            r = bonus_raw.iat[pos]
+            rows.append((pos, 1, (u, "bonus_total", "bonus", "", np.nan, np.nan, 0.0, bonus.iat[pos] - r, True, True,
+                                  f"加分合计{r:g}分,封顶{bonus_cap:g}分", f"bonus {r:g}, total cap {bonus_cap:g}")))
+    return pd.DataFrame([row for *_, row in sorted(rows, key=lambda x: x[:2])], columns=LEDGER_COLUMNS)
 
 
 def assign_grades(score: pd.Series, grades: pd.DataFrame, *, caps: pd.Series | None = None) -> pd.DataFrame:

@@ -36,7 +36,9 @@ def period_matrix(observations: pd.DataFrame, catalogue: pd.DataFrame, *, indica
     _, _, last = period_window(period)
     months = pd.period_range(f"{last.year}-01", last, freq="M")
     before = pd.period_range(f"{last.year - 1}-01", last - 12, freq="M")
-    obs = observations[observations["unit"].isin(units) & observations["indicator"].isin(indicators)]
+    period_ = observations["period"]
+    obs = observations.loc[(period_ >= before[0]) & (period_ <= last)]  # the two years the period reads, first
+    obs = obs[obs["unit"].isin(units) & obs["indicator"].isin(indicators)]
     rule = catalogue.set_index("indicator")["annual"]
     levels = obs[obs["period"] == last].pivot_table(index="unit", columns="indicator", values="value", aggfunc="first")
     sums, base_sums = _window_sum(obs, months), _window_sum(obs, before)
