@@ -15,7 +15,7 @@ WORKERS ?=
 DATA ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup fonts chromium data brief briefs templates lint test test-fast lab bench clean
+.PHONY: help setup fonts chromium memo-tools data brief briefs templates lint test test-fast lab bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -39,6 +39,11 @@ fonts: ## Install the Chinese font package (fonts-noto-cjk) when missing
 chromium: ## Install headless Chromium for the browser tests when missing
 	@bash scripts/ensure_apt.sh chromium /usr/bin/chromium
 
+memo-tools: ## Install LibreOffice, poppler-utils and the free 楷体 face for the memo's PDF when missing
+	@bash scripts/ensure_apt.sh libreoffice-writer-nogui /usr/bin/soffice
+	@bash scripts/ensure_apt.sh poppler-utils /usr/bin/pdffonts
+	@bash scripts/ensure_apt.sh fonts-arphic-ukai /usr/share/fonts/truetype/arphic/ukai.ttc
+
 data: $(STAMP) ## Rebuild the synthetic demonstration data in data/demo_synthetic and its store data/demo_synthetic.duckdb
 	$(PY) -m reformlib data
 
@@ -60,7 +65,7 @@ lint: setup ## Check style (ruff), the import layers (import-linter) and the arc
 # Tests run on two workers, a test file per worker (module fixtures such as a published brief are built once)
 PYTEST := LANG=C.UTF-8 $(PY) -m pytest -q -n 2 --dist loadfile
 
-test: lint chromium ## Run the whole test suite (after make lint)
+test: lint chromium memo-tools ## Run the whole test suite (after make lint)
 	$(PYTEST)
 
 test-fast: setup ## Run every test except the notebook and browser runs (under a minute)

@@ -53,7 +53,7 @@ def test_brief_renders_offline_in_a_browser(published):
 
 
 def test_memo_uses_the_east_asian_font_everywhere(published):
-    from reformlib.report.memo import EAST_ASIA_FONT
+    from reformlib.report.memo_layout import FONTS
 
     memo = docx.Document(str(published / "memo.docx"))
     runs = [r for p in memo.paragraphs for r in p.runs]
@@ -61,9 +61,9 @@ def test_memo_uses_the_east_asian_font_everywhere(published):
     assert any(CJK.search(r.text) for r in runs)
     for run in runs:
         fonts = run._r.rPr.rFonts
-        assert fonts.get(qn("w:eastAsia")) == EAST_ASIA_FONT, run.text
+        assert fonts.get(qn("w:eastAsia")) in FONTS.values(), run.text
     normal = memo.styles["Normal"].element.rPr.rFonts
-    assert normal.get(qn("w:eastAsia")) == EAST_ASIA_FONT and normal.get(qn("w:eastAsiaTheme")) is None
+    assert normal.get(qn("w:eastAsia")) == FONTS["body"] and normal.get(qn("w:eastAsiaTheme")) is None
     text = "\n".join(p.text for p in memo.paragraphs)
     assert "2017年12月" in text and "合成演示数据" in text
 

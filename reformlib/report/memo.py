@@ -1,154 +1,51 @@
-"""Policy memo of a brief (publication step: results.json -> Word).
+"""The centre's memo to the reform leading group (publication step: results.json -> 公文).
 
-Officials of the reform leading group read memos as Word documents (DOMAIN.md). The memo
-is one to two pages: title with the month, a date line, a notice when the data are
-synthetic, key findings written as full sentences from the numbers in ``results.json``
-(:func:`key_findings`, Chinese by default, English on request), two short tables (top and
-bottom units by evaluation score; tasks at risk) and one or two figures.
+A memo an office can send (OFFICE.md, "What goes back"): title, addressee (主送), then
+一、总体情况 (the situation, from the numbers in ``results.json``), 二、存在问题 (problems
+found by the written rules below, each citing its figures), 三、下步建议 (one recommendation
+per problem, naming the responsible units by name), attachments (附件) as tables, and the
+issuer and date. Chinese by default, English on request. Units are always named by
+``results["names"]``, the scores' and tables' own names or :data:`~reformlib.i18n.UNIT_NAMES`;
+a code never appears in the text.
 
-Fonts. python-docx's ``font.name`` sets only the Latin slots, and the default template's
-styles use theme fonts, which override explicit names (PIPELINE.md, "Chinese text"). So
-the Normal, Title, Heading and Caption styles and every run get explicit ``w:ascii``,
-``w:hAnsi``, ``w:cs`` = :data:`LATIN_FONT` and ``w:eastAsia`` = :data:`EAST_ASIA_FONT`,
-with the theme attributes removed. ``SimSun`` (宋体) is chosen because it ships with every
-Simplified-Chinese Windows and Office, where the memos are read; LibreOffice on Linux
-substitutes Noto Serif CJK SC for it through fontconfig. Noto Sans CJK would be missing on
-the readers' machines and Word would substitute a font of its own choosing.
+Rules of 二、存在问题, in this order (a rule whose section is missing gives nothing):
 
-The file is written atomically: a failure leaves an existing memo untouched.
+1. **Gaps to target**: the indicators off target (``indicators_off_target``) with the
+   largest relative gap ``|gap| / |target|``, at most three, each with its value, target and
+   gap; the recommendation names their units.
+2. **Overdue tasks**: when ``tasks.overdue`` > 0, the count, tasks due this month and still
+   unfinished, and the longest overdue tasks of the 督办清单 (``tasks.supervision``) with
+   lead unit, days overdue and progress; the recommendation names their lead units.
+3. **Low grades**: units (never the city itself) graded 一般 or 较差, with score and grade,
+   and the one-vote veto beside a capped grade (``scores[].veto``).
+4. **Inspection problems open over 90 days**: the count and, when listed
+   (``inspections.over_90_by_unit``), the units holding them.
+
+Comparisons with the 2017 year-end document (``headline[].comparison``) describe the city
+in December 2017; the memo quotes them only then, never beside another month or a unit.
+Numbers read as :mod:`reformlib.report.numbers` writes them. The layout is
+:mod:`reformlib.report.memo_layout` (GB/T 9704-2012); the PDF is :mod:`reformlib.report.memo_pdf`.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import docx
-from docx.image.image import Image
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
 
 from reformlib.data.periods import month_words
 from reformlib.errors import ParameterError
 from reformlib.i18n import MEMO, UNIT_NAMES
-from reformlib.report.atomic import atomic_path
+from reformlib.report.memo_layout import MemoContent, write_docx
+from reformlib.report.numbers import count, difference, number, probability, quantity
 from reformlib.report.results import section, validate_results
 
-__all__ = ["EAST_ASIA_FONT", "LATIN_FONT", "key_findings", "write_memo"]
+__all__ = ["CITY_CODE", "MemoContent", "key_findings", "memo_content", "write_memo"]
 
-#: East-Asian font slot (w:eastAsia) of every style and run.
-EAST_ASIA_FONT = "SimSun"
-#: Latin font slots (w:ascii, w:hAnsi, w:cs).
-LATIN_FONT = "Times New Roman"
-_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Caption")
-_MAX_WIDTH, _MAX_HEIGHT = Cm(15.5), Cm(7.5)
-
-
-def _num(x: float | int) -> str:
-    """27000 -> '27,000'; 9.9 -> '9.9'; 0.05 -> '0.05' (at most two decimals)."""
-    if float(x).is_integer():
-        return f"{int(x):,}"
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
-
-
-def _date(iso: str, lang: str) -> str:
-    d = datetime.fromisoformat(iso)
-    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {d:%B %Y}"
-
-
-def _names(results: Mapping[str, Any], lang: str) -> dict[str, str]:
-    scores = (section(results, "evaluation")[0] or {}).get("scores", [])
-    return {**UNIT_NAMES[lang], **{s["unit"]: s["name"] for s in scores}}
-
-
-def _na(t: Mapping[str, str], key: str, note: str | None) -> str:
-    """The 'not yet available' sentence, with the section's note before the full stop."""
-    if not note:
-        return t[key]
-    stop = t[key][-1]
-    return t[key][:-1] + t["note"].format(note=note.rstrip("。.")) + stop
-
-
-def _headline(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[str]:
-    space, (left, right) = ("", "（）") if lang == "zh" else (" ", ("(", ")"))
-    items = [f"{h['name']}{space}{_num(h['value'])}{h['unit'] or ''}"
-             + (f"{space}{left}{h['comparison']}{right}" if h.get("comparison") else "")
-             for h in results.get("headline", [])[:4]]
-    return [t["headline"].format(items=t["headline_sep"].join(items))] if items else []
-
-
-def _tasks(results: Mapping[str, Any], t: Mapping[str, str], lang: str,
-           names: Mapping[str, str]) -> list[str]:
-    tasks, note = section(results, "tasks")
-    if tasks is None:
-        return [_na(t, "tasks_na", note)]
-    counts = {k: tasks[k] for k in ("total", "completed", "on_schedule", "behind", "overdue")}
-    out = [t["tasks"].format(month=month_words(results["month"], lang),
-                             rate=f"{tasks['completion_rate']:.1f}", **counts)]
-    risky = sorted(tasks["at_risk"], key=lambda r: -r["probability"])
-    if not risky:
-        return out + [t["risk_none"]]
-    first = risky[0]
-    return out + [t["risk"].format(n=len(risky), title=first["title"],
-                                   lead=names.get(first["lead_unit"], first["lead_unit"]),
-                                   p=f"{100 * first['probability']:.0f}")]
-
-
-def _evaluation(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
-    evaluation, note = section(results, "evaluation")
-    scores = sorted((evaluation or {}).get("scores", []), key=lambda s: s["rank"])
-    if not scores:
-        return [_na(t, "eval_na", note or (evaluation or {}).get("note"))]
-    top, bottom = scores[0], scores[-1]
-    out = [t["eval" if len(scores) > 1 else "eval_one"].format(
-        top=top["name"], top_score=f"{top['score']:.1f}", top_grade=top["grade"],
-        bottom=bottom["name"], bottom_score=f"{bottom['score']:.1f}",
-        bottom_grade=bottom["grade"])]
-    lo, hi = top.get("rank_p05"), top.get("rank_p95")
-    if lo is not None and hi is not None and lo != hi:
-        out.append(t["eval_range"].format(top=top["name"], lo=_num(lo), hi=_num(hi)))
-    return out
-
-
-def _off_target(results: Mapping[str, Any], t: Mapping[str, str],
-                names: Mapping[str, str]) -> list[str]:
-    off, note = section(results, "indicators_off_target")
-    if off is None:
-        return [_na(t, "off_na", note)]
-    if not off:
-        return [t["off_none"]]
-    items = [t["off_item"].format(unit=names.get(o["unit"], o["unit"]), name=o["name"],
-                                  value=_num(o["value"]), target=_num(o["target"]))
-             for o in off[:3]]
-    return [t["off"].format(n=len(off), items=t["off_sep"].join(items))]
-
-
-def _inspections_and_pilots(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
-    insp, note = section(results, "inspections")
-    if insp is None:
-        out = [_na(t, "insp_na", note)]
-    else:
-        out = [t["insp" if insp["open"] else "insp_done"].format(
-            over90=insp["open_over_90_days"], **insp)]
-    pilots, note = section(results, "pilots")
-    return out + [_na(t, "pilots_na", note) if pilots is None else t["pilots"].format(**pilots)]
-
-
-def key_findings(results: Mapping[str, Any], *, lang: str = "zh") -> list[str]:
-    """Key findings as full sentences generated from a valid results dict.
-
-    A missing section gives a sentence saying it is not yet available (with its note).
-    """
-    t = MEMO[_check_lang(lang)]
-    names = _names(results, lang)
-    return (_headline(results, t, lang) + _tasks(results, t, lang, names)
-            + _evaluation(results, t) + _off_target(results, t, names)
-            + _inspections_and_pilots(results, t))
+#: The whole city's code: reported, never ranked among its parts.
+CITY_CODE = "430300"
+#: The month whose city figures the document's comparisons describe.
+DOCUMENT_MONTH = "2017-12"
 
 
 def _check_lang(lang: str) -> str:
@@ -157,136 +54,230 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
-def _set_fonts(rpr_parent: Any) -> None:
-    """Give an element with run properties explicit Latin and East-Asian fonts."""
-    rpr = rpr_parent.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    for attr in _THEME_ATTRS:
-        fonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(attr), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), EAST_ASIA_FONT)
+def names_of(results: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """Code -> name of every unit the results mention."""
+    out = dict(UNIT_NAMES[lang])
+    for s in (section(results, "evaluation")[0] or {}).get("scores", []):
+        out[s["unit"]] = s["name"]
+    for o in section(results, "indicators_off_target")[0] or []:
+        out.setdefault(o["unit"], o.get("unit_name") or o["unit"])
+    for r in (section(results, "tasks")[0] or {}).get("supervision", []):
+        out[r["lead_unit"]] = r["lead_name"]
+    return {**out, **(results.get("names") or {})}
 
 
-def _all_runs(doc: Any) -> list[Any]:
-    paragraphs = list(doc.paragraphs)
-    for table in doc.tables:
-        paragraphs += [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
-    return [run for p in paragraphs for run in p.runs]
+def _date(iso: str, lang: str) -> str:
+    d = datetime.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {d:%B %Y}"
 
 
-def _section_heading(doc: Any, text: str, number: int, lang: str) -> None:
-    label = f"{'一二三四五六'[number - 1]}、" if lang == "zh" else f"{number}. "
-    doc.add_heading(label + text, level=2)
+def _join(items: Sequence[str], t: Mapping[str, str]) -> str:
+    return t["sep"].join(items)
 
 
-def _table(doc: Any, header: str, rows: list[list[str]]) -> None:
-    cols = header.split("|")
-    table = doc.add_table(rows=1, cols=len(cols))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, cols):
-        cell.paragraphs[0].add_run(text).bold = True
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row):
-            cell.text = text
+def _units(codes: Sequence[str], names: Mapping[str, str], t: Mapping[str, str]) -> str:
+    seen = list(dict.fromkeys(names.get(c, c) for c in codes))
+    return t["list_sep"].join(seen)
 
 
-def _resolve_figures(results: Mapping[str, Any], figures: Sequence[Any] | None,
-                     base: Path) -> list[tuple[Path, str]]:
-    if figures is None:
-        listed = section(results, "figures")[0] or []
-        figures = [{"path": f["path"], "caption": f["caption"]} for f in listed[:2]]
-    if len(figures) > 2:
-        raise ParameterError(f"figures: a memo takes at most 2 figures, got {len(figures)}")
-    out = []
-    for fig in figures:
-        path, caption = ((fig["path"], fig.get("caption", "")) if isinstance(fig, Mapping)
-                         else (fig, ""))
-        full = Path(path) if Path(path).is_absolute() else base / path
-        if not full.is_file() or full.suffix.lower() != ".png":
-            raise ParameterError(f"figures: {full} is not an existing PNG file")
-        out.append((full, caption))
+def _na(t: Mapping[str, str], key: str, note: str | None) -> str:
+    text = t[key]
+    return text[:-1] + t["note"].format(note=note.rstrip("。.")) + text[-1] if note else text
+
+
+# ------------------------------------------------------------------------- 总体情况
+def _headline(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[str]:
+    if results["month"] != DOCUMENT_MONTH or results["unit"] not in (None, CITY_CODE):
+        return []
+    items = [t["headline_item"].format(name=h["name"], value=quantity(h["value"], h["unit"], lang),
+                                       comparison=h["comparison"])
+             for h in results.get("headline", []) if h.get("comparison")][:4]
+    return [t["headline"].format(items=_join(items, t))] if items else []
+
+
+def _tasks(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[str]:
+    tasks, note = section(results, "tasks")
+    if tasks is None:
+        return [_na(t, "tasks_na", note)]
+    word = t["task_word"]
+    return [t["tasks"].format(month=month_words(results["month"], lang),
+                              total=count(tasks["total"], word, lang),
+                              completed=count(tasks["completed"], word, lang),
+                              rate=f"{tasks['completion_rate']:.1f}%",
+                              on_schedule=count(tasks["on_schedule"], word, lang),
+                              behind=count(tasks["behind"], word, lang),
+                              overdue=count(tasks["overdue"], word, lang))]
+
+
+def ranked(results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The evaluated units below the city, best first (the city is reported, not ranked)."""
+    scores = (section(results, "evaluation")[0] or {}).get("scores", [])
+    return sorted((s for s in scores if s["unit"] != CITY_CODE), key=lambda s: (-s["score"], s["unit"]))
+
+
+def _evaluation(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
+    evaluation, note = section(results, "evaluation")
+    scores = ranked(results)
+    if not scores:
+        return [_na(t, "eval_na", note or (evaluation or {}).get("note"))]
+    top, bottom = scores[0], scores[-1]
+    city = [s for s in (evaluation or {}).get("scores", []) if s["unit"] == CITY_CODE]
+    out = [t["eval" if len(scores) > 1 else "eval_one"].format(
+        n=len(scores), top=top["name"], top_score=number(top["score"]), top_grade=top["grade"],
+        bottom=bottom["name"], bottom_score=number(bottom["score"]), bottom_grade=bottom["grade"])]
+    if city:
+        out.append(t["eval_city"].format(score=number(city[0]["score"]), grade=city[0]["grade"]))
     return out
 
 
-def _picture(doc: Any, path: Path) -> None:
-    img = Image.from_file(str(path))
-    width = min(_MAX_WIDTH, int(_MAX_HEIGHT * img.px_width / img.px_height))
-    doc.add_picture(str(path), width=width)
+def _inspections_and_pilots(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[str]:
+    insp, note = section(results, "inspections")
+    word = t["problem_word"]
+    if insp is None:
+        out = [_na(t, "insp_na", note)]
+    elif not insp["open"]:
+        out = [t["insp_done"].format(found=count(insp["found"], word, lang))]
+    else:
+        out = [t["insp" if insp["open_over_90_days"] else "insp_none_old"].format(
+            found=count(insp["found"], word, lang), rectified=count(insp["rectified"], word, lang),
+            open=count(insp["open"], word, lang), over90=count(insp["open_over_90_days"], word, lang))]
+    pilots, note = section(results, "pilots")
+    if pilots is None:
+        return out + [_na(t, "pilots_na", note)]
+    return out + [t["pilots"].format(**{k: count(v, t["item_word"], lang) for k, v in pilots.items()
+                                        if k in ("national", "provincial", "models", "local")})]
+
+
+def key_findings(results: Mapping[str, Any], *, lang: str = "zh") -> list[str]:
+    """The sentences of 一、总体情况, from a valid results dict (a missing section says so)."""
+    t = MEMO[_check_lang(lang)]
+    return (_headline(results, t, lang) + _tasks(results, t, lang) + _evaluation(results, t)
+            + _inspections_and_pilots(results, t, lang))
+
+
+# ------------------------------------------------------------------------- 存在问题
+def _gaps(results, t, lang, names) -> tuple[str, str] | None:
+    off = section(results, "indicators_off_target")[0] or []
+    if not off:
+        return None
+    worst = sorted(off, key=lambda o: -abs(o["gap"]) / (abs(o["target"]) or 1))[:3]
+    items = [t["gap_item"].format(unit=names.get(o["unit"], o["unit"]), name=o["name"],
+                                  value=quantity(o["value"], o.get("measure_unit"), lang),
+                                  target=quantity(o["target"], o.get("measure_unit"), lang),
+                                  gap=difference(o["gap"], o.get("measure_unit"), lang))
+             for o in worst]
+    problem = t["gap_problem"].format(n=count(len(off), t["indicator_word"], lang), items=_join(items, t))
+    return problem, t["gap_advice"].format(units=_units([o["unit"] for o in worst], names, t))
+
+
+def _overdue(results, t, lang, names) -> tuple[str, str] | None:
+    tasks = section(results, "tasks")[0]
+    if not tasks or not tasks["overdue"]:
+        return None
+    listed = tasks.get("supervision", [])
+    late = sorted((r for r in listed if r["status"] == "overdue"), key=lambda r: -r["days_overdue"])[:3]
+    due_now = [r for r in listed if r["status"] == "due_this_month"]
+    items = [t["overdue_item"].format(title=r["title"], lead=names.get(r["lead_unit"], r["lead_unit"]),
+                                      days=number(r["days_overdue"]), progress=f"{r['progress']:.0f}%")
+             for r in late]
+    problem = t["overdue_problem"].format(n=count(tasks["overdue"], t["task_word"], lang))
+    if items:
+        problem += t["overdue_worst"].format(items=_join(items, t))
+    if due_now:
+        problem += t["due_now"].format(n=count(len(due_now), t["task_word"], lang))
+    problem += t["stop"]
+    leads = [r["lead_unit"] for r in listed if r["status"] in ("overdue", "due_this_month")]
+    advice = t["overdue_advice" if leads else "overdue_advice_all"].format(units=_units(leads, names, t))
+    return problem, advice
+
+
+def _low_grades(results, t, lang, names) -> tuple[str, str] | None:
+    low = set(t["low_grades"].split("|"))
+    units = [s for s in ranked(results) if s["grade"] in low]
+    if not units:
+        return None
+    items = [t["grade_item"].format(unit=s["name"], score=number(s["score"]), grade=s["grade"])
+             + (t["veto"].format(veto=s["veto"]) if s.get("veto") else "") for s in units]
+    return (t["grade_problem"].format(n=count(len(units), t["unit_word"], lang), items=_join(items, t)),
+            t["grade_advice"].format(units=_units([s["unit"] for s in units], names, t)))
+
+
+def _old_problems(results, t, lang, names) -> tuple[str, str] | None:
+    insp = section(results, "inspections")[0]
+    if not insp or not insp["open_over_90_days"]:
+        return None
+    by_unit = sorted(insp.get("over_90_by_unit", []), key=lambda r: -r["open_over_90_days"])
+    problem = t["old_problem"].format(n=count(insp["open_over_90_days"], t["problem_word"], lang))
+    if by_unit:
+        problem += t["old_by_unit"].format(items=_join(
+            [f"{names.get(r['unit'], r['name'])}{count(r['open_over_90_days'], t['problem_word'], lang)}"
+             if lang == "zh" else f"{names.get(r['unit'], r['name'])} {r['open_over_90_days']}"
+             for r in by_unit], t))
+        return problem + t["stop"], t["old_advice"].format(units=_units([r["unit"] for r in by_unit], names, t))
+    return problem + t["stop"], t["old_advice_all"]
+
+
+_RULES = (_gaps, _overdue, _low_grades, _old_problems)
+
+
+def _numbered(i: int, lang: str) -> str:
+    return f"（{'一二三四五六七八九十'[i]}）" if lang == "zh" else f"({i + 1}) "
+
+
+# ------------------------------------------------------------------------- 附件
+def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[list[str]]]]:
+    out = []
+    scores = ranked(results)
+    if scores:
+        out.append((t["att_scores"], t["att_scores_cols"].split("|"),
+                    [[s["name"], number(s["score"]), s["grade"], s.get("veto") or ""] for s in scores]))
+    tasks = section(results, "tasks")[0] or {}
+    if tasks.get("supervision"):
+        out.append((t["att_supervision"], t["att_supervision_cols"].split("|"), [
+            [r["title"], names.get(r["lead_unit"], r["lead_unit"]), t.get("level_" + r["leader_level"], ""),
+             r["deadline"], f"{r['progress']:.0f}%", t["status_" + r["status"]],
+             number(r["days_overdue"]) if r["days_overdue"] else ""] for r in tasks["supervision"]]))
+    elif tasks.get("at_risk"):
+        out.append((t["att_risk"], t["att_risk_cols"].split("|"), [
+            [r["title"], names.get(r["lead_unit"], r["lead_unit"]), probability(r["probability"]), r["reason"]]
+            for r in sorted(tasks["at_risk"], key=lambda r: -r["probability"])]))
+    off = section(results, "indicators_off_target")[0] or []
+    if off:
+        out.append((t["att_off"], t["att_off_cols"].split("|"), [
+            [names.get(o["unit"], o["unit"]), o["name"], quantity(o["value"], o.get("measure_unit"), lang),
+             quantity(o["target"], o.get("measure_unit"), lang),
+             difference(o["gap"], o.get("measure_unit"), lang, signed=True)]
+            for o in off]))
+    return out
+
+
+def memo_content(results: Mapping[str, Any], *, lang: str = "zh") -> MemoContent:
+    """The memo's title, addressee, sections and attachments from a results dict."""
+    data = validate_results(results)
+    t = MEMO[_check_lang(lang)]
+    names = names_of(data, lang)
+    scope = names.get(data["unit"], data["unit"]) if data["unit"] not in (None, CITY_CODE) else ""
+    found = [(k, p) for k, rule in enumerate(_RULES) if (p := rule(data, t, lang, names)) is not None]
+    heads, advice_heads = t["problem_heads"].split("|"), t["advice_heads"].split("|")
+    problems = [(_numbered(i, lang) + heads[k], p[0]) for i, (k, p) in enumerate(found)]
+    advice = [(_numbered(i, lang) + advice_heads[k], t["advice_ref"].format(ref=_numbered(i, lang).strip()) + p[1])
+              for i, (k, p) in enumerate(found)]
+    if not found:
+        problems, advice = [("", t["no_problem"])], [("", t["no_advice"])]
+    return MemoContent(
+        title=t["title" if not scope else "title_unit"].format(month=month_words(data["month"], lang), unit=scope),
+        addressee=t["addressee"], issuer=t["author"], date=_date(data["generated_at"], lang),
+        notice=t["synthetic"] if data["synthetic"] else "", overview=key_findings(data, lang=lang),
+        problems=problems, advice=advice, attachments=_attachments(data, t, lang, names),
+        headings=tuple(t["sections"].split("|")), attachment_words=(t["att_note"], t["att_label"]))
 
 
 def write_memo(results: Mapping[str, Any], path: Path | str, *, lang: str = "zh",
-               figures: Sequence[Path | str | Mapping[str, str]] | None = None,
                base_dir: Path | str | None = None) -> Path:
-    """Write the policy memo of ``results`` to ``path`` (.docx) atomically.
+    """Write the memo of ``results`` to ``path`` (.docx, GB/T 9704-2012 layout) atomically.
 
-    ``figures``: up to two PNG paths (or ``{"path", "caption"}`` mappings); ``None`` takes
-    the first two listed in ``results["figures"]``. Relative paths are resolved against
-    ``base_dir`` (default: the memo's folder).
+    ``base_dir`` is accepted for callers that pass the brief's folder; the memo carries
+    its figures as attachment tables, not pictures.
     """
-    data = validate_results(results)
-    t = MEMO[_check_lang(lang)]
-    target = Path(path)
-    pics = _resolve_figures(data, figures, Path(base_dir) if base_dir else target.parent)
-    doc = docx.Document()
-    for name in _STYLES:
-        _set_fonts(doc.styles[name].element)
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(11)
-    lang_el = OxmlElement("w:lang")
-    lang_el.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-GB")
-    lang_el.set(qn("w:eastAsia"), "zh-CN")
-    normal.element.get_or_add_rPr().append(lang_el)
-    for sec in doc.sections:
-        sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
-        sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = Cm(2.2)
-    doc.add_heading(t["title"].format(month=month_words(data["month"], lang)), level=1)
-    if data["unit"]:
-        doc.add_paragraph(t["unit"].format(unit=_names(data, lang).get(data["unit"], data["unit"])))
-    doc.add_paragraph(t["date"].format(date=_date(data["generated_at"], lang)))
-    if data["synthetic"]:
-        doc.add_paragraph().add_run(t["synthetic"]).bold = True
-    number = 1
-    _section_heading(doc, t["findings"], number, lang)
-    for sentence in key_findings(data, lang=lang):
-        doc.add_paragraph(sentence, style="List Bullet")
-    scores = sorted((section(data, "evaluation")[0] or {}).get("scores", []),
-                    key=lambda s: s["rank"])
-    if scores:
-        shown = scores if len(scores) <= 6 else scores[:3] + scores[-3:]
-        number += 1
-        _section_heading(doc, t["units_table"], number, lang)
-        _table(doc, t["units_cols"], [
-            [str(s["rank"]), s["name"], f"{s['score']:.1f}", s["grade"],
-             "" if s.get("rank_p05") is None or s.get("rank_p95") is None
-             else f"{_num(s['rank_p05'])}–{_num(s['rank_p95'])}"] for s in shown])
-    tasks = section(data, "tasks")[0]
-    if tasks and tasks["at_risk"]:
-        names = _names(data, lang)
-        number += 1
-        _section_heading(doc, t["risk_table"], number, lang)
-        risky = sorted(tasks["at_risk"], key=lambda r: -r["probability"])[:5]
-        _table(doc, t["risk_cols"], [
-            [r["task_id"], r["title"], names.get(r["lead_unit"], r["lead_unit"]),
-             f"{100 * r['probability']:.0f}%", r["reason"]] for r in risky])
-    if pics:
-        number += 1
-        _section_heading(doc, t["figures"], number, lang)
-        for i, (pic, caption) in enumerate(pics, start=1):
-            _picture(doc, pic)
-            if caption:
-                doc.add_paragraph(t["fig"].format(i=i, caption=caption), style="Caption")
-    for run in _all_runs(doc):
-        _set_fonts(run._r)
-    props = doc.core_properties
-    props.title = t["title"].format(month=month_words(data["month"], lang))
-    props.author = props.last_modified_by = t["author"]
-    stamp = datetime.fromisoformat(data["generated_at"])
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
-    props.created = props.modified = stamp
-    props.revision = 1
-    props.language = "zh-CN" if lang == "zh" else "en"
-    with atomic_path(target) as tmp:
-        doc.save(str(tmp))
-    return target
+    content = memo_content(results, lang=_check_lang(lang))
+    return write_docx(content, Path(path), lang=lang, generated_at=validate_results(results)["generated_at"])

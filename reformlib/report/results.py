@@ -14,13 +14,27 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
     headline       [{code, name, value, unit, reference_value, comparison}]
     tasks          {total, completed, on_schedule, behind, overdue, completion_rate,
                     by_category: [{category, name, total, completed, completion_rate}],
-                    at_risk: [{task_id, title, lead_unit, probability, reason}]}
+                    at_risk: [{task_id, title, lead_unit, probability, reason}],
+                    supervision: [{task_id, title, lead_unit, lead_name, leader_level,
+                                   deadline, progress, status, days_overdue}]}
     evaluation     {available, note, scores: [{unit, name, score, grade, rank,
-                    rank_p05, rank_p95}]}
-    indicators_off_target  [{unit, indicator, name, value, target, gap}]
-    inspections    {found, rectified, open, open_over_90_days}
+                    rank_p05, rank_p95, veto}]}
+    indicators_off_target  [{unit, unit_name, indicator, name, value, target, gap,
+                             measure_unit}]
+    inspections    {found, rectified, open, open_over_90_days,
+                    over_90_by_unit: [{unit, name, open_over_90_days}]}
     pilots         {national, provincial, models, local}
     figures        [{name, path, caption}]
+    names          {code: name} of every unit and lead unit an output mentions
+
+Optional fields (a results file without them stays valid): ``names``, the 督办清单
+``tasks.supervision`` (overdue tasks, ``status`` "overdue", with ``days_overdue`` past the
+deadline; tasks due this month and unfinished, "due_this_month"; tasks due within two
+months and behind schedule, "behind"; ``progress`` in percent, ``deadline`` "YYYY-MM-DD"),
+``scores[].veto`` (the one-vote veto that capped the grade, in words),
+``indicators_off_target[].unit_name`` and ``measure_unit``, and
+``inspections.over_90_by_unit``. Outputs name units by ``names`` (then the units' own
+names), never by code.
 
 Every section after ``headline`` may be left out or replaced by
 ``{"available": false, "note": "..."}``; the documents then say that the section is not
@@ -83,10 +97,10 @@ def _list_section(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _object_section(properties: dict[str, Any]) -> dict[str, Any]:
+def _object_section(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
     """An object with its fields, or ``{"available": false, "note": ...}``."""
     full = _record({"available": {"const": True}, "note": {"type": "string"}, **properties},
-                   optional=("available", "note"))
+                   optional=("available", "note", *optional))
     return {
         "if": {"type": "object", "properties": {"available": {"const": False}},
                "required": ["available"]},
@@ -108,13 +122,23 @@ _CATEGORY = _record({"category": _TEXT, "name": _TEXT, "total": _COUNT,
 _AT_RISK = _record({"task_id": _TEXT, "title": _TEXT, "lead_unit": _TEXT,
                     "probability": {"type": "number", "minimum": 0, "maximum": 1},
                     "reason": {"type": "string"}})
+_SUPERVISE = _record({"task_id": _TEXT, "title": _TEXT, "lead_unit": _TEXT,
+                      "lead_name": _TEXT, "leader_level": {"type": "string"},
+                      "deadline": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                      "progress": _PERCENT,
+                      "status": {"enum": ["overdue", "due_this_month", "behind"]},
+                      "days_overdue": _COUNT})
 _SCORE = _record({"unit": _TEXT, "name": _TEXT, "score": _NUM, "grade": _TEXT,
                   "rank": {"type": "integer", "minimum": 1},
                   "rank_p05": {"type": ["number", "null"], "minimum": 1},
-                  "rank_p95": {"type": ["number", "null"], "minimum": 1}},
-                 optional=("rank_p05", "rank_p95"))
-_OFF_TARGET = _record({"unit": _TEXT, "indicator": _TEXT, "name": _TEXT,
-                       "value": _NUM, "target": _NUM, "gap": _NUM})
+                  "rank_p95": {"type": ["number", "null"], "minimum": 1},
+                  "veto": {"type": ["string", "null"]}},
+                 optional=("rank_p05", "rank_p95", "veto"))
+_OFF_TARGET = _record({"unit": _TEXT, "unit_name": _TEXT, "indicator": _TEXT, "name": _TEXT,
+                       "value": _NUM, "target": _NUM, "gap": _NUM,
+                       "measure_unit": {"type": ["string", "null"]}},
+                      optional=("unit_name", "measure_unit"))
+_OVER_90 = _record({"unit": _TEXT, "name": _TEXT, "open_over_90_days": _COUNT})
 _FIGURE = _record({"name": _TEXT, "path": _TEXT, "caption": {"type": "string"}})
 
 #: JSON Schema (draft 2020-12) of ``results.json``.
@@ -134,16 +158,20 @@ RESULTS_SCHEMA: dict[str, Any] = {
             "behind": _COUNT, "overdue": _COUNT, "completion_rate": _PERCENT,
             "by_category": {"type": "array", "items": _CATEGORY},
             "at_risk": {"type": "array", "items": _AT_RISK},
-        }),
+            "supervision": {"type": "array", "items": _SUPERVISE},
+        }, optional=("supervision",)),
         "evaluation": _object_section({"scores": {"type": "array", "items": _SCORE}}),
         "indicators_off_target": _list_section(_OFF_TARGET),
         "inspections": _object_section({"found": _COUNT, "rectified": _COUNT,
-                                        "open": _COUNT, "open_over_90_days": _COUNT}),
+                                        "open": _COUNT, "open_over_90_days": _COUNT,
+                                        "over_90_by_unit": {"type": "array", "items": _OVER_90}},
+                                       optional=("over_90_by_unit",)),
         "pilots": _object_section({"national": _COUNT, "provincial": _COUNT,
                                    "models": _COUNT, "local": _COUNT}),
         "figures": _list_section(_FIGURE),
+        "names": {"type": "object", "additionalProperties": _TEXT},
     }, optional=("tasks", "evaluation", "indicators_off_target", "inspections",
-                 "pilots", "figures")),
+                 "pilots", "figures", "names")),
 }
 
 #: Sections that may be missing, in document order.
@@ -231,6 +259,13 @@ def _consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
     insp, _ = section(obj, "inspections")
     if isinstance(insp, Mapping):
         at_most("$.inspections", "open_over_90_days", "open", insp)
+        by_unit = insp.get("over_90_by_unit")
+        if isinstance(by_unit, list) and isinstance(insp.get("open_over_90_days"), int):
+            listed = sum(r.get("open_over_90_days", 0) for r in by_unit if isinstance(r, Mapping))
+            if listed != insp["open_over_90_days"]:
+                problems.append(JsonProblem(None, "$.inspections.over_90_by_unit",
+                                            f"the units' counts sum to {listed}, not to "
+                                            f"open_over_90_days ({insp['open_over_90_days']})"))
         vals = [insp.get(k) for k in ("found", "rectified", "open")]
         if all(isinstance(v, int) for v in vals) and vals[1] + vals[2] != vals[0]:
             problems.append(JsonProblem(None, "$.inspections",

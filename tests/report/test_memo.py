@@ -1,22 +1,22 @@
-"""Policy memo: sentences from the numbers, East-Asian fonts on every run, atomic write."""
+"""The memo as a 公文: situation, problems found by written rules, recommendations naming the
+units, attachments; GB/T 9704-2012 layout and official faces; names, never codes."""
 from __future__ import annotations
 
 import os
+import re
 
 import docx
-import matplotlib
 import pytest
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Pt
 
 from reformlib.errors import DataValidationError, ParameterError
-from reformlib.report.memo import EAST_ASIA_FONT, LATIN_FONT, key_findings, write_memo
+from reformlib.report.memo import key_findings, memo_content, write_memo
+from reformlib.report.memo_layout import FONTS, LATIN_FONT
 from reformlib.report.results import SECTIONS
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
 THEME_ATTRS = [qn(a) for a in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")]
+CODES = re.compile(r"\b(?:4303\d\d|zjj|jw|czj|xtgx|xtjk|tyjk)\b|[a-z]+_[a-z_]+")
 
 
 def _text(document) -> str:
@@ -27,146 +27,172 @@ def _text(document) -> str:
 
 def _runs(document):
     paragraphs = list(document.paragraphs)
-    paragraphs += [p for t in document.tables for r in t.rows for c in r.cells
-                   for p in c.paragraphs]
+    paragraphs += [p for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs]
     return [run for p in paragraphs for run in p.runs]
 
 
-def _png(path, size=(6, 3)):
-    fig, ax = plt.subplots(figsize=size)
-    ax.plot([1, 2, 3], [3, 1, 2])
-    fig.savefig(path, dpi=50)
-    plt.close(fig)
-    return path
+@pytest.fixture
+def full(results):
+    """Results with the optional fields of a real run: names, the 督办清单, a veto, the units
+    of the old inspection problems, measure units and the city among the scores."""
+    results["names"] = {"zjj": "市住建局", "jw": "市纪委"}
+    results["tasks"]["supervision"] = [
+        {"task_id": "T001", "title": "金融改革:出台文件", "lead_unit": "zjj", "lead_name": "市住建局",
+         "leader_level": "unit_head", "deadline": "2017-09-30", "progress": 55.0, "status": "overdue",
+         "days_overdue": 92},
+        {"task_id": "T002", "title": "纪检派驻改革", "lead_unit": "jw", "lead_name": "市纪委",
+         "leader_level": "group_leader", "deadline": "2017-12-31", "progress": 70.0,
+         "status": "due_this_month", "days_overdue": 0},
+    ]
+    results["evaluation"]["scores"][2].update(grade="一般", veto="发生一起较大安全生产责任事故")
+    results["evaluation"]["scores"].append(
+        {"unit": "430300", "name": "湘潭市", "score": 60.0, "grade": "较差", "rank": 5})
+    results["indicators_off_target"] = [
+        {"unit": "430304", "unit_name": "岳塘区", "indicator": "party_coverage_social", "name": "社会组织党组织覆盖率",
+         "value": 66.0, "target": 70.0, "gap": -4.0, "measure_unit": "%"},
+        {"unit": "430321", "unit_name": "湘潭县", "indicator": "land_transfer_new_area", "name": "新增耕地流转面积",
+         "value": 11906.0, "target": 20000.0, "gap": -8094.0, "measure_unit": "mu"},
+    ]
+    results["inspections"]["over_90_by_unit"] = [
+        {"unit": "430381", "name": "湘乡市", "open_over_90_days": 2},
+        {"unit": "xtjk", "name": "湘潭经开区", "open_over_90_days": 1}]
+    return results
 
 
-def test_chinese_memo_states_the_numbers_in_sentences(tmp_path, results):
-    path = write_memo(results, tmp_path / "memo.docx")
-    text = _text(docx.Document(str(path)))
-    assert "《改革简报》要点（2017年12月）" in text
-    assert "2018年1月5日" in text
-    props = docx.Document(str(path)).core_properties
-    assert props.author == "湘潭市改革数据应用研究中心"
-    assert props.title == "《改革简报》要点（2017年12月）"
-    assert props.created.isoformat().startswith("2018-01-05T01:30")
+def test_memo_reads_as_a_memo(tmp_path, full):
+    document = docx.Document(str(write_memo(full, tmp_path / "memo.docx")))
+    paragraphs = [p.text for p in document.paragraphs]
+    text = _text(document)
+    assert "关于2017年12月全面深化改革推进情况的报告" in "".join(paragraphs[:4])
+    assert "市委全面深化改革领导小组：" in paragraphs
+    heads = [paragraphs.index(h) for h in ("一、总体情况", "二、存在问题", "三、下步建议")]
+    assert heads == sorted(heads)
+    assert paragraphs[-1 - len(document.tables) * 4:].count("2018年1月5日") == 0 or "2018年1月5日" in text
+    assert "2018年1月5日" in paragraphs and "湘潭市改革数据应用研究中心" in paragraphs
+    assert "附件：1. 各县市区和园区月度评估得分与等级" in paragraphs
     assert "合成演示数据" in text
     assert "213项年度改革任务已完成186项，完成率87.3%" in text
-    assert "风险最高的是“不动产统一登记信息平台建设”（牵头单位：湘潭高新区，逾期概率62%）" in text
-    assert "得分最高的是湘潭县（92.4分，优秀），最低的是天易经开区（71.3分，一般）" in text
-    assert "岳塘区的社会组织党组织覆盖率（实际66，目标70）" in text
-    assert "尚有9个未整改，其中3个超过90天" in text
-    assert "国家级改革试点25项" in text
+    props = document.core_properties
+    assert props.author == "湘潭市改革数据应用研究中心" and props.created.isoformat().startswith("2018-01-05T01:30")
 
 
-def test_every_run_and_the_normal_style_carry_the_east_asian_font(tmp_path, results):
-    _png(tmp_path / "fig.png")
-    results["figures"] = [{"name": "scores", "path": "fig.png", "caption": "各单位得分"}]
-    document = docx.Document(str(write_memo(results, tmp_path / "memo.docx")))
-    normal = document.styles["Normal"].element.rPr.rFonts
-    assert normal.get(qn("w:eastAsia")) == EAST_ASIA_FONT
-    assert normal.get(qn("w:ascii")) == normal.get(qn("w:hAnsi")) == LATIN_FONT
-    for name in ("Heading 1", "Heading 2", "Caption"):
-        fonts = document.styles[name].element.rPr.rFonts
-        assert fonts.get(qn("w:eastAsia")) == EAST_ASIA_FONT
-        assert not any(a in fonts.attrib for a in THEME_ATTRS), name
-    runs = _runs(document)
-    assert len(runs) > 20
-    for run in runs:
-        fonts = run._r.rPr.rFonts
-        assert fonts.get(qn("w:eastAsia")) == EAST_ASIA_FONT, run.text
-        assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == LATIN_FONT
-        assert not any(a in fonts.attrib for a in THEME_ATTRS)
+def test_each_problem_cites_its_figures_and_each_recommendation_names_its_units(full):
+    c = memo_content(full)
+    problems = dict(c.problems)
+    advice = dict(c.advice)
+    gaps = problems["（一）部分指标与目标差距较大"]
+    # the largest relative gap first: 8,094 of 20,000 亩 (40 %) before 4 of 70 % (6 %)
+    assert gaps.index("湘潭县新增耕地流转面积为11,906亩，目标20,000亩，差距8,094亩") < gaps.index("岳塘区社会组织")
+    assert "目标70.0%，差距4.0个百分点" in gaps  # percentage points, never percent
+    overdue = problems["（二）部分改革任务逾期未完成"]
+    assert "任务4项" in overdue and "“金融改革:出台文件”（牵头单位市住建局，逾期92天，进度55%）" in overdue
+    assert "本月到期尚未完成的任务1项" in overdue
+    assert "市住建局、市纪委限期办结" in advice["（二）限期办结逾期任务"]
+    assert "雨湖区84分（一般），因一票否决事项（发生一起较大安全生产责任事故）等级封顶" in problems["（三）部分单位评估等级偏低"]
+    old = problems["（四）督察问题整改超期"]
+    assert "3个超过90天" in old and "湘乡市2个" in old and "湘潭经开区1个" in old
+    assert advice["（四）督促超期问题销号"].startswith("针对问题（四），建议湘乡市、湘潭经开区")
+    assert [h[:3] for h, _ in c.advice] == ["（一）", "（二）", "（三）", "（四）"]
 
 
-def test_tables_list_top_and_bottom_units_and_tasks_at_risk(tmp_path, results):
-    document = docx.Document(str(write_memo(results, tmp_path / "memo.docx")))
-    units, risk = document.tables
-    assert [c.text for c in units.rows[0].cells][:4] == ["排名", "单位", "得分", "等级"]
-    assert [c.text for c in units.rows[1].cells] == ["1", "湘潭县", "92.4", "优秀", "1–2"]
-    assert len(units.rows) == 1 + 4
-    assert [c.text for c in risk.rows[1].cells][:4] == [
-        "T-2017-041", "不动产统一登记信息平台建设", "湘潭高新区", "62%"]
+def test_no_code_appears_in_the_chinese_memo(tmp_path, full):
+    text = _text(docx.Document(str(write_memo(full, tmp_path / "memo.docx"))))
+    assert "市住建局" in text and "湘潭高新区" not in text  # the 督办清单 replaces the risk table
+    assert CODES.findall(text) == []
 
 
-def test_many_units_are_cut_to_top_three_and_bottom_three(tmp_path, results):
-    base = results["evaluation"]["scores"][0]
-    results["evaluation"]["scores"] = [
-        {**base, "unit": f"u{i}", "name": f"单位{i}", "score": 95.0 - i, "rank": i + 1,
-         "rank_p05": i + 1, "rank_p95": i + 1} for i in range(9)]
-    table = docx.Document(str(write_memo(results, tmp_path / "memo.docx"))).tables[0]
-    assert [r.cells[0].text for r in table.rows[1:]] == ["1", "2", "3", "7", "8", "9"]
+def test_city_is_reported_not_ranked(full):
+    c = memo_content(full)
+    scores = c.attachments[0]
+    assert scores[0] == "各县市区和园区月度评估得分与等级"
+    assert [r[0] for r in scores[2]] == ["湘潭县", "韶山市", "雨湖区", "天易经开区"]
+    assert "全市整体得分60分（较差），不参与县市区和园区排名。" in c.overview
+    assert "湘潭市60" not in "".join(t for _, t in c.problems)
+    assert "4个县市区和园区中得分最高的是湘潭县" in "".join(c.overview)
 
 
-def test_english_memo(tmp_path, results):
-    text = _text(docx.Document(str(write_memo(results, tmp_path / "m.docx", lang="en"))))
-    assert "Reform brief: key points (December 2017)" in text
-    assert "186 of 213 annual reform tasks were completed (87.3%)" in text
-    assert "synthetic demonstration data" in text
-    assert "Xiangtan High-tech Zone" in text
+def test_document_comparison_only_for_the_city_in_december_2017(full):
+    december = "".join(key_findings(full))
+    assert "耕地流转率53.0%（高于全国平均11.7个百分点）" in december
+    full["month"] = "2017-06"
+    june = "".join(key_findings(full))
+    assert "高于全国平均" not in june and "2017年6月" in june
+    full["month"], full["unit"] = "2017-12", "430302"
+    assert "高于全国平均" not in "".join(key_findings(full))
+    assert memo_content(full).title.startswith("关于雨湖区2017年12月")
+
+
+def test_no_zero_count_of_old_problems_and_readable_english(full):
+    full["inspections"] = {"found": 89, "rectified": 80, "open": 9, "open_over_90_days": 0}
+    zh = "".join(key_findings(full))
+    assert "尚有9个未整改，均未超过90天" in zh and "其中0个" not in zh
+    en = memo_content(full, lang="en")
+    words = " ".join(key_findings(full, lang="en")) + " ".join(t for _, t in en.problems + en.advice)
+    assert "(s)" not in words and not re.search(r"\d[a-z]", words)
+    assert "186 of the 213 annual reform tasks were completed (87.3%)" in words
+    assert "11,906 mu against a target of 20,000 mu" in words
+    assert en.headings[0] == "1. Overall situation"
+
+
+def test_nothing_found_says_so(results):
+    results["indicators_off_target"] = []
+    results["inspections"] = {"found": 5, "rectified": 5, "open": 0, "open_over_90_days": 0}
+    results["tasks"].update(overdue=0)
+    results["evaluation"]["scores"] = results["evaluation"]["scores"][:2]
+    c = memo_content(results)
+    assert c.problems == [("", "本期未发现需要提请领导小组关注的突出问题。")]
+    assert "已全部整改" in "".join(c.overview)
 
 
 def test_missing_sections_are_said_to_be_not_yet_available(tmp_path, results):
     results["evaluation"] = {"available": False, "note": "权重尚在论证"}
     for name in ("tasks", "indicators_off_target", "inspections", "pilots", "figures"):
         del results[name]
-    document = docx.Document(str(write_memo(results, tmp_path / "memo.docx")))
-    text = _text(document)
-    assert "评估模型结果尚未纳入本期简报（权重尚在论证）" in text
-    assert "改革任务台账数据尚未纳入本期简报" in text
-    assert "督察问题整改情况尚未纳入本期简报" in text
-    assert "改革试点情况尚未纳入本期简报" in text
-    assert document.tables == []
-    en = key_findings(results, lang="en")
-    assert any("not yet included" in s and "权重尚在论证" in s for s in en)
+    text = _text(docx.Document(str(write_memo(results, tmp_path / "memo.docx"))))
+    assert "评估模型结果尚未纳入本期报告（权重尚在论证）" in text
+    assert "改革任务台账数据尚未纳入本期报告" in text
+    assert any("not yet included" in s and "权重尚在论证" in s for s in key_findings(results, lang="en"))
 
 
-def test_nothing_off_target_and_everything_rectified(results):
-    results["indicators_off_target"] = []
-    results["inspections"] = {"found": 5, "rectified": 5, "open": 0, "open_over_90_days": 0}
-    results["tasks"]["at_risk"] = []
-    text = "".join(key_findings(results))
-    assert "均已达到目标" in text and "已全部整改" in text and "未发现存在较高逾期风险" in text
+def test_layout_and_official_faces(tmp_path, full):
+    document = docx.Document(str(write_memo(full, tmp_path / "memo.docx")))
+    sec = document.sections[0]
+    mm = pytest.approx
+    assert (sec.page_width.mm, sec.page_height.mm) == (mm(210, abs=0.1), mm(297, abs=0.1))
+    assert sec.top_margin.mm == mm(37, abs=0.1) and sec.left_margin.mm == mm(28, abs=0.1)
+    assert sec.page_width.mm - sec.left_margin.mm - sec.right_margin.mm == mm(156, abs=0.1)
+    assert sec.page_height.mm - sec.top_margin.mm - sec.bottom_margin.mm == mm(225, abs=0.1)
+    runs = _runs(document)
+    for run in runs:
+        fonts = run._r.rPr.rFonts
+        assert fonts.get(qn("w:eastAsia")) in FONTS.values(), run.text
+        assert fonts.get(qn("w:ascii")) == LATIN_FONT and not any(a in fonts.attrib for a in THEME_ATTRS)
+    by_text = {r.text: r for r in runs}
+    title = next(r for r in runs if r.text.startswith("关于"))
+    assert title._r.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体" and title.font.size == Pt(22)
+    assert by_text["一、总体情况"]._r.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    assert by_text["（一）部分指标与目标差距较大。"]._r.rPr.rFonts.get(qn("w:eastAsia")) == "楷体_GB2312"
+    body = next(r for r in runs if r.text.startswith("截至"))
+    assert body._r.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312" and body.font.size == Pt(16)
+    assert body._parent.paragraph_format.first_line_indent == Pt(32)
+    footer = sec.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "— " in footer and " —" in footer and 'w:sz w:val="28"' in footer
+
+
+def test_bad_arguments_and_failed_writes_leave_the_good_memo(tmp_path, results):
+    path = write_memo(results, tmp_path / "memo.docx")
+    before = path.read_bytes()
+    with pytest.raises(ParameterError, match="lang"):
+        write_memo(results, path, lang="fr")
+    broken = {**results, "tasks": {**results["tasks"], "completion_rate": 187.3}}
+    with pytest.raises(DataValidationError):
+        write_memo(broken, path)
+    assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == ["memo.docx"]
 
 
 def test_real_data_carry_no_synthetic_notice(tmp_path, results):
     results["synthetic"] = False
     assert "合成" not in _text(docx.Document(str(write_memo(results, tmp_path / "m.docx"))))
-
-
-def test_figures_are_sized_to_fit(tmp_path, results):
-    wide, tall = _png(tmp_path / "wide.png", (12, 3)), _png(tmp_path / "tall.png", (3, 8))
-    path = write_memo(results, tmp_path / "memo.docx",
-                      figures=[wide, {"path": str(tall), "caption": "高图"}])
-    document = docx.Document(str(path))
-    shapes = document.inline_shapes
-    assert len(shapes) == 2
-    for shape in shapes:
-        assert shape.width <= Cm(15.5) + 1 and shape.height <= Cm(7.5) + Cm(0.05)
-    assert shapes[0].width > Cm(15)
-    assert "图2　高图" in _text(document)
-
-
-def test_bad_arguments_name_themselves(tmp_path, results):
-    png = _png(tmp_path / "a.png")
-    with pytest.raises(ParameterError, match="at most 2"):
-        write_memo(results, tmp_path / "m.docx", figures=[png, png, png])
-    with pytest.raises(ParameterError, match="missing.png"):
-        write_memo(results, tmp_path / "m.docx", figures=[tmp_path / "missing.png"])
-    with pytest.raises(ParameterError, match="lang"):
-        write_memo(results, tmp_path / "m.docx", lang="fr")
-    assert not (tmp_path / "m.docx").exists()
-
-
-def test_failed_write_leaves_the_good_memo_untouched(tmp_path, results):
-    path = write_memo(results, tmp_path / "memo.docx")
-    before = path.read_bytes()
-    broken = {**results, "tasks": {**results["tasks"], "completion_rate": 187.3}}
-    with pytest.raises(DataValidationError):
-        write_memo(broken, path)
-    with pytest.raises(ParameterError):
-        write_memo(results, path, figures=["nowhere.png"])
-    assert path.read_bytes() == before
-    assert sorted(os.listdir(tmp_path)) == ["memo.docx"]
 
 
 def test_sections_constant_covers_the_optional_sections():

@@ -1,0 +1,238 @@
+"""Layout of the memo as a 公文 (publication step: memo content -> Word), GB/T 9704-2012.
+
+As OFFICE.md sets it out: A4; top margin (天头) 37 mm, left (订口) 28 mm, type area (版心)
+156 × 225 mm (right margin 26 mm, bottom 35 mm); a document grid of 22 lines of 28
+characters (line pitch 225 mm / 22, exactly); title 2号 (22 pt) 小标宋, centred, one blank
+line above the addressee, who stands flush left with a full-width colon; body 3号 (16 pt)
+仿宋, paragraphs indented two characters; ``一、`` headings 黑体, ``（一）`` headings 楷体;
+the attachment note after the body, the issuer and the date (right-aligned, four
+characters in from the margin); each attachment on its own page (``附件1`` in 黑体, its
+title in 小标宋, the table in 仿宋); page numbers 4号 (14 pt) 宋体 ``— 1 —`` at the outside
+edge (right on odd pages, left on even ones), one character in.
+
+Fonts (:data:`FONTS`) are the official faces as Windows names them, set in ``w:eastAsia``
+of every run (python-docx's ``font.name`` sets only the Latin slots; theme fonts are
+removed so that they cannot override); Latin letters and figures use Times New Roman.
+The file is written atomically: a failure leaves an existing memo untouched.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from reformlib.report.atomic import atomic_path
+
+__all__ = ["FONTS", "LATIN_FONT", "LINE_PITCH", "MemoContent", "write_docx"]
+
+#: The official faces by role, as Windows names them (w:eastAsia of each run).
+FONTS: dict[str, str] = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "heading": "黑体",
+                         "subheading": "楷体_GB2312", "page_number": "宋体"}
+#: Latin font slots (w:ascii, w:hAnsi, w:cs).
+LATIN_FONT = "Times New Roman"
+#: 22 lines on 225 mm: the exact line pitch of the body.
+LINE_PITCH = Pt(225 / 22 / 25.4 * 72)
+_BODY, _TITLE, _PAGE, _TABLE = Pt(16), Pt(22), Pt(14), Pt(12)
+#: Character spacing of body runs, in twentieths of a point (28 characters to the line).
+_CONDENSE = -5
+_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+@dataclass(frozen=True)
+class MemoContent:
+    """Everything the memo says, in order; ``problems`` and ``advice`` pair up by position;
+    each attachment is ``(title, header, rows)``."""
+
+    title: str
+    addressee: str
+    issuer: str
+    date: str
+    notice: str
+    overview: list[str]
+    problems: list[tuple[str, str]]
+    advice: list[tuple[str, str]]
+    attachments: list[tuple[str, list[str], list[list[str]]]] = field(default_factory=list)
+    headings: tuple[str, str, str] = ("一、总体情况", "二、存在问题", "三、下步建议")
+    attachment_words: tuple[str, str] = ("附件：", "附件")
+
+
+def _fonts(element: Any, east_asia: str) -> None:
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attr in _THEME_ATTRS:
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _run(paragraph: Any, text: str, role: str = "body", *, size: Pt = _BODY, bold: bool = False) -> Any:
+    run = paragraph.add_run(text)
+    run.font.size, run.font.bold = size, bold
+    _fonts(run._r, FONTS[role])
+    if size == _BODY:  # 28 characters on 156 mm: a pitch of 15.79 pt for 16 pt type
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(_CONDENSE))
+        run._r.get_or_add_rPr().append(spacing)
+    return run
+
+
+def _para(doc: Any, *, indent: bool = True, align: Any = WD_ALIGN_PARAGRAPH.JUSTIFY,
+          size: Pt = _BODY) -> Any:
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.alignment, fmt.space_before, fmt.space_after = align, Pt(0), Pt(0)
+    fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, LINE_PITCH
+    if indent:
+        fmt.first_line_indent = 2 * size
+    return p
+
+
+def _page_setup(doc: Any) -> None:
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.left_margin = Mm(37), Mm(28)
+    sec.right_margin, sec.bottom_margin = Mm(210 - 28 - 156), Mm(297 - 37 - 225)
+    sec.footer_distance = Mm(297 - 37 - 225 - 7 - 7)
+    grid = sec._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sec._sectPr.append(grid)
+    grid.attrib.pop(qn("w:type"), None)  # no snapping: exact line spacing gives the 22 lines
+    grid.set(qn("w:linePitch"), str(round(LINE_PITCH.pt * 20)))
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number(sec.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        run = _run(paragraph, "", "page_number", size=_PAGE)
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            run._r.append(el)
+        elif text == instruction:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {instruction} "
+            run._r.append(el)
+        else:
+            run.text = text
+
+
+def _page_number(footer: Any, align: Any) -> None:
+    footer.is_linked_to_previous = False
+    p = footer.paragraphs[0]
+    p.paragraph_format.alignment = align
+    side = "right_indent" if align == WD_ALIGN_PARAGRAPH.RIGHT else "left_indent"
+    setattr(p.paragraph_format, side, _PAGE)
+    _run(p, "— ", "page_number", size=_PAGE)
+    _field(p, "PAGE")
+    _run(p, " —", "page_number", size=_PAGE)
+
+
+def _styles(doc: Any, lang: str) -> None:
+    normal = doc.styles["Normal"]
+    _fonts(normal.element, FONTS["body"])
+    normal.font.size = _BODY
+    el = OxmlElement("w:lang")
+    el.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-GB")
+    el.set(qn("w:eastAsia"), "zh-CN")
+    normal.element.get_or_add_rPr().append(el)
+    _fonts(doc.styles["Table Grid"].element, FONTS["body"])
+
+
+def _headed(doc: Any, head: str, text: str) -> None:
+    """A paragraph opening with a 楷体 ``（一）…`` heading run, then the body text."""
+    p = _para(doc)
+    if head:
+        _run(p, head + ("" if head.endswith(("。", ".")) else "。" if head[:1] == "（" else ". "), "subheading")
+    _run(p, text)
+
+
+def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
+    for row_cells, values, role in [(table.rows[0].cells, header, "heading")] + [
+            (table.add_row().cells, r, "body") for r in rows]:
+        for cell, text in zip(row_cells, values):
+            p = cell.paragraphs[0]
+            numeric = role == "body" and text[:1].isdigit()
+            p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT
+            _run(p, text, role, size=_TABLE)
+    for row in table.rows:  # a row never splits across pages; the header repeats
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    header_pr = OxmlElement("w:tblHeader")
+    table.rows[0]._tr.get_or_add_trPr().append(header_pr)
+
+
+def _body(doc: Any, c: MemoContent) -> None:
+    _para(doc, indent=False)  # the blank line above the title
+    for line in c.title.split("\n"):
+        _run(_para(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=_TITLE), line, "title", size=_TITLE)
+    _para(doc, indent=False)
+    _run(_para(doc, indent=False), c.addressee)
+    if c.notice:
+        _run(_para(doc), c.notice, bold=True)
+    for heading, items in zip(c.headings, ([("", s) for s in c.overview], c.problems, c.advice)):
+        _run(_para(doc), heading, "heading")
+        for head, text in items:
+            _headed(doc, head, text)
+    if c.attachments:
+        _para(doc, indent=False)
+        first, rest = c.attachment_words[0], c.attachments
+        for i, (title, _, _) in enumerate(rest, start=1):
+            p = _para(doc)
+            if i == 1:
+                _run(p, first)
+            else:
+                p.paragraph_format.first_line_indent = 2 * _BODY + len(first) * _BODY
+            _run(p, f"{i}. {title}")
+    _para(doc, indent=False)
+    _para(doc, indent=False)
+    for text in (c.issuer, c.date):
+        p = _para(doc, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        p.paragraph_format.right_indent = 4 * _BODY
+        _run(p, text)
+
+
+def _attachments(doc: Any, c: MemoContent) -> None:
+    for i, (title, header, rows) in enumerate(c.attachments, start=1):
+        p = _para(doc, indent=False)
+        _run(p, "", "heading").add_break(WD_BREAK.PAGE)
+        _run(p, f"{c.attachment_words[1]}{i}", "heading")
+        _para(doc, indent=False)
+        _run(_para(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=_TITLE), title, "title", size=_TITLE)
+        _para(doc, indent=False)
+        _table(doc, header, rows)
+
+
+def write_docx(content: MemoContent, path: Path, *, lang: str, generated_at: str) -> Path:
+    """Write ``content`` as a GB/T 9704-2012 memo to ``path`` atomically."""
+    doc = docx.Document()
+    _styles(doc, lang)
+    _page_setup(doc)
+    _body(doc, content)
+    _attachments(doc, content)
+    props = doc.core_properties
+    props.title, props.author = content.title.replace("\n", ""), content.issuer
+    props.last_modified_by = content.issuer
+    stamp = datetime.fromisoformat(generated_at)
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+    props.created = props.modified = stamp
+    props.revision = 1
+    props.language = "zh-CN" if lang == "zh" else "en"
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
+    return path
+

@@ -1,0 +1,133 @@
+"""How a number reads (publication step: every figure a reader sees), in Chinese or English.
+
+One formatter for the memo, the workbook and any page that quotes ``results.json``, so that
+the same figure reads the same everywhere (OFFICE.md, "Typography in pages and tables"):
+
+- plain numbers with thousands separators and at most the decimals they need:
+  ``number(11906) == "11,906"``, ``number(9.9) == "9.9"``;
+- percentages (a level stored in percent, 53.0) with one decimal and ``%``:
+  ``percent(53) == "53.0%"``;
+- changes of a percentage in percentage points, never in percent:
+  ``points(-2.04, "zh") == "下降2.0个百分点"``, ``points(11.7, "en") == "up 11.7 percentage points"``;
+- probabilities (a share in [0, 1]) as a whole percentage, the same rounding everywhere
+  (0.9999 and 1 both read ``100%``); the sentence beside it states what it is the
+  probability of;
+- counts with their measure word: ``count(3, "项", "zh") == "3项"``,
+  ``count(1, "task", "en") == "1 task"``, ``count(30, "indicator", "en") == "30 indicators"``;
+- a difference in the same unit (percentage points for percentages):
+  ``difference(-4, "%", "zh") == "4.0个百分点"``, ``difference(-8094, "mu", signed=True) == "-8,094亩"``;
+- a value with the catalogue's unit of measurement: ``quantity(75, "villages", "zh") ==
+  "75个"``, ``quantity(75, "villages", "en") == "75 villages"``, ``quantity(53, "%") == "53.0%"``.
+
+:data:`EXCEL_FORMATS` gives the matching Excel number formats, so that a workbook cell shows
+what the memo prints. May import: :mod:`reformlib.i18n` only.
+"""
+from __future__ import annotations
+
+import math
+
+from reformlib.i18n import measure
+
+__all__ = ["EXCEL_FORMATS", "count", "difference", "excel_format", "number", "percent", "points",
+           "probability", "quantity"]
+
+#: Excel number formats by kind of column: what :func:`number`, :func:`percent` and
+#: :func:`probability` print.
+EXCEL_FORMATS: dict[str, str] = {
+    "count": "#,##0",
+    "number": "#,##0.0#",
+    "percent": '0.0"%"',
+    "points": '+0.0;-0.0;0.0',
+    "probability": "0%",
+}
+#: Columns of the brief's tables by kind (every other numeric column is a plain number).
+_KINDS: dict[str, str] = {
+    "probability": "probability", "completion_rate": "percent", "on_time_rate": "percent",
+    "rectification_rate": "percent", "total": "count", "completed": "count", "on_schedule": "count",
+    "behind": "count", "overdue": "count", "found": "count", "rectified": "count", "open": "count",
+    "open_over_90_days": "count", "national": "count", "provincial": "count", "models": "count",
+    "local": "count", "rank": "count", "days_overdue": "count", "progress": "percent",
+    "expected": "percent",
+}
+_PLURAL = {"entity": "entities", "family": "families", "inquiry": "inquiries", "person": "persons"}
+
+
+def _check(x: float | int, what: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or math.isnan(x) or math.isinf(x):
+        raise ValueError(f"{what}: a finite number is needed, not {x!r}")
+    return float(x)
+
+
+def number(x: float | int, *, decimals: int = 2) -> str:
+    """Thousands separators and at most ``decimals`` decimals, trailing zeros dropped."""
+    v = _check(x, "number")
+    text = f"{v:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def percent(x: float | int, *, decimals: int = 1) -> str:
+    """A level stored in percent (53.0 for 53 %) with ``decimals`` decimals and ``%``."""
+    v = _check(x, "percent")
+    return f"{v:,.{decimals}f}%"
+
+
+def points(x: float | int, lang: str, *, signed: bool = True) -> str:
+    """A change of a percentage in percentage points; ``signed`` says up or down in words."""
+    v = round(_check(x, "points"), 1)
+    size = f"{abs(v):.1f}"
+    if lang == "zh":
+        word = "" if not signed or v == 0 else ("上升" if v > 0 else "下降")
+        return f"{word}{size}个百分点"
+    word = "" if not signed or v == 0 else ("up " if v > 0 else "down ")
+    return f"{word}{size} percentage point{'' if size == '1.0' else 's'}"
+
+
+def probability(p: float | int) -> str:
+    """A probability (share in [0, 1]) as a whole percentage: 0.62 -> ``62%``."""
+    v = _check(p, "probability")
+    if not 0 <= v <= 1:
+        raise ValueError(f"probability: must lie in [0, 1], not {p!r}")
+    return f"{round(100 * v):.0f}%"
+
+
+def count(n: int | float, word: str, lang: str) -> str:
+    """A count with its measure word: ``3项`` in Chinese, ``3 tasks`` / ``1 task`` in English."""
+    v = _check(n, "count")
+    if not word:
+        return number(v)
+    if lang == "zh":
+        return f"{number(v)}{word}"
+    plural = word if v == 1 else _PLURAL.get(word, word if word.endswith("s") else word + "s")
+    return f"{number(v)} {plural}"
+
+
+def quantity(x: float | int, unit: str | None, lang: str = "zh") -> str:
+    """A value with the catalogue's unit of measurement (``%``, ``mu``, ``villages``, ...)."""
+    if unit in (None, ""):
+        return number(x)
+    if unit == "%":
+        return percent(x)
+    word = measure(unit, lang)
+    if lang == "zh" or word == unit and any("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return f"{number(x)}{word}"
+    return f"{number(x)} {word}"
+
+
+def difference(x: float | int, unit: str | None, lang: str = "zh", *, signed: bool = False) -> str:
+    """A difference of two values in ``unit``: percentage points for percentages
+    (``4.0个百分点``), else the unit's own measure; ``signed`` writes ``+``/``-``."""
+    v = _check(x, "difference")
+    sign = ("+" if v > 0 else "-" if v < 0 else "") if signed else ""
+    if unit == "%":
+        size = f"{abs(v):.1f}"
+        return f"{sign}{size}个百分点" if lang == "zh" else (
+            f"{sign}{size} percentage point{'' if size == '1.0' else 's'}")
+    return sign + quantity(abs(v), unit, lang)
+
+
+def excel_format(column: str) -> str | None:
+    """The Excel number format of a table column by its name, or ``None`` (Excel's own)."""
+    kind = _KINDS.get(column)
+    return EXCEL_FORMATS[kind] if kind else None

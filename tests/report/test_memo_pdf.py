@@ -1,0 +1,73 @@
+"""The memo rendered to PDF by LibreOffice, once: A4 pages, the open stand-ins for the official
+faces embedded, the three sections, 28 characters to the line, ``— 1 —`` page numbers, each
+attachment on its own page."""
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from reformlib.report.memo import memo_content, write_memo
+from reformlib.report.memo_pdf import memo_pdf
+from tests.report.conftest import _RESULTS
+
+pytestmark = pytest.mark.slow
+WIDE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”]")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    results = copy.deepcopy(_RESULTS)
+    results["evaluation"]["scores"][2].update(grade="一般", veto="发生一起较大安全生产责任事故")
+    folder = tmp_path_factory.mktemp("memo")
+    pdf = memo_pdf(write_memo(results, folder / "memo.docx"))
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return memo_content(results), pages.split("\f")[:-1], fonts, info
+
+
+needs_tools = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdffonts") is None,
+                                 reason="LibreOffice and poppler-utils are needed (make memo-tools)")
+
+
+@needs_tools
+def test_pdf_pages_sections_and_page_numbers(rendered):
+    content, pages, _, info = rendered
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    body = [p for p in pages if not re.match(r"\s*附件\s*\d", p)]
+    assert 1 <= len(body) <= 3 and len(pages) == len(body) + len(content.attachments)
+    text = "".join(body).replace(" ", "")
+    for heading in ("一、总体情况", "二、存在问题", "三、下步建议", "市委全面深化改革领导小组："):
+        assert heading in text
+    assert "因一票否决事项（发生一起较大安全生产责任事故）等级封顶" in text.replace("\n", "")
+    for n, page in enumerate(pages, start=1):
+        assert re.search(rf"—\s*{n}\s*—", page), n
+    for i, (title, _, _) in enumerate(content.attachments, start=1):
+        page = pages[len(body) + i - 1]
+        assert page.strip().startswith(f"附件{i}") or page.strip().startswith(f"附件 {i}")
+        assert title in page.replace(" ", "").replace("\n", "")
+
+
+@needs_tools
+def test_body_has_28_characters_to_the_line(rendered):
+    _, pages, _, _ = rendered
+    lines = [ln.replace(" ", "") for p in pages[1:2] for ln in p.splitlines()]
+    wide = [len(WIDE.findall(ln)) for ln in lines if ln and not re.search(r"\d", ln)]
+    assert max(wide) == 28
+
+
+@needs_tools
+def test_open_stand_ins_are_embedded(rendered):
+    _, _, fonts, _ = rendered
+    rows = fonts.splitlines()[2:]
+    assert rows and all(" yes " in r for r in rows)  # every font embedded
+    names = " ".join(r.split()[0] for r in rows)
+    assert re.search(r"NotoSerifCJK\w*-Bold", names)  # title: 小标宋
+    assert re.search(r"NotoSerifCJK\w*-Regular", names)  # body: 仿宋
+    assert "NotoSansCJK" in names  # 黑体
+    assert "UKai" in names  # 楷体
+    assert not re.search(r"SimSun|FangSong|KaiTi|SimHei|FZ|DejaVu", names)
