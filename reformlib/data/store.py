@@ -79,6 +79,21 @@ class Store:
 
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = store_path(path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    @contextmanager
+    def session(self) -> Iterator[Store]:
+        """Hold the exclusive lock and one connection for several ingests (each still its own
+        transaction): a batch of files pays for opening and checkpointing the store once.
+        No :meth:`sql` inside a session (it waits for the lock the session holds)."""
+        with self._locked(exclusive=True):
+            self._con = duckdb.connect(str(self.path))
+            try:
+                self._create(self._con)
+                yield self
+            finally:
+                con, self._con = self._con, None
+                con.close()
 
     @contextmanager
     def _locked(self, *, exclusive: bool) -> Iterator[None]:
@@ -100,25 +115,34 @@ class Store:
 
     @contextmanager
     def _writing(self, sha256: str) -> Iterator[duckdb.DuckDBPyConnection | None]:
-        """One transaction under the exclusive lock; yields None when ``sha256`` is stored already."""
+        """One transaction under the exclusive lock (the session's, or its own); yields None
+        when ``sha256`` is stored already."""
+        if self._con is not None:
+            with self._transaction(self._con, sha256) as con:
+                yield con
+            return
         with self._locked(exclusive=True):
             con = duckdb.connect(str(self.path))
-            begun = False
             try:
                 self._create(con)
-                if con.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha256]).fetchone():
-                    yield None
-                    return
-                con.execute("BEGIN TRANSACTION")
-                begun = True
-                yield con
-                con.execute("COMMIT")
-            except BaseException:
-                if begun:
-                    con.execute("ROLLBACK")
-                raise
+                with self._transaction(con, sha256) as inside:
+                    yield inside
             finally:
                 con.close()
+
+    @staticmethod
+    @contextmanager
+    def _transaction(con: duckdb.DuckDBPyConnection, sha256: str) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        if con.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha256]).fetchone():
+            yield None
+            return
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
     def has_file(self, sha256: str) -> bool:
         if not self.path.exists():
@@ -190,9 +214,7 @@ class Store:
             cond = f"EXISTS (SELECT 1 FROM incoming i WHERE i.unit = {table}.unit AND i.period = {table}.period)"
             if kind == "progress":
                 cond = f"({cond} OR {table}.task_id || {table}.period IN (SELECT task_id || period FROM incoming))"
-        n = con.execute(f"SELECT count(*) FROM {table} WHERE {cond}").fetchone()[0]
-        con.execute(f"DELETE FROM {table} WHERE {cond}")
-        return int(n)
+        return int(con.execute(f"DELETE FROM {table} WHERE {cond}").fetchone()[0])  # DuckDB answers with the rows deleted
 
     def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
         """Run a read-only SQL query on the store and return a DataFrame (for notebooks:

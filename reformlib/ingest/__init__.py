@@ -12,6 +12,7 @@ May import: pandas, openpyxl, the standard library, :mod:`reformlib.errors` and
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -51,25 +52,32 @@ def submission_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
 def ingest(paths: Iterable[str | os.PathLike], *, store: str | os.PathLike | None = None,
            catalogue: Catalogue | str | os.PathLike | None = None,
            on_stage: Callable[[str], None] | None = None) -> list[Outcome]:
-    """Read, check and store each file; a refused file stores nothing and the others go on.
+    """Read and check every file, then store each one in its own transaction (one connection
+    and the store's lock held for the batch); a refused file stores nothing and the others go on.
 
     ``catalogue``: a :class:`Catalogue`, a data folder or a store; by default the store's own
     tables when it holds them, else the default data set."""
     db = Store(store)
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(db.path if catalogue is None and store_has_catalogue(db.path) else catalogue)
-    cat = catalogue
-    out = []
+    read: list[tuple[Path, Submission | DataValidationError]] = []
     for path in submission_files(paths):
         try:
-            sub: Submission = read_submission(path, cat)
+            read.append((path, read_submission(path, catalogue)))
         except DataValidationError as err:
-            out.append(Outcome(path, "refused", str(err), err))
-            continue
-        done = db.ingest(sub.kind, sub.records, sha256=sub.sha256, file_name=path.name, on_stage=on_stage)
-        if done.status == "unchanged":
-            out.append(Outcome(path, "unchanged", f"{path.name}: already stored (same SHA-256), nothing changed"))
-        else:
-            extra = f"; replaced {done.replaced} earlier value(s), kept in the history" if done.replaced else ""
-            out.append(Outcome(path, "stored", sub.summary() + extra))
+            read.append((path, err))
+    out = []
+    with contextlib.ExitStack() as stack:
+        if any(isinstance(sub, Submission) for _, sub in read):
+            stack.enter_context(db.session())  # one connection and lock for the batch, one transaction per file
+        for path, sub in read:
+            if isinstance(sub, DataValidationError):
+                out.append(Outcome(path, "refused", str(sub), sub))
+                continue
+            done = db.ingest(sub.kind, sub.records, sha256=sub.sha256, file_name=path.name, on_stage=on_stage)
+            if done.status == "unchanged":
+                out.append(Outcome(path, "unchanged", f"{path.name}: already stored (same SHA-256), nothing changed"))
+            else:
+                extra = f"; replaced {done.replaced} earlier value(s), kept in the history" if done.replaced else ""
+                out.append(Outcome(path, "stored", sub.summary() + extra))
     return out

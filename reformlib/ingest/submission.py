@@ -18,7 +18,7 @@ above it when they are values of one indicator, with a mismatch refused.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -56,6 +56,19 @@ class Catalogue:
     indicators: pd.DataFrame  # indicator, name_zh, measure_unit; low, high (plausible range)
     tasks: pd.DataFrame  # task_id, lead_unit
     problems: pd.DataFrame  # problem_id, unit, found_on
+    #: indicator code or Chinese name (as compared) -> catalogue rows; task and problem codes
+    by_name: dict[str, list[int]] = field(init=False, repr=False, compare=False)
+    task_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+    problem_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name: dict[str, set[int]] = {}
+        for i, code, name in zip(self.indicators.index, self.indicators["indicator"], self.indicators["name_zh"]):
+            by_name.setdefault(code, set()).add(i)
+            by_name.setdefault(_text(name), set()).add(i)
+        object.__setattr__(self, "by_name", {k: sorted(v) for k, v in by_name.items()})
+        object.__setattr__(self, "task_ids", frozenset(self.tasks["task_id"]))
+        object.__setattr__(self, "problem_ids", frozenset(self.problems["problem_id"]))
 
 
 @dataclass
@@ -203,7 +216,7 @@ def _record(grid, number, cells, get, kind, cat, names, default_unit, default_mo
     if kind == "indicators":
         return _indicator(grid, number, cells, get, cat, names, unit, month, kcell, key_raw, vcell, problems, before)
     if kind == "progress":
-        if key_raw not in set(cat.tasks["task_id"]):
+        if key_raw not in cat.task_ids:
             problems.append(grid.problem(number, kcell, names["task"], "unknown task (not in the ledger)", kcell.value if kcell else None))
             return None
         value = _resolve(grid, number, vcell, names["value"], lambda v: parse_value(v, measure_unit="%", percent_format=vcell.percent),
@@ -214,7 +227,7 @@ def _record(grid, number, cells, get, kind, cat, names, default_unit, default_mo
             return None
         return dict(task_id=key_raw, period=month, progress=value, unit=unit, sheet=grid.sheet, cell=_where(grid, number, vcell))
     rcell = get(cells, "rectified")
-    if key_raw not in set(cat.problems["problem_id"]):
+    if key_raw not in cat.problem_ids:
         problems.append(grid.problem(number, kcell, names["problem"], "unknown inspection problem", kcell.value if kcell else None))
         return None
     raw = rcell.value if rcell is not None else None
@@ -228,7 +241,7 @@ def _record(grid, number, cells, get, kind, cat, names, default_unit, default_mo
 
 def _indicator(grid, number, cells, get, cat, names, unit, month, kcell, key_raw, vcell, problems, before) -> dict | None:
     ind = cat.indicators
-    match = ind.index[(ind["indicator"] == key_raw.lower()) | (ind["name_zh"].map(_text) == key_raw)]
+    match = sorted(set(cat.by_name.get(key_raw.lower(), [])) | set(cat.by_name.get(key_raw, [])))
     if len(match) != 1:
         problems.append(grid.problem(number, kcell, names["indicator"], "unknown indicator (not a code or Chinese name of the catalogue)",
                                      kcell.value if kcell else None))
