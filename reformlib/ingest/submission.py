@@ -58,6 +58,7 @@ class Catalogue:
     problems: pd.DataFrame  # problem_id, unit, found_on
     #: indicator code or Chinese name (as compared) -> catalogue rows; task and problem codes
     by_name: dict[str, list[int]] = field(init=False, repr=False, compare=False)
+    rows: dict[int, dict] = field(init=False, repr=False, compare=False)
     task_ids: frozenset[str] = field(init=False, repr=False, compare=False)
     problem_ids: frozenset[str] = field(init=False, repr=False, compare=False)
 
@@ -67,6 +68,7 @@ class Catalogue:
             by_name.setdefault(code, set()).add(i)
             by_name.setdefault(_text(name), set()).add(i)
         object.__setattr__(self, "by_name", {k: sorted(v) for k, v in by_name.items()})
+        object.__setattr__(self, "rows", dict(zip(self.indicators.index, self.indicators.to_dict("records"))))
         object.__setattr__(self, "task_ids", frozenset(self.tasks["task_id"]))
         object.__setattr__(self, "problem_ids", frozenset(self.problems["problem_id"]))
 
@@ -240,13 +242,12 @@ def _record(grid, number, cells, get, kind, cat, names, default_unit, default_mo
 
 
 def _indicator(grid, number, cells, get, cat, names, unit, month, kcell, key_raw, vcell, problems, before) -> dict | None:
-    ind = cat.indicators
     match = sorted(set(cat.by_name.get(key_raw.lower(), [])) | set(cat.by_name.get(key_raw, [])))
     if len(match) != 1:
         problems.append(grid.problem(number, kcell, names["indicator"], "unknown indicator (not a code or Chinese name of the catalogue)",
                                      kcell.value if kcell else None))
         return None
-    row = ind.loc[match[0]]
+    row = cat.rows[match[0]]
     mcell = get(cells, "measure")
     column_unit = mcell.value if mcell is not None and isinstance(mcell.value, str) else None
     value = _resolve(grid, number, vcell, names["value"],
