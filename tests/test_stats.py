@@ -173,13 +173,14 @@ def test_its_placebo_gives_about_zero():
     ]).query("term == 'level_change'")
     assert abs(rows["estimate"].mean()) < 0.4          # sd of the mean is about 0.17
     covered = ((rows["ci_low"] < 0) & (0 < rows["ci_high"])).sum()
-    assert covered >= 12   # HAC over 24 months is liberal: about 75 % expected here
+    assert covered >= 16   # the AR(1) bootstrap interval: about 95 % expected here
+    assert rows["cov_type"].str.startswith("ar1_bootstrap").all() and rows["rho"].notna().all()
 
 
 def test_its_hac_and_ols_standard_errors_differ_under_autocorrelation():
     obs = its_observations(5.0, seed=7, rho=0.8)
     hac = interrupted_time_series(obs, indicator="a", unit="430381", reform_date="2017-01",
-                                  hac_lags=3).effects.set_index("term")
+                                  cov_type="HAC", hac_lags=3).effects.set_index("term")
     ols = interrupted_time_series(obs, indicator="a", unit="430381", reform_date="2017-01",
                                   cov_type="nonrobust").effects.set_index("term")
     assert hac["estimate"].to_numpy() == pytest.approx(ols["estimate"].to_numpy())
@@ -188,8 +189,12 @@ def test_its_hac_and_ols_standard_errors_differ_under_autocorrelation():
 
 
 def test_its_seasonal_dummies_are_estimable():
+    # with two calendar years a January reform is collinear with time + month dummies
+    with pytest.raises(SpecError, match="collinear"):
+        interrupted_time_series(its_observations(5.0, seed=3), indicator="a", unit="430381",
+                                reform_date="2017-01", seasonal=True)
     res = interrupted_time_series(its_observations(5.0, seed=3), indicator="a", unit="430381",
-                                  reform_date="2017-01", seasonal=True)
+                                  reform_date="2017-03", seasonal=True)
     assert res.coefficients["term"].str.startswith("C(month)").sum() == 11
     assert res.effects["std_error"].gt(0).all()
 
@@ -317,7 +322,7 @@ def test_pilot_effects_recovers_effect_and_reports_statuses():
     assert p1["ci_low"] < 5 < p1["ci_high"] and abs(p1["estimate"] - 5) < 1
     # the city contains every other unit and has a pilot on 'a': neither is a comparison
     assert "430300" not in p1["comparison_units"].split(";")
-    assert p1["n_comparison_units"] == 7 and p1["cov_type"].startswith("driscoll_kraay")
+    assert p1["n_comparison_units"] == 7 and p1["cov_type"].startswith("ar1_bootstrap")
     assert by.loc[("P2", "a"), "status"] == "no_comparison_units"
     assert by.loc[("P3", "missing_code"), "status"] == "indicator_not_observed"
     assert by.loc[("P4", "b"), "status"] == "no_post_period"
@@ -335,10 +340,12 @@ def test_pilot_effects_kind_rule_and_cluster_option():
     assert res.at["P1", "comparison_units"] == "430304"
     assert res.at["P2", "comparison_units"] == "430321;430382"   # county-level cities ~ counties
     assert abs(res.at["P1", "estimate"] - 5) < 1.5
-    cl = pilot_effects(obs, pilots, synthetic_units(), cov_type="cluster",
+    with pytest.raises(SpecError, match="1 treated unit.*'driscoll_kraay'"):
+        pilot_effects(obs, pilots, synthetic_units(), cov_type="cluster")
+    dk = pilot_effects(obs, pilots, synthetic_units(), cov_type="driscoll_kraay",
                        comparison="territorial").set_index("pilot_id")
-    assert cl.at["P1", "status"] == "ok" and cl.at["P1", "cov_type"] == "cluster(unit)"
-    assert abs(cl.at["P1", "estimate"] - 5) < 1.5
+    assert dk.at["P1", "status"] == "ok" and dk.at["P1", "cov_type"].startswith("driscoll_kraay")
+    assert abs(dk.at["P1", "estimate"] - 5) < 1.5
     # a rival pilot on the same indicator removes the only peer
     rival = synthetic_pilots([("P1", "430302", "provincial", "2017-01-01", "a"),
                               ("P9", "430304", "local", "2017-06-01", "a")])

@@ -65,8 +65,9 @@ def check_known(values: Sequence[str], known: Iterable[object], *, name: str) ->
 def month_ordinal(values: pd.Series | pd.Index, *, name: str) -> pd.Series:
     """Months as integers (pandas Period ordinals, months since 1970-01).
 
-    Accepts Period[M], datetime64 or date-like strings; integer columns are taken to be
-    month numbers already. Missing values stay missing (``<NA>``).
+    Accepts Period[M], datetime64 or date-like strings; integer columns, and float columns of
+    whole numbers (an integer column with missing values), are taken to be month numbers
+    already. Missing values stay missing (``<NA>``).
     """
     s = pd.Series(values)
     if isinstance(s.dtype, pd.PeriodDtype):
@@ -74,6 +75,11 @@ def month_ordinal(values: pd.Series | pd.Index, *, name: str) -> pd.Series:
         out = pd.Series(s.array.asi8, index=s.index, dtype="int64")
         return out.where(s.notna()).astype("Int64")
     if pd.api.types.is_integer_dtype(s.dtype):
+        return s.astype("Int64")
+    if pd.api.types.is_float_dtype(s.dtype):   # whole numbers with gaps for missing, not timestamps
+        whole = s.dropna()
+        if not (whole % 1 == 0).all():
+            raise SpecError(f"{name} holds fractional numbers; give months (Period[M], dates) or whole month numbers")
         return s.astype("Int64")
     try:
         ts = pd.to_datetime(s)

@@ -23,6 +23,7 @@ from reformlib.stats.common import (
     require_frame,
     tidy,
 )
+from reformlib.stats.inference import check_clusters, treated_clusters
 
 __all__ = ["did", "did_table", "binary"]
 
@@ -74,8 +75,11 @@ def did(
 
     ``treated`` and ``post`` are 0/1 or boolean columns. The row ``"{treated}:{post}"`` is
     the difference-in-differences. Standard errors are clustered by ``cluster`` if given,
-    else by ``unit`` if given (CR1, t with G-1 degrees of freedom), else ``cov_type``
-    (HC1 by default). Rows with a missing outcome are dropped; ``n`` counts the rest.
+    else by ``unit`` if given (CR1, t with G-1 degrees of freedom; refused with too few
+    clusters, :func:`reformlib.stats.inference.check_clusters`), else ``cov_type`` (HC1 by
+    default, t with n - 4 degrees of freedom). On a panel (units observed before and after)
+    give ``unit``: HC1 takes a unit's observations as independent. Rows with a missing
+    outcome are dropped; ``n`` counts the rest.
     """
     alpha = check_alpha(alpha)
     group_col = cluster if cluster is not None else unit
@@ -84,12 +88,13 @@ def did(
     model = smf.ols("_y ~ _treated + _post + _treated:_post", data=data)
     if group_col is not None:
         groups = pd.factorize(data[group_col])[0]
-        if len(np.unique(groups)) < 2:
-            raise SpecError(f"cluster column {group_col!r} has a single value; need >= 2 clusters")
+        inter = pd.Series(data["_treated"] * data["_post"], index=data.index)
+        check_clusters(len(np.unique(groups)), treated_clusters(inter, data[group_col]),
+                       what=f"clustering by {group_col!r}")
         result = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
         used, n_clusters = f"cluster({group_col})", len(np.unique(groups))
     elif cov_type in ("HC1", "nonrobust"):
-        result = model.fit(cov_type=cov_type)
+        result = model.fit(cov_type=cov_type, use_t=True)
         used, n_clusters = cov_type, pd.NA
     else:
         raise SpecError(f"cov_type must be 'HC1' or 'nonrobust', got {cov_type!r}")

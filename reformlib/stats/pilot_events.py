@@ -12,6 +12,7 @@ without such a pilot are the never-treated comparison.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import pandas as pd
 
@@ -106,11 +107,14 @@ def pilot_event_study(
     indicator: str,
     window: tuple[int, int] = (-6, 6),
     reference: int = -1,
+    cov_type: Literal["auto", "driscoll_kraay", "cluster"] = "auto",
     alpha: float = 0.05,
 ) -> pd.DataFrame:
     """Leads and lags of ``indicator`` around the start of the pilots that target it, on the
     territorial units (``units.territorial``), as :func:`reformlib.stats.event_study` returns
-    them (one tidy row per event time, unit-clustered).
+    them (one tidy row per event time, with the joint pre-trend test). The nine territorial
+    units are too few clusters for clustered errors: ``cov_type="auto"`` then uses
+    Driscoll-Kraay errors (``"cluster"`` is refused below :data:`reformlib.stats.MIN_CLUSTERS`).
 
     >>> es = pilot_event_study(obs, pilots, units, indicator="gov_debt_ratio")  # doctest: +SKIP
     >>> rl.plot_event_study(es, lang="en")  # doctest: +SKIP
@@ -128,4 +132,4 @@ def pilot_event_study(
     panel = panel.assign(unit=panel["unit"].astype(str))
     panel = panel.assign(first_treated=panel["unit"].map(first))
     return event_study(panel, outcome="value", unit="unit", period="period", first_treated="first_treated",
-                       window=window, reference=reference, alpha=alpha)
+                       window=window, reference=reference, cov_type=cov_type, alpha=alpha)

@@ -5,7 +5,8 @@ Model step: describing an indicator's course per unit before the reform-effect s
   (Fan & Gijbels 1996, *Local Polynomial Modelling*, ch. 3) with pointwise confidence bands.
 - :func:`interrupted_time_series` is segmented regression
   ``y ~ time + post + time_since_reform`` (Wagner, Soumerai, Zhang & Ross-Degnan 2002,
-  *J Clin Pharm Ther* 27: 299-309) with Newey & West (1987) HAC standard errors.
+  *J Clin Pharm Ther* 27: 299-309) with AR(1) errors by GLS and a parametric bootstrap of
+  the t statistics (:mod:`reformlib.stats.serial`); Newey & West (1987) HAC errors on request.
 """
 from __future__ import annotations
 
@@ -27,8 +28,12 @@ from reformlib.stats.common import (
     select_series,
     tidy,
 )
+from reformlib.stats.serial import ar1_bootstrap, ar1_gls
 
-__all__ = ["TrendResult", "ITSResult", "trend", "interrupted_time_series", "newey_west_lags"]
+__all__ = ["ITS_COV_TYPES", "TrendResult", "ITSResult", "trend", "interrupted_time_series", "newey_west_lags"]
+
+#: The error models of :func:`interrupted_time_series`, the default first.
+ITS_COV_TYPES: tuple[str, ...] = ("ar1_bootstrap", "ar1_gls", "HAC", "nonrobust")
 
 
 @dataclass(frozen=True)
@@ -150,8 +155,10 @@ def interrupted_time_series(
     unit: str,
     reform_date: object,
     hac_lags: int | None = None,
-    cov_type: Literal["HAC", "nonrobust"] = "HAC",
+    cov_type: Literal["ar1_bootstrap", "ar1_gls", "HAC", "nonrobust"] = "ar1_bootstrap",
     seasonal: bool = False,
+    n_boot: int = 199,
+    seed: int = 20171231,
     alpha: float = 0.05,
 ) -> ITSResult:
     """Segmented regression of one unit's indicator around ``reform_date``.
@@ -162,18 +169,30 @@ def interrupted_time_series(
     at the reform month, ``slope_change`` the change in the monthly slope. Standard errors
     are Newey-West HAC with ``hac_lags`` lags (default :func:`newey_west_lags`) and the
     small-sample factor n/(n-k), unless ``cov_type="nonrobust"``. ``seasonal=True`` adds
-    calendar-month dummies.
+    calendar-month dummies. ``cov_type`` names the error model, and every table says which
+    was used (column ``cov_type``, with the autocorrelation ``rho`` for the AR(1) models):
 
-    With 24 months HAC intervals are too narrow: in simulations of this design the 95 %
-    interval of the level change covered the truth about 84 % of the time with independent
-    errors and 67 % with AR(1) errors of coefficient 0.6 (plain OLS: 94 % and 72 %).
-    Read them as a lower bound on the uncertainty.
+    - ``"ar1_bootstrap"`` (default): AR(1) errors, GLS with the autocorrelation estimated by
+      REML; p-values and intervals of ``level_change`` and ``slope_change`` from a parametric
+      bootstrap (``n_boot`` draws, ``seed``) of their t statistics under the null
+      (:func:`reformlib.stats.serial.ar1_bootstrap`). On 24 and 60 months with AR(1)
+      coefficients 0, 0.3 and 0.6 it rejects a true null 4-6 % of the time at 5 %
+      (``bench/bench_calibrate.py``). Needs consecutive months.
+    - ``"ar1_gls"``: the same GLS with t on ``n - k - 1`` degrees of freedom, no bootstrap
+      (rejects 8-13 % on 24 months: the estimated autocorrelation's own noise is ignored).
+    - ``"HAC"``: OLS with Newey-West errors, ``hac_lags`` lags (default
+      :func:`newey_west_lags`), small-sample factor n/(n-k), t on n-k degrees of freedom.
+      On 24 months it rejects 11 %, 20 % and 29 % of true nulls at AR(1) 0, 0.3 and 0.6:
+      read its intervals as a lower bound on the uncertainty.
+    - ``"nonrobust"``: OLS, independent errors.
     """
     alpha = check_alpha(alpha)
     if not isinstance(unit, str):
         raise SpecError(f"unit must be a single unit code (str), got {unit!r}")
-    if cov_type not in ("HAC", "nonrobust"):
-        raise SpecError(f"cov_type must be 'HAC' or 'nonrobust', got {cov_type!r}")
+    if cov_type not in ITS_COV_TYPES:
+        raise SpecError(f"cov_type must be one of {ITS_COV_TYPES}, got {cov_type!r}")
+    if hac_lags is not None and (not isinstance(hac_lags, (int, np.integer)) or hac_lags < 0):
+        raise SpecError(f"hac_lags must be a non-negative integer, got {hac_lags!r}")
     rows = select_series(observations, indicator=indicator, unit=unit)
     if rows["_t"].duplicated().any():
         raise SpecError(f"unit {unit!r} has more than one value of {indicator!r} in a month")
@@ -198,10 +217,11 @@ def interrupted_time_series(
     if model.df_resid < 1:
         raise SpecError(f"seasonal={seasonal!r} leaves no residual degrees of freedom "
                         f"with {len(data)} months")
+    if cov_type.startswith("ar1"):
+        return _its_ar1(data, model, cov_type=cov_type, n_boot=n_boot, seed=seed, alpha=alpha,
+                        meta={"indicator": indicator, "unit": unit})
     if cov_type == "HAC":
         lags = newey_west_lags(len(data)) if hac_lags is None else hac_lags
-        if not isinstance(lags, (int, np.integer)) or lags < 0:
-            raise SpecError(f"hac_lags must be a non-negative integer, got {hac_lags!r}")
         result = model.fit(cov_type="HAC", use_t=True,
                            cov_kwds={"maxlags": int(lags), "use_correction": True})
     else:
@@ -209,16 +229,43 @@ def interrupted_time_series(
     effects = tidy(result, alpha=alpha,
                    terms={"post": "level_change", "time_since_reform": "slope_change"})
     no_reform = data.assign(post=0, time_since_reform=0)
-    fitted = pd.DataFrame({
-        "period": ordinal_to_period(data["_t"]),
-        "value": data["value"],
-        "fitted": result.fittedvalues.to_numpy(),
-        "counterfactual": np.asarray(result.predict(no_reform)),
-        "post": data["post"].astype(bool),
-    })
-    meta = {"indicator": indicator, "unit": unit, "cov_type": cov_type}
+    used = f"HAC({int(lags)})" if cov_type == "HAC" else cov_type
+    meta = {"indicator": indicator, "unit": unit, "cov_type": used, "rho": np.nan}
     return ITSResult(
         effects=effects.assign(**meta),
         coefficients=tidy(result, alpha=alpha).assign(**meta),
-        fitted=fitted.assign(indicator=indicator, unit=unit),
+        fitted=_its_fitted(data, result.fittedvalues.to_numpy(), np.asarray(result.predict(no_reform))),
     )
+
+
+def _its_fitted(data: pd.DataFrame, fitted: np.ndarray, counterfactual: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({
+        "period": ordinal_to_period(data["_t"]), "value": data["value"].to_numpy(), "fitted": fitted,
+        "counterfactual": counterfactual, "post": data["post"].astype(bool).to_numpy(),
+    }).assign(indicator=data["indicator"].iloc[0], unit=data["unit"].iloc[0])
+
+
+def _its_ar1(data: pd.DataFrame, model, *, cov_type: str, n_boot: int, seed: int, alpha: float,
+             meta: dict) -> ITSResult:
+    """The segmented regression with AR(1) errors (see :func:`interrupted_time_series`)."""
+    if not np.array_equal(np.diff(data["_t"].to_numpy()), np.ones(len(data) - 1)):
+        raise SpecError(f"cov_type={cov_type!r} needs consecutive months; unit {meta['unit']!r} has gaps in "
+                        f"{meta['indicator']!r} (use cov_type='HAC')")
+    if not isinstance(n_boot, int) or n_boot < 19:
+        raise SpecError(f"n_boot must be an integer of at least 19, got {n_boot!r}")
+    names = tuple(model.exog_names)
+    fit = ar1_gls(model.endog, model.exog, names=names)
+    coefficients = fit.table(alpha=alpha)
+    effects = fit.table(alpha=alpha, terms={"post": "level_change", "time_since_reform": "slope_change"})
+    if cov_type == "ar1_bootstrap":
+        rng = np.random.default_rng(seed)
+        rows = [ar1_bootstrap(model.endog, model.exog, names.index(term), n_boot=n_boot, alpha=alpha, rng=rng)
+                for term in ("post", "time_since_reform")]
+        cols = ["estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high"]
+        effects[cols] = pd.DataFrame(rows)[cols].to_numpy()
+    used = f"{cov_type}(n_boot={n_boot})" if cov_type == "ar1_bootstrap" else cov_type
+    extra = {**meta, "cov_type": used, "rho": fit.rho}
+    exog0 = model.exog.copy()
+    exog0[:, [names.index("post"), names.index("time_since_reform")]] = 0
+    return ITSResult(effects=effects.assign(**extra), coefficients=coefficients.assign(**extra),
+                     fitted=_its_fitted(data, model.exog @ fit.params, exog0 @ fit.params))
