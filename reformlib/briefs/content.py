@@ -27,7 +27,8 @@ from reformlib.report.tables import brief_scores
 from reformlib.tasks import ledger, warning
 
 __all__ = ["CITY", "at_risk_section", "evaluation_section", "family_frame", "headline", "inspections_summary",
-           "latest_month", "off_target", "pilots_summary", "results", "task_progress", "value_in"]
+           "latest_month", "off_target", "pilots_summary", "results", "supervision_list", "task_progress",
+           "value_in"]
 
 
 def value_in(obs: pd.DataFrame, annual: str, month: pd.Period) -> pd.Series:
@@ -130,7 +131,32 @@ def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period,
         raise ValueError(f"data lacks the tables {missing} that the evaluation reads")
     result = evaluate(spec or load_spec(), data, period=str(as_month(month)))
     spread = rank_uncertainty(result) if uncertainty else None
-    return {"available": True, "scores": brief_scores(result, lang=lang, uncertainty=spread)}
+    scores = brief_scores(result, lang=lang, uncertainty=spread)
+    vetoes = result.points[result.points["kind"] == "veto"]
+    reasons = vetoes.groupby("unit")[f"reason_{lang}"].agg("；".join if lang == "zh" else "; ".join)
+    return {"available": True, "scores": [{**s, "veto": reasons.get(s["unit"])} for s in scores]}
+
+
+def supervision_list(tasks: pd.DataFrame, status: pd.DataFrame, month: str | pd.Period, *, lang: str = "zh",
+                     units: pd.DataFrame | None = None, months_ahead: int = 2) -> list[dict]:
+    """The 督办清单 for ``month``: every overdue task (``days_overdue`` past its deadline at the
+    month's end), every task due this month and unfinished (never "on schedule"), and every
+    task due within ``months_ahead`` months that is behind schedule; lead units by name."""
+    m, end = as_month(month), month_end(month)
+    df = status.merge(tasks[["task_id", f"title_{lang}", "deadline", "leader_level"]], on="task_id")
+    due = df["deadline"].dt.to_period("M")
+    kind = pd.Series("", index=df.index)
+    kind[(due > m) & (due <= m + months_ahead) & (df["status"] == "behind")] = "behind"
+    kind[(due == m) & (df["status"] != "completed")] = "due_this_month"
+    kind[df["status"] == "overdue"] = "overdue"
+    names = units.set_index("unit")[name_column(lang)] if units is not None else pd.Series(dtype=str)
+    rows = [{"task_id": str(r.task_id), "title": str(getattr(r, f"title_{lang}")), "lead_unit": str(r.lead_unit),
+             "lead_name": str(names.get(r.lead_unit, r.lead_unit)), "leader_level": str(r.leader_level),
+             "deadline": f"{r.deadline:%Y-%m-%d}", "progress": float(0 if pd.isna(r.progress) else r.progress),
+             "status": k, "days_overdue": max(0, (end - r.deadline).days) if k == "overdue" else 0}
+            for r, k in zip(df.itertuples(index=False), kind) if k]
+    order = {"overdue": 0, "due_this_month": 1, "behind": 2}
+    return sorted(rows, key=lambda r: (order[r["status"]], -r["days_overdue"], r["deadline"], r["task_id"]))
 
 
 def off_target(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFrame, month: str | pd.Period, *,
@@ -141,7 +167,8 @@ def off_target(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.D
     indicators miss outside [band_low, band_high] and are compared with the nearer edge.
     Flows (year = sum of months) are compared with the target pro rata (``target`` x
     month / 12). ``gap`` = value - target. One unit only when ``unit`` is a unit below the
-    city. Columns: unit, unit_name, indicator, name, direction, value, target, gap.
+    city. Columns: unit, unit_name, indicator, name, direction, value, target, gap,
+    measure_unit (the catalogue's, e.g. ``%``, ``mu``).
     """
     m = as_month(month)
     names = units.set_index("unit")[name_column(lang)]
@@ -164,16 +191,19 @@ def off_target(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.D
             if miss:
                 rows.append(dict(unit=u, unit_name=names.get(u, u), indicator=r.indicator,
                                  name=getattr(r, name_column(lang)), direction=r.direction, value=round(float(value), 2),
-                                 target=round(float(target), 2), gap=round(float(value - target), 2)))
-    cols = ["unit", "unit_name", "indicator", "name", "direction", "value", "target", "gap"]
+                                 target=round(float(target), 2), gap=round(float(value - target), 2),
+                                 measure_unit=getattr(r, "measure_unit", None)))
+    cols = ["unit", "unit_name", "indicator", "name", "direction", "value", "target", "gap", "measure_unit"]
     order = {u: i for i, u in enumerate(TERRITORIAL_UNITS)}
     out = pd.DataFrame(rows, columns=cols)
     return out.assign(_o=out["unit"].map(order)).sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
-def inspections_summary(inspections: pd.DataFrame, month: str | pd.Period, *, unit: str | int | None = None) -> dict:
+def inspections_summary(inspections: pd.DataFrame, month: str | pd.Period, *, unit: str | int | None = None,
+                        units: pd.DataFrame | None = None, lang: str = "zh") -> dict:
     """Inspection problems as of the end of ``month``: found, rectified, open (found -
-    rectified) and open for more than 90 days since they were found."""
+    rectified) and open for more than 90 days since they were found (with ``units``, also
+    by unit, named)."""
     end = month_end(month)
     one = _one_unit(unit)
     df = inspections if one is None else inspections[inspections["unit"] == one]
@@ -181,8 +211,13 @@ def inspections_summary(inspections: pd.DataFrame, month: str | pd.Period, *, un
     rectified = found & df["rectified_on"].notna() & (df["rectified_on"] <= end)
     open_ = found & ~rectified
     over90 = open_ & ((end - df["found_on"]).dt.days > 90)
-    return {"available": True, "found": int(found.sum()), "rectified": int(rectified.sum()),
-            "open": int(open_.sum()), "open_over_90_days": int(over90.sum())}
+    out = {"available": True, "found": int(found.sum()), "rectified": int(rectified.sum()),
+           "open": int(open_.sum()), "open_over_90_days": int(over90.sum())}
+    if units is not None:
+        names = units.set_index("unit")[name_column(lang)]
+        out["over_90_by_unit"] = [{"unit": str(u), "name": str(names.get(u, u)), "open_over_90_days": int(n)}
+                                  for u, n in df[over90].groupby("unit").size().items()]
+    return out
 
 
 def pilots_summary(pilots: pd.DataFrame, month: str | pd.Period, *, unit: str | int | None = None) -> dict:
@@ -217,12 +252,14 @@ def family_frame(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd
 
 def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_table: pd.DataFrame,
             status: pd.DataFrame, by_category: pd.DataFrame, synthetic: bool, figures: list[dict],
-            sections: dict | None = None) -> dict:
+            sections: dict | None = None, units: pd.DataFrame | None = None) -> dict:
     """The brief's results (every number the HTML, memo and workbook quote), shaped as ``results.json``.
 
     ``sections`` supplies ``at_risk`` (records or the placeholder of :func:`not_yet`),
     ``evaluation``, ``inspections``, ``pilots`` and ``indicators_off_target`` (a frame of
-    :func:`off_target`); a section not supplied is marked not yet available.
+    :func:`off_target`) and ``supervision`` (:func:`supervision_list`); a section not
+    supplied is marked not yet available. With ``units``, ``names`` maps every unit's code
+    to its name in ``lang``, so that no output has to print a code.
     """
     counts = status["status"].value_counts()
     total = int(len(status))
@@ -235,6 +272,9 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
                  {"category": r.category, "name": r.name, "total": int(r.total), "completed": int(r.completed),
                   "completion_rate": float(r.completion_rate)} for r in by_category.itertuples(index=False)],
              "at_risk": risky if isinstance(risky, list) else []}
+    if sections.get("supervision") is not None:
+        tasks["supervision"] = sections.pop("supervision")
+    sections.pop("supervision", None)
     if not isinstance(risky, list):  # the schema keeps at_risk a list: the note says why it is empty
         tasks["note"] = (risky or {"note": NOT_SUPPLIED[lang]})["note"]
     out = {
@@ -247,13 +287,17 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
         "tasks": tasks,
         "figures": figures,
     }
+    if units is not None:
+        out["names"] = {str(u): str(n) for u, n in zip(units["unit"], units[name_column(lang)])}
     for key in ("evaluation", "inspections", "pilots"):
         out[key] = sections.pop(key, None) or {"available": False, "note": NOT_SUPPLIED[lang]}
     off = sections.pop("indicators_off_target", None)
     out["indicators_off_target"] = (
         {"available": False, "note": NOT_SUPPLIED[lang]} if off is None else
-        [{k: (str(r[k]) if k in ("unit", "indicator", "name") else float(r[k]))
-          for k in ("unit", "indicator", "name", "value", "target", "gap")} for r in off.to_dict("records")])
+        [{**{k: (str(r[k]) if k in ("unit", "unit_name", "indicator", "name") else float(r[k])) for k in
+             ("unit", "unit_name", "indicator", "name", "value", "target", "gap") if k in r},
+          **({"measure_unit": str(r["measure_unit"])} if isinstance(r.get("measure_unit"), str) else {})}
+         for r in off.to_dict("records")])
     if sections:
         raise ValueError(f"sections: unknown section(s) {sorted(sections)}")
     return out

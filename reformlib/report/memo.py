@@ -193,7 +193,8 @@ def _overdue(results, t, lang, names) -> tuple[str, str] | None:
 
 def _low_grades(results, t, lang, names) -> tuple[str, str] | None:
     low = set(t["low_grades"].split("|"))
-    units = [s for s in ranked(results) if s["grade"] in low]
+    own = results["unit"] not in (None, CITY_CODE)  # a unit's memo speaks of the unit
+    units = [s for s in ranked(results) if s["grade"] in low and (not own or s["unit"] == results["unit"])]
     if not units:
         return None
     items = [t["grade_item"].format(unit=s["name"], score=number(s["score"]), grade=s["grade"])

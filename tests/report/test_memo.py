@@ -44,7 +44,7 @@ def full(results):
          "leader_level": "group_leader", "deadline": "2017-12-31", "progress": 70.0,
          "status": "due_this_month", "days_overdue": 0},
     ]
-    results["evaluation"]["scores"][2].update(grade="一般", veto="发生一起较大安全生产责任事故")
+    results["evaluation"]["scores"][2].update(grade="一般", veto="一票否决：发生一起较大安全生产责任事故；等次最高为一般")
     results["evaluation"]["scores"].append(
         {"unit": "430300", "name": "湘潭市", "score": 60.0, "grade": "较差", "rank": 5})
     results["indicators_off_target"] = [
@@ -88,7 +88,7 @@ def test_each_problem_cites_its_figures_and_each_recommendation_names_its_units(
     assert "任务4项" in overdue and "“金融改革:出台文件”（牵头单位市住建局，逾期92天，进度55%）" in overdue
     assert "本月到期尚未完成的任务1项" in overdue
     assert "市住建局、市纪委限期办结" in advice["（二）限期办结逾期任务"]
-    assert "雨湖区84分（一般），因一票否决事项（发生一起较大安全生产责任事故）等级封顶" in problems["（三）部分单位评估等级偏低"]
+    assert "雨湖区84分（一般），一票否决：发生一起较大安全生产责任事故；等次最高为一般" in problems["（三）部分单位评估等级偏低"]
     old = problems["（四）督察问题整改超期"]
     assert "3个超过90天" in old and "湘乡市2个" in old and "湘潭经开区1个" in old
     assert advice["（四）督促超期问题销号"].startswith("针对问题（四），建议湘乡市、湘潭经开区")

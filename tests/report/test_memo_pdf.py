@@ -21,7 +21,7 @@ WIDE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”]")
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     results = copy.deepcopy(_RESULTS)
-    results["evaluation"]["scores"][2].update(grade="一般", veto="发生一起较大安全生产责任事故")
+    results["evaluation"]["scores"][2].update(grade="一般", veto="一票否决：发生一起较大安全生产责任事故；等次最高为一般")
     folder = tmp_path_factory.mktemp("memo")
     pdf = memo_pdf(write_memo(results, folder / "memo.docx"))
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
@@ -43,7 +43,7 @@ def test_pdf_pages_sections_and_page_numbers(rendered):
     text = "".join(body).replace(" ", "")
     for heading in ("一、总体情况", "二、存在问题", "三、下步建议", "市委全面深化改革领导小组："):
         assert heading in text
-    assert "因一票否决事项（发生一起较大安全生产责任事故）等级封顶" in text.replace("\n", "")
+    assert "雨湖区84分（一般），一票否决：发生一起较大安全生产责任事故；等次最高为一般" in text.replace("\n", "")
     for n, page in enumerate(pages, start=1):
         assert re.search(rf"—\s*{n}\s*—", page), n
     for i, (title, _, _) in enumerate(content.attachments, start=1):

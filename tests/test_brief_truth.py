@@ -1,0 +1,103 @@
+"""The brief's results and memo read as an official reads them, on the demonstration data:
+the June memo never carries the document's year-end wording, the unit memo names units
+and never prints a code, the veto stands beside 雨湖区's grade, tasks due this month and
+unfinished are on the 督办清单, and the memo's figures are those of results.json."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import reformlib as rl
+from reformlib.briefs import content as brief
+from reformlib.report.memo import memo_content
+from reformlib.report.numbers import number
+from reformlib.report.results import validate_results
+
+pytestmark = pytest.mark.slow
+CODES = re.compile(r"\b(?:4303\d\d|[a-z]{2,5})\b|[a-z]+_[a-z_]+")
+
+
+def _results(data, pilots, reference, month: str, unit: str) -> dict:
+    uc = unit or brief.CITY
+    obs, ind, units = data["observations"], data["indicators"], data["units"]
+    status, by_category = brief.task_progress(data["tasks"], data["progress"], month, unit=uc)
+    sections = {
+        "evaluation": brief.evaluation_section(data, month, uncertainty=False),
+        "indicators_off_target": brief.off_target(obs, ind, units, month, unit=uc),
+        "inspections": brief.inspections_summary(data["inspections"], month, unit=uc, units=units),
+        "pilots": brief.pilots_summary(pilots, month, unit=uc),
+        "supervision": brief.supervision_list(data["tasks"], status, month, units=units),
+    }
+    return validate_results(brief.results(
+        month=month, lang="zh", unit=unit or None, headline_table=brief.headline(obs, ind, reference, month, unit=uc),
+        status=status, by_category=by_category, synthetic=True, figures=[], sections=sections, units=units))
+
+
+@pytest.fixture(scope="module")
+def runs(demo):
+    data, pilots, reference = rl.load_data(None), rl.load_pilots(None), rl.load_reference()
+    return {key: _results(data, pilots, reference, *key) for key in (("2017-06", ""), ("2017-12", "430302"))}
+
+
+def _text(c) -> str:
+    parts = [c.title, *c.overview, *(h + t for h, t in c.problems + c.advice)]
+    parts += [a[0] + "".join("".join(r) for r in a[2]) for a in c.attachments]
+    return "\n".join(parts)
+
+
+def test_june_memo_carries_no_year_end_wording(runs):
+    res = runs[("2017-06", "")]
+    text = _text(memo_content(res))
+    for h in res["headline"]:
+        if h["comparison"]:
+            assert h["comparison"] not in text, h["comparison"]
+    assert "其中0个" not in text
+
+
+def test_unit_memo_names_units_and_prints_no_code(runs):
+    res = runs[("2017-12", "430302")]
+    text = _text(memo_content(res))
+    assert "雨湖区" in text
+    assert CODES.findall(text.replace("T0", "").replace("T1", "").replace("T2", "")) == []
+    for h in res["headline"]:  # the city's year-end wording is never set against a district
+        if h["comparison"]:
+            assert h["comparison"] not in text
+
+
+def test_veto_stands_beside_the_capped_grade(runs):
+    res = runs[("2017-12", "430302")]
+    yuhu = next(s for s in res["evaluation"]["scores"] if s["unit"] == "430302")
+    assert yuhu["veto"] and "一票否决" in yuhu["veto"]
+    c = memo_content(res)
+    row = next(r for r in c.attachments[0][2] if r[0] == "雨湖区")
+    assert row[2] == yuhu["grade"] and "一票否决" in row[3]
+    low = next(t for h, t in c.problems if h.endswith("部分单位评估等级偏低"))
+    assert "湘乡市" not in low  # the unit's memo speaks of the unit
+    assert f"雨湖区{number(yuhu['score'])}分（{yuhu['grade']}），一票否决" in low
+
+
+def test_tasks_due_this_month_and_unfinished_are_on_the_supervision_list(demo):
+    data = rl.load_data(None)
+    status, _ = brief.task_progress(data["tasks"], data["progress"], "2017-12")
+    listed = brief.supervision_list(data["tasks"], status, "2017-12", units=data["units"])
+    assert sum(r["status"] == "due_this_month" for r in listed) == 17  # the issue's 17 tasks due 2017-12-31
+    assert all(not CODES.search(r["lead_name"]) for r in listed)
+    due = status.merge(data["tasks"][["task_id", "deadline"]], on="task_id")
+    unfinished = due[(due["deadline"].dt.to_period("M") == "2017-12") & (due["status"] != "completed")]
+    on_list = {r["task_id"]: r["status"] for r in listed}
+    assert {t: on_list.get(t) for t in unfinished["task_id"]} == {t: "due_this_month" for t in unfinished["task_id"]}
+    overdue = set(status.loc[status["status"] == "overdue", "task_id"])
+    assert {t for t, s in on_list.items() if s == "overdue"} == overdue
+
+
+def test_memo_figures_are_those_of_results(runs):
+    for res in runs.values():
+        text = _text(memo_content(res))
+        tasks = res["tasks"]
+        assert f"{tasks['total']}项年度改革任务已完成{tasks['completed']}项，完成率{tasks['completion_rate']:.1f}%" in text
+        for s in res["evaluation"]["scores"]:
+            if s["unit"] != "430300":
+                assert f"{s['name']}{number(s['score'])}{s['grade']}" in text.replace("\n", "")
+        insp = res["inspections"]
+        assert f"督察发现问题{insp['found']}个，已整改{insp['rectified']}个" in text
