@@ -16,6 +16,8 @@ import pytest
 import yaml
 
 from reformlib.briefs import publish
+from reformlib.briefs.freshness import brief_inputs
+from reformlib.briefs.run import templates_of
 from reformlib.briefs.schedule import (
     BriefJob,
     Outcome,
@@ -26,7 +28,7 @@ from reformlib.briefs.schedule import (
     run_batch,
     summary,
 )
-from reformlib.data.paths import NOTEBOOKS, ROOT
+from reformlib.data.paths import DEMO, NOTEBOOKS, ROOT
 from reformlib.data.schemas import TERRITORIAL_UNITS
 from reformlib.errors import ParameterError, RunError
 
@@ -172,3 +174,40 @@ def test_an_incomplete_published_brief_is_not_current(batch, tmp_path):
     assert publish.is_current(copy, **current)
     (copy / "current" / "tables.xlsx").unlink()
     assert publish.why_due(copy, **current) == ["incomplete: tables.xlsx is missing or empty"]
+
+
+def test_a_changed_model_spec_or_reference_figure_makes_the_brief_due(batch, tmp_path):
+    """Raising the top grade's threshold (90 -> 97) or changing a document figure: the
+    published brief is no longer current, and the reason names the file."""
+    reports, templates, *_ = batch
+    folder = tmp_path / "430302"
+    shutil.copytree(reports / "2017-12" / "430302", folder, symlinks=True, ignore=shutil.ignore_patterns(".lock"))
+    model, reference = tmp_path / "model", tmp_path / "reference"
+    shutil.copytree(ROOT / "data" / "model", model)
+    shutil.copytree(ROOT / "data" / "reference", reference)
+    manifest = folder / "current" / "manifest.json"
+    man = json.loads(manifest.read_text(encoding="utf-8"))
+    inputs = lambda: brief_inputs(DEMO, templates_of(templates), model=model, reference=reference)  # noqa: E731
+    manifest.write_text(json.dumps({**man, "inputs": inputs()}), encoding="utf-8")
+    assert publish.why_due(folder, parameters=man["parameters"], inputs=inputs()) == []
+    grades = model / "grades.csv"
+    grades.write_text(grades.read_text(encoding="utf-8").replace("excellent,优秀,excellent,90,", "excellent,优秀,excellent,97,"),
+                      encoding="utf-8")
+    figures = reference / "document_figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace("farmland transfer rate,53,", "farmland transfer rate,99,", 1),
+                       encoding="utf-8")
+    assert publish.why_due(folder, parameters=man["parameters"], inputs=inputs()) == [
+        "model specification (data/model) changed: grades.csv",
+        "reference figures (data/reference) changed: document_figures.csv"]
+
+
+def test_briefs_explain_says_why_each_brief_runs_or_skips(batch):
+    reports, templates, config, _ = batch
+    proc = subprocess.run([sys.executable, "-m", "reformlib", "briefs", "--config", str(config), "--explain",
+                           "--notebook-dir", str(templates)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = dict(line.split(": ", 1) for line in proc.stdout.strip().splitlines())
+    assert lines["2017-12 430304 zh"] == "runs: not published yet"
+    assert lines["2017-12 430302 zh"] == "skips: published from the same parameters and inputs" \
+        or lines["2017-12 430302 zh"].startswith("runs: reformlib's code changed")  # someone edited reformlib meanwhile
+    assert not (reports / "2017-12" / "430304" / "current").exists()  # --explain runs nothing

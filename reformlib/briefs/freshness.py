@@ -70,12 +70,14 @@ def _fonts() -> dict[str, str]:
     return out
 
 
-def brief_inputs(data_dir: str | os.PathLike, templates: Sequence[Path]) -> dict[str, dict[str, str]]:
-    """Everything a brief's content depends on besides its parameters, by kind."""
+def brief_inputs(data_dir: str | os.PathLike, templates: Sequence[Path], *, model: str | os.PathLike = MODEL_SPEC,
+                 reference: str | os.PathLike = REFERENCE) -> dict[str, dict[str, str]]:
+    """Everything a brief's content depends on besides its parameters, by kind (``model``
+    and ``reference``: the folders the brief notebook reads them from)."""
     return {
         "data": folder_hashes(data_dir),
-        "model": folder_hashes(MODEL_SPEC),
-        "reference": folder_hashes(REFERENCE, suffixes=(".csv",)),
+        "model": folder_hashes(model),
+        "reference": folder_hashes(reference, suffixes=(".csv",)),
         "notebooks": {Path(t).name: file_sha256(t) for t in templates},
         "code": {"reformlib": code_version()},
         "packages": pinned_packages(),
@@ -96,7 +98,7 @@ def _changes(old: Mapping[str, str], new: Mapping[str, str], *, versions: bool =
         elif name not in new:
             out.append(f"{name} removed")
         elif old[name] != new[name]:
-            out.append(f"{name} {old[name]} -> {new[name]}" if versions else f"{name} changed")
+            out.append(f"{name} {old[name]} -> {new[name]}" if versions else name)
     return out
 
 
