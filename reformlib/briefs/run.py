@@ -1,27 +1,36 @@
 """Running a brief (publication step: template notebooks -> executed notebooks): validate
-parameters, execute the notebooks with papermill in a staging folder, check everything,
-make the documents and publish by rename (:mod:`reformlib.briefs.publish`) — or keep the failure
-aside. Follows the papermill practice of report portfolios (one executed copy per run).
+parameters, take the brief's lock, execute the notebooks with papermill in a staging folder
+(:mod:`reformlib.briefs.notebooks`), check everything, make the documents
+(:mod:`reformlib.briefs.publish`) and publish the whole brief in one atomic step
+(:mod:`reformlib.briefs.store`) — or keep the failure aside. Follows the papermill practice of
+report portfolios (one executed copy per run).
 
 What can go wrong, and what is done about it (see PIPELINE.md):
 - papermill's ``-p`` guesses types (``007`` becomes 7): parameters go through its Python
   API, as strings, after being checked against each notebook's declared parameters.
 - papermill writes the output notebook after every cell, and even when the kernel is
-  missing: every run executes into ``reports/<month>/.staging-<run-id>/`` and only a run
-  whose every check passes is moved into place; the previous brief stays until then.
+  missing: every run executes into ``<brief folder>/staging/<run-id>/`` and only a run
+  whose every check passes becomes ``versions/<run-id>/``, pointed to by ``current``;
+  the previous brief stays published until that one step.
 - A per-cell timeout leaves cells marked completed: success is judged by the exception
   papermill raised, the notebook metadata (end time set, no failed/running/pending cell)
   and the run's own ``results.json``, never by the notebook alone.
 - A failed run is moved to ``<folder>/failed/<run-id>/`` with its notebook, ``run.log``
-  (papermill's log and the cells' output), ``error.txt`` and a manifest of status
-  ``failed``; one :class:`RunError` names the notebook, the cell and the error.
+  (papermill's log, the cells' output, the traceback), ``error.txt`` and a manifest of
+  status ``failed`` (``interrupted`` after Ctrl-C); one :class:`RunError` names, in one
+  line, the notebook, the cell and the error. Writing that record may fail (a full disk):
+  the sentence says so and still comes back.
+- Two runs of one brief never overlap: the brief's ``flock`` is held for the whole run
+  (:func:`reformlib.briefs.store.brief_lock`), and a run that died is found by the next one
+  that takes the lock.
 - ``--cwd`` changes the process's directory: one run per process at a time; batches
   (:mod:`reformlib.briefs.schedule`) run each brief in a process of its own.
 - The HTML uses nbconvert's ``basic`` template inside a page of our own: figures embedded,
   no script, style or font fetched from the internet, code hidden.
 
 Where a brief goes (:func:`brief_folder`): ``reports/<month>/`` for the whole city,
-``reports/<month>/<unit>/`` for one unit, and an ``en/`` folder below either for English.
+``reports/<month>/<unit>/`` for one unit, and an ``en/`` folder below either for English;
+readers open ``current/brief.html`` in it.
 """
 from __future__ import annotations
 
