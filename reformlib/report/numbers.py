@@ -35,7 +35,6 @@ __all__ = ["EXCEL_FORMATS", "count", "difference", "excel_format", "number", "pe
 #: :func:`probability` print.
 EXCEL_FORMATS: dict[str, str] = {
     "count": "#,##0",
-    "number": "#,##0.0#",
     "percent": '0.0"%"',
     "points": '+0.0;-0.0;0.0',
     "probability": "0%",
@@ -127,7 +126,12 @@ def difference(x: float | int, unit: str | None, lang: str = "zh", *, signed: bo
     return sign + quantity(abs(v), unit, lang)
 
 
-def excel_format(column: str) -> str | None:
-    """The Excel number format of a table column by its name, or ``None`` (Excel's own)."""
+def excel_format(column: str, value: float | int) -> str:
+    """The Excel number format of ``value`` in the table column ``column``: the column's
+    kind (probability, percent, count) when it has one, else the decimals :func:`number`
+    prints, so that the cell reads as the memo writes the number."""
     kind = _KINDS.get(column)
-    return EXCEL_FORMATS[kind] if kind else None
+    if kind:
+        return EXCEL_FORMATS[kind]
+    decimals = len(number(value).partition(".")[2])
+    return "#,##0" + ("." + "0" * decimals if decimals else "")

@@ -15,6 +15,9 @@ per table with openpyxl and guards against what bites (PIPELINE.md, "Excel and C
   their own zone (the local wall time an official expects); a timestamp at midnight is
   written as a date. Text starting with ``=`` is stored as text, never as a formula;
 - a named or non-default index is written as the first columns;
+- numbers read as the memo prints them (:func:`reformlib.report.numbers.excel_format`):
+  probabilities ``62%``, rates in percent ``87.3%``, counts ``12,345``, other numbers with
+  thousands separators and the decimals they need;
 - header row frozen, bold, with a filter; column widths from the content.
 
 :func:`write_csv_for_excel` writes ``utf-8-sig`` so that Excel shows Chinese correctly.
@@ -39,6 +42,7 @@ from openpyxl.utils import get_column_letter
 
 from reformlib.errors import ParameterError
 from reformlib.report.atomic import atomic_path
+from reformlib.report.numbers import excel_format
 
 __all__ = ["DEFAULT_HEADERS", "MAX_SHEET_NAME", "safe_sheet_name", "write_tables",
            "write_csv_for_excel"]
@@ -176,6 +180,8 @@ def _fill_sheet(ws: Any, frame: pd.DataFrame, names: Mapping[str, str]) -> None:
                 cell.number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                cell.number_format = excel_format(columns[c - 1], value)
             if r <= 500:
                 widths[c - 1] = max(widths[c - 1], _display_width(value))
     for c, width in enumerate(widths, start=1):
