@@ -16,9 +16,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 from reformlib.errors import ParameterError, SetupError  # noqa: E402
 from reformlib.report.browser import (  # noqa: E402
     CHROMIUM,
+    active_content,
+    content_security_policy,
     html_is_offline,
     inspect_html,
     offline_html_exporter,
+    style_sheets,
 )
 from reformlib.report.figures import check_glyphs, save_figure  # noqa: E402
 from reformlib.report.fonts import use_cjk_font  # noqa: E402
@@ -154,3 +157,29 @@ def test_inspect_html_names_bad_arguments(tmp_path):
         inspect_html(page, chromium=tmp_path / "no-chromium")
     with pytest.raises(TypeError, match="html_text"):
         html_is_offline(b"<html>")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("snippet", "url"), [
+    ('<video poster="https://evil.example/p.png"></video>', "https://evil.example/p.png"),
+    ('<object data="//evil.example/o"></object>', "//evil.example/o"),
+    ('<div style="background:u\\72l(https://evil.example/c.png)">x</div>', "https://evil.example/c.png"),
+    ('<meta http-equiv="refresh" content="0; url=https://evil.example/r">', "https://evil.example/r"),
+    ('<iframe srcdoc="&lt;img src=https://evil.example/i&gt;"></iframe>', "https://evil.example/i"),
+    ('<img src="ht\ttps://evil.example/t">', "ht\ttps://evil.example/t"),
+    ('<svg><image href="https:evil.example/s"/></svg>', "https:evil.example/s"),
+    ('<a href="#x" ping="https://evil.example/ping">x</a>', "https://evil.example/ping"),
+    ('<table background="https://evil.example/b.png"></table>', "https://evil.example/b.png"),
+])
+def test_static_scan_reads_every_url_bearing_attribute_and_css(snippet, url):
+    assert html_is_offline(f"<html><body>{snippet}</body></html>") == [url]
+
+
+def test_active_content_and_the_policy():
+    assert active_content('<p class="x">text</p><img src="data:image/png;base64,AA==" alt="">') == []
+    found = active_content('<img src=x onerror="alert(1)"><a href="javascript:alert(2)">a</a><iframe></iframe>'
+                           '<meta http-equiv="refresh" content="1">')
+    assert found == ["onerror attribute on <img>", "href='javascript:alert(2)' on <a>", "<iframe> element",
+                     "<meta http-equiv='refresh'>"]
+    policy = content_security_policy(["h1 { color: red; }"])
+    assert "script-src 'none'" in policy and "img-src data:" in policy and "'sha256-" in policy
+    assert style_sheets("<style>a{}</style><p>x</p><style type='text/css'>\nb{}</style>") == ["a{}", "\nb{}"]
