@@ -101,3 +101,14 @@ def test_memo_figures_are_those_of_results(runs):
                 assert f"{s['name']}{number(s['score'])}{s['grade']}" in text.replace("\n", "")
         insp = res["inspections"]
         assert f"督察发现问题{insp['found']}个，已整改{insp['rectified']}个" in text
+
+
+def test_document_wording_only_beside_the_city_in_december_2017(demo):
+    data, reference = rl.load_data(None), rl.load_reference()
+    obs, ind = data["observations"], data["indicators"]
+    december = brief.headline(obs, ind, reference, "2017-12")
+    assert (december["comparison"] != "").sum() >= 4
+    assert "高出全国平均水平11.7个百分点" in set(december["comparison"])
+    for month, unit in (("2017-06", "430300"), ("2017-12", "430302"), ("2016-12", "430300")):
+        other = brief.headline(obs, ind, reference, month, unit=unit)
+        assert set(other["comparison"]) == {""} and set(other["document_text"]) == {""}, (month, unit)

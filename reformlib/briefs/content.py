@@ -52,7 +52,10 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
     change since last December, in the indicator's unit), growth (flows: year-to-date
     growth on the same months of last year, percent), measure_unit, document (the
     document's figure, or the change it states), document_text (the same as words, a range
-    written low-high), comparison (the document's comparison, in ``lang``).
+    written low-high), comparison (the document's comparison, in ``lang``). The document's
+    figure as words and its comparison describe the city at the end of the document's year
+    (``period``): for another month or a unit both are left empty, never set beside a value
+    they do not describe.
     """
     m, unit = as_month(month), unit_code(unit)
     ind = indicators.set_index("indicator")
@@ -73,8 +76,10 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
             growth = 100 * (now / last - 1) if last else None
         r = ref.loc[code]
         doc = r["value"] if pd.notna(r["value"]) else r["change"]
-        text = _figure_text(r)
-        words = r["comparison_zh"] if lang == "zh" else r["comparison"]
+        # the document's figures and words describe the city at the end of their year: only there
+        describes = unit == CITY and pd.notna(r["period"]) and m == pd.Period(f"{int(r['period'])}-12", "M")
+        text = _figure_text(r) if describes else ""
+        words = (r["comparison_zh"] if lang == "zh" else r["comparison"]) if describes else ""
         rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change, growth=growth,
                          measure_unit=measure(ind.at[code, "measure_unit"], lang), document=doc, document_text=text,
                          comparison=words if isinstance(words, str) else ""))
