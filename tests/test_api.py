@@ -60,3 +60,10 @@ def test_changing_a_method_is_one_call():
     assert spec.using(weighting="equal").weighting == "equal" and spec.weighting != "equal"
     with pytest.raises(ValueError, match="no setting"):
         spec.using(weighing="equal")
+
+
+def test_a_month_is_full_matched():
+    assert rl.as_month("2017-06") == rl.as_month(__import__("pandas").Period("2017-06", "M"))
+    for bad in ("2017-06\n", " 2017-06", "2017-6", "２０１７-06", "June 2017"):
+        with pytest.raises(ValueError, match="YYYY-MM"):
+            rl.as_month(bad)

@@ -28,8 +28,8 @@ _YEAR = re.compile(YEAR_PATTERN)
 
 
 def is_month(text: object) -> bool:
-    """Whether ``text`` is a month written ``YYYY-MM``."""
-    return isinstance(text, str) and _MONTH.fullmatch(text.strip()) is not None
+    """Whether ``text`` is exactly a month written ``YYYY-MM`` (no spaces, no newline)."""
+    return isinstance(text, str) and _MONTH.fullmatch(text) is not None
 
 
 def as_month(month: str | pd.Period | pd.Timestamp | date, *, name: str = "month") -> pd.Period:
@@ -43,7 +43,7 @@ def as_month(month: str | pd.Period | pd.Timestamp | date, *, name: str = "month
     if isinstance(month, str):
         if not is_month(month):
             raise ParameterError(f"{name} must be a month written YYYY-MM (such as 2017-06), got {month!r}")
-        return pd.Period(month.strip(), "M")
+        return pd.Period(month, "M")
     if isinstance(month, pd.Period):
         return month.asfreq("M", how="end") if month.freqstr != "M" else month
     if isinstance(month, (pd.Timestamp, datetime, date)) and not pd.isna(month):
@@ -56,7 +56,7 @@ def period_kind(period: str | pd.Period) -> str:
     ParameterError otherwise."""
     if isinstance(period, pd.Period):
         return "month" if period.freqstr == "M" else "year"
-    if _YEAR.fullmatch(str(period).strip()):
+    if _YEAR.fullmatch(str(period)):
         return "year"
     if is_month(str(period)):
         return "month"
@@ -68,7 +68,7 @@ def as_period(period: str | pd.Period) -> pd.Period:
     kind = period_kind(period)
     if isinstance(period, pd.Period):
         return period
-    return pd.Period(str(period).strip(), "Y" if kind == "year" else "M")
+    return pd.Period(str(period), "Y" if kind == "year" else "M")
 
 
 def period_window(period: str | pd.Period) -> tuple[pd.Timestamp, pd.Timestamp, pd.Period]:
