@@ -81,6 +81,7 @@ MEMO: dict[str, dict[str, str]] = {
         "headline_item": "{name}{value}（{comparison}）",
         "tasks": "截至{month}，{total}年度改革任务已完成{completed}，完成率{rate}；"
                  "按期推进{on_schedule}，进度滞后{behind}，逾期未完成{overdue}。",
+        "tasks_due_now": "按期推进和进度滞后的任务中，有{n}本月到期尚未完成，已列入督办清单。",
         "tasks_na": "改革任务台账数据尚未纳入本期报告。",
         "eval": "按本月月度评估，{n}个县市区和园区中得分最高的是{top}（{top_score}分，{top_grade}），"
                 "最低的是{bottom}（{bottom_score}分，{bottom_grade}）。",
@@ -146,6 +147,8 @@ MEMO: dict[str, dict[str, str]] = {
         "headline_item": "{name} {value} ({comparison})",
         "tasks": "By {month}, {completed} of the {total} annual reform tasks were completed ({rate}); "
                  "{on_schedule} are on schedule, {behind} behind and {overdue} overdue.",
+        "tasks_due_now": "Of the tasks on schedule or behind, {n} are due this month and unfinished; "
+                         "they are on the supervision list.",
         "tasks_na": "The reform task ledger is not yet included in this report.",
         "eval": "In this month's assessment, of {n} counties, districts and parks {top} scored highest "
                 "({top_score}, {top_grade}) and {bottom} lowest ({bottom_score}, {bottom_grade}).",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 import reformlib as rl
@@ -112,3 +113,12 @@ def test_document_wording_only_beside_the_city_in_december_2017(demo):
     for month, unit in (("2017-06", "430300"), ("2017-12", "430302"), ("2016-12", "430300")):
         other = brief.headline(obs, ind, reference, month, unit=unit)
         assert set(other["comparison"]) == {""} and set(other["document_text"]) == {""}, (month, unit)
+
+
+def test_results_hold_the_page_change_columns(runs, demo):
+    data, reference = rl.load_data(None), rl.load_reference()
+    frame = brief.headline(data["observations"], data["indicators"], reference, "2017-06")
+    got = {h["code"]: (h["change"], h["growth"]) for h in runs[("2017-06", "")]["headline"]}
+    for r in frame.itertuples(index=False):
+        want = tuple(None if pd.isna(x) else pytest.approx(float(x)) for x in (r.change, r.growth))
+        assert got[r.code] == want, r.code

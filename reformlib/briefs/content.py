@@ -287,7 +287,8 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
         "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "headline": [
             {"code": r.code, "name": r.name, "value": _num(r.value), "unit": r.measure_unit,
-             "reference_value": _num(r.document), "comparison": r.comparison}
+             "reference_value": _num(r.document), "comparison": r.comparison,
+             "change": _num(getattr(r, "change", None)), "growth": _num(getattr(r, "growth", None))}
             for r in headline_table.itertuples(index=False)],
         "tasks": tasks,
         "figures": figures,

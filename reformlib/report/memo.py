@@ -100,13 +100,15 @@ def _tasks(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[
     if tasks is None:
         return [_na(t, "tasks_na", note)]
     word = t["task_word"]
+    due_now = sum(r["status"] == "due_this_month" for r in tasks.get("supervision", []))
+    extra = [t["tasks_due_now"].format(n=count(due_now, word, lang))] if due_now else []
     return [t["tasks"].format(month=month_words(results["month"], lang),
                               total=count(tasks["total"], word, lang),
                               completed=count(tasks["completed"], word, lang),
                               rate=f"{tasks['completion_rate']:.1f}%",
                               on_schedule=count(tasks["on_schedule"], word, lang),
                               behind=count(tasks["behind"], word, lang),
-                              overdue=count(tasks["overdue"], word, lang))]
+                              overdue=count(tasks["overdue"], word, lang))] + extra
 
 
 def ranked(results: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
     unit           unit code (text, e.g. "430321") or null for the whole city
     synthetic      true when the run used the synthetic demonstration data
     generated_at   ISO 8601 date-time
-    headline       [{code, name, value, unit, reference_value, comparison}]
+    headline       [{code, name, value, unit, reference_value, comparison, change, growth}]
     tasks          {total, completed, on_schedule, behind, overdue, completion_rate,
                     by_category: [{category, name, total, completed, completion_rate}],
                     at_risk: [{task_id, title, lead_unit, probability, reason}],
@@ -27,7 +27,9 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
     figures        [{name, path, caption}]
     names          {code: name} of every unit and lead unit an output mentions
 
-Optional fields (a results file without them stays valid): ``names``, the 督办清单
+Optional fields (a results file without them stays valid): ``headline[].change`` (levels:
+change since last December, in the indicator's unit) and ``growth`` (flows: year-to-date
+growth on the same months of last year, percent), as the page shows them; ``names``, the 督办清单
 ``tasks.supervision`` (overdue tasks, ``status`` "overdue", with ``days_overdue`` past the
 deadline; tasks due this month and unfinished, "due_this_month"; tasks due within two
 months and behind schedule, "behind"; ``progress`` in percent, ``deadline`` "YYYY-MM-DD"),
@@ -116,7 +118,9 @@ _HEADLINE = _record({
     "unit": {"type": ["string", "null"]},
     "reference_value": {"type": ["number", "null"]},
     "comparison": {"type": ["string", "null"]},
-})
+    "change": {"type": ["number", "null"]},
+    "growth": {"type": ["number", "null"]},
+}, optional=("change", "growth"))
 _CATEGORY = _record({"category": _TEXT, "name": _TEXT, "total": _COUNT,
                      "completed": _COUNT, "completion_rate": _PERCENT})
 _AT_RISK = _record({"task_id": _TEXT, "title": _TEXT, "lead_unit": _TEXT,

@@ -87,6 +87,7 @@ def test_each_problem_cites_its_figures_and_each_recommendation_names_its_units(
     overdue = problems["（二）部分改革任务逾期未完成"]
     assert "任务4项" in overdue and "“金融改革:出台文件”（牵头单位市住建局，逾期92天，进度55%）" in overdue
     assert "本月到期尚未完成的任务1项" in overdue
+    assert "按期推进和进度滞后的任务中，有1项本月到期尚未完成，已列入督办清单。" in c.overview
     assert "市住建局、市纪委限期办结" in advice["（二）限期办结逾期任务"]
     assert "雨湖区84分（一般），一票否决：发生一起较大安全生产责任事故；等次最高为一般" in problems["（三）部分单位评估等级偏低"]
     old = problems["（四）督察问题整改超期"]
