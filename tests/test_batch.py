@@ -120,6 +120,7 @@ def batch(tmp_path_factory, demo):
     return tmp / "reports", templates, config, proc
 
 
+@pytest.mark.slow  # runs briefs through papermill
 def test_one_failure_does_not_stop_the_others(batch):
     reports, _, _, proc = batch
     assert proc.returncode == 1, proc.stderr
@@ -139,6 +140,7 @@ def _changed(inputs: dict, kind: str, name: str, value: str = "0" * 64) -> dict:
     return {**inputs, kind: {**inputs[kind], name: value}}
 
 
+@pytest.mark.slow  # runs briefs through papermill
 def test_a_brief_published_for_the_same_inputs_is_skipped(batch):
     reports, templates, config, _ = batch
     folder = reports / "2017-12" / "430302"
@@ -165,6 +167,7 @@ def test_a_brief_published_for_the_same_inputs_is_skipped(batch):
         assert outcome.status == "published" and why[0].startswith("reformlib's code changed"), why
 
 
+@pytest.mark.slow  # runs briefs through papermill
 def test_an_incomplete_published_brief_is_not_current(batch, tmp_path):
     reports, *_ = batch
     copy = tmp_path / "copy"
@@ -176,6 +179,7 @@ def test_an_incomplete_published_brief_is_not_current(batch, tmp_path):
     assert publish.why_due(copy, **current) == ["incomplete: tables.xlsx is missing or empty"]
 
 
+@pytest.mark.slow  # runs briefs through papermill
 def test_a_changed_model_spec_or_reference_figure_makes_the_brief_due(batch, tmp_path):
     """Raising the top grade's threshold (90 -> 97) or changing a document figure: the
     published brief is no longer current, and the reason names the file."""
@@ -201,6 +205,7 @@ def test_a_changed_model_spec_or_reference_figure_makes_the_brief_due(batch, tmp
         "reference figures (data/reference) changed: document_figures.csv"]
 
 
+@pytest.mark.slow  # runs briefs through papermill
 def test_briefs_explain_says_why_each_brief_runs_or_skips(batch):
     reports, templates, config, _ = batch
     proc = subprocess.run([sys.executable, "-m", "reformlib", "briefs", "--config", str(config), "--explain",
