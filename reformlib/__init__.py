@@ -5,7 +5,7 @@ reform implementation (改革落实评估).
 
     import reformlib as rl
     data = rl.load_data()                          # the eight tables, validated
-    spec = rl.load_spec().using(weighting="entropy")  # change a method in one call
+    spec = rl.load_spec().using(weighting="critic")  # change a method in one call
     result = rl.evaluate(spec, data, period="2017")
     result.combined                                # score, grade, rank per unit
     status = rl.task_status(data["tasks"], data["progress"], "2017-06")

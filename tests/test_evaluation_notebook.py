@@ -3,8 +3,6 @@ in English and Chinese, uses no deprecated name, draws every glyph, and writes n
 outside its working folder."""
 from __future__ import annotations
 
-import time
-
 import nbformat
 import pytest
 
@@ -30,10 +28,8 @@ def test_notebook_runs_under_papermill(tmp_path, demo, params):
 
     before = _snapshot()
     out = tmp_path / "evaluation.ipynb"
-    start = time.monotonic()
     papermill.execute_notebook(str(NOTEBOOK), str(out), parameters=params, kernel_name="reformlib",
                                cwd=str(tmp_path), progress_bar=False)
-    assert time.monotonic() - start < 90  # about 20 s on an idle 2-core machine; room for a busy one
     nb = nbformat.read(out, as_version=4)
     assert nb.metadata["papermill"]["exception"] in (None, False)
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]

@@ -4,8 +4,6 @@ the score table, ranks under two weightings, rank intervals, the task ledger, a 
 a hand-made figure with Chinese glyphs."""
 from __future__ import annotations
 
-import time
-
 import nbformat
 import pytest
 
@@ -35,10 +33,8 @@ def test_explore_runs_and_shows_what_it_promises(tmp_path, demo):
     import papermill
 
     out = tmp_path / "explore.ipynb"
-    start = time.monotonic()
     papermill.execute_notebook(str(NOTEBOOK), str(out), kernel_name="reformlib", cwd=str(tmp_path),
                                progress_bar=False)
-    elapsed = time.monotonic() - start
     nb = nbformat.read(out, as_version=4)
     assert nb.metadata["papermill"]["exception"] in (None, False)
     assert all(c.metadata.get("papermill", {}).get("status") == "completed" for c in nb.cells if c.cell_type == "code")
@@ -56,4 +52,3 @@ def test_explore_runs_and_shows_what_it_promises(tmp_path, demo):
     images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
     assert images >= 2  # the ledger figure and the hand-made one
     assert sorted(p.name for p in tmp_path.iterdir()) == ["explore.ipynb"]
-    assert elapsed < 60, f"explore.ipynb took {elapsed:.0f} s"  # about 15 s on an idle 2-core machine

@@ -127,7 +127,8 @@ def _inputs(data: Mapping[str, pd.DataFrame] | str | os.PathLike | None) -> tupl
     if data is None or isinstance(data, (str, os.PathLike)):
         folder = data_folder(data if data != "" else None)
         frames = load_data(folder)
-        hashes = {TABLES[n].file: file_sha256(folder / TABLES[n].file) for n in DATA_TABLES}
+        paths = [io.table_path(folder, TABLES[n]) for n in DATA_TABLES]
+        hashes = {p.name: file_sha256(p) for p in paths}
         return frames, hashes
     missing = [n for n in DATA_TABLES if n not in data]
     if missing:

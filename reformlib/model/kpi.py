@@ -207,8 +207,9 @@ def score_rubric(
     base_score = earned / base_max * base_points
     bonus_raw = ledger[ledger["kind"] == "bonus"].groupby("unit")["points"].sum().reindex(units, fill_value=0.0)
     bonus = bonus_raw.clip(upper=bonus_cap)
-    ledger = pd.concat([ledger, _adjustment_rows(units, base_max, earned, base_score, base_points, bonus_raw, bonus,
-                                                 bonus_cap)], ignore_index=True)
+    adjustments = _adjustment_rows(units, base_max, earned, base_score, base_points, bonus_raw, bonus, bonus_cap)
+    if len(adjustments):
+        ledger = pd.concat([ledger, adjustments], ignore_index=True)
     vetoes = ledger[ledger["kind"] == "veto"]
     caps = rubric.set_index("item")
     summary = pd.DataFrame({"base_max": base_max, "base_earned": earned, "base_score": base_score,
