@@ -114,7 +114,7 @@ MEMO: dict[str, dict[str, str]] = {
         "grade_problem": "本月月度评估中等级为“一般”或“较差”的有{n}单位：{items}。",
         "grade_advice": "建议{units}对照失分项目逐项分析原因，制定整改方案，下月报送整改进展。",
         "old_problem": "督察发现的问题中有{n}超过90天仍未整改",
-        "old_by_unit": "，分别在{items}",
+        "old_by_unit": "，其中{items}",
         "old_advice": "建议{units}对超期问题逐一明确责任人和销号时限，由市委改革办跟踪督办。",
         "old_advice_all": "建议对超期问题逐一明确责任单位、责任人和销号时限，由市委改革办跟踪督办。",
         "no_problem": "本期未发现需要提请领导小组关注的突出问题。",

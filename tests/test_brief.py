@@ -311,8 +311,10 @@ def test_evaluation_section_scores_the_frames_it_is_given(demo):
     data = load_data(demo)
     section = brief.evaluation_section(data, "2017-06", lang="en", uncertainty=False)
     result = evaluate(load_spec(), data, period="2017-06")
-    ranked = result.combined[result.combined["rank"].notna()]
+    ranked = result.combined[result.combined["rank"].notna()].drop(index=brief.CITY)  # the city is reported, not ranked
     assert {s["unit"]: s["score"] for s in section["scores"]} == pytest.approx(ranked["score"].round(2).to_dict())
+    assert section["city"]["score"] == pytest.approx(round(result.combined.at[brief.CITY, "score"], 2))
+    assert sorted(s["rank"] for s in section["scores"]) == list(range(1, len(ranked) + 1))
     worse = {**data, "observations": data["observations"].assign(value=lambda d: d["value"].where(d["unit"] != "430302", 0.0))}
     changed = brief.evaluation_section(worse, "2017-06", lang="en", uncertainty=False)
     assert changed["scores"] != section["scores"]

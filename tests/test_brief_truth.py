@@ -84,6 +84,10 @@ def test_tasks_due_this_month_and_unfinished_are_on_the_supervision_list(demo):
     listed = brief.supervision_list(data["tasks"], status, "2017-12", units=data["units"])
     assert sum(r["status"] == "due_this_month" for r in listed) == 17  # the 17 tasks due 2017-12-31
     assert all(not CODES.search(r["lead_name"]) for r in listed)
+    page = brief.supervision_frame(listed, lang="zh")
+    assert list(page.columns) == ["任务", "牵头单位", "牵头领导", "完成时限", "进度", "状态", "逾期天数"]
+    assert (page["状态"] == "本月到期未完成").sum() == 17 and "按期推进" not in set(page["状态"])
+    assert not page["牵头单位"].str.fullmatch(r"[a-z0-9]+").any()
     due = status.merge(data["tasks"][["task_id", "deadline"]], on="task_id")
     unfinished = due[(due["deadline"].dt.to_period("M") == "2017-12") & (due["status"] != "completed")]
     on_list = {r["task_id"]: r["status"] for r in listed}
@@ -122,3 +126,10 @@ def test_results_hold_the_page_change_columns(runs, demo):
     for r in frame.itertuples(index=False):
         want = tuple(None if pd.isna(x) else pytest.approx(float(x)) for x in (r.change, r.growth))
         assert got[r.code] == want, r.code
+
+
+def test_city_is_reported_not_ranked_among_its_parts(runs):
+    for res in runs.values():
+        scores = res["evaluation"]["scores"]
+        assert "430300" not in {s["unit"] for s in scores} and res["evaluation"]["city"]["name"] == "湘潭市"
+        assert sorted(s["rank"] for s in scores) == list(range(1, len(scores) + 1))

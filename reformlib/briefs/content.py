@@ -20,14 +20,15 @@ import pandas as pd
 from reformlib.data.periods import as_month, month_end
 from reformlib.data.schemas import CITY, TERRITORIAL_UNITS, unit_code
 from reformlib.data.task_status import task_status
-from reformlib.i18n import NOT_SUPPLIED, measure, name_column
+from reformlib.i18n import MEMO, NOT_SUPPLIED, measure, name_column
 from reformlib.model.evaluate import DATA_TABLES, evaluate, rank_uncertainty
 from reformlib.model.spec import Spec, load_spec
 from reformlib.report.tables import brief_scores
 from reformlib.tasks import ledger, warning
 
 __all__ = ["CITY", "at_risk_section", "evaluation_section", "family_frame", "headline", "inspections_summary",
-           "latest_month", "off_target", "pilots_summary", "results", "supervision_list", "task_progress",
+           "latest_month", "off_target", "pilots_summary", "results", "supervision_frame", "supervision_list",
+           "task_progress",
            "value_in"]
 
 
@@ -125,7 +126,8 @@ def at_risk_section(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd
 
 def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period, *, lang: str = "zh",
                        spec: Spec | None = None, uncertainty: bool = True) -> dict:
-    """Scores, grades and ranks with their 5-95 % rank interval, for the brief's results.
+    """Scores, grades and ranks among the city's parts with their 5-95 % rank interval, for
+    the brief's results; the city's own score and grade under ``city``, unranked.
 
     ``data`` holds the loaded tables the evaluation reads (:data:`~reformlib.model.evaluate.DATA_TABLES`;
     the brief notebook's own frames, so nothing is read twice). The evaluation is the
@@ -136,10 +138,33 @@ def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period,
         raise ValueError(f"data lacks the tables {missing} that the evaluation reads")
     result = evaluate(spec or load_spec(), data, period=str(as_month(month)))
     spread = rank_uncertainty(result) if uncertainty else None
-    scores = brief_scores(result, lang=lang, uncertainty=spread)
+    scores = brief_scores(result, lang=lang, uncertainty=None)
     vetoes = result.points[result.points["kind"] == "veto"]
     reasons = vetoes.groupby("unit")[f"reason_{lang}"].agg("；".join if lang == "zh" else "; ".join)
-    return {"available": True, "scores": [{**s, "veto": reasons.get(s["unit"])} for s in scores]}
+    scores = [{**s, "veto": reasons.get(s["unit"])} for s in scores]
+    city = [s for s in scores if s["unit"] == CITY]
+    parts = _ranked_among_parts([s for s in scores if s["unit"] != CITY], spread)
+    out = {"available": True, "scores": parts}
+    if city:
+        out["city"] = {k: city[0][k] for k in ("unit", "name", "score", "grade")}
+    return out
+
+
+def _ranked_among_parts(scores: list[dict], spread) -> list[dict]:
+    """Ranks among the city's parts (the city itself is reported, not ranked): the model's
+    order with min ties; with ``spread``, each replication's rank less one where the city
+    ranked above the unit, and its 5th and 95th percentiles."""
+    model = [s["rank"] for s in scores]
+    out = [{**s, "rank": 1 + sum(r < s["rank"] for r in model)} for s in scores]
+    if spread is None:
+        return [{**s, "rank_p05": None, "rank_p95": None} for s in out]
+    ranks = spread.ranks
+    city = ranks[CITY] if CITY in ranks.columns else pd.Series(float("nan"), index=ranks.index)
+    for s in out:
+        own = ranks[s["unit"]]
+        among = own - (city < own).astype(float)
+        s["rank_p05"], s["rank_p95"] = (float(among.quantile(q, interpolation="linear")) for q in (0.05, 0.95))
+    return out
 
 
 def supervision_list(tasks: pd.DataFrame, status: pd.DataFrame, month: str | pd.Period, *, lang: str = "zh",
@@ -202,6 +227,15 @@ def off_target(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.D
     order = {u: i for i, u in enumerate(TERRITORIAL_UNITS)}
     out = pd.DataFrame(rows, columns=cols)
     return out.assign(_o=out["unit"].map(order)).sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def supervision_frame(records: list[dict], *, lang: str = "zh") -> pd.DataFrame:
+    """The 督办清单 of :func:`supervision_list` as the page shows it, with the memo's headers,
+    statuses and leader levels (:data:`~reformlib.i18n.MEMO`), names and never codes."""
+    words = MEMO[lang]
+    rows = [[r["title"], r["lead_name"], words.get("level_" + r["leader_level"], r["leader_level"]), r["deadline"],
+             f"{r['progress']:.0f}%", words["status_" + r["status"]], r["days_overdue"] or None] for r in records]
+    return pd.DataFrame(rows, columns=words["att_supervision_cols"].split("|"))
 
 
 def inspections_summary(inspections: pd.DataFrame, month: str | pd.Period, *, unit: str | int | None = None,

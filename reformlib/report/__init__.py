@@ -8,8 +8,11 @@
   evaluation; :mod:`.ledger_tables`, :mod:`.trend_tables`: those of the task ledger and of
   trends and pilots; :mod:`.notebook`: the analysis notebooks' words and synthetic-data notice;
 - :mod:`.figures`: saving figures atomically; :mod:`.results`: ``results.json``, which holds
-  every number a brief quotes; :mod:`.memo`: the Word memo; :mod:`.workbook`: the Excel
-  workbook; :mod:`.browser`: checking that an HTML page opens offline;
+  every number a brief quotes; :mod:`.memo`: the memo to the leading group (its content and
+  rules), :mod:`.memo_layout`: its GB/T 9704-2012 Word layout, :mod:`.memo_pdf`: its PDF by
+  LibreOffice with open stand-ins for the official faces; :mod:`.numbers`: how every number
+  reads; :mod:`.workbook`: the Excel workbook; :mod:`.browser`: checking that an HTML page
+  opens offline;
 - the words themselves live in :mod:`reformlib.i18n`.
 
 Every writer is atomic: a failed write leaves the last good file in place.

@@ -124,6 +124,7 @@ def _evaluation(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
         return [_na(t, "eval_na", note or (evaluation or {}).get("note"))]
     top, bottom = scores[0], scores[-1]
     city = [s for s in (evaluation or {}).get("scores", []) if s["unit"] == CITY_CODE]
+    city += [(evaluation or {})["city"]] if (evaluation or {}).get("city") else []
     out = [t["eval" if len(scores) > 1 else "eval_one"].format(
         n=len(scores), top=top["name"], top_score=number(top["score"]), top_grade=top["grade"],
         bottom=bottom["name"], bottom_score=number(bottom["score"]), bottom_grade=bottom["grade"])]

@@ -34,7 +34,8 @@ growth on the same months of last year, percent), as the page shows them; ``name
 deadline; tasks due this month and unfinished, "due_this_month"; tasks due within two
 months and behind schedule, "behind"; ``progress`` in percent, ``deadline`` "YYYY-MM-DD"),
 ``scores[].veto`` (the one-vote veto that capped the grade, in words),
-``indicators_off_target[].unit_name`` and ``measure_unit``, and
+``indicators_off_target[].unit_name`` and ``measure_unit``, ``evaluation.city`` (the whole
+city's score and grade, reported and not ranked among its parts), and
 ``inspections.over_90_by_unit``. Outputs name units by ``names`` (then the units' own
 names), never by code.
 
@@ -164,7 +165,10 @@ RESULTS_SCHEMA: dict[str, Any] = {
             "at_risk": {"type": "array", "items": _AT_RISK},
             "supervision": {"type": "array", "items": _SUPERVISE},
         }, optional=("supervision",)),
-        "evaluation": _object_section({"scores": {"type": "array", "items": _SCORE}}),
+        "evaluation": _object_section({"scores": {"type": "array", "items": _SCORE},
+                                       "city": _record({"unit": _TEXT, "name": _TEXT, "score": _NUM,
+                                                        "grade": _TEXT})},
+                                      optional=("city",)),
         "indicators_off_target": _list_section(_OFF_TARGET),
         "inspections": _object_section({"found": _COUNT, "rectified": _COUNT,
                                         "open": _COUNT, "open_over_90_days": _COUNT,
