@@ -145,3 +145,23 @@ def test_two_writers_at_once_are_serialised(tmp_path, demo):
     assert a.wait() == 0 and b.wait() == 0
     cur = Store(store).current("indicators")
     assert set(cur["unit"]) == {"430302", "430304"} and len(cur) == 8
+
+
+def test_a_batch_is_stored_as_its_files_one_after_the_other(tmp_path, catalogue):
+    store = tmp_path / "s.duckdb"
+    ingest([workbook(tmp_path / "a.xlsx")], store=store, catalogue=catalogue)
+    first = workbook(tmp_path / "b1.xlsx", rows=[("耕地流转率", "60%", "%"), ("新增耕地流转面积", "2万亩", None)])
+    second = workbook(tmp_path / "b2.xlsx", rows=[("耕地流转率", "61%", "%")])
+    other = workbook(tmp_path / "c.xlsx", unit="岳塘区", rows=[("耕地流转率", "40%", "%")])
+    bad = csv_long(tmp_path / "bad.csv", [("岳塘区", "耕地流转率", "2017-11", "153%")])
+    outs = ingest([first, bad, second, other, first], store=store, catalogue=catalogue)
+    assert [o.status for o in outs] == ["stored", "refused", "stored", "stored", "unchanged"]
+    assert "replaced 4" in outs[0].message and "replaced 2" in outs[2].message and "replaced" not in outs[3].message
+    cur = Store(store).current("indicators")
+    assert cur[["unit", "indicator", "period", "value"]].values.tolist() == [
+        ["430302", "land_transfer_rate", "2017-12", 61.0], ["430304", "land_transfer_rate", "2017-12", 40.0]]
+    hist = Store(store).history("indicators")
+    rate = hist[(hist["indicator"] == "land_transfer_rate") & (hist["unit"] == "430302")]
+    assert rate["value"].tolist() == [53.0, 60.0, 61.0] and rate["file_name"].tolist() == ["a.xlsx", "b1.xlsx", "b2.xlsx"]
+    assert rate["ingested_at"].is_monotonic_increasing and rate["ingested_at"].is_unique
+    assert len(hist) == 4 + 2 + 1 + 1 and len(Store(store).sql("SELECT * FROM files")) == 4

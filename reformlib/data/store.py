@@ -13,9 +13,9 @@ every file or data set stored (its SHA-256, name, kind, rows, time).
 
 Rules: a submission replaces the current values of what it covers (a unit's month of
 indicators, a lead unit's month of progress, the problems it names) and leaves the old ones
-in the history; a file whose SHA-256 is already stored changes nothing; each file is stored
-in one transaction, so a process killed half-way leaves the store as it was; two writers are
-serialised by an exclusive lock on ``<store>.lock`` (readers take it shared).
+in the history; a file whose SHA-256 is already stored changes nothing; a batch of files is
+stored in one transaction with the result of storing them one by one (:meth:`Store.ingest_files`),
+so a process killed half-way leaves the store as it was; two writers are serialised by an exclusive lock on ``<store>.lock`` (readers take it shared).
 :mod:`reformlib.data.dataset` reads a store as a data folder.
 
 May import: pandas, duckdb, the standard library, :mod:`reformlib.data.paths` and
@@ -49,6 +49,13 @@ COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "inspections": ("inspection_updates", "problem_id VARCHAR, period VARCHAR, rectified_on DATE, unit VARCHAR", ("problem_id",)),
 }
 VALUE = {"indicators": "value", "progress": "progress", "inspections": "rectified_on"}
+#: What a submission covers (and replaces): current rows ``o`` matching its scope rows ``s``.
+SCOPE = {"indicators": ("unit", "period"), "progress": ("unit", "task_id", "period"), "inspections": ("problem_id",)}
+MATCH = {"indicators": "o.unit = s.unit AND o.period = s.period",
+         "progress": "o.period = s.period AND (o.unit = s.unit OR o.task_id = s.task_id)",
+         "inspections": "o.problem_id = s.problem_id"}
+#: Files of a batch sharing one of these go in separate rounds (so each sees the one before it).
+ROUND = {"indicators": ("unit", "period"), "progress": ("period",), "inspections": ("problem_id",)}
 #: The tables of a data folder kept in the store as they are (not submitted value by value).
 CATALOGUE = ("units", "indicators", "tasks", "documents", "inspections", "pilots", "recognitions", "ratings")
 
@@ -79,21 +86,6 @@ class Store:
 
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = store_path(path)
-        self._con: duckdb.DuckDBPyConnection | None = None
-
-    @contextmanager
-    def session(self) -> Iterator[Store]:
-        """Hold the exclusive lock and one connection for several ingests (each still its own
-        transaction): a batch of files pays for opening and checkpointing the store once.
-        No :meth:`sql` inside a session (it waits for the lock the session holds)."""
-        with self._locked(exclusive=True):
-            self._con = duckdb.connect(str(self.path))
-            try:
-                self._create(self._con)
-                yield self
-            finally:
-                con, self._con = self._con, None
-                con.close()
 
     @contextmanager
     def _locked(self, *, exclusive: bool) -> Iterator[None]:
@@ -114,35 +106,21 @@ class Store:
             con.execute(f"CREATE TABLE IF NOT EXISTS {table}_history ({cols}, {_PROV})")
 
     @contextmanager
-    def _writing(self, sha256: str) -> Iterator[duckdb.DuckDBPyConnection | None]:
-        """One transaction under the exclusive lock (the session's, or its own); yields None
-        when ``sha256`` is stored already."""
-        if self._con is not None:
-            with self._transaction(self._con, sha256) as con:
-                yield con
-            return
+    def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One connection and one transaction under the exclusive lock (rolled back on any error)."""
         with self._locked(exclusive=True):
             con = duckdb.connect(str(self.path))
             try:
                 self._create(con)
-                with self._transaction(con, sha256) as inside:
-                    yield inside
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
             finally:
                 con.close()
-
-    @staticmethod
-    @contextmanager
-    def _transaction(con: duckdb.DuckDBPyConnection, sha256: str) -> Iterator[duckdb.DuckDBPyConnection | None]:
-        if con.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha256]).fetchone():
-            yield None
-            return
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield con
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
     def has_file(self, sha256: str) -> bool:
         if not self.path.exists():
@@ -151,16 +129,41 @@ class Store:
 
     def ingest(self, kind: str, records: pd.DataFrame, *, sha256: str, file_name: str,
                on_stage: Callable[[str], None] | None = None) -> Stored:
-        """Store one file's records in one transaction (see the module's rules)."""
+        """Store one file's records (see the module's rules)."""
+        return self.ingest_files([(kind, records, sha256, file_name)], on_stage=on_stage)[0]
+
+    def ingest_files(self, files: list[tuple[str, pd.DataFrame, str, str]], *,
+                     on_stage: Callable[[str], None] | None = None) -> list[Stored]:
+        """Store several files, each ``(kind, records, sha256, file_name)``, in one transaction,
+        with the result of storing them one after the other: each file replaces what it covers
+        as stored before it (earlier files of the batch included), a file already stored (or
+        earlier in the batch) changes nothing, and each file gets its own ingestion time.
+        Done set-based: the files of a kind go into one staging table, applied in rounds of files
+        that touch disjoint keys (one round unless a batch holds two files for the same unit and
+        month, or progress files of the same month)."""
         now = dt.datetime.now()
-        with self._writing(sha256) as con:
-            if con is None:
-                return Stored("unchanged", 0, 0)
-            replaced = self._put(con, kind, records, sha256=sha256, file_name=file_name, at=now)
-            con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", [sha256, file_name, kind, len(records), now])
+        out: list[Stored | None] = [None] * len(files)
+        with self._writing() as con:
+            shas = [sha for _, _, sha, _ in files]
+            known = {r[0] for r in con.execute("SELECT sha256 FROM files WHERE sha256 IN (SELECT unnest(?))", [shas]).fetchall()}
+            todo: dict[str, list[tuple[int, pd.DataFrame, str, str, dt.datetime]]] = {}
+            for i, (kind, records, sha, name) in enumerate(files):
+                if sha in known:
+                    out[i] = Stored("unchanged", 0, 0)
+                    continue
+                known.add(sha)
+                todo.setdefault(kind, []).append((i, records, sha, name, now + dt.timedelta(microseconds=i)))
+            for kind, batch in todo.items():
+                replaced = self._put(con, kind, batch)
+                for i, records, *_ in batch:
+                    out[i] = Stored("stored", len(records), replaced.get(i, 0))
+            stored = [(sha, name, kind, len(records), now + dt.timedelta(microseconds=i))
+                      for i, (kind, records, sha, name) in enumerate(files) if out[i].status == "stored"]
+            if stored:
+                con.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", stored)
             if on_stage is not None:
                 on_stage("before commit")
-        return Stored("stored", len(records), replaced)
+        return out  # type: ignore[return-value]
 
     def put_dataset(self, tables: dict[str, pd.DataFrame], *, sha256: str, name: str) -> Stored:
         """Store a data folder's tables (as the loaders return them) in one transaction: the
@@ -168,8 +171,8 @@ class Store:
         value (replacing the same keys, history kept). The same data set twice changes nothing."""
         now = dt.datetime.now()
         rows = replaced = 0
-        with self._writing(sha256) as con:
-            if con is None:
+        with self._writing() as con:
+            if con.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha256]).fetchone():
                 return Stored("unchanged", 0, 0)
             for table in CATALOGUE:
                 if table in tables:
@@ -183,38 +186,49 @@ class Store:
             for kind, table in (("indicators", "observations"), ("progress", "progress")):
                 if table in tables:
                     frame = tables[table].assign(period=lambda d: d["period"].astype(str))
-                    replaced += self._put(con, kind, frame, sha256=sha256, file_name=f"{name}/{TABLES[table].file}", at=now, exact=True)
+                    batch = [(0, frame, sha256, f"{name}/{TABLES[table].file}", now)]
+                    replaced += sum(self._put(con, kind, batch, exact=True).values())
                     rows += len(frame)
             con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", [sha256, name, "dataset", rows, now])
         return Stored("stored", rows, replaced)
 
     @staticmethod
-    def _put(con: duckdb.DuckDBPyConnection, kind: str, records: pd.DataFrame, *, sha256: str, file_name: str,
-             at: dt.datetime, exact: bool = False) -> int:
-        table = COLUMNS[kind][0]
+    def _put(con: duckdb.DuckDBPyConnection, kind: str, batch: list[tuple[int, pd.DataFrame, str, str, dt.datetime]], *,
+             exact: bool = False) -> dict[int, int]:
+        """Store the records of ``batch`` (``(file number, records, sha256, file name, time)``, in
+        order) round by round; the number of current values each file replaced."""
+        table, _, key = COLUMNS[kind]
         names = _names(kind)
-        frame = records.reindex(columns=[*names, "sheet", "cell"]).assign(file_sha256=sha256, file_name=file_name, ingested_at=at)
+        scope = key if exact else SCOPE[kind]
+        rounds, taken, r = [], set(), 0
+        for _, records, *_ in batch:
+            touched = set(zip(*(records[c] for c in ROUND[kind])))
+            if taken & touched:
+                r, taken = r + 1, set()
+            taken |= touched
+            rounds.append(r)
+        frame = pd.concat([records.reindex(columns=[*names, "sheet", "cell"]).assign(
+            file_sha256=sha, file_name=name, ingested_at=at, f=i, rnd=rnd)
+            for (i, records, sha, name, at), rnd in zip(batch, rounds)], ignore_index=True)
         if "synthetic" in names:
-            frame["synthetic"] = frame["synthetic"].map(lambda v: v is True or v == True)  # noqa: E712 - numpy bools too
+            frame["synthetic"] = frame["synthetic"].eq(True)  # True, numpy True or 1.0; missing is False
         con.register("incoming", frame)
-        replaced = Store._replace(con, kind, table, exact=exact)
-        order = ", ".join([*names, "file_sha256", "file_name", "sheet", "cell", "ingested_at"])
-        con.execute(f"INSERT INTO {table} ({order}) SELECT {order} FROM incoming")
-        con.execute(f"INSERT INTO {table}_history ({order}) SELECT {order} FROM incoming")
+        con.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM incoming")
         con.unregister("incoming")
+        order = ", ".join([*names, "file_sha256", "file_name", "sheet", "cell", "ingested_at"])
+        match = MATCH[kind] if not exact else " AND ".join(f"o.{k} = s.{k}" for k in key)
+        replaced: dict[int, int] = {}
+        for rnd in range(r + 1):
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE gone AS SELECT DISTINCT s.f, {', '.join(f'o.{k}' for k in key)}
+                            FROM {table} o JOIN (SELECT DISTINCT f, {', '.join(scope)} FROM staged WHERE rnd = ?) s ON {match}""", [rnd])
+            replaced.update(con.execute("SELECT f, count(*) FROM gone GROUP BY f").fetchall())
+            con.execute(f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM gone g WHERE "
+                        f"{' AND '.join(f'g.{k} = {table}.{k}' for k in key)})")
+            for target in (table, f"{table}_history"):
+                con.execute(f"INSERT INTO {target} ({order}) SELECT {order} FROM staged WHERE rnd = ? ORDER BY f", [rnd])
+        con.execute("DROP TABLE staged")
+        con.execute("DROP TABLE gone")
         return replaced
-
-    @staticmethod
-    def _replace(con: duckdb.DuckDBPyConnection, kind: str, table: str, *, exact: bool = False) -> int:
-        """Delete the current values the incoming file covers; how many there were."""
-        key = COLUMNS[kind][2]
-        if kind == "inspections" or exact:
-            cond = f"({', '.join(f'{table}.{k}' for k in key)}) IN (SELECT ({', '.join(key)}) FROM incoming)"
-        else:
-            cond = f"EXISTS (SELECT 1 FROM incoming i WHERE i.unit = {table}.unit AND i.period = {table}.period)"
-            if kind == "progress":
-                cond = f"({cond} OR {table}.task_id || {table}.period IN (SELECT task_id || period FROM incoming))"
-        return int(con.execute(f"DELETE FROM {table} WHERE {cond}").fetchone()[0])  # DuckDB answers with the rows deleted
 
     def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
         """Run a read-only SQL query on the store and return a DataFrame (for notebooks:

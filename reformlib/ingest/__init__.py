@@ -5,14 +5,13 @@ stored in the DuckDB store of record (:mod:`reformlib.data.store`).
 :mod:`.values` reads a cell (numbers, percentages, multipliers, missing markers, months),
 :mod:`.units` a unit's name or code, :mod:`.grid` a file into sheets of cells,
 :mod:`.submission` a sheet into records, :mod:`.files` a whole file (all or nothing).
-:func:`ingest` stores files one transaction each and reports what it stored and skipped.
+:func:`ingest` stores a batch of files in one transaction and reports what it stored and skipped.
 
 May import: pandas, openpyxl, the standard library, :mod:`reformlib.errors` and
 :mod:`reformlib.data`; nothing from the model, tasks, stats, report or briefs.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -52,8 +51,9 @@ def submission_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
 def ingest(paths: Iterable[str | os.PathLike], *, store: str | os.PathLike | None = None,
            catalogue: Catalogue | str | os.PathLike | None = None,
            on_stage: Callable[[str], None] | None = None) -> list[Outcome]:
-    """Read and check every file, then store each one in its own transaction (one connection
-    and the store's lock held for the batch); a refused file stores nothing and the others go on.
+    """Read and check every file, then store the files read correctly in one transaction, with
+    the result of storing them one by one (:meth:`Store.ingest_files`); a refused file stores
+    nothing and the others are stored.
 
     ``catalogue``: a :class:`Catalogue`, a data folder or a store; by default the store's own
     tables when it holds them, else the default data set."""
@@ -66,18 +66,17 @@ def ingest(paths: Iterable[str | os.PathLike], *, store: str | os.PathLike | Non
             read.append((path, read_submission(path, catalogue)))
         except DataValidationError as err:
             read.append((path, err))
+    good = [(path, sub) for path, sub in read if isinstance(sub, Submission)]
+    done = iter(db.ingest_files([(s.kind, s.records, s.sha256, p.name) for p, s in good], on_stage=on_stage) if good else [])
     out = []
-    with contextlib.ExitStack() as stack:
-        if any(isinstance(sub, Submission) for _, sub in read):
-            stack.enter_context(db.session())  # one connection and lock for the batch, one transaction per file
-        for path, sub in read:
-            if isinstance(sub, DataValidationError):
-                out.append(Outcome(path, "refused", str(sub), sub))
-                continue
-            done = db.ingest(sub.kind, sub.records, sha256=sub.sha256, file_name=path.name, on_stage=on_stage)
-            if done.status == "unchanged":
-                out.append(Outcome(path, "unchanged", f"{path.name}: already stored (same SHA-256), nothing changed"))
-            else:
-                extra = f"; replaced {done.replaced} earlier value(s), kept in the history" if done.replaced else ""
-                out.append(Outcome(path, "stored", sub.summary() + extra))
+    for path, sub in read:
+        if isinstance(sub, DataValidationError):
+            out.append(Outcome(path, "refused", str(sub), sub))
+            continue
+        stored = next(done)
+        if stored.status == "unchanged":
+            out.append(Outcome(path, "unchanged", f"{path.name}: already stored (same SHA-256), nothing changed"))
+        else:
+            extra = f"; replaced {stored.replaced} earlier value(s), kept in the history" if stored.replaced else ""
+            out.append(Outcome(path, "stored", sub.summary() + extra))
     return out
