@@ -73,27 +73,56 @@ def test_open_tasks_only(ledger_data):
     assert f[warning.FEATURES].notna().all().all()
 
 
-def test_model_beats_the_baseline_on_held_out_months(validation):
-    """On the demonstration data the ledger's own columns (category, completion form,
-    workload, leadership) carry warning that extrapolating the reports cannot see."""
+def test_validation_scores_only_folds_where_the_model_was_fitted(validation):
     m = validation.metrics.set_index(["method", "horizon"])
-    auc_m, auc_b = m.loc[("model", "all"), "auc"], m.loc[("baseline", "all"), "auc"]
-    brier_m, brier_b = m.loc[("model", "all"), "brier"], m.loc[("baseline", "all"), "brier"]
-    assert auc_m > 0.7 and auc_b > 0.7
-    assert auc_m > auc_b - 0.005 and brier_m < brier_b
+    pred = validation.predictions
+    fitted = pred[pred["method_used"] == "model"]
+    assert 0 < len(fitted) < len(pred)
+    assert m.loc[("model", "all"), "n"] == len(fitted)
+    assert m.loc[("model", "all"), "rows_left_out"] == len(pred) - len(fitted)
+    assert set(validation.metrics["method"]) == {"model", "baseline", "gap", "model_minus_baseline", "model_minus_gap"}
     assert set(validation.metrics["horizon"]) == {"all", "1", "2", "3"}
-    text = warning.validation_text(validation.metrics, lang="en")
-    assert f"{auc_m:.3f}" in text and f"{auc_b:.3f}" in text
-    assert text.endswith(("The model beats the baseline.", "The model beats the baseline on one measure only."))
+    for metric in ("auc", "brier"):
+        assert (validation.metrics[f"{metric}_low"] <= validation.metrics[metric]).all()
+        assert (validation.metrics[metric] <= validation.metrics[f"{metric}_high"]).all()
+    diff = m.loc[("model_minus_gap", "all")]
+    assert diff["auc"] == pytest.approx(m.loc[("model", "all"), "auc"] - m.loc[("gap", "all"), "auc"])
 
 
-def test_validation_text_says_plainly_when_the_model_loses():
-    metrics = pd.DataFrame({"method": ["model", "baseline"], "horizon": ["all", "all"], "auc": [0.70, 0.80],
-                            "brier": [0.20, 0.15], "n": [100, 100], "missed": [30, 30]})
-    assert "没有优于简单基准" in warning.validation_text(metrics, lang="zh")
-    assert "does not beat the plain baseline" in warning.validation_text(metrics, lang="en")
-    better = metrics.assign(auc=[0.9, 0.8], brier=[0.1, 0.15])
-    assert warning.validation_text(better, lang="en").endswith("The model beats the baseline.")
+def test_validation_text_claims_only_what_its_intervals_back(validation):
+    metrics = validation.metrics
+    m = metrics[metrics["horizon"] == "all"].set_index("method")
+    text = warning.validation_text(metrics, lang="en", synthetic=True)
+    assert f"{m.at['model', 'auc']:.3f} ({m.at['model', 'auc_low']:.3f}, {m.at['model', 'auc_high']:.3f})" in text
+    beats_gap = m.at["model_minus_gap", "auc_low"] > 0
+    assert ("not shown to beat ranking by the gap to schedule" in text) == (not beats_gap)
+    assert "planted by the data generator" in text
+    assert "planted" not in warning.validation_text(metrics, lang="en")
+    # labels shuffled across tasks: no claim beyond chance survives
+    rng = np.random.default_rng(0)
+    by_task = validation.predictions.groupby("task_id")["missed"].first()
+    shuffled = dict(zip(by_task.index, rng.permutation(by_task.to_numpy())))
+    pred = validation.predictions[validation.predictions["method_used"] == "model"]
+    pred = pred.assign(missed=pred["task_id"].map(shuffled))
+    from reformlib.tasks.scoring import bootstrap_scores
+    noise = bootstrap_scores(pred, ["model", "baseline", "gap"], reference="model", n_boot=200).assign(
+        horizon="all", n=len(pred), missed=int(pred["missed"].sum()), folds=3, folds_fitted=3, rows_left_out=0)
+    for lang, claim in (("en", "better than chance (its"), ("zh", "模型排序优于随机")):
+        said = warning.validation_text(noise, lang=lang)
+        assert (claim in said) == bool(noise.set_index("method").at["model", "auc_low"] > 0.5)
+    assert "is higher by" not in warning.validation_text(noise, lang="en")
+
+
+def test_reliability_table_has_counts_and_wilson_intervals(validation):
+    rel = validation.reliability
+    assert set(rel["method"]) == {"model", "baseline", "gap"}
+    model = rel[rel["method"] == "model"]
+    assert model["n"].sum() == validation.metrics.set_index(["method", "horizon"]).at[("model", "all"), "n"]
+    filled = model[model["n"] > 0]
+    assert (filled["observed_low"] <= filled["observed"]).all() and (filled["observed"] <= filled["observed_high"]).all()
+    from reformlib.tasks.scoring import wilson
+    low, high = wilson(np.array([5]), np.array([31]))   # 5 of 31: Wilson 95 % about 7.1 % to 32.6 %
+    assert low[0] == pytest.approx(0.0709, abs=1e-3) and high[0] == pytest.approx(0.3263, abs=1e-3)
 
 
 def test_calibration_and_drivers_are_tidy(validation):
@@ -116,10 +145,28 @@ def test_at_risk_list_fits_the_brief(ledger_data):
     assert table["reason"].str.len().gt(0).all() and table["title"].eq(table["title_zh"]).all()
     status = task_status_module.task_status(tasks, progress, "2017-09").set_index("task_id")["status"]
     assert (status.loc[table["task_id"].iloc[:5]] == "behind").all()
+    assert table["band"].isin(["0-10%", "10-30%", "30-50%", "50-70%", "70-100%"]).all()
     records = warning.at_risk_records(table)
     assert set(records[0]) == {"task_id", "title", "lead_unit", "probability", "reason"}
     en = warning.at_risk(tasks, progress, "2017-09", units=units, top=3, lang="en")
     assert en["reason"].str.contains("schedule|pace|lead unit|category|months", regex=True).all()
+
+
+def test_at_risk_auto_uses_the_simpler_rule_unless_the_model_beats_it(ledger_data):
+    tasks, progress, units = ledger_data
+    table = warning.at_risk(tasks, progress, "2017-11", units=units, top=5, rule="auto", lang="en")
+    note = table["rule_note"].iloc[0]
+    by_gap = note.startswith("The list ranks tasks by how far they are behind schedule")
+    assert by_gap or note.startswith("The list ranks tasks by the model")
+    assert (table["method"] == ("gap_to_schedule" if by_gap else "model")).all()
+    gap = warning.at_risk(tasks, progress, "2017-11", units=units, top=5, rule="gap", lang="en")
+    assert gap["reason"].str.contains("behind schedule|ahead of schedule").all()
+    f = warning.features(tasks, progress, "2017-11", units=units)
+    assert set(gap["task_id"]) == set(f.nsmallest(5, "gap")["task_id"]) or gap["probability"].is_monotonic_decreasing
+    early = warning.choose_rule(tasks, progress, "2017-04", units=units, n_boot=50)
+    assert early["rule"] == "gap" and early["folds_fitted"] == 0 and "too few tasks" in early["reason_en"]
+    with pytest.raises(ValueError, match="rule"):
+        warning.at_risk(tasks, progress, "2017-12", rule="best")
 
 
 def test_contributions_add_up_to_the_log_odds(ledger_data):

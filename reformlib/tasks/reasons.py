@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["FEATURE_LABELS", "FORM", "LEADER", "reason_text"]
+__all__ = ["FEATURE_LABELS", "FORM", "LEADER", "reason_text", "validation_text"]
 
 LEADER = {"zh": {"party_secretary": "市委书记", "mayor": "市长", "group_leader": "专项小组组长", "county_head": "县市区园区主要负责人",
                  "unit_head": "部门主要负责人", "division_head": "分管负责人"},
@@ -70,3 +70,63 @@ def reason_text(row: pd.Series, contrib: pd.Series, info: pd.Series, *, lang: st
             seen.add(text)
             parts.append(text)
     return words["sep"].join(parts)
+
+
+_PLANTED = {
+    "zh": "说明:演示数据是合成的,任务逾期由数据生成程序(reformlib.synth.ledger)按台账自身的列(任务大类、完成形式、牵头单位任务量、牵头领导层级)"
+          "和进度节奏人为设定,而这些正是模型的特征;模型在此学到的只说明它能学到这种机制,不说明真实任务的逾期也是这样产生的。",
+    "en": "Note: the demonstration data are synthetic, and their delays are planted by the data generator "
+          "(reformlib.synth.ledger) as a function of the ledger's own columns (category, completion form, lead-unit "
+          "workload, leadership) and of the pace of progress, which are the model's features; what the model finds "
+          "there shows that it can learn such a mechanism, not that real delays arise this way.",
+}
+
+
+def _interval(row, metric: str, signed: bool = False) -> str:
+    fmt = "{:+.3f}" if signed else "{:.3f}"
+    return f"{fmt.format(row[metric])} ({fmt.format(row[metric + '_low'])}, {fmt.format(row[metric + '_high'])})"
+
+
+def validation_text(metrics: pd.DataFrame, *, lang: str = "zh", synthetic: bool = False) -> str:
+    """Plain sentences on the early warning's held-out check (``warning.validate(...).metrics``),
+    each claim backed by its 95 % task-bootstrap interval: better than chance only if the AUC
+    interval lies above 0.5, better than a baseline only if the interval of the difference
+    excludes 0. ``synthetic=True`` adds that the demonstration data's delays are planted."""
+    m = metrics[metrics["horizon"] == "all"].set_index("method")
+    tail = (" " if lang == "en" else "") + _PLANTED[lang] if synthetic else ""
+    n, fitted = int(m.at["model", "n"]), int(m.at["model", "folds_fitted"])
+    base = m.loc["baseline"]
+    if fitted == 0:
+        return (f"在{n}个留出月份的任务快照上,已知结果的任务太少,各期均未拟合模型,预警采用简单线性外推基准:"
+                f"ROC AUC为{_interval(base, 'auc')}。模型与基准的比较须待更多任务到期后进行。" + tail) if lang == "zh" else (
+                f"On {n} task snapshots of held-out months too few tasks had a known outcome to fit the model at any "
+                f"cutoff, so the warning used the plain linear-extrapolation baseline: ROC AUC {_interval(base, 'auc')}. "
+                f"The model can be compared with the baseline once more tasks are due." + tail)
+    mod, left_out = m.loc["model"], int(m.at["model", "rows_left_out"])
+    vs_gap, vs_base = m.loc["model_minus_gap"], m.loc["model_minus_baseline"]
+    above_chance = mod["auc_low"] > 0.5
+    verdict = {name: ("better" if row["auc_low"] > 0 else "worse" if row["auc_high"] < 0 else "unclear")
+               for name, row in (("gap", vs_gap), ("baseline", vs_base))}
+    if lang == "zh":
+        head = (f"在模型实际拟合的{fitted}个留出期、{n}个任务快照上(另有{left_out}个快照来自未拟合模型的月份,不计入),"
+                f"模型的ROC AUC为{_interval(mod, 'auc')}(括号内为按任务重抽样的95%区间),Brier分数为{_interval(mod, 'brier')};"
+                f"线性外推基准的AUC为{m.at['baseline', 'auc']:.3f},“进度落后计划程度”规则为{m.at['gap', 'auc']:.3f}。")
+        chance = "模型排序优于随机(AUC区间高于0.5)。" if above_chance else "AUC区间包含0.5,不能认为模型的排序优于随机。"
+        words = {"better": "高于", "worse": "低于", "unclear": "与之没有可分辨的差别(区间包含0):"}
+        comp = (f"与“进度落后计划程度”规则相比,模型AUC{words[verdict['gap']]}{_interval(vs_gap, 'auc', True)};"
+                f"与线性外推基准相比,{words[verdict['baseline']]}{_interval(vs_base, 'auc', True)}。")
+        rule = ("预警名单可按模型排序。" if verdict["gap"] == "better" else
+                "模型未被证明优于按进度落后程度排序这一简单规则;at_risk(rule=\"auto\")因此按该规则排序。")
+        return head + chance + (comp + rule if above_chance else "") + tail
+    head = (f"On {n} task snapshots of the {fitted} held-out folds in which the model was fitted ({left_out} snapshots "
+            f"from months where it was not fitted are left out), the model's ROC AUC is {_interval(mod, 'auc')} "
+            f"(95 % interval, resampling tasks) and its Brier score {_interval(mod, 'brier')}; the linear-extrapolation "
+            f"baseline's AUC is {m.at['baseline', 'auc']:.3f} and the gap-to-schedule rule's {m.at['gap', 'auc']:.3f}.")
+    chance = (" The model ranks tasks better than chance (its AUC interval lies above 0.5)." if above_chance else
+              " Its AUC interval includes 0.5: the model is not shown to rank tasks better than chance.")
+    words = {"better": "is higher by", "worse": "is lower by", "unclear": "is not distinguishable (the interval includes 0):"}
+    comp = (f" Against the gap-to-schedule rule its AUC {words[verdict['gap']]} {_interval(vs_gap, 'auc', True)}; "
+            f"against the extrapolation baseline it {words[verdict['baseline']]} {_interval(vs_base, 'auc', True)}.")
+    rule = (" The at-risk list may rank by the model." if verdict["gap"] == "better" else
+            " The model is not shown to beat ranking by the gap to schedule, so at_risk(rule=\"auto\") uses that simpler rule.")
+    return head + chance + (comp + rule if above_chance else "") + tail

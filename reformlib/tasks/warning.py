@@ -38,7 +38,14 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from reformlib.data.periods import as_month
 from reformlib.data.task_status import check_ledger, progress_as_of, task_status
 from reformlib.tasks import ledger
-from reformlib.tasks.reasons import FEATURE_LABELS, FORM, LEADER, reason_text  # noqa: F401  (re-exported)
+from reformlib.tasks.reasons import (  # noqa: F401  (re-exported)
+    FEATURE_LABELS,
+    FORM,
+    LEADER,
+    reason_text,
+    validation_text,  # noqa: F401  (re-exported)
+)
+from reformlib.tasks.scoring import band_labels, bootstrap_scores, reliability
 
 CATEGORICAL = ["category", "leader_level", "completion_form", "lead_kind"]
 NUMERIC = ["progress", "gap", "velocity_1", "velocity_2", "months_since_start", "months_to_deadline",
@@ -48,8 +55,8 @@ MIN_TASKS = 60
 MIN_BASELINE_TASKS = 5
 SEED = 20171231
 
-__all__ = ["FEATURES", "WarningModel", "at_risk", "at_risk_records", "contributions", "features", "fit",
-           "predict", "training_frame", "LEADER"]
+__all__ = ["FEATURES", "Validation", "WarningModel", "at_risk", "at_risk_records", "choose_rule", "contributions",
+           "features", "fit", "gap_probability", "predict", "training_frame", "validate", "validation_text", "LEADER"]
 
 
 def features(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *,
@@ -124,6 +131,7 @@ class WarningModel:
     n_train: int
     n_missed: int
     centre: np.ndarray | None = None
+    gap_baseline: LogisticRegression | None = None
 
 
 def _pipeline(C: float) -> Pipeline:
@@ -148,11 +156,12 @@ def fit(tasks: pd.DataFrame, progress: pd.DataFrame, cutoff: str | pd.Period, *,
     if len(np.unique(y)) < 2 or train["task_id"].nunique() < MIN_BASELINE_TASKS:
         return WarningModel(c, "baseline", None, None, len(train), int(y.sum()))
     base = LogisticRegression(random_state=SEED).fit(train[["shortfall"]], y)
+    gap = LogisticRegression(random_state=SEED).fit(train[["gap"]], y)
     if train["task_id"].nunique() < MIN_TASKS:
-        return WarningModel(c, "baseline", None, base, len(train), int(y.sum()))
+        return WarningModel(c, "baseline", None, base, len(train), int(y.sum()), gap_baseline=gap)
     pipe = _pipeline(C).fit(train[FEATURES], y)
     centre = _dense(pipe.named_steps["pre"].transform(train[FEATURES])).mean(axis=0)
-    return WarningModel(c, "model", pipe, base, len(train), int(y.sum()), centre)
+    return WarningModel(c, "model", pipe, base, len(train), int(y.sum()), centre, gap)
 
 
 def _dense(z) -> np.ndarray:
@@ -164,6 +173,15 @@ def baseline_probability(model: WarningModel, frame: pd.DataFrame) -> np.ndarray
     if model.baseline is None:
         return 1 / (1 + np.exp(-(frame["shortfall"].to_numpy() - 25) / 10))
     return model.baseline.predict_proba(frame[["shortfall"]])[:, 1]
+
+
+def gap_probability(model: WarningModel, frame: pd.DataFrame) -> np.ndarray:
+    """The gap-to-schedule rule's probability of a miss: a one-variable logistic fit of the
+    gap (progress minus the schedule, in points) on the training rows; without one,
+    ``1 / (1 + exp(gap / 10))``. It ranks tasks by how far they are behind schedule."""
+    if model.gap_baseline is None:
+        return 1 / (1 + np.exp(frame["gap"].to_numpy() / 10))
+    return model.gap_baseline.predict_proba(frame[["gap"]])[:, 1]
 
 
 def predict(model: WarningModel, frame: pd.DataFrame) -> np.ndarray:
@@ -197,31 +215,45 @@ def drivers(model: WarningModel, frame: pd.DataFrame, *, n_repeats: int = 10) ->
 
 
 def at_risk(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, top: int = 10,
-            units: pd.DataFrame | None = None, milestones: pd.DataFrame | None = None, lang: str = "zh") -> pd.DataFrame:
+            units: pd.DataFrame | None = None, milestones: pd.DataFrame | None = None, lang: str = "zh",
+            rule: str = "model") -> pd.DataFrame:
     """The ``top`` open tasks most likely to miss their deadline, as of ``month``.
 
     Columns: task_id, title (in ``lang``), title_zh, title_en, lead_unit, probability,
-    reason (the three features that raise the risk most, as text), method. Uses only
-    reports up to ``month``: the model is fitted for cutoff ``month``.
+    band (the probability's band, :data:`reformlib.tasks.scoring.BANDS`), reason (the three
+    features that raise the risk most, as text), method, rule_note. Uses only reports up to
+    ``month``: the model is fitted for cutoff ``month``. ``rule="model"`` ranks by the model;
+    ``"gap"`` by the gap to schedule alone (:func:`gap_probability`); ``"auto"`` applies
+    :func:`choose_rule` (the model only if, on held-out months, it beats the gap to schedule
+    with a bootstrap interval excluding zero) and ``rule_note`` says which rule and why.
     """
     if not isinstance(top, (int, np.integer)) or top < 1:
         raise ValueError(f"top must be a positive integer, got {top!r}")
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    if rule not in ("model", "gap", "auto"):
+        raise ValueError(f"rule must be 'model', 'gap' or 'auto', got {rule!r}")
+    note = ""
+    if rule == "auto":
+        choice = choose_rule(tasks, progress, month, units=units, milestones=milestones)
+        rule, note = choice["rule"], choice[f"reason_{lang}"]
     model = fit(tasks, progress, month, units=units, milestones=milestones)
     frame = features(tasks, progress, month, units=units, milestones=milestones)
-    cols = ["task_id", "title", "title_zh", "title_en", "lead_unit", "probability", "reason", "method"]
+    cols = ["task_id", "title", "title_zh", "title_en", "lead_unit", "probability", "band", "reason", "method",
+            "rule_note"]
     if frame.empty:
         return pd.DataFrame(columns=cols)
-    frame = frame.assign(probability=predict(model, frame))
+    by_gap = rule == "gap"
+    frame = frame.assign(probability=gap_probability(model, frame) if by_gap else predict(model, frame))
     frame = frame.sort_values(["probability", "task_id"], ascending=[False, True]).head(top)
-    contrib = contributions(model, frame)
+    contrib = (pd.DataFrame({"gap": 1.0}, index=frame.index) if by_gap else contributions(model, frame))
     info = tasks.set_index("task_id")
     reasons = [reason_text(row, contrib.loc[i], info.loc[row.task_id], lang=lang) for i, row in frame.iterrows()]
     out = frame[["task_id", "probability"]].assign(
         title_zh=frame["task_id"].map(info["title_zh"]) if "title_zh" in info else frame["task_id"],
         title_en=frame["task_id"].map(info["title_en"]) if "title_en" in info else frame["task_id"],
-        lead_unit=frame["task_id"].map(info["lead_unit"]), reason=reasons, method=model.method)
+        lead_unit=frame["task_id"].map(info["lead_unit"]), band=band_labels(frame["probability"]).to_numpy(),
+        reason=reasons, method="gap_to_schedule" if by_gap else model.method, rule_note=note)
     return out.assign(title=out[f"title_{lang}"])[cols].reset_index(drop=True)
 
 
@@ -232,30 +264,77 @@ def at_risk_records(table: pd.DataFrame) -> list[dict]:
              "probability": round(float(r.probability), 4), "reason": str(r.reason)} for r in table.itertuples()]
 
 
+def choose_rule(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *,
+                units: pd.DataFrame | None = None, milestones: pd.DataFrame | None = None,
+                n_boot: int = 300) -> dict:
+    """Which rule the at-risk list should use as of ``month``: ``"model"`` only if, validated
+    on the reports up to ``month`` (:func:`validate`, folds where the model was fitted), its
+    ROC AUC beats the gap-to-schedule rule with a 95 % task-bootstrap interval above zero;
+    otherwise ``"gap"``. Returns ``rule``, ``reason_zh``, ``reason_en`` and the comparison
+    (``difference``, ``low``, ``high``, ``folds_fitted``)."""
+    known = progress[progress["period"] <= as_month(month)]
+    try:
+        check = validate(tasks, known, units=units, with_drivers=False, n_boot=n_boot)
+        m = check.metrics[check.metrics["horizon"] == "all"].set_index("method")
+        fitted, row = int(m.at["model", "folds_fitted"]), m.loc["model_minus_gap"]
+    except NotEnoughReports:
+        fitted, row = 0, None
+    if fitted == 0 or row is None:
+        return {"rule": "gap", "difference": np.nan, "low": np.nan, "high": np.nan, "folds_fitted": fitted,
+                "reason_zh": "预警名单按进度落后计划的程度排序:截至本月已到期的任务太少,模型尚未在任何留出月份上拟合,无法证明其优于这一简单规则。",
+                "reason_en": "The list ranks tasks by how far they are behind schedule: too few tasks were due by this "
+                             "month to fit the model on any held-out month, so it cannot be shown to beat that simple rule."}
+    d, lo, hi = float(row["auc"]), float(row["auc_low"]), float(row["auc_high"])
+    if lo > 0:
+        return {"rule": "model", "difference": d, "low": lo, "high": hi, "folds_fitted": fitted,
+                "reason_zh": f"预警名单按模型排序:在留出月份上,模型的ROC AUC比“进度落后计划程度”规则高{d:.3f}(95%区间{lo:.3f}至{hi:.3f})。",
+                "reason_en": f"The list ranks tasks by the model: on held-out months its ROC AUC beats the gap-to-schedule "
+                             f"rule by {d:.3f} (95 % interval {lo:.3f} to {hi:.3f})."}
+    return {"rule": "gap", "difference": d, "low": lo, "high": hi, "folds_fitted": fitted,
+            "reason_zh": f"预警名单按进度落后计划的程度排序:在留出月份上,模型的ROC AUC与这一简单规则相差{d:+.3f}"
+                         f"(95%区间{lo:+.3f}至{hi:+.3f}),区间包含0或低于0,未证明模型更好。",
+            "reason_en": f"The list ranks tasks by how far they are behind schedule: on held-out months the model's ROC AUC "
+                         f"differs from that simple rule by {d:+.3f} (95 % interval {lo:+.3f} to {hi:+.3f}), so it is not "
+                         f"shown to be better."}
+
+
 # --------------------------------------------------------------------------- validation
+class NotEnoughReports(ValueError):
+    """Too few months of reports to hold any month out."""
+
+
 @dataclass(frozen=True)
 class Validation:
-    """Held-out results: ``predictions`` (one row per cutoff, month and task), ``metrics``
-    (method x horizon: auc, brier, n, missed, folds, folds in which the model itself was
-    fitted), ``calibration`` (method x bin) and
-    ``drivers`` (permutation importance averaged over the folds)."""
+    """Held-out results: ``predictions`` (one row per cutoff, month and task, with the model's,
+    the extrapolation baseline's and the gap-to-schedule rule's probabilities), ``metrics``
+    (method x horizon on the folds where the model was fitted: auc and brier with 95 %
+    task-bootstrap intervals, n, missed, folds, folds_fitted, rows_left_out; methods
+    ``model``, ``baseline``, ``gap`` and the paired differences ``model_minus_baseline``,
+    ``model_minus_gap``), ``calibration`` (method x bin), ``reliability`` (method x band:
+    n, missed, mean predicted, observed miss rate and its Wilson interval) and ``drivers``
+    (permutation importance averaged over the folds)."""
 
     predictions: pd.DataFrame
     metrics: pd.DataFrame
     calibration: pd.DataFrame
     drivers: pd.DataFrame
+    reliability: pd.DataFrame
 
 
 def validate(tasks: pd.DataFrame, progress: pd.DataFrame, *, cutoffs: list[str] | None = None, horizon: int = 3,
-             units: pd.DataFrame | None = None, n_bins: int = 5) -> Validation:
+             units: pd.DataFrame | None = None, n_bins: int = 5, n_boot: int = 500,
+             with_drivers: bool = True) -> Validation:
     """Train as of each cutoff month, test on snapshots of the ``horizon`` following months.
 
     Test labels are the outcomes at the end of the reports; as in training, only tasks due by
-    then are tested (pass reports up to a month to validate as it could have been then). ``cutoffs`` default to 2017-06 .. 2017-10 on the demonstration data: every
-    month from the fourth month of reports up to two months before the last.
+    then are tested (pass reports up to a month to validate as it could have been then).
+    ``cutoffs`` default to every month from the fourth month of reports up to two months
+    before the last. Scores use only the folds in which the model itself was fitted (in the
+    others it falls back to the baseline, and comparing it with itself would flatter
+    neither); when there is none, the baseline's rows are scored and ``folds_fitted`` is 0.
+    Intervals resample tasks (``n_boot`` draws, :func:`reformlib.tasks.scoring.bootstrap_scores`).
     """
     from sklearn.calibration import calibration_curve
-    from sklearn.metrics import brier_score_loss, roc_auc_score
 
     check_ledger(tasks, progress)
     if horizon < 1:
@@ -272,53 +351,35 @@ def validate(tasks: pd.DataFrame, progress: pd.DataFrame, *, cutoffs: list[str] 
             f = f[f["missed"].notna() & (f["task_id"].map(due) <= last)].astype({"missed": bool})
             if f.empty:
                 continue
-            rows.append(f.assign(cutoff=c, horizon=(m - c).n, method_used=model.method,
-                                 model=predict(model, f), baseline=baseline_probability(model, f)))
-            if m == c + 1:
+            rows.append(f.assign(cutoff=c, horizon=(m - c).n, method_used=model.method, model=predict(model, f),
+                                 baseline=baseline_probability(model, f), gap=gap_probability(model, f)))
+            if with_drivers and m == c + 1:
                 imps.append(drivers(model, f, n_repeats=5).assign(cutoff=c))
+    if not rows:
+        raise NotEnoughReports(f"no held-out month with known outcomes: reports {progress['period'].min()} to {last} "
+                               f"leave no cutoff with a following month (cutoffs {[str(c) for c in cuts]})")
     pred = pd.concat(rows, ignore_index=True)
-    metrics, calib = [], []
+    fitted = pred[pred["method_used"] == "model"]
+    scored = fitted if len(fitted) else pred
+    metrics = []
+    for h, d in [("all", scored)] + list(scored.groupby("horizon")):
+        table = bootstrap_scores(d, ["model", "baseline", "gap"], reference="model", n_boot=n_boot)
+        metrics.append(table.assign(horizon=str(h), n=len(d), missed=int(d["missed"].sum()),
+                                    folds=pred.loc[pred["horizon"].astype(str).eq(str(h)) | (h == "all"), "cutoff"].nunique(),
+                                    folds_fitted=fitted["cutoff"].nunique() if h == "all" else
+                                    fitted.loc[fitted["horizon"] == h, "cutoff"].nunique(),
+                                    rows_left_out=len(pred) - len(scored) if h == "all" else
+                                    int((pred["horizon"] == h).sum()) - len(d)))
+    calib = []
     for method in ("model", "baseline"):
-        for h, d in [("all", pred)] + list(pred.groupby("horizon")):
-            y, p = d["missed"].astype(int), d[method]
-            auc = roc_auc_score(y, p) if y.nunique() == 2 else np.nan
-            metrics.append(dict(method=method, horizon=str(h), auc=auc, brier=brier_score_loss(y, p), n=len(d), missed=int(y.sum()),
-                                folds=d["cutoff"].nunique(), folds_fitted=d.loc[d["method_used"] == "model", "cutoff"].nunique()))
-        obs, mean = calibration_curve(pred["missed"].astype(int), pred[method], n_bins=n_bins, strategy="quantile")
+        obs, mean = calibration_curve(scored["missed"].astype(int), scored[method], n_bins=n_bins, strategy="quantile")
         calib.append(pd.DataFrame({"method": method, "bin": range(1, len(obs) + 1), "mean_predicted": mean, "observed": obs}))
     imps = [i for i in imps if len(i)]
     imp = pd.concat(imps, ignore_index=True) if imps else pd.DataFrame({"feature": FEATURES, "importance": np.nan})
     drv = imp.groupby("feature", as_index=False)["importance"].mean().sort_values("importance", ascending=False, ignore_index=True)
-    keep = ["cutoff", "month", "horizon", "task_id", "missed", "method_used", "model", "baseline"]
-    return Validation(pred[keep], pd.DataFrame(metrics), pd.concat(calib, ignore_index=True), drv)
-
-
-def validation_text(metrics: pd.DataFrame, *, lang: str = "zh") -> str:
-    """A plain sentence comparing the model with the baseline on the held-out months."""
-    m = metrics[metrics["horizon"] == "all"].set_index("method")
-    auc_m, auc_b, br_m, br_b = m.at["model", "auc"], m.at["baseline", "auc"], m.at["model", "brier"], m.at["baseline", "brier"]
-    better_auc, better_brier = auc_m > auc_b + 0.005, br_m < br_b - 0.002
-    worse_auc, worse_brier = auc_m < auc_b - 0.005, br_m > br_b + 0.002
-    n = int(m.at["model", "n"])
-    if "folds_fitted" in m.columns and m.at["model", "folds_fitted"] == 0:
-        return (f"在{n}个留出月份的任务快照上,已知结果的任务太少(少于{MIN_TASKS}项),各期均未拟合模型,预警采用简单线性外推基准:"
-                f"ROC AUC为{auc_b:.3f}、Brier分数为{br_b:.3f}。模型与基准的比较须待更多任务到期后进行。") if lang == "zh" else (
-                f"On {n} task snapshots of held-out months too few tasks had a known outcome (fewer than {MIN_TASKS}) to fit the "
-                f"model at any cutoff, so the warning used the plain linear-extrapolation baseline: ROC AUC {auc_b:.3f}, Brier "
-                f"score {br_b:.3f}. The model can be compared with the baseline once more tasks are due.")
-    if lang == "zh":
-        head = (f"在{n}个留出月份的任务快照上,模型的ROC AUC为{auc_m:.3f}、Brier分数为{br_m:.3f};"
-                f"简单线性外推基准分别为{auc_b:.3f}和{br_b:.3f}。")
-        if better_auc and not worse_brier:
-            return head + "模型优于基准。"
-        if worse_auc or worse_brier or not (better_auc or better_brier):
-            return head + "模型没有优于简单基准:在这些数据上,按目前进度线性外推已包含了几乎全部可用的预警信息。"
-        return head + "模型仅在部分指标上优于基准。"
-    head = (f"On {n} task snapshots of held-out months the model's ROC AUC is {auc_m:.3f} and its Brier score "
-            f"{br_m:.3f}; the plain linear-extrapolation baseline scores {auc_b:.3f} and {br_b:.3f}.")
-    if better_auc and not worse_brier:
-        return head + " The model beats the baseline."
-    if worse_auc or worse_brier or not (better_auc or better_brier):
-        return head + (" The model does not beat the plain baseline: on these data, extrapolating the reported "
-                       "progress already carries almost all the warning there is.")
-    return head + " The model beats the baseline on one measure only."
+    keep = ["cutoff", "month", "horizon", "task_id", "missed", "method_used", "model", "baseline", "gap"]
+    reli = pd.concat([reliability(scored, m) for m in ("model", "baseline", "gap")], ignore_index=True)
+    lead = ["method", "horizon"]
+    metrics = pd.concat(metrics, ignore_index=True)
+    return Validation(pred[keep], metrics[lead + [c for c in metrics.columns if c not in lead]],
+                      pd.concat(calib, ignore_index=True), drv, reli)
