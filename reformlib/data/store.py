@@ -207,9 +207,11 @@ class Store:
                 r, taken = r + 1, set()
             taken |= touched
             rounds.append(r)
-        frame = pd.concat([records.reindex(columns=[*names, "sheet", "cell"]).assign(
-            file_sha256=sha, file_name=name, ingested_at=at, f=i, rnd=rnd)
-            for (i, records, sha, name, at), rnd in zip(batch, rounds)], ignore_index=True)
+        frame = pd.concat([b[1] for b in batch], ignore_index=True).reindex(columns=[*names, "sheet", "cell"])
+        lengths = [len(b[1]) for b in batch]
+        for k, col in ((2, "file_sha256"), (3, "file_name"), (4, "ingested_at"), (0, "f")):
+            frame[col] = pd.Series([b[k] for b in batch]).repeat(lengths).to_numpy()
+        frame["rnd"] = pd.Series(rounds, dtype="int64").repeat(lengths).to_numpy()
         if "synthetic" in names:
             frame["synthetic"] = frame["synthetic"].eq(True)  # True, numpy True or 1.0; missing is False
         con.register("incoming", frame)

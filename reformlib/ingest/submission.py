@@ -17,6 +17,7 @@ above it when they are values of one indicator, with a mismatch refused.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -82,7 +83,12 @@ class SheetResult:
 
 
 def _text(v: object) -> str:
-    return re.sub(r"\s+", "", normalise_text(v)) if isinstance(v, str) else ""
+    return _compact(v) if isinstance(v, str) else ""
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", normalise_text(text))
 
 
 def _meta(grid: Grid, upto: int) -> dict[str, tuple[object, int, Cell]]:

@@ -53,6 +53,7 @@ class UnitNames:
                 if r.unit in self.codes:
                     add(r.alias, r.unit)
         self.names = names
+        self._memo: dict[tuple[type, object], str] = {}
 
     @staticmethod
     def _key(name: str) -> str:
@@ -60,6 +61,15 @@ class UnitNames:
 
     def resolve(self, raw: object) -> str:
         """The unit code; :class:`ValueRefused` for an unknown or ambiguous name."""
+        key = (type(raw), raw) if isinstance(raw, (str, int, float)) else None
+        if key is not None and key in self._memo:
+            return self._memo[key]
+        code = self._resolve(raw)
+        if key is not None:
+            self._memo[key] = code
+        return code
+
+    def _resolve(self, raw: object) -> str:
         if isinstance(raw, float) and raw.is_integer() and not math.isnan(raw):
             raw = int(raw)
         if isinstance(raw, int) and not isinstance(raw, bool):

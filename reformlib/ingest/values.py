@@ -16,6 +16,7 @@ Months: ``2017-12``, ``2017-1``, ``2017年12月``, ``2017年12月份``, ``2017.1
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -136,6 +137,17 @@ _MONTH_FORMS = [
 
 def parse_month(raw: object) -> pd.Period:
     """The month a cell names, as ``Period[M]``; :class:`ValueRefused` otherwise."""
+    if isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
+        return _month_cached(type(raw), raw)
+    return _parse_month(raw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_cached(_type: type, raw: object) -> pd.Period:  # the type in the key: 2017 and 2017.0 hash alike
+    return _parse_month(raw)
+
+
+def _parse_month(raw: object) -> pd.Period:
     if isinstance(raw, (dt.datetime, dt.date, pd.Timestamp)):
         return pd.Period(raw, "M")
     if isinstance(raw, bool) or raw is None:
