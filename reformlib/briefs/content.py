@@ -141,7 +141,11 @@ def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period,
     scores = brief_scores(result, lang=lang, uncertainty=None)
     vetoes = result.points[result.points["kind"] == "veto"]
     reasons = vetoes.groupby("unit")[f"reason_{lang}"].agg("；".join if lang == "zh" else "; ".join)
-    scores = [{**s, "veto": reasons.get(s["unit"])} for s in scores]
+    lost = result.lost_points(lang=lang).merge(result.spec.rubric[["item", f"name_{lang}"]], on="item", how="left")
+    by_unit = {u: [{"item": str(r[f"name_{lang}"] if isinstance(r[f"name_{lang}"], str) else r["item"]),
+                    "lost": round(float(r["lost"]), 2), "reason": str(r[f"reason_{lang}"])}
+                   for r in g.to_dict("records")] for u, g in lost.groupby("unit")}
+    scores = [{**s, "veto": reasons.get(s["unit"]), "lost_points": by_unit.get(s["unit"], [])} for s in scores]
     city = [s for s in scores if s["unit"] == CITY]
     parts = _ranked_among_parts([s for s in scores if s["unit"] != CITY], spread)
     out = {"available": True, "scores": parts}

@@ -235,6 +235,10 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
     if scores:
         out.append((t["att_scores"], t["att_scores_cols"].split("|"),
                     [[s["name"], number(s["score"]), s["grade"], s.get("veto") or ""] for s in scores]))
+    own = [s for s in ranked(results) if s["unit"] == results["unit"] and s.get("lost_points")]
+    if own:  # a unit's memo lists where its points were lost, and why
+        out.append((t["att_lost"].format(unit=own[0]["name"]), t["att_lost_cols"].split("|"),
+                    [[p["item"], number(p["lost"]), p["reason"]] for p in own[0]["lost_points"]]))
     tasks = section(results, "tasks")[0] or {}
     if tasks.get("supervision"):
         out.append((t["att_supervision"], t["att_supervision_cols"].split("|"), [

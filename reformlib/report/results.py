@@ -33,7 +33,8 @@ growth on the same months of last year, percent), as the page shows them; ``name
 ``tasks.supervision`` (overdue tasks, ``status`` "overdue", with ``days_overdue`` past the
 deadline; tasks due this month and unfinished, "due_this_month"; tasks due within two
 months and behind schedule, "behind"; ``progress`` in percent, ``deadline`` "YYYY-MM-DD"),
-``scores[].veto`` (the one-vote veto that capped the grade, in words),
+``scores[].veto`` (the one-vote veto that capped the grade, in words), ``scores[].lost_points``
+(each rubric item on which the unit lost points: item name, points lost, reason),
 ``indicators_off_target[].unit_name`` and ``measure_unit``, ``evaluation.city`` (the whole
 city's score and grade, reported and not ranked among its parts), and
 ``inspections.over_90_by_unit``. Outputs name units by ``names`` (then the units' own
@@ -137,8 +138,10 @@ _SCORE = _record({"unit": _TEXT, "name": _TEXT, "score": _NUM, "grade": _TEXT,
                   "rank": {"type": "integer", "minimum": 1},
                   "rank_p05": {"type": ["number", "null"], "minimum": 1},
                   "rank_p95": {"type": ["number", "null"], "minimum": 1},
-                  "veto": {"type": ["string", "null"]}},
-                 optional=("rank_p05", "rank_p95", "veto"))
+                  "veto": {"type": ["string", "null"]},
+                  "lost_points": {"type": "array", "items": _record({"item": _TEXT, "lost": _NUM,
+                                                                     "reason": {"type": "string"}})}},
+                 optional=("rank_p05", "rank_p95", "veto", "lost_points"))
 _OFF_TARGET = _record({"unit": _TEXT, "unit_name": _TEXT, "indicator": _TEXT, "name": _TEXT,
                        "value": _NUM, "target": _NUM, "gap": _NUM,
                        "measure_unit": {"type": ["string", "null"]}},
