@@ -70,11 +70,13 @@ def store_path(path: str | os.PathLike | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Stored:
-    """What one ingest did: ``stored`` or ``unchanged`` (the same file was stored before)."""
+    """What one ingest did: ``stored``, ``unchanged`` (the same file was stored before) or
+    ``refused`` (by the ``admit`` check of :meth:`Store.ingest_files`; ``error`` says why)."""
 
     status: str
     rows: int
     replaced: int
+    error: Exception | None = None
 
 
 def _names(kind: str) -> list[str]:
@@ -133,6 +135,7 @@ class Store:
         return self.ingest_files([(kind, records, sha256, file_name)], on_stage=on_stage)[0]
 
     def ingest_files(self, files: list[tuple[str, pd.DataFrame, str, str]], *,
+                     admit: Callable[[Callable[[str], pd.DataFrame]], list[Exception | None]] | None = None,
                      on_stage: Callable[[str], None] | None = None) -> list[Stored]:
         """Store several files, each ``(kind, records, sha256, file_name)``, in one transaction,
         with the result of storing them one after the other: each file replaces what it covers
@@ -140,16 +143,23 @@ class Store:
         earlier in the batch) changes nothing, and each file gets its own ingestion time.
         Done set-based: the files of a kind go into one staging table, applied in rounds of files
         that touch disjoint keys (one round unless a batch holds two files for the same unit and
-        month, or progress files of the same month)."""
+        month, or progress files of the same month).
+
+        ``admit``: called inside the transaction with a function running a query on the store;
+        returns, per file, None or the exception refusing it (a refused file stores nothing)."""
         now = dt.datetime.now()
         out: list[Stored | None] = [None] * len(files)
         with self._writing() as con:
             shas = [sha for _, _, sha, _ in files]
             known = {r[0] for r in con.execute("SELECT sha256 FROM files WHERE sha256 IN (SELECT unnest(?))", [shas]).fetchall()}
+            verdicts = admit(lambda q: con.execute(q).df()) if admit is not None else [None] * len(files)
             todo: dict[str, list[tuple[int, pd.DataFrame, str, str, dt.datetime]]] = {}
             for i, (kind, records, sha, name) in enumerate(files):
                 if sha in known:
                     out[i] = Stored("unchanged", 0, 0)
+                    continue
+                if verdicts[i] is not None:
+                    out[i] = Stored("refused", 0, 0, verdicts[i])
                     continue
                 known.add(sha)
                 todo.setdefault(kind, []).append((i, records, sha, name, now + dt.timedelta(microseconds=i)))

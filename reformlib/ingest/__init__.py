@@ -19,6 +19,7 @@ from pathlib import Path
 
 from reformlib.data.store import Store
 from reformlib.errors import DataValidationError
+from reformlib.ingest.backwards import STORED_PROGRESS, progress_verdicts
 from reformlib.ingest.files import Submission, load_catalogue, read_submission, store_has_catalogue
 from reformlib.ingest.submission import Catalogue
 
@@ -53,7 +54,8 @@ def ingest(paths: Iterable[str | os.PathLike], *, store: str | os.PathLike | Non
            on_stage: Callable[[str], None] | None = None) -> list[Outcome]:
     """Read and check every file, then store the files read correctly in one transaction, with
     the result of storing them one by one (:meth:`Store.ingest_files`); a refused file stores
-    nothing and the others are stored.
+    nothing and the others are stored. Progress lower than a month stored before it is refused
+    (:mod:`.backwards`).
 
     ``catalogue``: a :class:`Catalogue`, a data folder or a store; by default the store's own
     tables when it holds them, else the default data set."""
@@ -67,14 +69,18 @@ def ingest(paths: Iterable[str | os.PathLike], *, store: str | os.PathLike | Non
         except DataValidationError as err:
             read.append((path, err))
     good = [(path, sub) for path, sub in read if isinstance(sub, Submission)]
-    done = iter(db.ingest_files([(s.kind, s.records, s.sha256, p.name) for p, s in good], on_stage=on_stage) if good else [])
+    subs = [s for _, s in good]
+    done = iter(db.ingest_files([(s.kind, s.records, s.sha256, p.name) for p, s in good], on_stage=on_stage,
+                                admit=lambda sql: progress_verdicts(subs, sql(STORED_PROGRESS))) if good else [])
     out = []
     for path, sub in read:
         if isinstance(sub, DataValidationError):
             out.append(Outcome(path, "refused", str(sub), sub))
             continue
         stored = next(done)
-        if stored.status == "unchanged":
+        if stored.status == "refused":
+            out.append(Outcome(path, "refused", str(stored.error), stored.error))
+        elif stored.status == "unchanged":
             out.append(Outcome(path, "unchanged", f"{path.name}: already stored (same SHA-256), nothing changed"))
         else:
             extra = f"; replaced {stored.replaced} earlier value(s), kept in the history" if stored.replaced else ""
