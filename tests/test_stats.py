@@ -353,6 +353,23 @@ def test_pilot_effects_kind_rule_and_cluster_option():
     assert res2.at["P1", "status"] == "no_comparison_units"
 
 
+def test_pilot_effects_rule_falls_back_to_driscoll_kraay_when_months_are_missing_and_adjusts_p():
+    obs = synthetic_observations({("430302", "a"): ("2017-01", 5.0)}, seed=43)
+    gap = obs.drop(obs.index[(obs["unit"] == "430302") & (obs["indicator"] == "a")
+                             & (obs["period"] == pd.Period("2016-05", "M"))])
+    pilots = synthetic_pilots([("P1", "430302", "provincial", "2017-01-01", "a"),
+                               ("P2", "430381", "local", "2016-10-01", "b")])
+    full = pilot_effects(obs, pilots, synthetic_units()).set_index("pilot_id")
+    holed = pilot_effects(gap, pilots, synthetic_units()).set_index("pilot_id")
+    assert full.at["P1", "cov_type"].startswith("ar1_bootstrap")
+    assert holed.at["P1", "cov_type"].startswith("driscoll_kraay") and holed.at["P1", "status"] == "ok"
+    assert holed.at["P2", "cov_type"].startswith("ar1_bootstrap")
+    p = full["p_value"].to_numpy()
+    assert full["p_holm"].to_numpy() == pytest.approx(np.minimum(1, np.maximum.accumulate(
+        np.sort(p) * [2, 1]))[np.argsort(np.argsort(p))])
+    assert (full["p_bh"] >= full["p_value"]).all() and (full["p_holm"] >= full["p_bh"]).all()
+
+
 def test_pilot_effects_on_demo_data_if_available():
     reformlib = pytest.importorskip("reformlib")
     if not all(hasattr(reformlib, f) for f in ("load_observations", "load_pilots", "load_units")):

@@ -60,7 +60,7 @@ from reformlib.stats.common import (
 from reformlib.stats.inference import MIN_CLUSTERS, MIN_TREATED_CLUSTERS, p_adjust
 from reformlib.stats.panel import twfe
 from reformlib.stats.pilot_events import pilot_targets
-from reformlib.stats.placebo import gap_ar1, randomization_test
+from reformlib.stats.placebo import gap_ar1, gap_series, randomization_test
 
 __all__ = ["pilot_effects", "comparison_units", "KIND_GROUPS", "PILOT_COV_TYPES", "PILOT_STATUSES"]
 
@@ -126,12 +126,13 @@ def comparison_units(
 def _estimate(panel: pd.DataFrame, unit: str, start: int, *, cov_type: str, hac_lags: int | None,
               min_periods: int, alpha: float) -> dict:
     wide = panel.pivot(index="_t", columns="unit", values="value").sort_index()
-    consecutive = np.array_equal(np.diff(wide.index.to_numpy()), np.ones(len(wide) - 1))
+    months = gap_series(wide, unit).index.to_numpy()
+    consecutive = np.array_equal(np.diff(months), np.ones(len(months) - 1))
     if cov_type == "ar1_bootstrap" or (cov_type == "auto" and consecutive):
         row = gap_ar1(wide, unit, start, alpha=alpha)
         return {k: row[k] for k in TIDY_COLUMNS if k in row} | {"cov_type": f"ar1_bootstrap(rho={row['rho']:.2f})"}
     dk = twfe(panel, outcome="value", treatment="_d", unit="unit", period="_t", cov_type="driscoll_kraay",
-              hac_lags=hac_lags, alpha=alpha).iloc[0][[*TIDY_COLUMNS, "cov_type"]].to_dict()
+              hac_lags=hac_lags, alpha=alpha).iloc[0][[*TIDY_COLUMNS, "cov_type"]].to_dict() | {"term": "effect"}
     if cov_type == "randomization":
         ri = randomization_test(wide, unit, start, min_periods=min_periods)
         return dk | {"statistic": ri["statistic"], "p_value": ri["p_value"], "ci_low": np.nan, "ci_high": np.nan,
