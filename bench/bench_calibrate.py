@@ -2,7 +2,7 @@
 and each 95 % interval's coverage on simulated panels with no effect, and the bias of the
 staggered-adoption estimator when effects grow after adoption. Prints to stdout only.
 
-    .venv/bin/python bench/bench_calibrate.py [--reps 200] [--seed 1]
+    .venv/bin/python bench/bench_calibrate.py [--reps 200] [--seed 1] [--only pilots|its|staggered ...]
 
 Settings: one treated unit (a pilot) among 2, 5 or 9 units, 24 or 60 months, start in the
 middle, unit and month effects, errors i.i.d. or AR(1) with coefficient 0.3 or 0.6. The
@@ -120,24 +120,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", choices=["pilots", "its", "staggered"], action="append",
+                        help="run only these parts (repeatable); default all")
     args = parser.parse_args()
+    parts = set(args.only or ["pilots", "its", "staggered"])
     rng = np.random.default_rng(args.seed)
     flags: list[bool] = []
     t0 = time.perf_counter()
     print(f"Null simulations, {args.reps} replications each; 5 % tests, 95 % intervals; goal {GOAL[0]:.0%}-{GOAL[1]:.0%}")
-    print("Pilot DiD, one treated unit:")
-    for months in (24, 60):
-        for rho in (0.0, 0.3, 0.6):
-            for n_units in (2, 5, 9):
-                rows = [pilot_row(rng, n_units, months, rho) for _ in range(args.reps)]
-                report(f"{n_units} units, {months} m, AR {rho}", summarise(rows), flags)
-    print("Interrupted time series, level change:")
-    for months in (24, 60):
-        for rho in (0.0, 0.3, 0.6):
-            rows = [its_row(rng, months, rho) for _ in range(args.reps)]
-            report(f"{months} months, AR {rho}", summarise(rows), flags)
-    print("Staggered adoption, imputation estimator:")
-    staggered(rng, max(50, args.reps // 2))
+    if "pilots" in parts:
+        print("Pilot DiD, one treated unit:")
+        for months in (24, 60):
+            for rho in (0.0, 0.3, 0.6):
+                for n_units in (2, 5, 9):
+                    rows = [pilot_row(rng, n_units, months, rho) for _ in range(args.reps)]
+                    report(f"{n_units} units, {months} m, AR {rho}", summarise(rows), flags)
+    if "its" in parts:
+        print("Interrupted time series, level change:")
+        for months in (24, 60):
+            for rho in (0.0, 0.3, 0.6):
+                rows = [its_row(rng, months, rho) for _ in range(args.reps)]
+                report(f"{months} months, AR {rho}", summarise(rows), flags)
+    if "staggered" in parts:
+        print("Staggered adoption, imputation estimator:")
+        staggered(rng, max(50, args.reps // 2))
     print(f"default tests within {GOAL[0]:.0%}-{GOAL[1]:.0%}: {sum(flags)} of {len(flags)} settings; "
           f"{time.perf_counter() - t0:.0f} s")
 

@@ -168,7 +168,7 @@ def test_its_recovers_level_change_of_five_within_ci():
 def test_its_placebo_gives_about_zero():
     rows = pd.concat([
         interrupted_time_series(its_observations(0.0, seed=seed, rho=0.3), indicator="a",
-                                unit="430381", reform_date="2017-01").effects
+                                unit="430381", reform_date="2017-01", n_boot=99).effects
         for seed in range(20)
     ]).query("term == 'level_change'")
     assert abs(rows["estimate"].mean()) < 0.4          # sd of the mean is about 0.17
