@@ -165,3 +165,16 @@ def test_a_batch_is_stored_as_its_files_one_after_the_other(tmp_path, catalogue)
     assert rate["value"].tolist() == [53.0, 60.0, 61.0] and rate["file_name"].tolist() == ["a.xlsx", "b1.xlsx", "b2.xlsx"]
     assert rate["ingested_at"].is_monotonic_increasing and rate["ingested_at"].is_unique
     assert len(hist) == 4 + 2 + 1 + 1 and len(Store(store).sql("SELECT * FROM files")) == 4
+
+
+def test_files_read_by_two_processes_give_what_one_process_gives(tmp_path, catalogue):
+    files = [workbook(tmp_path / "a.xlsx"), workbook(tmp_path / "b.xlsx", unit="岳塘区"),
+             csv_long(tmp_path / "bad.csv", [("岳塘区", "耕地流转率", "2017-11", "153%")]),
+             csv_long(tmp_path / "c.csv", [("韶山市", "耕地流转率", "2017年12月", "41.5%")])]
+    one = ingest(files, store=tmp_path / "one.duckdb", catalogue=catalogue, workers=1)
+    two = ingest(files, store=tmp_path / "two.duckdb", catalogue=catalogue, workers=2)
+    assert [(o.path, o.status, o.message) for o in one] == [(o.path, o.status, o.message) for o in two]
+    assert [o.status for o in two] == ["stored", "stored", "refused", "stored"]
+    assert two[2].error.problems == one[2].error.problems and "153" in two[2].message
+    cols = ["unit", "indicator", "period", "value", "sheet", "cell"]
+    assert Store(tmp_path / "one.duckdb").current("indicators")[cols].equals(Store(tmp_path / "two.duckdb").current("indicators")[cols])

@@ -12,8 +12,10 @@ May import: pandas, openpyxl, the standard library, :mod:`reformlib.errors` and
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,9 @@ from reformlib.ingest.submission import Catalogue
 __all__ = ["Outcome", "ingest", "submission_files"]
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".tsv", ".txt")
+#: From this many files a batch is read by several processes (starting one costs about a second).
+PARALLEL_FROM = 200
+_catalogue: Catalogue | None = None
 
 
 @dataclass(frozen=True)
@@ -49,25 +54,52 @@ def submission_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return out
 
 
+def _set_catalogue(catalogue: Catalogue) -> None:
+    global _catalogue
+    _catalogue = catalogue
+
+
+def _read(path: Path, catalogue: Catalogue) -> Submission | tuple[Path, list]:
+    """The submission, or the refusal as (path, problems): an exception with its own
+    constructor does not travel back from a worker process."""
+    try:
+        return read_submission(path, catalogue)
+    except DataValidationError as err:
+        return (err.path, err.problems)
+
+
+def _read_in_worker(path: Path) -> Submission | tuple[Path, list]:
+    if _catalogue is None:
+        raise RuntimeError("the worker was started without a catalogue")
+    return _read(path, _catalogue)
+
+
+def _as_result(res: Submission | tuple[Path, list]) -> Submission | DataValidationError:
+    return res if isinstance(res, Submission) else DataValidationError(*res)
+
+
 def ingest(paths: Iterable[str | os.PathLike], *, store: str | os.PathLike | None = None,
            catalogue: Catalogue | str | os.PathLike | None = None,
-           on_stage: Callable[[str], None] | None = None) -> list[Outcome]:
+           workers: int | None = None, on_stage: Callable[[str], None] | None = None) -> list[Outcome]:
     """Read and check every file, then store the files read correctly in one transaction, with
     the result of storing them one by one (:meth:`Store.ingest_files`); a refused file stores
     nothing and the others are stored. Progress lower than a month stored before it is refused
     (:mod:`.backwards`).
 
     ``catalogue``: a :class:`Catalogue`, a data folder or a store; by default the store's own
-    tables when it holds them, else the default data set."""
+    tables when it holds them, else the default data set. ``workers``: processes reading the
+    files (default: up to two for a batch of :data:`PARALLEL_FROM` files or more, else one)."""
     db = Store(store)
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(db.path if catalogue is None and store_has_catalogue(db.path) else catalogue)
-    read: list[tuple[Path, Submission | DataValidationError]] = []
-    for path in submission_files(paths):
-        try:
-            read.append((path, read_submission(path, catalogue)))
-        except DataValidationError as err:
-            read.append((path, err))
+    files = submission_files(paths)
+    workers = min(os.cpu_count() or 1, 2) if workers is None and len(files) >= PARALLEL_FROM else (workers or 1)
+    if workers > 1 and len(files) > 1:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_set_catalogue,
+                                 initargs=(catalogue,)) as pool:
+            read = list(zip(files, map(_as_result, pool.map(_read_in_worker, files, chunksize=max(1, len(files) // (8 * workers))))))
+    else:
+        read = [(path, _as_result(_read(path, catalogue))) for path in files]
     good = [(path, sub) for path, sub in read if isinstance(sub, Submission)]
     subs = [s for _, s in good]
     done = iter(db.ingest_files([(s.kind, s.records, s.sha256, p.name) for p, s in good], on_stage=on_stage,
