@@ -26,7 +26,7 @@ from reformlib.errors import SpecError
 __all__ = ["AR1Fit", "ar1_bootstrap", "ar1_gls", "RHO_GRID"]
 
 #: The autocorrelations searched (the REML likelihood is maximised on this grid).
-RHO_GRID: np.ndarray = np.round(np.arange(-0.90, 0.951, 0.01), 2)
+RHO_GRID: np.ndarray = np.round(np.arange(-0.90, 0.951, 0.02), 2)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["FEATURE_LABELS", "FORM", "LEADER", "reason_text", "validation_text"]
+__all__ = ["FEATURE_LABELS", "FORM", "LEADER", "reason_text", "rule_reason", "validation_text"]
 
 LEADER = {"zh": {"party_secretary": "市委书记", "mayor": "市长", "group_leader": "专项小组组长", "county_head": "县市区园区主要负责人",
                  "unit_head": "部门主要负责人", "division_head": "分管负责人"},
@@ -130,3 +130,26 @@ def validation_text(metrics: pd.DataFrame, *, lang: str = "zh", synthetic: bool 
     rule = (" The at-risk list may rank by the model." if verdict["gap"] == "better" else
             " The model is not shown to beat ranking by the gap to schedule, so at_risk(rule=\"auto\") uses that simpler rule.")
     return head + chance + (comp + rule if above_chance else "") + tail
+
+
+_RULE = {
+    "unfitted": ("预警名单按进度落后计划的程度排序:截至本月已到期的任务太少,模型尚未在任何留出月份上拟合,无法证明其优于这一简单规则。",
+                 "The list ranks tasks by how far they are behind schedule: too few tasks were due by this month to fit "
+                 "the model on any held-out month, so it cannot be shown to beat that simple rule."),
+    "model": ("预警名单按模型排序:在留出月份上,模型的ROC AUC比“进度落后计划程度”规则高{d:.3f}(95%区间{lo:.3f}至{hi:.3f})。",
+              "The list ranks tasks by the model: on held-out months its ROC AUC beats the gap-to-schedule rule by "
+              "{d:.3f} (95 % interval {lo:.3f} to {hi:.3f})."),
+    "gap": ("预警名单按进度落后计划的程度排序:在留出月份上,模型的ROC AUC与这一简单规则相差{d:+.3f}(95%区间{lo:+.3f}至{hi:+.3f}),"
+            "区间包含0或低于0,未证明模型更好。",
+            "The list ranks tasks by how far they are behind schedule: on held-out months the model's ROC AUC differs "
+            "from that simple rule by {d:+.3f} (95 % interval {lo:+.3f} to {hi:+.3f}), so it is not shown to be better."),
+}
+
+
+def rule_reason(case: str, *, difference: float = float("nan"), low: float = float("nan"),
+                high: float = float("nan")) -> dict[str, str]:
+    """Why the at-risk list uses the rule it uses (``case``: "unfitted", "model" or "gap"),
+    as ``reason_zh`` and ``reason_en``."""
+    zh, en = _RULE[case]
+    values = {"d": difference, "lo": low, "hi": high}
+    return {"reason_zh": zh.format(**values), "reason_en": en.format(**values)}

@@ -43,6 +43,7 @@ from reformlib.tasks.reasons import (  # noqa: F401  (re-exported)
     FORM,
     LEADER,
     reason_text,
+    rule_reason,
     validation_text,  # noqa: F401  (re-exported)
 )
 from reformlib.tasks.scoring import band_labels, bootstrap_scores, reliability
@@ -281,21 +282,11 @@ def choose_rule(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Per
         fitted, row = 0, None
     if fitted == 0 or row is None:
         return {"rule": "gap", "difference": np.nan, "low": np.nan, "high": np.nan, "folds_fitted": fitted,
-                "reason_zh": "预警名单按进度落后计划的程度排序:截至本月已到期的任务太少,模型尚未在任何留出月份上拟合,无法证明其优于这一简单规则。",
-                "reason_en": "The list ranks tasks by how far they are behind schedule: too few tasks were due by this "
-                             "month to fit the model on any held-out month, so it cannot be shown to beat that simple rule."}
+                **rule_reason("unfitted")}
     d, lo, hi = float(row["auc"]), float(row["auc_low"]), float(row["auc_high"])
-    if lo > 0:
-        return {"rule": "model", "difference": d, "low": lo, "high": hi, "folds_fitted": fitted,
-                "reason_zh": f"预警名单按模型排序:在留出月份上,模型的ROC AUC比“进度落后计划程度”规则高{d:.3f}(95%区间{lo:.3f}至{hi:.3f})。",
-                "reason_en": f"The list ranks tasks by the model: on held-out months its ROC AUC beats the gap-to-schedule "
-                             f"rule by {d:.3f} (95 % interval {lo:.3f} to {hi:.3f})."}
-    return {"rule": "gap", "difference": d, "low": lo, "high": hi, "folds_fitted": fitted,
-            "reason_zh": f"预警名单按进度落后计划的程度排序:在留出月份上,模型的ROC AUC与这一简单规则相差{d:+.3f}"
-                         f"(95%区间{lo:+.3f}至{hi:+.3f}),区间包含0或低于0,未证明模型更好。",
-            "reason_en": f"The list ranks tasks by how far they are behind schedule: on held-out months the model's ROC AUC "
-                         f"differs from that simple rule by {d:+.3f} (95 % interval {lo:+.3f} to {hi:+.3f}), so it is not "
-                         f"shown to be better."}
+    rule = "model" if lo > 0 else "gap"
+    return {"rule": rule, "difference": d, "low": lo, "high": hi, "folds_fitted": fitted,
+            **rule_reason(rule, difference=d, low=lo, high=hi)}
 
 
 # --------------------------------------------------------------------------- validation
