@@ -148,12 +148,12 @@ def _achievements(spec: Spec, raw: pd.DataFrame, scores: pd.DataFrame, catalogue
             x, target = raw[basis], float(cat.at[basis, "target"])
             ach = x / target if cat.at[basis, "direction"] == "higher" else target / x.where(x > 0)
             ach = ach.where(~((x <= 0) & x.notna() & (cat.at[basis, "direction"] == "lower")), 10.0)
-            zh = [f"{names.at[basis, 'name_zh']}{v:.4g}(目标{target:g})" for v in x]
+            zh = [f"{names.at[basis, 'name_zh']}{v:.4g}（目标{target:g}）" for v in x]
             en = [f"{names.at[basis, 'name_en']} {v:.4g} (target {target:g})" for v in x]
         elif basis in set(spec.hierarchy["code"]):
             x = scores[basis]
             ach = ((x - lo) / (hi - lo)).clip(0, 1)
-            zh = [f"{names.at[basis, 'name_zh']}{v:.1f}(标准化{lo:g}-{hi:g})" for v in x]
+            zh = [f"{names.at[basis, 'name_zh']}{v:.1f}（标准化{lo:g}～{hi:g}）" for v in x]
             en = [f"{names.at[basis, 'name_en']} {v:.1f} (scale {lo:g}-{hi:g})" for v in x]
         else:
             continue

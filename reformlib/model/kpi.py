@@ -63,10 +63,10 @@ def _task_measures(tasks, progress, owner, units, month, tolerance) -> list[pd.D
     for basis, sub in (("tasks", frame), ("key_tasks", frame[frame["key_task"]])):
         g = sub.groupby("unit")[["due", "complete", "missed", "started", "good"]].sum().reindex(units, fill_value=0)
         out.append(_rows(units, basis, (g["complete"] / g["due"].where(g["due"] > 0)), g["due"],
-                         [f"到期任务{d}项,已完成{c}项" for d, c in zip(g["due"], g["complete"])],
+                         [f"到期任务{d}项，已完成{c}项" for d, c in zip(g["due"], g["complete"])],
                          [f"{d} task(s) due, {c} complete" for d, c in zip(g["due"], g["complete"])]))
         out.append(_rows(units, f"schedule:{basis}", g["good"] / g["started"].where(g["started"] > 0), g["started"],
-                         [f"已启动任务{s}项,按进度或已完成{k}项" for s, k in zip(g["started"], g["good"])],
+                         [f"已启动任务{s}项，按进度或已完成{k}项" for s, k in zip(g["started"], g["good"])],
                          [f"{s} task(s) started, {k} on schedule or complete" for s, k in zip(g["started"], g["good"])]))
         name = "overdue_tasks" if basis == "tasks" else "overdue_key_tasks"
         out.append(_rows(units, name, np.nan, g["missed"], [f"未按期完成任务{m}项" for m in g["missed"]],
@@ -139,7 +139,7 @@ def _item_rows(rule, m: pd.DataFrame, grade_names: Mapping[str, tuple[str, str]]
         applicable = ~np.isnan(value)
         points, capped, top = np.minimum(raw, cap), raw > cap + 1e-12, np.where(applicable, rule.points, 0.0)
         points = np.where(applicable, points, 0.0)
-        zh = [f"{d};完成度{v:.1%},得{p:.2f}分" + (f"(封顶{cap:g})" if c else "") if a else f"{d};不适用,按比例折算"
+        zh = [f"{d}；完成度{v:.1%}，得{p:.2f}分" + (f"（封顶{cap:g}）" if c else "") if a else f"{d}；不适用，按比例折算"
               for d, v, p, c, a in zip(m["detail_zh"], value, points, capped, applicable)]
         en = [f"{d}; achievement {v:.1%}, {p:.2f} points" + (f" (capped at {cap:g})" if c else "") if a
               else f"{d}; not applicable, base rescaled" for d, v, p, c, a in zip(m["detail_en"], value, points, capped, applicable)]
@@ -147,14 +147,14 @@ def _item_rows(rule, m: pd.DataFrame, grade_names: Mapping[str, tuple[str, str]]
         floor = 0.0 if _blank(rule.floor) else rule.floor
         raw = rule.points - rule.per_occurrence * count
         points, capped, top = np.maximum(raw, floor), raw < floor - 1e-12, np.full(len(m), rule.points)
-        zh = [f"{d},每个扣{rule.per_occurrence:g}分,扣{rule.points - p:.2f}分" + ("(扣完为止)" if c else "")
+        zh = [f"{d}，每个扣{rule.per_occurrence:g}分，扣{rule.points - p:.2f}分" + ("（扣完为止）" if c else "")
               for d, p, c in zip(m["detail_zh"], points, capped)]
         en = [f"{d}, {rule.per_occurrence:g} off each: {rule.points - p:.2f} points lost" + (" (down to the floor)" if c else "")
               for d, p, c in zip(m["detail_en"], points, capped)]
     elif kind == "bonus":
         raw = rule.per_occurrence * count
         points, capped, top = np.minimum(raw, rule.cap), raw > rule.cap + 1e-12, np.zeros(len(m))
-        zh = [f"{rule.name_zh}{d},加{p:.2f}分" + (f"(单项封顶{rule.cap:g})" if c else "") for d, p, c in zip(m["detail_zh"], points, capped)]
+        zh = [f"{rule.name_zh}{d}，加{p:.2f}分" + (f"（单项封顶{rule.cap:g}）" if c else "") for d, p, c in zip(m["detail_zh"], points, capped)]
         en = [f"{rule.name_en}: {d}, +{p:.2f} points" + (f" (item cap {rule.cap:g})" if c else "")
               for d, p, c in zip(m["detail_en"], points, capped)]
     else:  # veto
@@ -163,9 +163,9 @@ def _item_rows(rule, m: pd.DataFrame, grade_names: Mapping[str, tuple[str, str]]
         points, capped, top = np.zeros(len(m)), np.zeros(len(m), bool), np.zeros(len(m))
         applicable = np.ones(len(m), bool)
         zh_name, en_name = grade_names.get(rule.grade_cap, (rule.grade_cap, rule.grade_cap))
-        tail_zh = f"等次最高为{zh_name}" + (",不参加排名" if rule.unranked else "")
+        tail_zh = f"等次最高为{zh_name}" + ("，不参加排名" if rule.unranked else "")
         tail_en = f"grade at most {en_name}" + ("; not ranked" if rule.unranked else "")
-        zh = [f"一票否决:{d};{tail_zh}" for d in m["detail_zh"]]
+        zh = [f"一票否决：{d}；{tail_zh}" for d in m["detail_zh"]]
         en = [f"veto: {d}; {tail_en}" for d in m["detail_en"]]
     return pd.DataFrame({"unit": m.index, "item": rule.item, "kind": kind, "basis": rule.basis, "value": value,
                          "count": count, "max_points": top, "points": points, "capped": capped,
@@ -234,12 +234,12 @@ def _adjustment_rows(units: list[str], base_max: pd.Series, earned: pd.Series, b
         if rescale.iat[pos]:
             e, m = earned.iat[pos], base_max.iat[pos]
             rows.append((pos, 0, (u, "base_rescale", "completion", "", m / base_points, np.nan, 0.0,
-                                  base_score.iat[pos] - e, False, True, f"不适用项目按比例折算:{e:.2f}/{m:g}×{base_points:g}",
+                                  base_score.iat[pos] - e, False, True, f"不适用项目按比例折算：{e:.2f}/{m:g}×{base_points:g}",
                                   f"items that do not apply: {e:.2f}/{m:g} x {base_points:g}")))
         if over.iat[pos]:
             r = bonus_raw.iat[pos]
             rows.append((pos, 1, (u, "bonus_total", "bonus", "", np.nan, np.nan, 0.0, bonus.iat[pos] - r, True, True,
-                                  f"加分合计{r:g}分,封顶{bonus_cap:g}分", f"bonus {r:g}, total cap {bonus_cap:g}")))
+                                  f"加分合计{r:g}分，封顶{bonus_cap:g}分", f"bonus {r:g}, total cap {bonus_cap:g}")))
     return pd.DataFrame([row for *_, row in sorted(rows, key=lambda x: x[:2])], columns=LEDGER_COLUMNS)
 
 
