@@ -28,7 +28,7 @@ from reformlib.ingest.submission import Catalogue
 __all__ = ["Outcome", "ingest", "submission_files"]
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".tsv", ".txt")
-#: From this many files a batch is read by several processes (starting one costs about a second).
+#: From this many files a batch is read by several processes (where processes can be forked).
 PARALLEL_FROM = 200
 _catalogue: Catalogue | None = None
 
@@ -88,14 +88,17 @@ def ingest(paths: Iterable[str | os.PathLike], *, store: str | os.PathLike | Non
 
     ``catalogue``: a :class:`Catalogue`, a data folder or a store; by default the store's own
     tables when it holds them, else the default data set. ``workers``: processes reading the
-    files (default: up to two for a batch of :data:`PARALLEL_FROM` files or more, else one)."""
+    files (default: up to two for a batch of :data:`PARALLEL_FROM` files or more, else one; one
+    where the system cannot fork)."""
     db = Store(store)
     if not isinstance(catalogue, Catalogue):
         catalogue = load_catalogue(db.path if catalogue is None and store_has_catalogue(db.path) else catalogue)
     files = submission_files(paths)
     workers = min(os.cpu_count() or 1, 2) if workers is None and len(files) >= PARALLEL_FROM else (workers or 1)
-    if workers > 1 and len(files) > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_set_catalogue,
+    if workers > 1 and len(files) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # fork: a worker needs no import of the caller's main module (a script without a
+        # __main__ guard, a notebook); it only reads files, and no store connection is open here
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_set_catalogue,
                                  initargs=(catalogue,)) as pool:
             read = list(zip(files, map(_as_result, pool.map(_read_in_worker, files, chunksize=max(1, len(files) // (8 * workers))))))
     else:
