@@ -13,11 +13,14 @@ pilot unit and the mean of its comparison units, a short serially correlated ser
 
 1. months consecutive (the usual case) -> ``"ar1_bootstrap"``: the jump estimated by GLS
    with AR(1) errors, p-value and interval from a parametric bootstrap of its t statistic
-   (:func:`reformlib.stats.placebo.gap_ar1`); rejects a true null 4-7 % of the time at 5 %
-   on 2-9 units, 24 or 60 months and AR(1) 0-0.6 errors (``bench/bench_calibrate.py``);
+   (:func:`reformlib.stats.placebo.gap_ar1`). In ``bench/bench_calibrate.py`` (2, 5 and 9
+   units; 24 and 60 months; i.i.d. and AR(1) 0.3 / 0.6 errors; 150 replications each, Monte
+   Carlo standard error about 1.8 points) it rejected a true null 1.3-8.0 % of the time at
+   5 % (4.4 % on average over the 18 settings; 12 of them within 3-8 %), its 95 % interval
+   covering the truth 90.7-97.3 %;
 2. gaps in the months -> ``"driscoll_kraay"``: the TWFE estimate with Driscoll-Kraay
-   errors, t on months - 1 degrees of freedom (over-rejects under strong autocorrelation;
-   the bench prints by how much).
+   errors, t on months - 1 degrees of freedom. It over-rejects under autocorrelation
+   (0.7-26.7 % in the same settings, 20-27 % with AR(1) 0.6, 24 months and 5-9 units).
 
 ``"randomization"`` adds nothing to the estimate but replaces the p-value by Fisher's
 randomisation test over every placebo (unit, start month) pair

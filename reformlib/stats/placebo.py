@@ -8,7 +8,7 @@ start month, in the gap between the treated unit and the mean of its comparison 
 one short time series whose errors are serially correlated. Clustering by unit cannot work
 with one treated cluster (Conley & Taber 2011, *Rev Econ Stat* 93: 113-125; MacKinnon & Webb
 2017), and Driscoll-Kraay errors over 24 months over-reject under autocorrelation. Two
-alternatives hold their size in ``bench/bench_calibrate.py``:
+alternatives (``bench/bench_calibrate.py`` prints their rejection rates):
 
 - :func:`gap_ar1`: ``gap_t = a + effect * post_t + u_t`` with AR(1) errors by GLS and a
   parametric bootstrap of the t statistic (:func:`reformlib.stats.serial.ar1_bootstrap`);
@@ -16,7 +16,11 @@ alternatives hold their size in ``bench/bench_calibrate.py``:
   (unit, start month) pair with enough months on each side (placebo units: Abadie, Diamond &
   Hainmueller 2010, *JASA* 105: 493-505; placebo dates: the "in-time placebo"). The
   statistic is the gap's jump divided by its i.i.d. standard error, so that placebos with
-  different numbers of months before and after are comparable. It gives a p-value only.
+  different numbers of months before and after are comparable. It gives a p-value only, no
+  smaller than 1 / (number of placebos); with two units the two units' gaps are mirror
+  images, their statistics tie, and it can hardly reject at 5 % (0-2 % in the bench; 1-8 %
+  with 5 or 9 units). Placebo dates are exchangeable only approximately under
+  autocorrelation.
 """
 from __future__ import annotations
 
