@@ -13,7 +13,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reformlib.errors import ReformlibError
+# jsonschema (reached through nbformat and the results file) builds some 35 grammar parsers of
+# its optional IRI checker rfc3987-syntax at import, about 3 s of every command; reformlib's
+# schemas use no IRI format, so a command run from here goes without it
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from reformlib.errors import ReformlibError  # noqa: E402
 
 
 def _parser() -> argparse.ArgumentParser:
