@@ -2,8 +2,9 @@
 
 - :mod:`.ledger`: the task x month status panel, completion and on-time rates by group;
 - :mod:`.warning`: the early warning of tasks likely to miss their deadline (a logistic
-  model on the ledger's own columns) and its out-of-time validation; :mod:`.reasons` puts
-  a task's risk into words;
+  model on the ledger's own columns) and its out-of-time validation, with task-clustered
+  bootstrap intervals scored by :mod:`.scoring`; :mod:`.reasons` puts a task's risk into
+  words;
 - :mod:`.oversight`: documents issued on time and inspection problems rectified.
 
 Each task's status in a month comes from :mod:`reformlib.data.task_status`.
