@@ -4,9 +4,18 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from reformlib.data.paths import DEMO, ROOT
+
+# Continuous integration replays the same examples every run (a red CI run can be rerun and
+# reproduced); a developer's run draws new ones each time and so keeps looking for failures.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 SHARED = ROOT.parent / "shared"
 

@@ -112,3 +112,8 @@ def test_formula_without_stored_result_names_sheet_and_cell(tmp_path, demo):
     with pytest.raises(DataValidationError) as err:
         read_submission(path, load_catalogue(demo))
     assert any(p.sheet == "雨湖区" and p.cell == "C5" and "formula" in p.rule for p in err.value.problems), str(err.value)
+
+
+def test_a_value_that_overflows_on_conversion_is_refused():
+    with pytest.raises(ValueRefused, match="not a finite number"):
+        parse_value(1.797693134862316e306, measure_unit="%", percent_format=True)

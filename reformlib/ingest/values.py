@@ -81,8 +81,16 @@ def parse_value(raw: object, *, measure_unit: str, percent_format: bool = False,
 
     ``percent_format``: the spreadsheet cell is formatted as a percentage (its stored 0.951 is
     95.1 %). ``column_unit``: the unit a file's 单位 column gives for the row (``万元``), used
-    when the value carries none. Raises :class:`ValueRefused` naming the rule.
+    when the value carries none. Raises :class:`ValueRefused` naming the rule; a value that
+    overflows on conversion (``1e306`` as a percentage) is refused as not finite.
     """
+    value = _parse_value(raw, measure_unit=measure_unit, percent_format=percent_format, column_unit=column_unit)
+    if value is not None and not math.isfinite(value):
+        raise ValueRefused("not a finite number once converted into the catalogue's unit")
+    return value
+
+
+def _parse_value(raw: object, *, measure_unit: str, percent_format: bool, column_unit: str | None) -> float | None:
     if measure_unit not in MEASURES:
         raise ValueRefused(f"the catalogue's unit of measure {measure_unit!r} is not one reformlib can convert into")
     if raw is None or (isinstance(raw, float) and math.isnan(raw)):
