@@ -1,10 +1,9 @@
 """Shared fixtures: the demonstration data set (built once per session if missing)."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
-
-import os
 
 import pytest
 from hypothesis import settings
