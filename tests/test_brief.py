@@ -4,24 +4,16 @@ published brief. The brief's section functions are checked on small hand-made fr
 from __future__ import annotations
 
 import json
-import os
-import re
-import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
 from reformlib.briefs import content as brief
 from reformlib.briefs import publish
-from reformlib.briefs.publish import recover_interrupted
 from reformlib.briefs.run import check_executed, run_brief, validate_params
-from reformlib.data.paths import NOTEBOOKS, ROOT
-from reformlib.errors import ParameterError, RunError
+from reformlib.errors import ParameterError
 from reformlib.i18n import HEADINGS, NOT_SUPPLIED
 from reformlib.report.browser import html_is_offline
 from reformlib.report.results import read_results, validate_results
@@ -90,17 +82,6 @@ def test_results_and_manifest(published, demo):
     assert nb["wall"] == pytest.approx(nb["cells"] + nb["start"], abs=0.02)
 
 
-def test_english_brief_for_one_unit(tmp_path, demo):
-    result = run_brief("2017-09", "en", "430302", reports=tmp_path, quiet=True)
-    assert result.folder == tmp_path / "2017-09" / "430302" / "en" / "current"
-    html = result.html.read_text(encoding="utf-8")
-    assert "Reform brief" in html and "Yuhu District" in html and "SYNTHETIC" in html
-    res = read_results(result.folder / "results.json")
-    assert res["unit"] == "430302" and 0 < res["tasks"]["total"] < 213
-    assert {o["unit"] for o in res["indicators_off_target"]} <= {"430302"}
-    assert all(r["lead_unit"] == "430302" for r in res["tasks"]["at_risk"])
-
-
 @pytest.mark.parametrize("kwargs, words", [
     (dict(month="2017-13"), "YYYY-MM"),
     (dict(month="2015-01"), "outside the data"),
@@ -138,101 +119,6 @@ def test_unit_codes_are_accepted_as_int_or_text(demo):
     assert validate_params("2017-06", unit=" XTJK ").unit == "xtjk"
 
 
-def _template(tmp_path: Path, extra_source: str) -> Path:
-    """A copy of the brief template with one more cell before the last."""
-    nb = nbformat.read(NOTEBOOKS / "brief.ipynb", as_version=4)
-    nb.cells.insert(len(nb.cells) - 1, nbformat.v4.new_code_cell(extra_source))
-    folder = tmp_path / "templates"
-    folder.mkdir(exist_ok=True)
-    nbformat.write(nb, folder / "brief.ipynb")
-    return folder
-
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    """The published brief of ``folder``: where ``current`` points and every file's bytes."""
-    current = folder / "current"
-    files = {str(p.relative_to(current)): p.read_bytes() for p in current.rglob("*") if p.is_file()}
-    return {"current ->": os.readlink(current).encode(), **files}
-
-
-@pytest.fixture(scope="module")
-def good_brief(tmp_path_factory, demo):
-    """One published brief that every failure below must leave exactly as it is."""
-    reports = tmp_path_factory.mktemp("good") / "reports"
-    run_brief("2017-03", "zh", reports=reports, quiet=True)
-    return reports, _snapshot(reports / "2017-03")
-
-
-def _failed_runs(folder: Path) -> set[Path]:
-    return set((folder / "failed").iterdir()) if (folder / "failed").exists() else set()
-
-
-GLYPH = """import matplotlib.pyplot as plt
-fig, ax = plt.subplots()
-ax.set_title("\\U00013000 进度")
-rl.save_figure(fig, "figures/extra.png")"""
-
-
-@pytest.mark.parametrize("source, timeout, words", [
-    ("raise RuntimeError('boom in the brief')", 60, "RuntimeError: boom in the brief"),
-    ("import time\ntime.sleep(30)", 3, "Timeout"),
-    ("import os\nos._exit(3)", 60, "DeadKernelError"),
-    (GLYPH, 60, "MissingGlyphError"),
-    ("import os\nos.remove('figures/task_progress.png')", 60, "figure figures/task_progress.png is missing"),
-], ids=["exception", "cell-timeout", "dead-kernel", "missing-glyph", "missing-figure"])
-def test_failed_run_is_kept_aside_and_published_brief_untouched(tmp_path, good_brief, source, timeout, words):
-    reports, before = good_brief
-    folder = reports / "2017-03"
-    earlier = _failed_runs(folder)
-    templates = _template(tmp_path, source)
-    with pytest.raises(RunError) as err:
-        run_brief("2017-03", "zh", reports=reports, notebook_dir=templates, timeout=timeout, quiet=True)
-    message = str(err.value)
-    assert "brief.ipynb" in message or "checking the figures failed" in message, message
-    assert words in message and len(message.splitlines()) <= 7, message
-    if "notebook" in message:
-        assert re.search(r"cell \d+|unknown cell", message), message
-    assert _snapshot(folder) == before
-    failed = _failed_runs(folder) - earlier
-    assert len(failed) == 1
-    kept = failed.pop()
-    assert (kept / "error.txt").read_text(encoding="utf-8").strip()
-    assert (kept / "notebooks" / "brief.ipynb").exists() and (kept / "run.log").stat().st_size > 0
-    assert json.loads((kept / "manifest.json").read_text(encoding="utf-8"))["status"] == "failed"
-
-
-def test_run_killed_from_outside_never_replaces_the_brief(tmp_path, good_brief):
-    reports, before = good_brief
-    templates = _template(tmp_path, "import time\ntime.sleep(60)")
-    code = (f"from reformlib.briefs.run import run_brief; run_brief('2017-03', 'zh', reports={str(reports)!r}, "
-            f"notebook_dir={str(templates)!r}, quiet=True)")
-    proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True, cwd=ROOT)
-    folder = reports / "2017-03"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        staged = list(folder.glob("staging/*/notebooks/brief.ipynb"))
-        if staged and "time.sleep(60)" in staged[0].read_text(encoding="utf-8") and _running(staged[0]):
-            break
-        time.sleep(0.5)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert _snapshot(folder) == before
-    earlier = _failed_runs(folder)
-    moved = recover_interrupted(folder)
-    assert len(moved) == 1 and moved[0] not in earlier
-    assert "interrupted" in (moved[0] / "error.txt").read_text(encoding="utf-8")
-    assert check_executed(moved[0] / "notebooks" / "brief.ipynb")  # the partial notebook is not a success
-
-
-def _running(path: Path) -> bool:
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception:  # noqa: BLE001 - written while we read
-        return False
-    return any(c.metadata.get("papermill", {}).get("status") == "running" for c in nb.cells)
-
-
-# ------------------------------------------------------------- sections on small frames
 def _indicators() -> pd.DataFrame:
     return pd.DataFrame({
         "indicator": ["up", "down", "band", "flow", "free"], "name_zh": ["升", "降", "区间", "流量", "无目标"],
@@ -320,17 +206,3 @@ def test_evaluation_section_scores_the_frames_it_is_given(demo):
     assert changed["scores"] != section["scores"]
     with pytest.raises(ValueError, match="ratings"):
         brief.evaluation_section({k: data[k] for k in DATA_TABLES if k != "ratings"}, "2017-06")
-
-
-def test_a_plain_papermill_run_of_the_brief_works_from_any_folder(tmp_path, demo):
-    """The documented manual run: no runner, no staging folder made in advance."""
-    out = tmp_path / "run"
-    out.mkdir()
-    proc = subprocess.run([str(Path(sys.executable).with_name("papermill")), str(NOTEBOOKS / "brief.ipynb"), "out.ipynb",
-                           "-p", "month", "2017-06", "-p", "lang", "en", "-k", "reformlib", "--log-level", "ERROR"],
-                          cwd=out, capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert check_executed(out / "out.ipynb") == []
-    assert (out / "figures" / "task_progress.png").stat().st_size > 0
-    res = read_results(out / "results.json")
-    assert res["month"] == "2017-06" and res["lang"] == "en" and res["evaluation"]["available"] is True

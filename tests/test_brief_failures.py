@@ -1,0 +1,119 @@
+"""A failed or killed brief run is kept aside and never replaces the published brief (papermill
+really runs the notebook; failures are injected into a copy of the template)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from reformlib.briefs.publish import recover_interrupted
+from reformlib.briefs.run import check_executed, run_brief
+from reformlib.data.paths import NOTEBOOKS, ROOT
+from reformlib.errors import RunError
+
+pytestmark = pytest.mark.slow
+
+
+def _template(tmp_path: Path, extra_source: str) -> Path:
+    """A copy of the brief template with one more cell before the last."""
+    nb = nbformat.read(NOTEBOOKS / "brief.ipynb", as_version=4)
+    nb.cells.insert(len(nb.cells) - 1, nbformat.v4.new_code_cell(extra_source))
+    folder = tmp_path / "templates"
+    folder.mkdir(exist_ok=True)
+    nbformat.write(nb, folder / "brief.ipynb")
+    return folder
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """The published brief of ``folder``: where ``current`` points and every file's bytes."""
+    current = folder / "current"
+    files = {str(p.relative_to(current)): p.read_bytes() for p in current.rglob("*") if p.is_file()}
+    return {"current ->": os.readlink(current).encode(), **files}
+
+
+@pytest.fixture(scope="module")
+def good_brief(tmp_path_factory, demo):
+    """One published brief that every failure below must leave exactly as it is."""
+    reports = tmp_path_factory.mktemp("good") / "reports"
+    run_brief("2017-03", "zh", reports=reports, quiet=True)
+    return reports, _snapshot(reports / "2017-03")
+
+
+def _failed_runs(folder: Path) -> set[Path]:
+    return set((folder / "failed").iterdir()) if (folder / "failed").exists() else set()
+
+
+GLYPH = """import matplotlib.pyplot as plt
+fig, ax = plt.subplots()
+ax.set_title("\\U00013000 进度")
+rl.save_figure(fig, "figures/extra.png")"""
+
+
+@pytest.mark.parametrize("source, timeout, words", [
+    ("raise RuntimeError('boom in the brief')", 60, "RuntimeError: boom in the brief"),
+    ("import time\ntime.sleep(30)", 3, "Timeout"),
+    ("import os\nos._exit(3)", 60, "DeadKernelError"),
+    (GLYPH, 60, "MissingGlyphError"),
+    ("import os\nos.remove('figures/task_progress.png')", 60, "figure figures/task_progress.png is missing"),
+], ids=["exception", "cell-timeout", "dead-kernel", "missing-glyph", "missing-figure"])
+def test_failed_run_is_kept_aside_and_published_brief_untouched(tmp_path, good_brief, source, timeout, words):
+    reports, before = good_brief
+    folder = reports / "2017-03"
+    earlier = _failed_runs(folder)
+    templates = _template(tmp_path, source)
+    with pytest.raises(RunError) as err:
+        run_brief("2017-03", "zh", reports=reports, notebook_dir=templates, timeout=timeout, quiet=True)
+    message = str(err.value)
+    assert "brief.ipynb" in message or "checking the figures failed" in message, message
+    assert words in message and len(message.splitlines()) <= 7, message
+    if "notebook" in message:
+        assert re.search(r"cell \d+|unknown cell", message), message
+    assert _snapshot(folder) == before
+    failed = _failed_runs(folder) - earlier
+    assert len(failed) == 1
+    kept = failed.pop()
+    assert (kept / "error.txt").read_text(encoding="utf-8").strip()
+    assert (kept / "notebooks" / "brief.ipynb").exists() and (kept / "run.log").stat().st_size > 0
+    assert json.loads((kept / "manifest.json").read_text(encoding="utf-8"))["status"] == "failed"
+
+
+def test_run_killed_from_outside_never_replaces_the_brief(tmp_path, good_brief):
+    reports, before = good_brief
+    templates = _template(tmp_path, "import time\ntime.sleep(60)")
+    code = (f"from reformlib.briefs.run import run_brief; run_brief('2017-03', 'zh', reports={str(reports)!r}, "
+            f"notebook_dir={str(templates)!r}, quiet=True)")
+    proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True, cwd=ROOT)
+    folder = reports / "2017-03"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        staged = list(folder.glob("staging/*/notebooks/brief.ipynb"))
+        if staged and "time.sleep(60)" in staged[0].read_text(encoding="utf-8") and _running(staged[0]):
+            break
+        time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert _snapshot(folder) == before
+    earlier = _failed_runs(folder)
+    moved = recover_interrupted(folder)
+    assert len(moved) == 1 and moved[0] not in earlier
+    assert "interrupted" in (moved[0] / "error.txt").read_text(encoding="utf-8")
+    assert check_executed(moved[0] / "notebooks" / "brief.ipynb")  # the partial notebook is not a success
+
+
+def _running(path: Path) -> bool:
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001 - written while we read
+        return False
+    return any(c.metadata.get("papermill", {}).get("status") == "running" for c in nb.cells)
+
+
+# ------------------------------------------------------------- sections on small frames

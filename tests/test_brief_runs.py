@@ -1,0 +1,40 @@
+"""Briefs run as a user runs them: one unit in English, and a plain papermill run of the
+template outside the runner."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reformlib.briefs.run import check_executed, run_brief
+from reformlib.data.paths import NOTEBOOKS
+from reformlib.report.results import read_results
+
+pytestmark = pytest.mark.slow
+
+
+def test_english_brief_for_one_unit(tmp_path, demo):
+    result = run_brief("2017-09", "en", "430302", reports=tmp_path, quiet=True)
+    assert result.folder == tmp_path / "2017-09" / "430302" / "en" / "current"
+    html = result.html.read_text(encoding="utf-8")
+    assert "Reform brief" in html and "Yuhu District" in html and "SYNTHETIC" in html
+    res = read_results(result.folder / "results.json")
+    assert res["unit"] == "430302" and 0 < res["tasks"]["total"] < 213
+    assert {o["unit"] for o in res["indicators_off_target"]} <= {"430302"}
+    assert all(r["lead_unit"] == "430302" for r in res["tasks"]["at_risk"])
+
+
+def test_a_plain_papermill_run_of_the_brief_works_from_any_folder(tmp_path, demo):
+    """The documented manual run: no runner, no staging folder made in advance."""
+    out = tmp_path / "run"
+    out.mkdir()
+    proc = subprocess.run([str(Path(sys.executable).with_name("papermill")), str(NOTEBOOKS / "brief.ipynb"), "out.ipynb",
+                           "-p", "month", "2017-06", "-p", "lang", "en", "-k", "reformlib", "--log-level", "ERROR"],
+                          cwd=out, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert check_executed(out / "out.ipynb") == []
+    assert (out / "figures" / "task_progress.png").stat().st_size > 0
+    res = read_results(out / "results.json")
+    assert res["month"] == "2017-06" and res["lang"] == "en" and res["evaluation"]["available"] is True
