@@ -103,12 +103,7 @@ def write_dataset(tables: dict[str, pd.DataFrame], folder: str | os.PathLike, *,
         staging.chmod(0o755)
         for name, frame in tables.items():
             io.write_table(frame, schemas.TABLES[name], staging, suffix=None if fmt == "folder" else f".{fmt}", bom=fmt == "csv")
-        old = folder.with_name(f".{folder.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if folder.exists():
-            folder.rename(old)
-        staging.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
+        io.swap_folder(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

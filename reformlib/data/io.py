@@ -24,6 +24,7 @@ Writers are atomic: a file is written beside its target and renamed over it only
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -243,6 +244,19 @@ def _to_text_frame(df: pd.DataFrame, table: Table) -> pd.DataFrame:
         else:
             out[c.name] = s
     return pd.DataFrame(out)
+
+
+def swap_folder(staging: Path, folder: Path) -> Path:
+    """Put the complete ``staging`` folder in the place of ``folder`` by renames (the old one,
+    if any, is moved aside first and removed after), so a reader finds the old folder or the
+    new one, never a half-written one."""
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    staging.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return folder
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:

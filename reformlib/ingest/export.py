@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from reformlib.data.dataset import store_tables, write_dataset
+from reformlib.data.io import swap_folder
 from reformlib.data.schemas import TABLES
 from reformlib.data.store import store_path
 from reformlib.errors import ParameterError
@@ -56,13 +57,8 @@ def export_store(store: str | os.PathLike | None = None, *, fmt: str = "parquet"
         for name, frame in tables.items():
             _sheet_frame(frame, name).to_excel(staging / f"{Path(TABLES[name].file).stem}.xlsx", sheet_name=name, index=False,
                                                engine="openpyxl")
-        old = out.with_name(f".{out.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if out.exists():
-            out.rename(old)
         staging.chmod(0o755)
-        staging.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_folder(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -79,12 +79,7 @@ def write_dataset(tables: dict, folder: str | Path) -> Path:
         (staging / "README.md").write_text(README.format(seed=SEED), encoding="utf-8")
         for name in tables:
             io.LOADERS[name](staging)  # read back through the validating loaders
-        old = folder.with_name(f".{folder.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if folder.exists():
-            folder.rename(old)
-        staging.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
+        io.swap_folder(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
