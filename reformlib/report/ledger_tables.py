@@ -15,22 +15,12 @@ import pandas as pd
 
 from reformlib.data.periods import month_words
 from reformlib.i18n import LEDGER_HEADERS, LEDGER_TEXT
+from reformlib.report.frames import lookup, require_columns
 from reformlib.report.notebook import words
 
 __all__ = ["at_risk_table", "document_sentence", "inspection_table", "rates_table", "validation_table"]
 
 
-def _frame(frame: object, columns: tuple[str, ...], *, name: str) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} lacks column(s) {missing}; it has {list(map(str, frame.columns))}")
-    return frame
-
-
-def _lookup(names: Mapping[str, str] | pd.Series | None):
-    return (lambda v: v) if names is None else (lambda v: names.get(v, v))
 
 
 def rates_table(rates: pd.DataFrame, *, lang: str = "zh", names: Mapping[str, str] | pd.Series | None = None) -> pd.DataFrame:
@@ -40,13 +30,13 @@ def rates_table(rates: pd.DataFrame, *, lang: str = "zh", names: Mapping[str, st
 
     >>> rates_table(rl.completion_rates(tasks, progress, "2017-09", by="category", lang="en"), lang="en")  # doctest: +SKIP
     """
-    _frame(rates, ("tasks", "completion_rate"), name="rates")
+    require_columns(rates, ("tasks", "completion_rate"), name="rates")
     head = words(LEDGER_HEADERS, lang)
     group = rates.columns[0]
     if "name" in rates.columns:
         index = pd.Index(rates["name"], name=head["name"])
     else:
-        index = pd.Index(rates[group].map(_lookup(names)), name=head.get(group, group))
+        index = pd.Index(rates[group].map(lookup(names)), name=head.get(group, group))
     table = rates.drop(columns=[c for c in (group, "name") if c in rates.columns]).set_axis(index)
     return table.rename(columns=head)
 
@@ -58,7 +48,7 @@ def document_sentence(summary: pd.DataFrame, month: str | pd.Period, *, lang: st
     >>> document_sentence(rl.document_summary(documents, "2017-09"), "2017-09", lang="en")  # doctest: +SKIP
     """
     cols = ("documents", "issued", "on_time", "early", "early_rate")
-    row = _frame(summary, cols, name="summary").iloc[0]
+    row = require_columns(summary, cols, name="summary").iloc[0]
     if len(summary) != 1:
         raise ValueError(f"summary must have the one overall row of document_summary(by=None), got {len(summary)} rows")
     values = {c: int(row[c]) for c in cols[:-1]} | {"early_rate": float(row["early_rate"]),
@@ -72,7 +62,7 @@ def inspection_table(summary: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame
 
     >>> inspection_table(rl.inspection_summary(inspections, "2017-09", by="inspection_level"), lang="en")  # doctest: +SKIP
     """
-    _frame(summary, ("found", "rectified", "open"), name="summary")
+    require_columns(summary, ("found", "rectified", "open"), name="summary")
     head = words(LEDGER_HEADERS, lang)
     group = summary.columns[0]
     index = pd.Index(summary[group].map(lambda v: head.get(v, v)), name=head.get(group, group))
@@ -85,7 +75,7 @@ def validation_table(metrics: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame
 
     >>> validation_table(warning.validate(tasks, progress).metrics, lang="en")  # doctest: +SKIP
     """
-    _frame(metrics, ("method", "horizon", "auc", "brier"), name="metrics")
+    require_columns(metrics, ("method", "horizon", "auc", "brier"), name="metrics")
     head = words(LEDGER_HEADERS, lang)
     table = metrics.assign(method=metrics["method"].map(lambda v: head.get(v, v)),
                            horizon=metrics["horizon"].map(lambda v: head.get(str(v), v)))
@@ -99,6 +89,6 @@ def at_risk_table(flagged: pd.DataFrame, *, lang: str = "zh", names: Mapping[str
     >>> at_risk_table(rl.at_risk(tasks, progress, "2017-09", lang="en"), lang="en", names=unit_names)  # doctest: +SKIP
     """
     cols = ("task_id", "title", "lead_unit", "probability", "reason")
-    _frame(flagged, cols, name="flagged")
-    table = flagged.assign(lead_unit=flagged["lead_unit"].map(_lookup(names)), probability=flagged["probability"].round(2))
+    require_columns(flagged, cols, name="flagged")
+    table = flagged.assign(lead_unit=flagged["lead_unit"].map(lookup(names)), probability=flagged["probability"].round(2))
     return table[list(cols)].rename(columns=words(LEDGER_HEADERS, lang))

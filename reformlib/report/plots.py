@@ -19,7 +19,7 @@ intervals, a zero line, a dashed line just before the event, the reference perio
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -41,6 +41,7 @@ from reformlib.i18n import (
     t,
 )
 from reformlib.report.fonts import cjk_font_available, use_cjk_font
+from reformlib.report.frames import lookup, require_columns
 from reformlib.report.notebook import words
 
 __all__ = ["STATUS_COLOURS", "ageing_figure", "family_figure", "its_figure", "lead_unit_figure", "on_time_figure",
@@ -70,11 +71,9 @@ def plot_event_study(
     interval, reference). Chinese labels register the CJK font first.
     The figure is neither shown nor saved.
     """
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"table must be a pandas DataFrame, got {type(table).__name__}")
-    missing = [c for c in ("event_time", "estimate", "ci_low", "ci_high", "reference") if c not in table.columns]
-    if table.empty or missing:
-        raise SpecError(f"table is empty or lacks column(s) {missing}; it has {list(map(str, table.columns))}")
+    require_columns(table, ("event_time", "estimate", "ci_low", "ci_high", "reference"), name="table")
+    if table.empty:
+        raise SpecError("table is empty")
     unknown = set(labels or {}) - set(EVENT_STUDY_LABELS_ZH)
     if unknown:
         raise SpecError(f"labels has unknown key(s) {sorted(unknown)}; "
@@ -158,17 +157,6 @@ def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "") ->
 
 
 # --------------------------------------------------------------------------- the task ledger
-def _names(names: Mapping[str, str] | pd.Series | None):
-    return (lambda v: v) if names is None else (lambda v: names.get(v, v))
-
-
-def _require(frame: object, columns: Sequence[str], *, name: str) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SpecError(f"{name} lacks column(s) {missing}; it has {list(map(str, frame.columns))}")
-    return frame
 
 
 def lead_unit_figure(counts: pd.DataFrame, *, lang: str = "zh", names: Mapping[str, str] | pd.Series | None = None,
@@ -180,12 +168,12 @@ def lead_unit_figure(counts: pd.DataFrame, *, lang: str = "zh", names: Mapping[s
     >>> fig = lead_unit_figure(counts, lang="en", names=unit_names)  # doctest: +SKIP
     """
     shown = ["completed", "on_schedule", "behind", "overdue"]
-    _require(counts, ["lead_unit", "total", *shown], name="counts")
+    require_columns(counts, ["lead_unit", "total", *shown], name="counts")
     if not isinstance(top, int) or isinstance(top, bool) or top < 1:
         raise SpecError(f"top must be a positive integer, got {top!r}")
     text = words(LEDGER_TEXT, lang)
     data = counts.sort_values("total", ascending=False).head(top)
-    data = data.assign(lead_unit=data["lead_unit"].map(_names(names)))
+    data = data.assign(lead_unit=data["lead_unit"].map(lookup(names)))
     long = data.melt(id_vars="lead_unit", value_vars=shown, var_name="status", value_name="n")
     long = long.assign(status=long["status"].map(lambda s: t(s, lang)))
     fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -202,7 +190,7 @@ def on_time_figure(monthly: pd.DataFrame, *, lang: str = "zh") -> Figure:
 
     >>> fig = on_time_figure(rl.completion_rates(tasks, progress, "2017-09", by="all", per="month"))  # doctest: +SKIP
     """
-    _require(monthly, ["period", "on_time_rate"], name="monthly")
+    require_columns(monthly, ["period", "on_time_rate"], name="monthly")
     text = words(LEDGER_TEXT, lang)
     labels = pd.PeriodIndex(monthly["period"], freq="M").strftime("%Y-%m")
     fig, ax = plt.subplots(figsize=(7, 3.2))
@@ -218,7 +206,7 @@ def ageing_figure(ageing: pd.DataFrame, *, lang: str = "zh", names: Mapping[str,
 
     >>> fig = ageing_figure(rl.tasks.oversight.inspection_ageing(inspections, "2017-09"), names=unit_names)  # doctest: +SKIP
     """
-    _require(ageing, ["unit", "open", "bucket"], name="ageing")
+    require_columns(ageing, ["unit", "open", "bucket"], name="ageing")
     open_ = ageing.loc[ageing["open"].astype(bool)]
     if open_.empty:
         raise SpecError("ageing has no open problem to draw; check ageing['open'].any() first")
@@ -226,7 +214,7 @@ def ageing_figure(ageing: pd.DataFrame, *, lang: str = "zh", names: Mapping[str,
     buckets = list(ageing["bucket"].cat.categories) if isinstance(ageing["bucket"].dtype, pd.CategoricalDtype) \
         else sorted(open_["bucket"].dropna().unique())
     fig, ax = plt.subplots(figsize=(7, 3.2))
-    sns.countplot(data=open_.assign(unit=open_["unit"].map(_names(names))), y="unit", hue="bucket",
+    sns.countplot(data=open_.assign(unit=open_["unit"].map(lookup(names))), y="unit", hue="bucket",
                   hue_order=buckets, palette="YlOrRd", ax=ax)
     ax.set(xlabel=text["open_problems"], ylabel="", title=text["ageing_title"])
     ax.legend(title=text["age"], fontsize=8)
@@ -243,8 +231,8 @@ def warning_figure(calibration: pd.DataFrame, drivers: pd.DataFrame, *, lang: st
     >>> check = warning.validate(tasks, progress)  # doctest: +SKIP
     >>> fig = warning_figure(check.calibration, check.drivers, feature_names=warning.FEATURE_LABELS["zh"])  # doctest: +SKIP
     """
-    _require(calibration, ["method", "mean_predicted", "observed"], name="calibration")
-    _require(drivers, ["feature", "importance"], name="drivers")
+    require_columns(calibration, ["method", "mean_predicted", "observed"], name="calibration")
+    require_columns(drivers, ["feature", "importance"], name="drivers")
     text, head = words(LEDGER_TEXT, lang), words(LEDGER_HEADERS, lang)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     calib = calibration.assign(method=calibration["method"].map(lambda m: head.get(m, m)))
@@ -252,7 +240,7 @@ def warning_figure(calibration: pd.DataFrame, drivers: pd.DataFrame, *, lang: st
     axes[0].plot([0, 1], [0, 1], ls="--", color="#888888", lw=1)
     axes[0].set(xlabel=text["predicted"], ylabel=text["observed"], title=text["calibration_title"])
     axes[0].legend(title="")
-    ranked = drivers.head(top).assign(feature=lambda d: d["feature"].map(_names(feature_names)))
+    ranked = drivers.head(top).assign(feature=lambda d: d["feature"].map(lookup(feature_names)))
     sns.barplot(data=ranked, y="feature", x="importance", color="#1f4e79", ax=axes[1])
     axes[1].set(xlabel=text["importance"], ylabel="", title=text["drivers_title"])
     fig.tight_layout()
@@ -271,7 +259,7 @@ def trend_figure(trends: Mapping[str, Any], *, unit_names: Mapping[str, str] | p
     """
     if not isinstance(trends, Mapping) or not trends:
         raise SpecError("trends must be a non-empty mapping of indicator code -> trend result")
-    fits = {code: _require(getattr(r, "fitted", None), ["unit", "period", "fitted", "ci_low", "ci_high"],
+    fits = {code: require_columns(getattr(r, "fitted", None), ["unit", "period", "fitted", "ci_low", "ci_high"],
                            name=f"trends[{code!r}].fitted") for code, r in trends.items()}
     units = list(dict.fromkeys(u for f in fits.values() for u in f["unit"]))
     colours = dict(zip(units, sns.color_palette("tab10", len(units))))
@@ -281,10 +269,10 @@ def trend_figure(trends: Mapping[str, Any], *, unit_names: Mapping[str, str] | p
         for unit, d in fit.groupby("unit", sort=False):
             ax.plot(d["date"], d["fitted"], color=colours[unit], lw=1.5)
             ax.fill_between(d["date"], d["ci_low"], d["ci_high"], color=colours[unit], alpha=0.15, linewidth=0)
-        ax.set(title=_names(indicator_names)(code), xlabel="", ylabel="")
+        ax.set(title=lookup(indicator_names)(code), xlabel="", ylabel="")
         ax.tick_params(axis="x", rotation=45)
     handles = [Line2D([], [], color=c, lw=2) for c in colours.values()]
-    fig.legend(handles, [_names(unit_names)(u) for u in colours], loc="lower center", ncol=min(len(units), 5),
+    fig.legend(handles, [lookup(unit_names)(u) for u in colours], loc="lower center", ncol=min(len(units), 5),
                fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0.08 * -(-len(units) // 5), 1, 1))
     return fig
@@ -297,7 +285,7 @@ def its_figure(fitted: pd.DataFrame, *, start: object, lang: str = "zh", title: 
     >>> its = rl.interrupted_time_series(obs, indicator=code, unit=unit, reform_date=start)  # doctest: +SKIP
     >>> fig = its_figure(its.fitted, start=start, title="湘潭县")  # doctest: +SKIP
     """
-    _require(fitted, ["period", "value", "fitted", "counterfactual"], name="fitted")
+    require_columns(fitted, ["period", "value", "fitted", "counterfactual"], name="fitted")
     text = words(TRENDS_TEXT, lang)
     data = fitted.assign(date=fitted["period"].dt.to_timestamp())
     fig, ax = plt.subplots(figsize=(7, 3.6))

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from reformlib.i18n import TRENDS_HEADERS, TRENDS_TEXT
+from reformlib.report.frames import lookup, require_columns
 from reformlib.report.notebook import words
 
 __all__ = ["effects_sentence", "effects_table", "its_table", "slope_table"]
@@ -24,17 +25,6 @@ Names = Mapping[str, str] | pd.Series | None
 _TIDY = ("estimate", "std_error", "statistic", "p_value", "ci_low", "ci_high", "n")
 
 
-def _lookup(names: Names):
-    return (lambda v: v) if names is None else (lambda v: names.get(v, v))
-
-
-def _frame(frame: object, columns: tuple[str, ...], *, name: str) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} lacks column(s) {missing}; it has {list(map(str, frame.columns))}")
-    return frame
 
 
 def slope_table(trends: Mapping[str, Any], *, lang: str = "zh", unit_names: Names = None,
@@ -48,13 +38,13 @@ def slope_table(trends: Mapping[str, Any], *, lang: str = "zh", unit_names: Name
     if not isinstance(trends, Mapping) or not trends:
         raise ValueError("trends must be a non-empty mapping of indicator code -> trend result")
     head = words(TRENDS_HEADERS, lang)
-    parts = [_frame(getattr(r, "slopes", None), ("unit", "estimate"), name=f"trends[{code!r}].slopes")
+    parts = [require_columns(getattr(r, "slopes", None), ("unit", "estimate"), name=f"trends[{code!r}].slopes")
              .assign(indicator=code) for code, r in trends.items()]
     slopes = pd.concat(parts, ignore_index=True)
-    slopes = slopes.assign(unit=slopes["unit"].map(_lookup(unit_names)),
-                           indicator=slopes["indicator"].map(_lookup(indicator_names)), yearly=12 * slopes["estimate"])
+    slopes = slopes.assign(unit=slopes["unit"].map(lookup(unit_names)),
+                           indicator=slopes["indicator"].map(lookup(indicator_names)), yearly=12 * slopes["estimate"])
     table = slopes.pivot(index="unit", columns="indicator", values="yearly")
-    order = [_lookup(indicator_names)(c) for c in trends]
+    order = [lookup(indicator_names)(c) for c in trends]
     return table[order].rename_axis(index=head["unit"], columns=words(TRENDS_TEXT, lang)["yearly"]).round(2)
 
 
@@ -65,7 +55,7 @@ def its_table(effects: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
 
     >>> its_table(rl.interrupted_time_series(obs, indicator=code, unit=unit, reform_date=start).effects)  # doctest: +SKIP
     """
-    _frame(effects, ("term", "estimate"), name="effects")
+    require_columns(effects, ("term", "estimate"), name="effects")
     head = words(TRENDS_HEADERS, lang)
     shown = [c for c in ("term", *_TIDY) if c in effects.columns]
     table = effects[shown].assign(term=effects["term"].map(lambda v: head.get(v, v))).set_index("term")
@@ -78,7 +68,7 @@ def effects_sentence(effects: pd.DataFrame, *, lang: str = "zh", alpha: float = 
 
     >>> effects_sentence(rl.pilot_effects(observations, pilots, units), lang="en")  # doctest: +SKIP
     """
-    _frame(effects, ("status", "p_value"), name="effects")
+    require_columns(effects, ("status", "p_value"), name="effects")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
     ok = effects.loc[effects["status"] == "ok"]
@@ -95,12 +85,12 @@ def effects_table(effects: pd.DataFrame, *, lang: str = "zh", unit_names: Names 
     """
     cols = ("pilot_id", "unit", "level", "indicator", "start", "estimate", "std_error", "p_value", "ci_low", "ci_high",
             "n_comparison_units")
-    _frame(effects, (*cols, "status"), name="effects")
+    require_columns(effects, (*cols, "status"), name="effects")
     if not isinstance(top, int) or isinstance(top, bool) or top < 1:
         raise ValueError(f"top must be a positive integer, got {top!r}")
     head = words(TRENDS_HEADERS, lang)
     ok = effects.loc[effects["status"] == "ok"]
-    table = ok.assign(unit=ok["unit"].map(_lookup(unit_names)), indicator=ok["indicator"].map(_lookup(indicator_names)),
+    table = ok.assign(unit=ok["unit"].map(lookup(unit_names)), indicator=ok["indicator"].map(lookup(indicator_names)),
                       level=ok["level"].map(lambda v: head.get(v, v)))
     table = table[list(cols)].sort_values("p_value").head(top).round(3)
     return table.rename(columns=head).reset_index(drop=True)
