@@ -23,6 +23,13 @@ May import: pandas, numpy, matplotlib, seaborn, python-docx, openpyxl, jsonschem
 """
 from __future__ import annotations
 
-from reformlib.report.results import read_results, validate_results, write_results
+import sys
+
+# jsonschema (reached through the results file) builds some 35 grammar parsers of its optional
+# IRI checker rfc3987-syntax at import, seconds of CPU in every brief's kernel; reformlib's
+# schemas use no IRI format, so a process that has not loaded it yet goes without it
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from reformlib.report.results import read_results  # noqa: E402, validate_results, write_results
 
 __all__ = ["read_results", "validate_results", "write_results"]
