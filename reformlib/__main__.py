@@ -3,6 +3,7 @@
     python -m reformlib data                      rebuild the synthetic demonstration set (folder and store)
     python -m reformlib brief [--month YYYY-MM] [--lang zh|en] [--unit CODE] [--quiet]
     python -m reformlib briefs --config briefs.yml [--workers N] [--quiet] [--force]
+    python -m reformlib briefs --index [--reports DIR]   rewrite reports/index.html from what is published
 
 Exit status: 0 on success; 1 when a brief of a batch failed (the others still ran);
 2 when a brief failed or the parameters, data or schedule were refused (one line on stderr
@@ -44,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--notebook-dir", default=None, help="folder of the brief's template notebooks (default notebooks/)")
     s.add_argument("--quiet", action="store_true", help="print only the summary (for schedulers)")
     s.add_argument("--explain", action="store_true", help="print why each brief would run or be skipped; run nothing")
+    s.add_argument("--index", action="store_true", help="rewrite the index of published briefs (reports/index.html); run nothing")
+    s.add_argument("--reports", default=None, help="with --index: the reports folder (default: the schedule's, else reports/)")
     g = sub.add_parser("ingest", help="check submission files (CSV, xlsx) and store them in the DuckDB store")
     g.add_argument("paths", nargs="*", help="files or folders of submissions")
     g.add_argument("--tables", default=None, help="a data folder whose tables to put into the store (catalogue, ledger, values)")
@@ -101,6 +104,18 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _briefs(args: argparse.Namespace) -> int:
+    if args.index:  # before the schedule's imports: no notebook machinery is needed
+        from pathlib import Path
+
+        from reformlib.briefs.index import write_index
+
+        reports = args.reports
+        if reports is None and Path(args.config).is_file():
+            from reformlib.briefs.schedule import load_config
+
+            reports = load_config(args.config).get("reports")
+        print(write_index(reports))
+        return 0
     from reformlib.briefs.schedule import explain, explanation, load_config, plan, run_batch, summary
 
     config = load_config(args.config)

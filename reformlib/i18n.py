@@ -10,11 +10,11 @@ LANGS = ("zh", "en")
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "indicator": "指标", "unit": "单位", "value": "数值", "month_value": "本月值", "ytd_value": "年初至今",
-        "document_2017": "2017年文件数值", "comparison": "文件表述", "ratio_to_document": "达到文件数值(%)",
+        "document_2017": "2017年文件数值", "comparison": "文件表述", "ratio_to_document": "达到文件数值（%）",
         "measure_unit": "计量单位", "category": "任务大类", "total": "任务数", "completed": "已完成",
         "on_schedule": "按进度推进", "behind": "滞后", "overdue": "逾期未完成", "not_started": "未开始",
-        "completion_rate": "完成率(%)", "status": "状态", "tasks": "任务", "period": "月份",
-        "synthetic_notice": "注意:本简报使用合成演示数据,仅用于演示,不代表真实情况。",
+        "completion_rate": "完成率（%）", "status": "状态", "tasks": "任务", "period": "月份",
+        "synthetic_notice": "注意：本简报使用合成演示数据，仅用于演示，不代表真实情况。",
         "family": "指标类别",
         "no_open_tasks": "本月没有尚未到期的在办任务需要预警（已过期限的任务列入下方督办清单）。",
     },
@@ -398,4 +398,48 @@ TRENDS_HEADERS: dict[str, dict[str, str]] = {
            "p_value": "p-value", "ci_low": "CI low", "ci_high": "CI high", "n": "Observations",
            "n_comparison_units": "Comparison units", "level_change": "level change", "slope_change": "slope change",
            "national": "national", "provincial": "provincial", "local": "local"},
+}
+
+#: The index of published briefs (``reports/index.html``) and the links at the top of a brief's page.
+INDEX_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"title": "改革简报索引", "count": "已发布简报共{n}份。", "none": "尚未发布简报。", "unit": "单位", "code": "代码",
+           "lang_zh": "中文", "page": "简报", "memo.docx": "公文（Word）", "memo.pdf": "公文（PDF）",
+           "tables.xlsx": "表格（Excel）", "published": "发布于", "nav_index": "全部简报索引",
+           "nav_city": "本月全市简报：", "nav_city_later": "本月全市简报发布后列入简报索引。",
+           "nav_units": "本月已发布的单位简报：", "nav_units_more": "（其余单位的简报发布后列入简报索引）",
+           "nav_units_later": "本月单位简报发布后列入简报索引。", "nav_sep": "　｜　", "list_sep": "、"},
+    "en": {"title": "Index of reform briefs", "count": "Briefs published: {n}.", "none": "No brief is published yet.",
+           "unit": "Unit", "code": "Code", "lang_en": "English", "page": "Brief", "memo.docx": "Memo (Word)",
+           "memo.pdf": "Memo (PDF)", "tables.xlsx": "Tables (Excel)", "published": "published ",
+           "nav_index": "Index of all briefs", "nav_city": "This month's city brief: ",
+           "nav_city_later": "This month's city brief will be listed in the index once published.",
+           "nav_units": "Unit briefs published this month: ",
+           "nav_units_more": " (other units' briefs are listed in the index once published)",
+           "nav_units_later": "This month's unit briefs will be listed in the index once published.",
+           "nav_sep": " | ", "list_sep": ", "},
+}
+
+#: Sheets and columns the brief's workbook adds to its tables (:mod:`reformlib.report.workbook`).
+WORKBOOK_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"supervision": "督办清单", "city_score": "全市得分", "change": "较上年末变化", "growth": "较上年同期增长",
+           "lead_name": "牵头单位", "leader_level": "牵头领导", "progress": "进度", "days_overdue": "逾期天数",
+           "status_text": "状态", "note": "说明", "period": "评估期", "deadline": "完成时限",
+           "no_supervision": "本月没有逾期、本月到期未完成或近两个月到期且进度滞后的任务。"},
+    "en": {"supervision": "Supervision list", "city_score": "City score", "change": "Change since last December",
+           "growth": "Growth on last year", "lead_name": "Lead unit", "leader_level": "Leader", "progress": "Progress",
+           "days_overdue": "Days overdue", "status_text": "Status", "note": "Note", "period": "Assessment period",
+           "deadline": "Deadline",
+           "no_supervision": "No task is overdue, due this month and unfinished, or due within two months and behind schedule."},
+}
+
+#: Titles and axis labels of the brief's figures (:mod:`reformlib.report.plots`).
+PLOT_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"progress_title": "各类改革任务按推进状态的任务数", "tasks_axis": "任务数（项）",
+           "as_of": "（截至{year}年{month}月底）", "family_title": "{family}类指标各单位数值", "any_family": "各单位指标数值",
+           "open": "（", "close": "）", "sep": "；", "city_red": "红色为全市", "band_dashed": "虚线为合理区间边界",
+           "target_solid": "绿色实线为目标值"},
+    "en": {"progress_title": "Reform tasks by category and status", "tasks_axis": "Tasks",
+           "as_of": " (end of {name})", "family_title": "The {family} indicators by unit", "any_family": "Indicators by unit",
+           "open": " (", "close": ")", "sep": "; ", "city_red": "the city in red", "band_dashed": "dashed: edges of the reasonable band",
+           "target_solid": "green line: target"},
 }

@@ -1,9 +1,13 @@
 """Publishing a brief (publication step: results.json -> tables, workbook, memo, HTML page,
 manifest).
 
-Everything a reader gets is made from the run's validated ``results.json`` (the memo and
-the workbook) or from the executed notebooks (the HTML page), inside the run's staging
-folder; :func:`check_outputs` refuses a run with any expected file missing or empty, and
+Everything a reader gets is made from the run's validated ``results.json`` (the memo, its
+PDF and the workbook) or from the executed notebooks (the HTML page), inside the run's staging
+folder. The memo's PDF needs LibreOffice (:func:`reformlib.report.memo_pdf.memo_pdf`): without
+it, or when the conversion fails, the brief is still published and the manifest's
+``documents`` record says that ``memo.pdf`` was not made and why (:func:`write_documents`),
+never a silent gap. :func:`check_outputs` refuses a run with any expected file missing or
+empty, or a ``memo.pdf`` that is neither present (an A4 PDF) nor explained, and
 only then is the whole folder published in one atomic step
 (:func:`reformlib.briefs.store.promote`). A failed run goes to ``failed/<run-id>/``
 (:func:`keep_failed`); one whose process died is moved there by the next run
@@ -15,6 +19,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,31 +33,79 @@ from reformlib.data.paths import ROOT
 from reformlib.errors import RunError
 from reformlib.report.browser import active_content, content_security_policy, html_is_offline, style_sheets
 from reformlib.report.memo import write_memo
+from reformlib.report.memo_pdf import memo_pdf
 from reformlib.report.tables import HEADERS, SHEETS, results_tables
-from reformlib.report.workbook import write_tables
+from reformlib.report.workbook import BRIEF_HEADERS, BRIEF_SHEETS, brief_sheets, write_tables
 
 #: Files every published brief holds (figures are checked from the results file's list).
 EXPECTED_FILES = ("brief.html", "memo.docx", "tables.xlsx", "results.json")
+#: Files a published brief holds unless its manifest's ``documents`` record says why not.
+OPTIONAL_FILES = ("memo.pdf",)
+#: A4 in PostScript points, as a PDF's MediaBox gives it (595.28 x 841.89), rounded.
+A4_POINTS = (595, 842)
 
 
-def write_documents(folder: Path, *, lang: str) -> dict[str, Path]:
-    """``memo.docx`` and ``tables.xlsx`` from ``folder/results.json`` (validated on reading)."""
+def write_documents(folder: Path, *, lang: str) -> dict[str, dict[str, Any]]:
+    """``tables.xlsx``, ``memo.docx`` and, with LibreOffice, ``memo.pdf`` from
+    ``folder/results.json`` (validated on reading). Returns the ``documents`` record of the
+    manifest: per file, ``made`` and, for a file not made, ``reason``."""
     from reformlib.report.results import read_results
 
     res = read_results(folder / "results.json")
-    tables = results_tables(res, lang=lang)
-    sheets = SHEETS[lang]
-    write_tables({sheets[k]: v for k, v in tables.items()}, folder / "tables.xlsx", lang=lang, headers=HEADERS[lang])
+    sheets = {**SHEETS[lang], **BRIEF_SHEETS[lang]}
+    frames, formats = brief_sheets(results_tables(res, lang=lang), res, lang=lang)
+    write_tables({sheets.get(k, k): v for k, v in frames.items()}, folder / "tables.xlsx", lang=lang,
+                 headers={**BRIEF_HEADERS[lang], **HEADERS[lang]},
+                 formats={sheets.get(k, k): v for k, v in formats.items()})
     write_memo(res, folder / "memo.docx", lang=lang, base_dir=folder)
-    return {"memo": folder / "memo.docx", "tables": folder / "tables.xlsx"}
+    record: dict[str, dict[str, Any]] = {"tables.xlsx": {"made": True}, "memo.docx": {"made": True}}
+    try:
+        memo_pdf(folder / "memo.docx", folder / "memo.pdf")
+        record["memo.pdf"] = {"made": True, "tool": "LibreOffice"}
+    except RunError as exc:
+        (folder / "memo.pdf").unlink(missing_ok=True)
+        record["memo.pdf"] = {"made": False, "reason": str(exc).removeprefix("memo_pdf: ")}
+    return record
 
 
-def check_outputs(folder: Path) -> list[str]:
+def check_outputs(folder: Path, documents: Mapping[str, Mapping[str, Any]] | None = None) -> list[str]:
     """Expected files of a staged brief that are missing or empty: :data:`EXPECTED_FILES`,
-    at least one figure, and every figure the results file lists (as PNG)."""
+    at least one figure, and every figure the results file lists (as PNG); and each of
+    :data:`OPTIONAL_FILES` (``memo.pdf``: an A4 PDF) unless ``documents`` (the manifest's
+    record; default: read from ``folder/manifest.json``) says why it was not made."""
     problems = [f"{name} is missing or empty" for name in EXPECTED_FILES
                 if not (folder / name).is_file() or (folder / name).stat().st_size == 0]
+    if documents is None:
+        try:
+            documents = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("documents") or {}
+        except (OSError, ValueError, AttributeError):
+            documents = {}
+    for name in OPTIONAL_FILES:
+        said = documents.get(name) or {}
+        if said.get("made") is False:
+            if not str(said.get("reason") or "").strip():
+                problems.append(f"{name} was not made and the manifest does not say why")
+        else:
+            problems += pdf_problems(folder / name)
     return problems + check_figures(folder)
+
+
+_MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)\s*\]")
+
+
+def pdf_problems(path: Path) -> list[str]:
+    """Why ``path`` is not a PDF of A4 pages (empty: it is): missing, empty, not a PDF, no
+    page size found, or a page whose MediaBox is not 595 x 842 points (rounded)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return [f"{path.name} is missing or empty and the manifest does not say why it was not made"]
+    raw = path.read_bytes()
+    if not raw.startswith(b"%PDF-"):
+        return [f"{path.name} is not a PDF file"]
+    boxes = {(round(float(x1) - float(x0)), round(float(y1) - float(y0))) for x0, y0, x1, y1 in _MEDIA_BOX.findall(raw)}
+    if not boxes:
+        return [f"{path.name}: no page size found"]
+    wrong = sorted(b for b in boxes if b != A4_POINTS)
+    return [f"{path.name}: pages of {wrong[0][0]} x {wrong[0][1]} pt, not A4 (595 x 842 pt)"] if wrong else []
 
 
 def check_figures(folder: Path) -> list[str]:
@@ -85,17 +138,97 @@ body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei",
        max-width: 1100px; margin: 2em auto; padding: 0 1.5em; color: #222; line-height: 1.55; }
 h1 { border-bottom: 3px solid #c62828; padding-bottom: .3em; }
 h2 { border-left: 5px solid #c62828; padding-left: .5em; margin-top: 1.8em; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
-th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; }
-th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; max-width: 100%; }
+th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 img { max-width: 100%; height: auto; } .anchor-link { display: none; }
-.prompt { display: none; } pre { white-space: pre-wrap; }
+.prompt, .input_prompt, .output_prompt { display: none; } pre { white-space: pre-wrap; }
+.brief-links { font-size: 0.92em; color: #555; border-bottom: 1px solid #ddd; }
+@page { size: A4; margin: 18mm 15mm 20mm 15mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; line-height: 1.45; }
+  .brief-links, .input, .prompt, .input_prompt, .output_prompt, .anchor-link { display: none !important; }
+  table { font-size: 9pt; page-break-inside: auto; }
+  thead { display: table-header-group; } tfoot { display: table-footer-group; }
+  tr, td, th, img, .output_png { break-inside: avoid; page-break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  img { max-height: 230mm; }
+  a { color: inherit; text-decoration: none; }
+}
 """
+#: A cell that holds a number as the page writes it: sign, digits with separators, decimals,
+#: a range (``80–90``) and at most a short unit (``%``, ``个百分点``, ``亩``, `` percentage points``).
+_NUMERIC = re.compile(r"[+\-\u2212]?[0-9][0-9,]*(?:\.[0-9]+)?(?:\u2013[0-9][0-9,]*(?:\.[0-9]+)?)?"
+                      r"(?:%|[\u4e00-\u9fff]{1,4}| ?[A-Za-z %]{1,24})?")
 
 
-def to_html(notebooks: list[Path], out: Path, *, title: str, lang: str) -> Path:
+def align_columns(body: str) -> str:
+    """``body`` with every table's number columns (every non-empty cell a number, as
+    :data:`_NUMERIC` reads it) marked ``class="num"`` (right-aligned), the other columns
+    left as text (left-aligned), header cells included."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(body, "html.parser")
+    for table in soup.find_all("table"):
+        rows = [tr.find_all(["td", "th"], recursive=False) for tr in (table.tbody or table).find_all("tr")]
+        rows = [r for r in rows if r and not (table.thead and r[0].find_parent("thead"))]
+        width = max((len(r) for r in rows), default=0)
+        for col in range(width):
+            texts = [r[col].get_text(strip=True) for r in rows if col < len(r) and r[col].name == "td"]
+            filled = [t for t in texts if t]
+            if not filled or not all(_NUMERIC.fullmatch(t) for t in filled):
+                continue
+            for r in rows:
+                if col < len(r):
+                    r[col]["class"] = [*r[col].get("class", []), "num"]
+            head = table.thead.find_all("tr")[-1].find_all(["th", "td"]) if table.thead else []
+            if col < len(head):
+                head[col]["class"] = [*head[col].get("class", []), "num"]
+    return str(soup)
+
+
+_HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.M)
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def describe_figures(nb: nbformat.NotebookNode, figures: list[Mapping[str, Any]]) -> int:
+    """Give every code cell that shows an image an ``alt`` text (nbconvert writes it on the
+    ``<img>``): the caption of the figure the cell saves (its path from ``figures``, the
+    results file's list), else the heading the image stands under. Returns the cells given one."""
+    heading, done = "", 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = _HEADING.findall(cell.source)
+            heading = _MD_ESCAPE.sub(r"\1", found[-1]).strip() if found else heading
+            continue
+        if cell.cell_type != "code":
+            continue
+        shows = False
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            found = _HEADING.findall(str(data.get("text/markdown", "")))
+            if found:
+                heading = _MD_ESCAPE.sub(r"\1", found[-1]).strip()
+            shows = shows or "image/png" in data
+        if not shows:
+            continue
+        own = [f for f in figures if f.get("path") and f["path"] in cell.source and f.get("caption")]
+        cell.metadata["alt"] = str(own[0]["caption"]) if own else heading
+        done += 1
+    return done
+
+
+def to_html(notebooks: list[Path], out: Path, *, title: str, lang: str, nav: str = "",
+            figures: list[Mapping[str, Any]] | None = None) -> Path:
     """One self-contained page from executed notebooks: code hidden, images embedded, offline;
     cells tagged ``remove_cell`` (a template's notes to its maintainers) left out.
+
+    ``nav`` (HTML, :func:`reformlib.briefs.index.navigation`) goes at the top. Every figure
+    gets its caption as ``alt`` text (``figures``: the results file's list, default read from
+    ``results.json`` beside ``out``; :func:`describe_figures`); number columns of tables are
+    right-aligned, text columns left-aligned (:func:`align_columns`); the style sheet prints
+    on A4 with table rows kept whole, table headers repeated on each page and no code.
 
     The page carries a Content-Security-Policy that allows no script and no request (only
     embedded images and its own style sheets, by hash); it is refused (:class:`RunError`)
@@ -105,10 +238,18 @@ def to_html(notebooks: list[Path], out: Path, *, title: str, lang: str) -> Path:
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
+    if figures is None:
+        listed = out.parent / "results.json"
+        figures = json.loads(listed.read_text(encoding="utf-8")).get("figures") or [] if listed.is_file() else []
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove_cell"}), enabled=True)
-    body = "\n".join(exporter.from_notebook_node(nbformat.read(p, as_version=4))[0] for p in notebooks)
+    parts = []
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        describe_figures(nb, figures)
+        parts.append(exporter.from_notebook_node(nb)[0])
+    body = nav + "\n" + align_columns("\n".join(parts))
     policy = content_security_policy([STYLE, *style_sheets(body)])
     page = PAGE.format(lang="zh-CN" if lang == "zh" else "en", title=html.escape(title), style=STYLE,
                        body=body, policy=html.escape(policy))

@@ -30,7 +30,10 @@ What can go wrong, and what is done about it (see PIPELINE.md):
 
 Where a brief goes (:func:`brief_folder`): ``reports/<month>/`` for the whole city,
 ``reports/<month>/<unit>/`` for one unit, and an ``en/`` folder below either for English;
-readers open ``current/brief.html`` in it.
+readers open ``current/brief.html`` in it, or start from ``reports/index.html``, rewritten
+after every publish (:mod:`reformlib.briefs.index`). A brief's page links to the index and
+between the city's and the units' briefs of its month; its ``memo.pdf`` is made when
+LibreOffice is installed, and the manifest's ``documents`` says why when it is not.
 """
 from __future__ import annotations
 
@@ -46,7 +49,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reformlib.briefs import publish
+from reformlib.briefs import index, publish
 from reformlib.briefs.freshness import brief_inputs
 from reformlib.briefs.notebooks import (
     KERNEL,
@@ -191,7 +194,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _build(staging: Path, params: BriefParams, templates: list[Path], *, what: str, timeout: int, quiet: bool,
-           timings: dict) -> None:
+           timings: dict, documents: dict, nav: str = "") -> None:
     """Execute the notebooks into ``staging`` and make every document there; raise
     :class:`_Failure` naming the step (notebook and cell) that failed."""
     nb_params = params.as_notebook_parameters()
@@ -220,14 +223,16 @@ def _build(staging: Path, params: BriefParams, templates: list[Path], *, what: s
         step, t0 = "making brief.html", time.perf_counter()
         publish.to_html([staging / "notebooks" / t.name for t in templates], staging / "brief.html",
                         title=f"改革简报 {params.month}" if params.lang == "zh" else f"Reform brief {params.month}",
-                        lang=params.lang)
+                        lang=params.lang, nav=nav)
         timings["html"] = round(time.perf_counter() - t0, 2)
-        step, t0 = "making memo.docx and tables.xlsx", time.perf_counter()
-        publish.write_documents(staging, lang=params.lang)
+        step, t0 = "making memo.docx, memo.pdf and tables.xlsx", time.perf_counter()
+        documents.update(publish.write_documents(staging, lang=params.lang))
         timings["documents"] = round(time.perf_counter() - t0, 2)
     except Exception as exc:  # noqa: BLE001
         raise _Failure(f"{step} failed: {_first_line(exc)}") from None
-    missing = publish.check_outputs(staging)
+    if not documents.get("memo.pdf", {}).get("made", True):
+        _say(quiet, f"memo.pdf not made: {documents['memo.pdf']['reason']} (recorded in manifest.json)")
+    missing = publish.check_outputs(staging, documents)
     if missing:
         raise _Failure(f"incomplete outputs: {'; '.join(missing)}")
 
@@ -262,10 +267,12 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
         manifest = {"run_id": run_id, "status": "running", "parameters": params.key(),
                     "data": publish.shown(params.data_dir), "inputs": inputs, "input_hashes": inputs["data"],
                     "code_version": code_version(templates), "packages": inputs["packages"], "kernel": KERNEL,
-                    "timings_seconds": {}}
+                    "timings_seconds": {}, "documents": {}}
         started = time.perf_counter()
         try:
-            _build(staging, params, templates, what=what, timeout=timeout, quiet=quiet, timings=manifest["timings_seconds"])
+            _build(staging, params, templates, what=what, timeout=timeout, quiet=quiet, timings=manifest["timings_seconds"],
+                   documents=manifest["documents"],
+                   nav=index.navigation(reports, params.month, params.unit, params.lang))
             manifest["timings_seconds"]["total"] = round(time.perf_counter() - started, 2)
             manifest.update(status="published", published_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
             publish.write_manifest(staging, manifest)
@@ -287,4 +294,7 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
             raise RunError(f"{what}: publishing failed: {_first_line(exc)}; the published brief is unchanged") from None
     current = target / CURRENT
     _say(quiet, f"published {current / 'brief.html'} ({manifest['timings_seconds']['total']:.1f} s)")
+    trouble = index.update_index(reports)
+    if trouble:
+        print(f"reformlib: {trouble}", file=sys.stderr, flush=True)  # noqa: T201 - the brief is published all the same
     return RunResult(folder=current, html=current / "brief.html", manifest=manifest, version=version)

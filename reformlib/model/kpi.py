@@ -111,7 +111,9 @@ def kpi_measures(
         out.append(_rows(units, level, np.nan, n, [f"获{k}次" for k in n], [f"{k} time(s)" for k in n]))
     vet = vetoes[(vetoes["date"] >= start) & (vetoes["date"] <= end)]
     for item, sub in vet.groupby("item"):
-        reasons = sub.groupby("unit")[["reason_zh", "reason_en"]].agg("; ".join).reindex(units)
+        by_unit = sub.groupby("unit")
+        reasons = pd.DataFrame({"reason_zh": by_unit["reason_zh"].agg("；".join),
+                                "reason_en": by_unit["reason_en"].agg("; ".join)}).reindex(units)
         n = sub.groupby("unit").size().reindex(units, fill_value=0)
         out.append(_rows(units, f"veto:{item}", np.nan, n, reasons["reason_zh"].fillna(""), reasons["reason_en"].fillna("")))
     return pd.concat(out, ignore_index=True)[MEASURE_COLUMNS]

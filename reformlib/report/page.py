@@ -7,8 +7,13 @@ backslash-escapes every ASCII punctuation character (CommonMark): a unit named
 a link or an image. Tables go through :func:`reformlib.report.tables.styled`, which
 escapes every cell and header.
 
-May import: pandas, :mod:`reformlib.i18n`, :mod:`reformlib.data.periods` and
-:mod:`reformlib.report.tables`.
+The headline's change columns read as :mod:`reformlib.report.numbers` writes them, the same
+as the workbook's cells: ``+5.2个百分点`` (a percentage's change since last December),
+``+23个`` (a count's), ``29.3%`` (a flow's growth on the same months of last year). Chinese
+sentences use full-width punctuation (，。：；（）), numbers and codes half-width.
+
+May import: pandas, :mod:`reformlib.i18n`, :mod:`reformlib.data.periods`,
+:mod:`reformlib.report.numbers` and :mod:`reformlib.report.tables`.
 """
 from __future__ import annotations
 
@@ -17,7 +22,8 @@ import re
 import pandas as pd
 
 from reformlib.data.periods import as_month
-from reformlib.i18n import HEADINGS, t
+from reformlib.i18n import HEADINGS, WORKBOOK_TEXT, t
+from reformlib.report.numbers import difference, percent
 from reformlib.report.tables import styled
 
 __all__ = ["heading", "headline_display", "markdown_text", "task_sentence", "title_markdown"]
@@ -34,13 +40,20 @@ def markdown_text(value: object) -> str:
 
 
 def headline_display(table: pd.DataFrame, *, lang: str = "zh"):
-    """``headline`` for the page: translated headers, no index, readable numbers."""
-    names = {"name": t("indicator", lang), "value": t("value", lang),
-             "change": "较上年末变化" if lang == "zh" else "Change since last December",
-             "growth": "较上年同期增长(%)" if lang == "zh" else "Growth on last year (%)",
-             "measure_unit": t("measure_unit", lang), "document_text": t("document_2017", lang),
-             "comparison": t("comparison", lang)}
-    return styled(table.drop(columns=["code", "document"]).rename(columns=names))
+    """``headline`` for the page: translated headers, no index, readable numbers; the change
+    since last December in the indicator's unit (percentage points for a percentage) and
+    the growth on last year in percent, as the workbook shows them."""
+    words = WORKBOOK_TEXT[lang]
+    names = {"name": t("indicator", lang), "value": t("value", lang), "change": words["change"],
+             "growth": words["growth"], "measure_unit": t("measure_unit", lang),
+             "document_text": t("document_2017", lang), "comparison": t("comparison", lang)}
+    shown = table.copy()
+    if "change" in shown.columns:
+        shown["change"] = [difference(c, u, lang, signed=True) if pd.notna(c) else ""
+                           for c, u in zip(shown["change"], shown["measure_unit"])]
+    if "growth" in shown.columns:
+        shown["growth"] = [percent(g) if pd.notna(g) else "" for g in shown["growth"]]
+    return styled(shown.drop(columns=["code", "document"]).rename(columns=names))
 
 
 def heading(key: str, lang: str, **fmt: str) -> str:
@@ -68,7 +81,7 @@ def task_sentence(status: pd.DataFrame, month: str | pd.Period, *, lang: str = "
     rate = 100 * done / n if n else 0.0
     m = as_month(month)
     if lang == "zh":
-        return (f"截至{m.year}年{m.month}月底,{n}项年度改革任务中已完成{done}项(完成率{rate:.1f}%),"
-                f"进度滞后{behind}项,逾期未完成{overdue}项,尚未启动{waiting}项。")
+        return (f"截至{m.year}年{m.month}月底，{n}项年度改革任务中已完成{done}项（完成率{rate:.1f}%），"
+                f"进度滞后{behind}项，逾期未完成{overdue}项，尚未启动{waiting}项。")
     return (f"By the end of {m.strftime('%B %Y')}, {done} of the {n} annual reform tasks were complete ({rate:.1f} %); "
             f"{behind} were behind schedule, {overdue} overdue and {waiting} not yet started.")

@@ -28,6 +28,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from reformlib.data.schemas import CITY
 from reformlib.errors import SpecError
@@ -37,6 +38,7 @@ from reformlib.i18n import (
     FAMILY,
     LEDGER_HEADERS,
     LEDGER_TEXT,
+    PLOT_TEXT,
     TRENDS_TEXT,
     t,
 )
@@ -114,9 +116,16 @@ def setup_plots() -> str:
     return use_cjk_font()
 
 
-def progress_figure(by_category: pd.DataFrame, *, lang: str = "zh") -> plt.Figure:
+def _month_words(month: object, lang: str) -> str:
+    m = pd.Period(month, "M")
+    return PLOT_TEXT[lang]["as_of"].format(year=m.year, month=m.month, name=m.strftime("%B %Y"))
+
+
+def progress_figure(by_category: pd.DataFrame, *, lang: str = "zh", month: object = None) -> plt.Figure:
     """Stacked horizontal bars: task statuses by category (a table of
-    :func:`reformlib.tasks.ledger.status_by_category`); the figure is neither shown nor saved.
+    :func:`reformlib.tasks.ledger.status_by_category`), counted in whole tasks on the axis,
+    under a title that says what is counted (and as of which month, with ``month``); the
+    figure is neither shown nor saved.
 
     >>> fig = progress_figure(status_by_category(task_status(tasks, progress, "2017-06")))  # doctest: +SKIP
     """
@@ -125,15 +134,20 @@ def progress_figure(by_category: pd.DataFrame, *, lang: str = "zh") -> plt.Figur
     data = by_category.set_index("name")[cols].rename(columns=lambda c: t(c, lang))
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.5))
     data.iloc[::-1].plot.barh(stacked=True, color=colours, ax=ax, width=0.75)
-    ax.set_xlabel(t("tasks", lang))
+    ax.set_xlabel(PLOT_TEXT[lang]["tasks_axis"])
     ax.set_ylabel("")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(PLOT_TEXT[lang]["progress_title"] + (_month_words(month, lang) if month is not None else ""),
+                 fontsize=11)
     ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.12 if lang == "zh" else -0.14), frameon=False, fontsize=9)
     fig.tight_layout()
     return fig
 
 
-def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "") -> plt.Figure:
-    """One panel per indicator of the family, a bar per unit, the city highlighted; band edges dashed."""
+def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "", month: object = None) -> plt.Figure:
+    """One panel per indicator of the family, a bar per unit, the city highlighted (red); the
+    edges of a reasonable band as dashed lines and, when ``frame`` has a ``target`` column,
+    the target as a solid line; the title says what is shown and which lines mean what."""
     panels = list(dict.fromkeys(frame["indicator_name"]))
     ncol = min(3, len(panels))
     nrow = -(-len(panels) // ncol)
@@ -145,13 +159,21 @@ def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "") ->
         for edge in (d["band_low"].iloc[0], d["band_high"].iloc[0]):
             if pd.notna(edge):
                 ax.axvline(edge, ls="--", color="#555555", lw=1)
+        target = d["target"].dropna() if "target" in d.columns else pd.Series(dtype=float)
+        if not target.empty:
+            ax.axvline(float(target.iloc[0]), ls="-", color="#2e7d32", lw=1.6)
         ax.set_title(name, fontsize=10)
         ax.set_xlabel("")
         ax.set_ylabel("")
     for ax in axes.ravel()[len(panels):]:
         ax.set_visible(False)
-    if family:
-        fig.suptitle(FAMILY[lang].get(family, family), fontsize=12)
+    words = PLOT_TEXT[lang]
+    has_band = frame[["band_low", "band_high"]].notna().any().any()
+    has_target = "target" in frame.columns and frame["target"].notna().any()
+    keys = [k for k, on in (("city_red", True), ("band_dashed", has_band), ("target_solid", has_target)) if on]
+    title = words["family_title"].format(family=FAMILY[lang].get(family, family)) if family else words["any_family"]
+    title += (_month_words(month, lang) if month is not None else "")
+    fig.suptitle(title + words["open"] + words["sep"].join(words[k] for k in keys) + words["close"], fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -179,6 +201,7 @@ def lead_unit_figure(counts: pd.DataFrame, *, lang: str = "zh", names: Mapping[s
     fig, ax = plt.subplots(figsize=(8, 4.5))
     sns.barplot(data=long, y="lead_unit", x="n", hue="status", ax=ax, palette=[STATUS_COLOURS[s] for s in shown])
     ax.set(xlabel=text["tasks"], ylabel="", title=text["lead_title"].format(n=len(data)))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(title="", fontsize=8)
     fig.tight_layout()
     return fig
@@ -217,6 +240,7 @@ def ageing_figure(ageing: pd.DataFrame, *, lang: str = "zh", names: Mapping[str,
     sns.countplot(data=open_.assign(unit=open_["unit"].map(lookup(names))), y="unit", hue="bucket",
                   hue_order=buckets, palette="YlOrRd", ax=ax)
     ax.set(xlabel=text["open_problems"], ylabel="", title=text["ageing_title"])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(title=text["age"], fontsize=8)
     fig.tight_layout()
     return fig

@@ -18,7 +18,16 @@ per table with openpyxl and guards against what bites (PIPELINE.md, "Excel and C
 - numbers read as the memo prints them (:func:`reformlib.report.numbers.excel_format`):
   probabilities ``62%``, rates in percent ``87.3%``, counts ``12,345``, other numbers with
   thousands separators and the decimals they need;
-- header row frozen, bold, with a filter; column widths from the content.
+- header row frozen, bold, with a filter; column widths from the content; ``formats``
+  gives a cell's own number format where a column mixes kinds (a change in percentage
+  points beside one in 亩).
+
+:func:`brief_sheets` adds to a brief's tables what only the workbook lays out in full: the
+headline's change columns (:func:`headline_changes`: since last December in the indicator's
+own unit, percentage points for percentages; growth on the same months of last year in
+percent), the 督办清单 (:func:`supervision_sheet`, from ``results["tasks"]["supervision"]``)
+and the city's own score (:func:`city_score_sheet`, from ``results["evaluation"]["city"]``),
+each number formatted as :mod:`reformlib.report.numbers` prints it in the page and the memo.
 
 :func:`write_csv_for_excel` writes ``utf-8-sig`` so that Excel shows Chinese correctly.
 Both write atomically: a failure leaves an existing file untouched.
@@ -28,8 +37,9 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +51,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from reformlib.errors import ParameterError
+from reformlib.i18n import MEMO, NOT_SUPPLIED, WORKBOOK_TEXT
 from reformlib.report.atomic import atomic_path
-from reformlib.report.numbers import excel_format
+from reformlib.report.numbers import EXCEL_FORMATS, difference, excel_format, number
 
-__all__ = ["DEFAULT_HEADERS", "MAX_SHEET_NAME", "safe_sheet_name", "write_tables",
+__all__ = ["BRIEF_HEADERS", "BRIEF_SHEETS", "DEFAULT_HEADERS", "MAX_SHEET_NAME", "brief_sheets", "city_score_sheet",
+           "difference_format", "headline_changes", "safe_sheet_name", "supervision_sheet", "write_tables",
            "write_csv_for_excel"]
 
 MAX_SHEET_NAME = 31
@@ -161,7 +173,8 @@ def _display_width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _fill_sheet(ws: Any, frame: pd.DataFrame, names: Mapping[str, str]) -> None:
+def _fill_sheet(ws: Any, frame: pd.DataFrame, names: Mapping[str, str],
+                formats: Mapping[str, Sequence[str | None]] | None = None) -> None:
     columns = list(frame.columns)
     ws.append([names.get(c, c) for c in columns])
     bold, grey = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
@@ -181,7 +194,9 @@ def _fill_sheet(ws: Any, frame: pd.DataFrame, names: Mapping[str, str]) -> None:
             elif isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                cell.number_format = excel_format(columns[c - 1], value)
+                own = (formats or {}).get(columns[c - 1])
+                cell.number_format = (own[r - 2] if own is not None and own[r - 2]
+                                      else excel_format(columns[c - 1], value))
             if r <= 500:
                 widths[c - 1] = max(widths[c - 1], _display_width(value))
     for c, width in enumerate(widths, start=1):
@@ -192,9 +207,12 @@ def _fill_sheet(ws: Any, frame: pd.DataFrame, names: Mapping[str, str]) -> None:
 
 
 def write_tables(tables: Mapping[str, pd.DataFrame], path: Path | str, *, lang: str = "zh",
-                 headers: Mapping[str, str] | None = None) -> dict[str, str]:
+                 headers: Mapping[str, str] | None = None,
+                 formats: Mapping[str, Mapping[str, Sequence[str | None]]] | None = None) -> dict[str, str]:
     """Write each table to its own sheet of the workbook ``path`` (.xlsx), atomically.
 
+    ``formats[key][column]`` holds one Excel number format per row of ``tables[key]``
+    (None: the column's own, :func:`~reformlib.report.numbers.excel_format`).
     Returns the sheet name used for each table key.
     """
     names = _headers(lang, headers)
@@ -209,7 +227,11 @@ def write_tables(tables: Mapping[str, pd.DataFrame], path: Path | str, *, lang: 
     for key, frame in tables.items():
         title = safe_sheet_name(key, used.values())
         used[key] = title
-        _fill_sheet(wb.create_sheet(title), _flat(frame), names)
+        own = (formats or {}).get(key)
+        for column, given in (own or {}).items():
+            if len(given) != len(frame):
+                raise ParameterError(f"formats[{key!r}][{column!r}] has {len(given)} formats for {len(frame)} rows")
+        _fill_sheet(wb.create_sheet(title), _flat(frame), names, own)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return used
@@ -231,3 +253,109 @@ def write_csv_for_excel(df: pd.DataFrame, path: Path | str, *, lang: str = "zh",
     with atomic_path(target) as tmp:
         out.to_csv(tmp, index=False, encoding="utf-8-sig")
     return target
+
+
+# ----------------------------------------------------------------- a brief's extra sheets
+#: Sheet titles of the sheets :func:`brief_sheets` adds, by language.
+BRIEF_SHEETS: dict[str, dict[str, str]] = {lang: {"supervision": WORKBOOK_TEXT[lang]["supervision"],
+                                                  "city_score": WORKBOOK_TEXT[lang]["city_score"]}
+                                           for lang in WORKBOOK_TEXT}
+#: Headers of the columns :func:`brief_sheets` adds, by language.
+BRIEF_HEADERS: dict[str, dict[str, str]] = {
+    lang: {"change_since_december": WORKBOOK_TEXT[lang]["change"], "growth_on_last_year": WORKBOOK_TEXT[lang]["growth"],
+           "assessment_period": WORKBOOK_TEXT[lang]["period"],
+           **{k: WORKBOOK_TEXT[lang][k] for k in ("lead_name", "leader_level", "progress", "days_overdue",
+                                                  "status_text", "note", "deadline")}}
+    for lang in WORKBOOK_TEXT}
+_NUMBER = re.compile(r"^([+-]?)([0-9,]+)(?:\.([0-9]+))?(.*)$", re.S)
+
+
+def difference_format(value: float, unit: str | None, lang: str) -> str:
+    """The Excel number format under which ``value`` reads as
+    :func:`~reformlib.report.numbers.difference` (signed) prints it: ``+5.2个百分点``,
+    ``+23个``, ``-8,094亩``, ``+1.5 percentage points``."""
+    shown = difference(value, unit, lang, signed=True)
+    match = _NUMBER.match(shown)
+    if match is None:  # pragma: no cover - difference() always starts with the number
+        raise ValueError(f"cannot read {shown!r} as a number and its unit")
+    decimals, suffix = len(match.group(3) or ""), match.group(4).replace('"', "")
+    body = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = f'"{suffix}"' if suffix else ""
+    return f"+{body}{text};-{body}{text};{body.replace('#,##', '')}{text}"
+
+
+def headline_changes(headline: pd.DataFrame, results: Mapping[str, Any], *,
+                     lang: str) -> tuple[pd.DataFrame, dict[str, list[str | None]]]:
+    """``headline`` (the workbook's headline sheet, one row per ``results["headline"]`` row)
+    with ``change_since_december`` and ``growth_on_last_year`` (the results' ``change`` and
+    ``growth``) after ``value``, and their cell formats."""
+    rows = list(results.get("headline", []))
+    if len(rows) != len(headline):
+        raise ParameterError(f"headline: {len(headline)} rows in the table, {len(rows)} in the results")
+    change = [r.get("change") for r in rows]
+    growth = [r.get("growth") for r in rows]
+    out = headline.copy()
+    at = list(out.columns).index("value") + 1 if "value" in out.columns else len(out.columns)
+    out.insert(at, "change_since_december", pd.array(change, dtype="Float64"))
+    out.insert(at + 1, "growth_on_last_year", pd.array(growth, dtype="Float64"))
+    formats = {"change_since_december": [None if c is None else difference_format(c, r.get("unit"), lang)
+                                         for c, r in zip(change, rows)],
+               "growth_on_last_year": [None if g is None else EXCEL_FORMATS["percent"] for g in growth]}
+    return out, formats
+
+
+def supervision_sheet(results: Mapping[str, Any], *, lang: str) -> tuple[pd.DataFrame, dict[str, list[str | None]]]:
+    """The 督办清单 (``results["tasks"]["supervision"]``): task, title, lead unit by name,
+    responsible leader, deadline, progress (as the memo prints it, ``90%``), status and days
+    overdue; a one-cell note when the list is empty or the section is missing."""
+    tasks = results.get("tasks") or {}
+    records = tasks.get("supervision")
+    if not records:
+        note = WORKBOOK_TEXT[lang]["no_supervision"] if records is not None else NOT_SUPPLIED[lang]
+        return pd.DataFrame({"note": [note]}), {}
+    words = MEMO[lang]
+    frame = pd.DataFrame([{
+        "task_id": r["task_id"], "title": r["title"], "lead_name": r.get("lead_name") or r["lead_unit"],
+        "leader_level": words.get("level_" + r["leader_level"], r["leader_level"]),
+        "deadline": dt.date.fromisoformat(r["deadline"]), "progress": float(r["progress"]),
+        "status_text": words["status_" + r["status"]], "days_overdue": int(r["days_overdue"]) if r["days_overdue"] else None}
+        for r in records])
+    return frame, {"progress": ['0"%"'] * len(frame)}
+
+
+def city_score_sheet(results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
+    """The city's own score and grade (``results["evaluation"]["city"]``), with the sentence
+    that says it is reported, not ranked among the city's parts; a one-cell note without it."""
+    evaluation = results.get("evaluation") or {}
+    city = evaluation.get("city") if evaluation.get("available") else None
+    if not city:
+        return pd.DataFrame({"note": [evaluation.get("note") or NOT_SUPPLIED[lang]]})
+    row = {"unit": city["unit"], "name": city["name"], "score": city["score"], "grade": city["grade"]}
+    if evaluation.get("period"):
+        row["assessment_period"] = str(evaluation["period"])
+    row["note"] = MEMO[lang]["eval_city"].format(score=number(city["score"]), grade=city["grade"])
+    return pd.DataFrame([row])
+
+
+def brief_sheets(tables: Mapping[str, pd.DataFrame], results: Mapping[str, Any], *,
+                 lang: str) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, list[str | None]]]]:
+    """A brief's workbook tables: ``tables`` (by key, as
+    :func:`reformlib.report.tables.results_tables` makes them) with the headline's change
+    columns, the 督办清单 after ``at_risk`` and the city's score after ``scores``; and the
+    cell formats by key, for :func:`write_tables`."""
+    out: dict[str, pd.DataFrame] = {}
+    formats: dict[str, dict[str, list[str | None]]] = {}
+    for key, frame in tables.items():
+        if key == "headline" and "value" in frame.columns:
+            out[key], formats[key] = headline_changes(frame, results, lang=lang)
+        else:
+            out[key] = frame
+        if key == "at_risk":
+            out["supervision"], formats["supervision"] = supervision_sheet(results, lang=lang)
+        if key == "scores":
+            out["city_score"] = city_score_sheet(results, lang=lang)
+    if "supervision" not in out:
+        out["supervision"], formats["supervision"] = supervision_sheet(results, lang=lang)
+    if "city_score" not in out:
+        out["city_score"] = city_score_sheet(results, lang=lang)
+    return out, formats

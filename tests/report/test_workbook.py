@@ -147,3 +147,115 @@ def test_failed_write_leaves_the_good_workbook_untouched(tmp_path):
         write_csv_for_excel(pd.DataFrame({"v": [-np.inf]}), tmp_path / "brief.xlsx")
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["brief.xlsx"]
+
+
+# ------------------------------------------------------------ a brief's workbook on the demo data
+@pytest.fixture(scope="module")
+def december(demo, tmp_path_factory):
+    """The 2017-12 city brief's results (built by the brief's own functions, without papermill)
+    and its documents written by the publishing step with LibreOffice off the PATH."""
+    import json
+
+    import reformlib as rl
+    from reformlib.briefs import content as brief
+    from reformlib.briefs import publish
+    from reformlib.report.results import write_results
+
+    data, pilots, reference = rl.load_data(None), rl.load_pilots(None), rl.load_reference()
+    obs, ind, units, month = data["observations"], data["indicators"], data["units"], "2017-12"
+    status, by_category = brief.task_progress(data["tasks"], data["progress"], month)
+    sections = {"evaluation": brief.evaluation_section(data, month, uncertainty=False),
+                "indicators_off_target": brief.off_target(obs, ind, units, month),
+                "inspections": brief.inspections_summary(data["inspections"], month, units=units),
+                "pilots": brief.pilots_summary(pilots, month),
+                "supervision": brief.supervision_list(data["tasks"], status, month, units=units)}
+    res = brief.results(month=month, lang="zh", unit=None, headline_table=brief.headline(obs, ind, reference, month),
+                        status=status, by_category=by_category, synthetic=True, figures=[], sections=sections,
+                        units=units)
+    folder = tmp_path_factory.mktemp("december")
+    write_results(res, folder / "results.json")
+    path = os.environ["PATH"]
+    os.environ["PATH"] = "/nonexistent"  # LibreOffice is not installed, as far as this step can tell
+    try:
+        documents = publish.write_documents(folder, lang="zh")
+    finally:
+        os.environ["PATH"] = path
+    return json.loads((folder / "results.json").read_text(encoding="utf-8")), folder, documents
+
+
+def _sheet(folder, title):
+    ws = openpyxl.load_workbook(folder / "tables.xlsx")[title]
+    header = [c.value for c in ws[1]]
+    return header, [dict(zip(header, row)) for row in ws.iter_rows(min_row=2)]
+
+
+def test_headline_sheet_has_the_change_columns_formatted_as_the_page_writes_them(december):
+    from reformlib.report.numbers import difference
+
+    res, folder, _ = december
+    header, rows = _sheet(folder, "主要指标")
+    assert header[header.index("数值") + 1: header.index("数值") + 3] == ["较上年末变化", "较上年同期增长"]
+    assert len(rows) == len(res["headline"])
+    shown = 0
+    for row, h in zip(rows, res["headline"]):
+        change, growth = row["较上年末变化"], row["较上年同期增长"]
+        assert (change.value is None) == (h["change"] is None) and (growth.value is None) == (h["growth"] is None)
+        if h["change"] is not None:
+            assert change.data_type == "n" and change.value == pytest.approx(h["change"])
+            text = difference(h["change"], h["unit"], "zh", signed=True)  # what the page prints
+            unit = text.lstrip("+-0123456789,.")
+            assert f'"{unit}"' in change.number_format and change.number_format.startswith("+#,##0"), text
+            decimals = len(text[: len(text) - len(unit)].partition(".")[2])
+            assert change.number_format.split(";")[0] == "+#,##0" + ("." + "0" * decimals if decimals else "") + f'"{unit}"'
+            shown += 1
+        if h["growth"] is not None:
+            assert growth.value == pytest.approx(h["growth"]) and growth.number_format == '0.0"%"'
+    assert shown >= 5 and any(h["unit"] == "%" and h["change"] is not None for h in res["headline"])
+
+
+def test_supervision_sheet_lists_every_task_of_the_results(december):
+    from reformlib.i18n import MEMO
+
+    res, folder, _ = december
+    listed = res["tasks"]["supervision"]
+    header, rows = _sheet(folder, "督办清单")
+    assert header == ["任务编号", "任务名称", "牵头单位", "牵头领导", "完成时限", "进度", "状态", "逾期天数"]
+    assert len(rows) == len(listed) > 10
+    for row, r in zip(rows, listed):
+        assert row["任务编号"].value == r["task_id"] and row["牵头单位"].value == r["lead_name"]
+        assert row["状态"].value == MEMO["zh"]["status_" + r["status"]]
+        assert row["完成时限"].value.date().isoformat() == r["deadline"]
+        assert row["进度"].value == r["progress"] and row["进度"].number_format == '0"%"'  # the memo's "90%"
+        assert (row["逾期天数"].value or 0) == r["days_overdue"]
+    assert {r["status"] for r in listed} >= {"overdue", "due_this_month"}
+    assert not any(c.value and str(c.value).startswith("level_") for row in rows for c in row.values())
+
+
+def test_city_score_sheet_reports_the_city_unranked(december):
+    res, folder, _ = december
+    header, rows = _sheet(folder, "全市得分")
+    city = res["evaluation"]["city"]
+    assert len(rows) == 1 and rows[0]["名称"].value == city["name"] and rows[0]["等级"].value == city["grade"]
+    assert rows[0]["得分"].value == pytest.approx(city["score"]) and rows[0]["得分"].number_format == "#,##0.00"
+    assert f"{city['score']:.2f}" in rows[0]["说明"].value and "不参与" in rows[0]["说明"].value
+    sheets = openpyxl.load_workbook(folder / "tables.xlsx").sheetnames
+    assert sheets.index("督办清单") == sheets.index("逾期风险任务") + 1
+    assert sheets.index("全市得分") == sheets.index("评估得分") + 1
+
+
+def test_without_libreoffice_the_manifest_says_why_there_is_no_pdf(december):
+    from reformlib.briefs import publish
+
+    _, folder, documents = december
+    assert not (folder / "memo.pdf").exists() and (folder / "memo.docx").stat().st_size > 0
+    said = documents["memo.pdf"]
+    assert said["made"] is False and "LibreOffice" in said["reason"] and "not installed" in said["reason"]
+    assert [p for p in publish.check_outputs(folder, documents) if "memo.pdf" in p] == []
+    unexplained = {**documents, "memo.pdf": {"made": False, "reason": ""}}
+    assert "memo.pdf was not made and the manifest does not say why" in publish.check_outputs(folder, unexplained)
+    assert any("memo.pdf is missing" in p for p in publish.check_outputs(folder, {}))
+
+
+def test_mismatched_formats_are_refused(tmp_path):
+    with pytest.raises(ParameterError, match="formats"):
+        write_tables({"x": pd.DataFrame({"v": [1.0, 2.0]})}, tmp_path / "a.xlsx", formats={"x": {"v": ["0"]}})
