@@ -30,6 +30,6 @@ import sys
 # schemas use no IRI format, so a process that has not loaded it yet goes without it
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from reformlib.report.results import read_results  # noqa: E402, validate_results, write_results
+from reformlib.report.results import read_results, validate_results, write_results  # noqa: E402
 
 __all__ = ["read_results", "validate_results", "write_results"]
