@@ -83,9 +83,9 @@ MEMO: dict[str, dict[str, str]] = {
                  "按期推进{on_schedule}，进度滞后{behind}，逾期未完成{overdue}。",
         "tasks_due_now": "按期推进和进度滞后的任务中，有{n}本月到期尚未完成，已列入督办清单。",
         "tasks_na": "改革任务台账数据尚未纳入本期报告。",
-        "eval": "按本月月度评估，{n}个县市区和园区中得分最高的是{top}（{top_score}分，{top_grade}），"
+        "eval": "按{assessment}，{n}个县市区和园区中得分最高的是{top}（{top_score}分，{top_grade}），"
                 "最低的是{bottom}（{bottom_score}分，{bottom_grade}）。",
-        "eval_one": "按本月月度评估，{top}得分{top_score}分，等级为{top_grade}。",
+        "eval_one": "按{assessment}，{top}得分{top_score}分，等级为{top_grade}。",
         "eval_city": "全市整体得分{score}分（{grade}），不参与县市区和园区排名。",
         "eval_na": "评估模型结果尚未纳入本期报告。",
         "insp": "督察发现问题{found}，已整改{rectified}，尚有{open}未整改，其中超过90天的{over90}。",
@@ -111,7 +111,7 @@ MEMO: dict[str, dict[str, str]] = {
         "low_grades": "一般|较差",
         "grade_item": "{unit}{score}分（{grade}）",
         "veto": "，{veto}",
-        "grade_problem": "本月月度评估中等级为“一般”或“较差”的有{n}单位：{items}。",
+        "grade_problem": "{assessment}中等级为“一般”或“较差”的有{n}单位：{items}。",
         "grade_advice": "建议{units}对照失分项目逐项分析原因，制定整改方案，下月报送整改进展。",
         "old_problem": "督察发现的问题中有{n}超过90天仍未整改",
         "old_by_unit": "，其中{items}",
@@ -119,9 +119,11 @@ MEMO: dict[str, dict[str, str]] = {
         "old_advice_all": "建议对超期问题逐一明确责任单位、责任人和销号时限，由市委改革办跟踪督办。",
         "no_problem": "本期未发现需要提请领导小组关注的突出问题。",
         "no_advice": "建议各单位按计划推进，持续跟踪指标和任务进展。",
-        "att_scores": "各县市区和园区月度评估得分与等级",
+        "att_scores": "各县市区和园区{assessment_title}得分与等级",
         "att_scores_cols": "单位|得分|等级|说明",
-        "att_lost": "{unit}月度评估失分明细",
+        "att_lost": "{unit}{assessment_title}失分明细",
+        "assessment_default": "本月月度评估", "assessment_title_default": "月度评估",
+        "assessment_in": "{label}", "assessment_title": "{label}",
         "att_lost_cols": "考核项目|失分|原因",
         "att_supervision": "督办清单",
         "att_supervision_cols": "任务|牵头单位|牵头领导|完成时限|进度|状态|逾期天数",
@@ -152,9 +154,9 @@ MEMO: dict[str, dict[str, str]] = {
         "tasks_due_now": "Of the tasks on schedule or behind, {n} are due this month and unfinished; "
                          "they are on the supervision list.",
         "tasks_na": "The reform task ledger is not yet included in this report.",
-        "eval": "In this month's assessment, of {n} counties, districts and parks {top} scored highest "
+        "eval": "In {assessment}, of {n} counties, districts and parks {top} scored highest "
                 "({top_score}, {top_grade}) and {bottom} lowest ({bottom_score}, {bottom_grade}).",
-        "eval_one": "In this month's assessment {top} scored {top_score}, grade {top_grade}.",
+        "eval_one": "In {assessment} {top} scored {top_score}, grade {top_grade}.",
         "eval_city": "The city as a whole scored {score} ({grade}); it is not ranked among its parts.",
         "eval_na": "Results of the evaluation model are not yet included in this report.",
         "insp": "Inspections found {found} problems: {rectified} rectified and {open} open, {over90} "
@@ -186,7 +188,7 @@ MEMO: dict[str, dict[str, str]] = {
         "low_grades": "fair|poor",
         "grade_item": "{unit} {score} ({grade})",
         "veto": ", {veto}",
-        "grade_problem": "Units graded fair or poor in this month's assessment: {n} ({items}).",
+        "grade_problem": "Units graded fair or poor in {assessment}: {n} ({items}).",
         "grade_advice": "{units} should analyse each item on which points were lost and report a "
                         "rectification plan next month.",
         "old_problem": "Inspection problems open for more than 90 days: {n}",
@@ -196,9 +198,11 @@ MEMO: dict[str, dict[str, str]] = {
                           "to follow up.",
         "no_problem": "No problem calls for the leading group's attention this month.",
         "no_advice": "Units should keep to plan; the centre will keep following indicators and tasks.",
-        "att_scores": "Monthly assessment: scores and grades of the counties, districts and parks",
+        "att_scores": "{assessment_title}: scores and grades of the counties, districts and parks",
         "att_scores_cols": "Unit|Score|Grade|Note",
-        "att_lost": "Points lost by {unit} in the monthly assessment",
+        "att_lost": "Points lost by {unit} in {assessment}",
+        "assessment_default": "this month's assessment", "assessment_title_default": "Monthly assessment",
+        "assessment_in": "the {label}", "assessment_title": "{Label}",
         "att_lost_cols": "Item|Points lost|Why",
         "att_supervision": "Supervision list",
         "att_supervision_cols": "Task|Lead unit|Leader|Deadline|Progress|Status|Days overdue",
@@ -373,15 +377,18 @@ TRENDS_TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "no_pilot": "所选试点在本月之前启动未满{min_months}个月。",
         "observed": "观测值", "fit": "分段回归", "counterfactual": "无改革的延续",
-        "effects": "可估计{ok}个试点×指标组合,其中{significant}个在{level:g}%水平显著;"
-                   "其余{other}个因缺少可比单位或前后期数据而无法估计。",
+        "effects": "可估计{ok}个试点×指标组合。对这{ok}项检验作多重检验校正后，在{level:g}%水平上，"
+                   "Holm法（控制族错误率）下显著的有{holm}个，Benjamini-Hochberg法（控制错误发现率）下显著的有{bh}个"
+                   "（未经校正的p值小于{level:g}%的有{raw}个）；其余{other}个因缺少可比单位或前后期数据而无法估计。",
         "yearly": "线性趋势(每年变化)",
     },
     "en": {
         "no_pilot": "No chosen pilot has {min_months} months of data since its start.",
         "observed": "Observed", "fit": "Segmented fit", "counterfactual": "Without the reform",
-        "effects": "{ok} pilot x indicator pairs could be estimated, {significant} of them significant at {level:g} %; "
-                   "{other} could not (no comparison unit or too few months before or after).",
+        "effects": "{ok} pilot x indicator pairs could be estimated. Adjusted for the {ok} tests, {holm} of them are "
+                   "significant at {level:g} % by Holm's method (family-wise error rate) and {bh} by Benjamini-Hochberg's "
+                   "(false discovery rate); {raw} have an unadjusted p-value below {level:g} %. {other} could not be "
+                   "estimated (no comparison unit or too few months before or after).",
         "yearly": "Linear trend (change per year)",
     },
 }
@@ -389,13 +396,15 @@ TRENDS_TEXT: dict[str, dict[str, str]] = {
 #: Column headers and terms of the trend and pilot-effect tables.
 TRENDS_HEADERS: dict[str, dict[str, str]] = {
     "zh": {"pilot_id": "试点编号", "unit": "单位", "level": "层级", "indicator": "指标", "start": "启动月份",
-           "term": "项", "estimate": "估计值", "std_error": "标准误", "statistic": "统计量", "p_value": "p值",
+           "term": "项", "estimate": "估计值", "std_error": "标准误", "statistic": "统计量", "p_value": "p值（未校正）",
+           "p_holm": "p值（Holm校正）", "p_bh": "p值（BH校正）",
            "ci_low": "置信区间下限", "ci_high": "置信区间上限", "n": "观测数", "n_comparison_units": "可比单位数",
            "level_change": "水平变化", "slope_change": "斜率变化", "national": "国家级", "provincial": "省级",
            "local": "本地"},
     "en": {"pilot_id": "Pilot", "unit": "Unit", "level": "Level", "indicator": "Indicator", "start": "Start",
            "term": "Term", "estimate": "Estimate", "std_error": "Std. error", "statistic": "Statistic",
-           "p_value": "p-value", "ci_low": "CI low", "ci_high": "CI high", "n": "Observations",
+           "p_value": "p-value (unadjusted)", "p_holm": "p-value (Holm)", "p_bh": "p-value (Benjamini-Hochberg)",
+           "ci_low": "CI low", "ci_high": "CI high", "n": "Observations",
            "n_comparison_units": "Comparison units", "level_change": "level change", "slope_change": "slope change",
            "national": "national", "provincial": "provincial", "local": "local"},
 }
@@ -442,4 +451,52 @@ PLOT_TEXT: dict[str, dict[str, str]] = {
            "as_of": " (end of {name})", "family_title": "The {family} indicators by unit", "any_family": "Indicators by unit",
            "open": " (", "close": ")", "sep": "; ", "city_red": "the city in red", "band_dashed": "dashed: edges of the reasonable band",
            "target_solid": "green line: target"},
+}
+
+#: Peer groups the brief ranks units within (unit kind -> group, :data:`PEER_GROUP_OF`) and
+#: the words of the brief's evaluation: which assessment a score is, and a rank within its group.
+PEER_GROUP_OF: dict[str, str] = {"district": "county_district", "county": "county_district",
+                                 "county_city": "county_district", "park": "park", "department": "department"}
+PEERS_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"county_district": "县市区", "park": "园区", "department": "市直部门",
+           "peer_rank": "第{rank}/{n}名（{group}）",
+           "monthly": "{year}年{month}月月度评估", "year_end": "{year}年度年终评估（含定性评价）",
+           "scores_note": "以下得分为{label}。各单位在同类单位（县市区、园区）内排名，“同类排名区间”是改变建模选择"
+                          "（标准化、加总、插补、权重）时同类排名的5%–95%分位；全市整体得分单独报告，不参与排名。",
+           "cols": "单位|得分|等级|同类排名|同类排名区间|县市区和园区中排名|说明"},
+    "en": {"county_district": "counties, cities and districts", "park": "parks", "department": "city departments",
+           "peer_rank": "{rank} of {n} ({group})",
+           "monthly": "monthly assessment, {month_name} {year}", "year_end": "year-end assessment {year} (with the qualitative part)",
+           "scores_note": "Scores are the {label}. Units are ranked within their peer group (counties, cities and "
+                          "districts; parks); the interval is the 5th to 95th percentile of that rank when the modelling "
+                          "choices (normalisation, aggregation, imputation, weights) change. The city as a whole is "
+                          "reported, not ranked.",
+           "cols": "Unit|Score|Grade|Rank among peers|Interval of that rank|Rank among all parts|Note"},
+}
+
+#: What the early warning's probabilities mean, stated beside the at-risk list.
+WARNING_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"meaning": "概率指任务到截止月底仍未完成（逾期）的可能性，按档显示。",
+           "checked": "在截至本月可检验的{n}个留出任务快照上，所用排序方法的ROC AUC为{auc}（95%区间{low}–{high}；0.5相当于随机排序）。",
+           "bands": "各档在留出检验中的实际逾期率：{items}。",
+           "band_item": "{band}档{observed}（95%区间{low}–{high}，{n}个快照）",
+           "band_empty": "{band}档无快照",
+           "unchecked": "截至本月尚无可留出检验的月份，这些概率未经检验，只可作排序参考。",
+           "unfitted": "本月已到期任务不足{min_tasks}项，模型未拟合；名单中的概率来自简单规则，不是模型的概率。",
+           "synthetic": "演示数据为合成数据，其逾期由数据生成程序按台账各列人为设定。",
+           "band_col": "逾期概率（档）", "observed_col": "该档实际逾期率（留出检验）",
+           "observed_cell": "{observed}（{low}–{high}）", "sep": "；"},
+    "en": {"meaning": "The probability is that of a task still unfinished at the end of its deadline month (overdue), shown in bands.",
+           "checked": "On the {n} held-out task snapshots that can be checked by this month, the ranking used has a ROC AUC "
+                      "of {auc} (95 % interval {low}-{high}; 0.5 is a random order).",
+           "bands": "Observed miss rate in each band on the held-out check: {items}.",
+           "band_item": "{band}: {observed} (95 % interval {low}-{high}, {n})",
+           "band_empty": "{band}: no snapshot",
+           "unchecked": "No month can be held out yet to check these probabilities; read them as an order only.",
+           "unfitted": "Fewer than {min_tasks} tasks were due by this month, so the model was not fitted; the list's "
+                       "probabilities come from a simple rule, not from the model.",
+           "synthetic": "The demonstration data are synthetic; their delays are planted by the data generator from the "
+                        "ledger's columns.",
+           "band_col": "Probability of missing (band)", "observed_col": "Observed miss rate in the band (held-out)",
+           "observed_cell": "{observed} ({low}-{high})", "sep": "; "},
 }

@@ -140,7 +140,7 @@ def test_unit_memo_lists_its_lost_points_with_reasons(runs):
     yuhu = next(s for s in res["evaluation"]["scores"] if s["unit"] == "430302")
     assert yuhu["lost_points"] and all(p["lost"] > 0 and p["reason"] for p in yuhu["lost_points"])
     title, header, rows = next(a for a in memo_content(res).attachments if a[0].endswith("失分明细"))
-    assert title == "雨湖区月度评估失分明细" and header == ["考核项目", "失分", "原因"]
+    assert title == "雨湖区2017年度年终评估（含定性评价）失分明细" and header == ["考核项目", "失分", "原因"]  # December: year-end
     assert [r[1] for r in rows] == [number(p["lost"]) for p in yuhu["lost_points"]]
     assert not any(CODES.fullmatch(r[0]) for r in rows)  # item names, not codes
     assert not any(a[0].endswith("失分明细") for a in memo_content(runs[("2017-06", "")]).attachments)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from reformlib.briefs import peers, risk
 from reformlib.data.periods import as_month, month_end
 from reformlib.data.schemas import CITY, TERRITORIAL_UNITS, unit_code
 from reformlib.data.task_status import task_status
@@ -114,29 +115,62 @@ def _one_unit(unit: str | int | None) -> str | None:
 
 
 def at_risk_section(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, lang: str = "zh",
-                    unit: str | int | None = None, units: pd.DataFrame | None = None, top: int = 10) -> list[dict]:
-    """The riskiest open tasks (:func:`reformlib.tasks.warning.at_risk`) as results records.
-    For one unit the model is fitted on every task and the unit's own tasks are kept."""
+                    unit: str | int | None = None, units: pd.DataFrame | None = None, top: int = 10,
+                    synthetic: bool | None = None, check: warning.MonthCheck | None = None) -> dict:
+    """The riskiest open tasks with what their probabilities mean, as ``{"at_risk": records,
+    "warning": summary}`` for the results' ``tasks.at_risk`` and ``tasks.warning``.
+
+    The list is :func:`reformlib.tasks.warning.at_risk` with ``rule="auto"``: ranked by the
+    model only where it beats the gap to schedule on held-out months, else by the gap, and the
+    rule's note says which and why. The held-out check (``check``, else
+    :func:`~reformlib.tasks.warning.month_check`, made once per month and data and then read
+    from its cache) gives each probability's band its observed miss rate and the summary its
+    AUC interval (:func:`reformlib.briefs.risk.warning_summary`). For one unit the model is
+    fitted on every task and the unit's own tasks are kept. ``synthetic`` (default: the
+    tasks' ``synthetic`` column) adds that the demonstration data's delays are planted.
+    """
     one = _one_unit(unit)
-    table = warning.at_risk(tasks, progress, month, top=len(tasks) if one else top, units=units, lang=lang)
+    check = check or warning.month_check(tasks, progress, month, units=units)
+    choice = warning.choose_rule(tasks, progress, month, units=units, check=check)
+    table = warning.at_risk(tasks, progress, month, top=len(tasks) if one else top, units=units, lang=lang,
+                            rule="auto", check=check)
     if one:
         table = table[table["lead_unit"] == one].head(top)
-    return warning.at_risk_records(table)
+    if synthetic is None:
+        synthetic = bool("synthetic" in tasks and tasks["synthetic"].astype(bool).all())
+    summary = risk.warning_summary(check, table, choice, lang=lang, synthetic=synthetic)
+    bands = {b["band"]: b for b in summary["bands"]}
+    names = units.set_index("unit")[name_column(lang)] if units is not None else pd.Series(dtype=str)
+    records = []
+    for r, rec in zip(table.itertuples(index=False), warning.at_risk_records(table)):
+        seen = bands.get(r.band, {})
+        records.append({**rec, "lead_name": str(names.get(r.lead_unit, r.lead_unit)), "band": str(r.band),
+                        "band_n": int(seen.get("n", 0)), "band_observed": seen.get("observed"),
+                        "band_observed_low": seen.get("observed_low"), "band_observed_high": seen.get("observed_high")})
+    return {"at_risk": records, "warning": summary}
 
 
 def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period, *, lang: str = "zh",
-                       spec: Spec | None = None, uncertainty: bool = True) -> dict:
-    """Scores, grades and ranks among the city's parts with their 5-95 % rank interval, for
-    the brief's results; the city's own score and grade under ``city``, unranked.
+                       spec: Spec | None = None, uncertainty: bool = True, assessment: str = "auto",
+                       peer_groups: Mapping[str, str] | None = None) -> dict:
+    """Scores, grades and ranks of the city's parts, each ranked among all the parts and within
+    its peer group with the 5-95 % interval of both ranks; the city's own score and grade under
+    ``city``, unranked; which assessment the scores are (``assessment``, ``period``,
+    ``assessment_label``).
 
     ``data`` holds the loaded tables the evaluation reads (:data:`~reformlib.model.evaluate.DATA_TABLES`;
-    the brief notebook's own frames, so nothing is read twice). The evaluation is the
-    monthly one for the brief's month, so that a brief never uses data after its month.
+    the brief notebook's own frames, so nothing is read twice). The scores are the monthly
+    assessment of the brief's month, and in December the year-end assessment
+    (``evaluate(spec, data, period="YYYY")``, as ``notebooks/evaluation.ipynb`` scores the
+    year), so that a brief never uses data after its month (:mod:`reformlib.briefs.peers`;
+    ``assessment`` "monthly" or "year_end" chooses). ``peer_groups`` maps unit kinds to peer
+    groups (default :data:`~reformlib.i18n.PEER_GROUP_OF`: 县市区 and 园区).
     """
     missing = [t for t in DATA_TABLES if t not in data]
     if missing:
         raise ValueError(f"data lacks the tables {missing} that the evaluation reads")
-    result = evaluate(spec or load_spec(), data, period=str(as_month(month)))
+    kind, period = peers.assessment_period(month, assessment)
+    result = evaluate(spec or load_spec(indicators=data["indicators"]), data, period=period)
     spread = rank_uncertainty(result) if uncertainty else None
     scores = brief_scores(result, lang=lang, uncertainty=None)
     vetoes = result.points[result.points["kind"] == "veto"]
@@ -147,28 +181,30 @@ def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period,
                    for r in g.to_dict("records")] for u, g in lost.groupby("unit")}
     scores = [{**s, "veto": reasons.get(s["unit"]), "lost_points": by_unit.get(s["unit"], [])} for s in scores]
     city = [s for s in scores if s["unit"] == CITY]
-    parts = _ranked_among_parts([s for s in scores if s["unit"] != CITY], spread)
-    out = {"available": True, "scores": parts}
+    parts = _ranked_among_parts([s for s in scores if s["unit"] != CITY], result.combined, spread, lang=lang,
+                                peer_groups=peer_groups)
+    out = {"available": True, "assessment": kind, "period": period,
+           "assessment_label": peers.assessment_label(kind, month, lang), "scores": parts}
     if city:
         out["city"] = {k: city[0][k] for k in ("unit", "name", "score", "grade")}
     return out
 
 
-def _ranked_among_parts(scores: list[dict], spread) -> list[dict]:
-    """Ranks among the city's parts (the city itself is reported, not ranked): the model's
-    order with min ties; with ``spread``, each replication's rank less one where the city
-    ranked above the unit, and its 5th and 95th percentiles."""
-    model = [s["rank"] for s in scores]
-    out = [{**s, "rank": 1 + sum(r < s["rank"] for r in model)} for s in scores]
-    if spread is None:
-        return [{**s, "rank_p05": None, "rank_p95": None} for s in out]
-    ranks = spread.ranks
-    city = ranks[CITY] if CITY in ranks.columns else pd.Series(float("nan"), index=ranks.index)
-    for s in out:
-        own = ranks[s["unit"]]
-        among = own - (city < own).astype(float)
-        s["rank_p05"], s["rank_p95"] = (float(among.quantile(q, interpolation="linear")) for q in (0.05, 0.95))
-    return out
+def _ranked_among_parts(scores: list[dict], combined: pd.DataFrame, spread, *, lang: str,
+                        peer_groups: Mapping[str, str] | None = None) -> list[dict]:
+    """Ranks among the city's parts (the city itself is reported, not ranked) and within each
+    part's peer group (:func:`reformlib.briefs.peers.peer_ranks`), best first; with ``spread``
+    (the uncertainty analysis) each rank's 5th and 95th percentiles, recomputed among the
+    parts and within the group in every replication."""
+    table = peers.peer_ranks(combined, lang=lang, spread_scores=None if spread is None else spread.scores,
+                             groups=peer_groups)
+    cols = ["rank", "rank_p05", "rank_p95", "peer_group", "peer_group_name", "peer_rank", "peer_size",
+            "peer_rank_p05", "peer_rank_p95", "peer_rank_text"]
+    out = []
+    for s in scores:
+        row = table.loc[s["unit"]]
+        out.append({**s, **{c: (row[c].item() if hasattr(row[c], "item") else row[c]) for c in cols}})
+    return sorted(out, key=lambda s: (s["rank"], -s["score"], s["unit"]))
 
 
 def supervision_list(tasks: pd.DataFrame, status: pd.DataFrame, month: str | pd.Period, *, lang: str = "zh",
@@ -298,7 +334,7 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
             sections: dict | None = None, units: pd.DataFrame | None = None) -> dict:
     """The brief's results (every number the HTML, memo and workbook quote), shaped as ``results.json``.
 
-    ``sections`` supplies ``at_risk`` (records or the placeholder of :func:`not_yet`),
+    ``sections`` supplies ``at_risk`` (:func:`at_risk_section`, records or the placeholder of :func:`not_yet`),
     ``evaluation``, ``inspections``, ``pilots`` and ``indicators_off_target`` (a frame of
     :func:`off_target`) and ``supervision`` (:func:`supervision_list`); a section not
     supplied is marked not yet available. With ``units``, ``names`` maps every unit's code
@@ -308,6 +344,9 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
     total = int(len(status))
     sections = dict(sections or {})
     risky = sections.pop("at_risk", None)
+    meaning = None
+    if isinstance(risky, Mapping) and "at_risk" in risky:  # at_risk_section: the list and what it means
+        risky, meaning = risky["at_risk"], risky.get("warning")
     tasks = {"available": True, "total": total,
              **{k: int(counts.get(k, 0)) for k in ("completed", "on_schedule", "behind", "overdue")},
              "completion_rate": round(100 * counts.get("completed", 0) / total, 1) if total else 0.0,
@@ -315,6 +354,8 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
                  {"category": r.category, "name": r.name, "total": int(r.total), "completed": int(r.completed),
                   "completion_rate": float(r.completion_rate)} for r in by_category.itertuples(index=False)],
              "at_risk": risky if isinstance(risky, list) else []}
+    if meaning is not None:
+        tasks["warning"] = meaning
     if sections.get("supervision") is not None:
         tasks["supervision"] = sections.pop("supervision")
     sections.pop("supervision", None)

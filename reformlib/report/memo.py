@@ -117,6 +117,16 @@ def ranked(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     return sorted((s for s in scores if s["unit"] != CITY_CODE), key=lambda s: (-s["score"], s["unit"]))
 
 
+def assessment(results: Mapping[str, Any], t: Mapping[str, str], *, title: bool = False) -> str:
+    """Which assessment the scores are (``evaluation.assessment_label``: the month's monthly one,
+    or in December the year-end one), for a sentence or (``title``) an attachment's title;
+    results without the label are the month's monthly one."""
+    label = (section(results, "evaluation")[0] or {}).get("assessment_label")
+    if not label:
+        return t["assessment_title_default" if title else "assessment_default"]
+    return t["assessment_title" if title else "assessment_in"].format(label=label, Label=label[:1].upper() + label[1:])
+
+
 def _evaluation(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     evaluation, note = section(results, "evaluation")
     scores = ranked(results)
@@ -126,7 +136,7 @@ def _evaluation(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     city = [s for s in (evaluation or {}).get("scores", []) if s["unit"] == CITY_CODE]
     city += [(evaluation or {})["city"]] if (evaluation or {}).get("city") else []
     out = [t["eval" if len(scores) > 1 else "eval_one"].format(
-        n=len(scores), top=top["name"], top_score=number(top["score"]), top_grade=top["grade"],
+        assessment=assessment(results, t), n=len(scores), top=top["name"], top_score=number(top["score"]), top_grade=top["grade"],
         bottom=bottom["name"], bottom_score=number(bottom["score"]), bottom_grade=bottom["grade"])]
     if city:
         out.append(t["eval_city"].format(score=number(city[0]["score"]), grade=city[0]["grade"]))
@@ -202,7 +212,8 @@ def _low_grades(results, t, lang, names) -> tuple[str, str] | None:
         return None
     items = [t["grade_item"].format(unit=s["name"], score=number(s["score"]), grade=s["grade"])
              + (t["veto"].format(veto=s["veto"]) if s.get("veto") else "") for s in units]
-    return (t["grade_problem"].format(n=count(len(units), t["unit_word"], lang), items=_join(items, t)),
+    return (t["grade_problem"].format(n=count(len(units), t["unit_word"], lang), items=_join(items, t),
+                                      assessment=assessment(results, t)),
             t["grade_advice"].format(units=_units([s["unit"] for s in units], names, t)))
 
 
@@ -233,11 +244,14 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
     out = []
     scores = ranked(results)
     if scores:
-        out.append((t["att_scores"], t["att_scores_cols"].split("|"),
+        out.append((t["att_scores"].format(assessment_title=assessment(results, t, title=True)),
+                    t["att_scores_cols"].split("|"),
                     [[s["name"], number(s["score"]), s["grade"], s.get("veto") or ""] for s in scores]))
     own = [s for s in ranked(results) if s["unit"] == results["unit"] and s.get("lost_points")]
     if own:  # a unit's memo lists where its points were lost, and why
-        out.append((t["att_lost"].format(unit=own[0]["name"]), t["att_lost_cols"].split("|"),
+        out.append((t["att_lost"].format(unit=own[0]["name"], assessment=assessment(results, t),
+                                         assessment_title=assessment(results, t, title=True)),
+                    t["att_lost_cols"].split("|"),
                     [[p["item"], number(p["lost"]), p["reason"]] for p in own[0]["lost_points"]]))
     tasks = section(results, "tasks")[0] or {}
     if tasks.get("supervision"):

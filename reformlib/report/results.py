@@ -26,6 +26,9 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
     pilots         {national, provincial, models, local}
     figures        [{name, path, caption}]
     names          {code: name} of every unit and lead unit an output mentions
+    tasks.warning  {rule, rule_note, method, model_fitted, checked, n, folds_fitted, auc,
+                    auc_low, auc_high, difference, difference_low, difference_high,
+                    bands: [{band, n, missed, observed, observed_low, observed_high}], text}
 
 Optional fields (a results file without them stays valid): ``headline[].change`` (levels:
 change since last December, in the indicator's unit) and ``growth`` (flows: year-to-date
@@ -37,7 +40,17 @@ months and behind schedule, "behind"; ``progress`` in percent, ``deadline`` "YYY
 (each rubric item on which the unit lost points: item name, points lost, reason),
 ``indicators_off_target[].unit_name`` and ``measure_unit``, ``evaluation.city`` (the whole
 city's score and grade, reported and not ranked among its parts), and
-``inspections.over_90_by_unit``. Outputs name units by ``names`` (then the units' own
+``inspections.over_90_by_unit``; the early warning's meaning: ``tasks.at_risk[]``'s
+``lead_name``, ``band`` (the probability's band) and ``band_observed`` with its Wilson
+interval (the miss rate observed in that band on the held-out check, a share, over
+``band_n`` snapshots), and ``tasks.warning`` (the rule ranking the list, ``rule_note`` why,
+``model_fitted`` whether the model was fitted for the month, the rule's held-out ROC AUC
+with its interval, the model's AUC ``difference`` to the gap-to-schedule rule, the bands,
+and ``text``, the sentences shown beside the list); the evaluation's ``assessment``
+("monthly", or "year_end" in a December brief), ``period`` ("2017-06" or "2017") and
+``assessment_label``, and each score's ``peer_group``, ``peer_rank`` of ``peer_size`` with
+``peer_rank_p05`` / ``peer_rank_p95`` and ``peer_rank_text`` (``rank`` is among all the
+city's parts). Outputs name units by ``names`` (then the units' own
 names), never by code.
 
 Every section after ``headline`` may be left out or replaced by
@@ -125,9 +138,22 @@ _HEADLINE = _record({
 }, optional=("change", "growth"))
 _CATEGORY = _record({"category": _TEXT, "name": _TEXT, "total": _COUNT,
                      "completed": _COUNT, "completion_rate": _PERCENT})
+_SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 _AT_RISK = _record({"task_id": _TEXT, "title": _TEXT, "lead_unit": _TEXT,
                     "probability": {"type": "number", "minimum": 0, "maximum": 1},
-                    "reason": {"type": "string"}})
+                    "reason": {"type": "string"}, "lead_name": _TEXT, "band": _TEXT, "band_n": _COUNT,
+                    "band_observed": _SHARE, "band_observed_low": _SHARE, "band_observed_high": _SHARE},
+                   optional=("lead_name", "band", "band_n", "band_observed", "band_observed_low",
+                             "band_observed_high"))
+_BAND = _record({"band": _TEXT, "n": _COUNT, "missed": _COUNT, "observed": _SHARE,
+                 "observed_low": _SHARE, "observed_high": _SHARE})
+_DIFFERENCE = {"type": ["number", "null"], "minimum": -1, "maximum": 1}
+_WARNING = _record({"rule": {"enum": ["model", "gap"]}, "rule_note": _TEXT,
+                    "method": {"enum": ["model", "baseline", "gap_to_schedule", None]},
+                    "model_fitted": {"type": ["boolean", "null"]}, "checked": {"type": "boolean"},
+                    "n": _COUNT, "folds_fitted": _COUNT, "auc": _SHARE, "auc_low": _SHARE, "auc_high": _SHARE,
+                    "difference": _DIFFERENCE, "difference_low": _DIFFERENCE, "difference_high": _DIFFERENCE,
+                    "bands": {"type": "array", "items": _BAND}, "text": _TEXT})
 _SUPERVISE = _record({"task_id": _TEXT, "title": _TEXT, "lead_unit": _TEXT,
                       "lead_name": _TEXT, "leader_level": {"type": "string"},
                       "deadline": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
@@ -140,8 +166,13 @@ _SCORE = _record({"unit": _TEXT, "name": _TEXT, "score": _NUM, "grade": _TEXT,
                   "rank_p95": {"type": ["number", "null"], "minimum": 1},
                   "veto": {"type": ["string", "null"]},
                   "lost_points": {"type": "array", "items": _record({"item": _TEXT, "lost": _NUM,
-                                                                     "reason": {"type": "string"}})}},
-                 optional=("rank_p05", "rank_p95", "veto", "lost_points"))
+                                                                     "reason": {"type": "string"}})},
+                  "peer_group": _TEXT, "peer_group_name": _TEXT,
+                  "peer_rank": {"type": "integer", "minimum": 1}, "peer_size": {"type": "integer", "minimum": 1},
+                  "peer_rank_p05": {"type": ["number", "null"], "minimum": 1},
+                  "peer_rank_p95": {"type": ["number", "null"], "minimum": 1}, "peer_rank_text": _TEXT},
+                 optional=("rank_p05", "rank_p95", "veto", "lost_points", "peer_group", "peer_group_name", "peer_rank",
+                           "peer_size", "peer_rank_p05", "peer_rank_p95", "peer_rank_text"))
 _OFF_TARGET = _record({"unit": _TEXT, "unit_name": _TEXT, "indicator": _TEXT, "name": _TEXT,
                        "value": _NUM, "target": _NUM, "gap": _NUM,
                        "measure_unit": {"type": ["string", "null"]}},
@@ -167,11 +198,15 @@ RESULTS_SCHEMA: dict[str, Any] = {
             "by_category": {"type": "array", "items": _CATEGORY},
             "at_risk": {"type": "array", "items": _AT_RISK},
             "supervision": {"type": "array", "items": _SUPERVISE},
-        }, optional=("supervision",)),
+            "warning": _WARNING,
+        }, optional=("supervision", "warning")),
         "evaluation": _object_section({"scores": {"type": "array", "items": _SCORE},
                                        "city": _record({"unit": _TEXT, "name": _TEXT, "score": _NUM,
-                                                        "grade": _TEXT})},
-                                      optional=("city",)),
+                                                        "grade": _TEXT}),
+                                       "assessment": {"enum": ["monthly", "year_end"]},
+                                       "period": {"type": "string", "pattern": r"^\d{4}(-(0[1-9]|1[0-2]))?$"},
+                                       "assessment_label": _TEXT},
+                                      optional=("city", "assessment", "period", "assessment_label")),
         "indicators_off_target": _list_section(_OFF_TARGET),
         "inspections": _object_section({"found": _COUNT, "rectified": _COUNT,
                                         "open": _COUNT, "open_over_90_days": _COUNT,

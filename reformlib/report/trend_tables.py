@@ -64,27 +64,32 @@ def its_table(effects: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
 
 def effects_sentence(effects: pd.DataFrame, *, lang: str = "zh", alpha: float = 0.05) -> str:
     """How many pilot x indicator pairs of :func:`reformlib.stats.pilot_effects` could be
-    estimated, how many are significant at ``alpha``, and how many could not be estimated.
+    estimated, how many are significant at ``alpha`` once adjusted for testing them all
+    (``p_holm``: Holm, family-wise error rate; ``p_bh``: Benjamini-Hochberg, false discovery
+    rate), how many have an unadjusted p-value below ``alpha`` (said to be unadjusted), and
+    how many could not be estimated.
 
     >>> effects_sentence(rl.pilot_effects(observations, pilots, units), lang="en")  # doctest: +SKIP
     """
-    require_columns(effects, ("status", "p_value"), name="effects")
+    require_columns(effects, ("status", "p_value", "p_holm", "p_bh"), name="effects")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
     ok = effects.loc[effects["status"] == "ok"]
     return words(TRENDS_TEXT, lang)["effects"].format(
-        ok=len(ok), significant=int((ok["p_value"] < alpha).sum()), level=100 * alpha, other=len(effects) - len(ok))
+        ok=len(ok), holm=int((ok["p_holm"] < alpha).sum()), bh=int((ok["p_bh"] < alpha).sum()),
+        raw=int((ok["p_value"] < alpha).sum()), level=100 * alpha, other=len(effects) - len(ok))
 
 
 def effects_table(effects: pd.DataFrame, *, lang: str = "zh", unit_names: Names = None, indicator_names: Names = None,
                   top: int = 15) -> pd.DataFrame:
     """The ``top`` estimated pilot effects with the smallest p-values, with names and headers
-    in ``lang``.
+    in ``lang``; beside each unadjusted p-value its Holm and Benjamini-Hochberg adjusted ones
+    (over every estimated pair, :func:`reformlib.stats.pilot_effects`), each column labelled.
 
     >>> effects_table(rl.pilot_effects(observations, pilots, units), lang="en", top=5)  # doctest: +SKIP
     """
-    cols = ("pilot_id", "unit", "level", "indicator", "start", "estimate", "std_error", "p_value", "ci_low", "ci_high",
-            "n_comparison_units")
+    cols = ("pilot_id", "unit", "level", "indicator", "start", "estimate", "std_error", "p_value", "p_holm", "p_bh",
+            "ci_low", "ci_high", "n_comparison_units")
     require_columns(effects, (*cols, "status"), name="effects")
     if not isinstance(top, int) or isinstance(top, bool) or top < 1:
         raise ValueError(f"top must be a positive integer, got {top!r}")

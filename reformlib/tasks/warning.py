@@ -25,7 +25,9 @@ shortfall on the same training rows (Platt 1999 scaling). With fewer than
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -37,7 +39,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from reformlib.data.periods import as_month
 from reformlib.data.task_status import check_ledger, progress_as_of, task_status
-from reformlib.tasks import ledger
+from reformlib.tasks import cache, ledger
 from reformlib.tasks.reasons import (  # noqa: F401  (re-exported)
     FEATURE_LABELS,
     FORM,
@@ -55,9 +57,13 @@ FEATURES = CATEGORICAL + NUMERIC
 MIN_TASKS = 60
 MIN_BASELINE_TASKS = 5
 SEED = 20171231
+_METRIC_COLUMNS = ["method", "horizon", "auc", "auc_low", "auc_high", "brier", "brier_low", "brier_high", "n", "missed",
+                   "folds", "folds_fitted", "rows_left_out"]
+_RELIABILITY_COLUMNS = ["band", "n", "missed", "mean_predicted", "observed", "observed_low", "observed_high", "method"]
 
-__all__ = ["FEATURES", "Validation", "WarningModel", "at_risk", "at_risk_records", "choose_rule", "contributions",
-           "features", "fit", "gap_probability", "predict", "training_frame", "validate", "validation_text", "LEADER"]
+__all__ = ["FEATURES", "MonthCheck", "Validation", "WarningModel", "at_risk", "at_risk_records", "choose_rule",
+           "contributions", "features", "fit", "gap_probability", "month_check", "predict", "training_frame", "validate",
+           "validation_text", "LEADER"]
 
 
 def features(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *,
@@ -65,7 +71,28 @@ def features(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period
     """One row per open task at the end of ``month`` with :data:`FEATURES`, built only from
     reports up to ``month`` (later rows of ``progress`` are ignored)."""
     check_ledger(tasks, progress, milestones=milestones)
-    m = as_month(month)
+    return _features(tasks, progress, as_month(month), units=units, milestones=milestones)
+
+
+class _Snapshots:
+    """:func:`features` of one ledger by month, each month built once. A month's features read
+    only the reports up to it, so the same frame serves every cutoff at or after it."""
+
+    def __init__(self, tasks: pd.DataFrame, progress: pd.DataFrame, *, units: pd.DataFrame | None = None,
+                 milestones: pd.DataFrame | None = None) -> None:
+        check_ledger(tasks, progress, milestones=milestones)
+        self.tasks, self.progress, self.units, self.milestones = tasks, progress, units, milestones
+        self._done: dict[pd.Period, pd.DataFrame] = {}
+
+    def __call__(self, month: pd.Period) -> pd.DataFrame:
+        if month not in self._done:
+            self._done[month] = _features(self.tasks, self.progress, month, units=self.units,
+                                          milestones=self.milestones)
+        return self._done[month]
+
+
+def _features(tasks: pd.DataFrame, progress: pd.DataFrame, m: pd.Period, *, units: pd.DataFrame | None,
+              milestones: pd.DataFrame | None) -> pd.DataFrame:
     known = progress[progress["period"] <= m]
     status = task_status(tasks, known, m, milestones=milestones)
     ids = tasks["task_id"]
@@ -109,12 +136,17 @@ def training_frame(tasks: pd.DataFrame, progress: pd.DataFrame, cutoff: str | pd
     label ``missed`` as known at the end of ``cutoff`` (see the module docstring)."""
     c = as_month(cutoff)
     known = progress[progress["period"] <= c]
+    return _training_frame(tasks, known, c, _Snapshots(tasks, known, units=units, milestones=milestones))
+
+
+def _training_frame(tasks: pd.DataFrame, progress: pd.DataFrame, c: pd.Period, snapshots: _Snapshots) -> pd.DataFrame:
+    known = progress[progress["period"] <= c]
     first = tasks["start"].dt.to_period("M").min()
     outcome = ledger.task_outcomes(tasks, known, c).set_index("task_id")["missed"]
-    frames = [features(tasks, known, m, units=units, milestones=milestones) for m in pd.period_range(first, c - 1, freq="M")]
+    frames = [snapshots(m) for m in pd.period_range(first, c - 1, freq="M")]
     frames = [f for f in frames if len(f)]
     if not frames:
-        return features(tasks, known, c, units=units, milestones=milestones).assign(missed=pd.Series(dtype=bool)).iloc[:0]
+        return snapshots(c).assign(missed=pd.Series(dtype=bool)).iloc[:0]
     out = pd.concat(frames, ignore_index=True)
     due = tasks.set_index("task_id")["deadline"].dt.to_period("M")
     out["missed"] = out["task_id"].map(outcome)
@@ -151,9 +183,14 @@ def fit(tasks: pd.DataFrame, progress: pd.DataFrame, cutoff: str | pd.Period, *,
     """
     if not C > 0:
         raise ValueError(f"C must be positive, got {C!r}")
-    train = training_frame(tasks, progress, cutoff, units=units, milestones=milestones)
-    y = train["missed"].to_numpy()
     c = as_month(cutoff)
+    known = progress[progress["period"] <= c]
+    return _fit(tasks, known, c, _Snapshots(tasks, known, units=units, milestones=milestones), C=C)
+
+
+def _fit(tasks: pd.DataFrame, progress: pd.DataFrame, c: pd.Period, snapshots: _Snapshots, *, C: float = 0.03) -> WarningModel:
+    train = _training_frame(tasks, progress, c, snapshots)
+    y = train["missed"].to_numpy()
     if len(np.unique(y)) < 2 or train["task_id"].nunique() < MIN_BASELINE_TASKS:
         return WarningModel(c, "baseline", None, None, len(train), int(y.sum()))
     base = LogisticRegression(random_state=SEED).fit(train[["shortfall"]], y)
@@ -217,16 +254,20 @@ def drivers(model: WarningModel, frame: pd.DataFrame, *, n_repeats: int = 10) ->
 
 def at_risk(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, top: int = 10,
             units: pd.DataFrame | None = None, milestones: pd.DataFrame | None = None, lang: str = "zh",
-            rule: str = "model") -> pd.DataFrame:
+            rule: str = "model", check: MonthCheck | None = None) -> pd.DataFrame:
     """The ``top`` open tasks most likely to miss their deadline, as of ``month``.
 
     Columns: task_id, title (in ``lang``), title_zh, title_en, lead_unit, probability,
     band (the probability's band, :data:`reformlib.tasks.scoring.BANDS`), reason (the three
-    features that raise the risk most, as text), method, rule_note. Uses only reports up to
-    ``month``: the model is fitted for cutoff ``month``. ``rule="model"`` ranks by the model;
+    features that raise the risk most, as text), method (the list's: ``model``, ``baseline`` or
+    ``gap_to_schedule``), model_method (what :func:`fit` gave for the month: ``model`` or
+    ``baseline``), rule_note. Uses only reports up to ``month``: the model is fitted for
+    cutoff ``month``. ``rule="model"`` ranks by the model;
     ``"gap"`` by the gap to schedule alone (:func:`gap_probability`); ``"auto"`` applies
     :func:`choose_rule` (the model only if, on held-out months, it beats the gap to schedule
-    with a bootstrap interval excluding zero) and ``rule_note`` says which rule and why.
+    with a bootstrap interval excluding zero) and ``rule_note`` says which rule and why;
+    ``check`` is the month's :func:`month_check` when already made (else it is made, or read
+    from the cache).
     """
     if not isinstance(top, (int, np.integer)) or top < 1:
         raise ValueError(f"top must be a positive integer, got {top!r}")
@@ -236,12 +277,12 @@ def at_risk(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period,
         raise ValueError(f"rule must be 'model', 'gap' or 'auto', got {rule!r}")
     note = ""
     if rule == "auto":
-        choice = choose_rule(tasks, progress, month, units=units, milestones=milestones)
+        choice = choose_rule(tasks, progress, month, units=units, milestones=milestones, check=check)
         rule, note = choice["rule"], choice[f"reason_{lang}"]
     model = fit(tasks, progress, month, units=units, milestones=milestones)
     frame = features(tasks, progress, month, units=units, milestones=milestones)
     cols = ["task_id", "title", "title_zh", "title_en", "lead_unit", "probability", "band", "reason", "method",
-            "rule_note"]
+            "model_method", "rule_note"]
     if frame.empty:
         return pd.DataFrame(columns=cols)
     by_gap = rule == "gap"
@@ -254,7 +295,7 @@ def at_risk(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period,
         title_zh=frame["task_id"].map(info["title_zh"]) if "title_zh" in info else frame["task_id"],
         title_en=frame["task_id"].map(info["title_en"]) if "title_en" in info else frame["task_id"],
         lead_unit=frame["task_id"].map(info["lead_unit"]), band=band_labels(frame["probability"]).to_numpy(),
-        reason=reasons, method="gap_to_schedule" if by_gap else model.method, rule_note=note)
+        reason=reasons, method="gap_to_schedule" if by_gap else model.method, model_method=model.method, rule_note=note)
     return out.assign(title=out[f"title_{lang}"])[cols].reset_index(drop=True)
 
 
@@ -267,26 +308,71 @@ def at_risk_records(table: pd.DataFrame) -> list[dict]:
 
 def choose_rule(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *,
                 units: pd.DataFrame | None = None, milestones: pd.DataFrame | None = None,
-                n_boot: int = 300) -> dict:
+                n_boot: int = 300, check: MonthCheck | None = None) -> dict:
     """Which rule the at-risk list should use as of ``month``: ``"model"`` only if, validated
-    on the reports up to ``month`` (:func:`validate`, folds where the model was fitted), its
-    ROC AUC beats the gap-to-schedule rule with a 95 % task-bootstrap interval above zero;
-    otherwise ``"gap"``. Returns ``rule``, ``reason_zh``, ``reason_en`` and the comparison
-    (``difference``, ``low``, ``high``, ``folds_fitted``)."""
-    known = progress[progress["period"] <= as_month(month)]
-    try:
-        check = validate(tasks, known, units=units, with_drivers=False, n_boot=n_boot)
-        m = check.metrics[check.metrics["horizon"] == "all"].set_index("method")
-        fitted, row = int(m.at["model", "folds_fitted"]), m.loc["model_minus_gap"]
-    except NotEnoughReports:
-        fitted, row = 0, None
-    if fitted == 0 or row is None:
+    on the reports up to ``month`` (:func:`month_check`: :func:`validate` on the folds where
+    the model was fitted), its ROC AUC beats the gap-to-schedule rule with a 95 % task-bootstrap
+    interval above zero; otherwise ``"gap"``. ``check`` is that validation when already made.
+    Returns ``rule``, ``reason_zh``, ``reason_en`` and the comparison (``difference``,
+    ``low``, ``high``, ``folds_fitted``)."""
+    check = check or month_check(tasks, progress, month, units=units, n_boot=n_boot)
+    if check.month != as_month(month):
+        raise ValueError(f"check is the validation as of {check.month}, not of {as_month(month)}")
+    m = check.metrics[check.metrics["horizon"] == "all"].set_index("method")
+    fitted = int(m.at["model", "folds_fitted"]) if "model" in m.index else 0
+    if fitted == 0:
         return {"rule": "gap", "difference": np.nan, "low": np.nan, "high": np.nan, "folds_fitted": fitted,
                 **rule_reason("unfitted")}
+    row = m.loc["model_minus_gap"]
     d, lo, hi = float(row["auc"]), float(row["auc_low"]), float(row["auc_high"])
     rule = "model" if lo > 0 else "gap"
     return {"rule": rule, "difference": d, "low": lo, "high": hi, "folds_fitted": fitted,
             **rule_reason(rule, difference=d, low=lo, high=hi)}
+
+
+@dataclass(frozen=True)
+class MonthCheck:
+    """The early warning's held-out check as it could be made at the end of ``month``
+    (:func:`validate` on the reports up to it, without drivers): ``metrics`` and
+    ``reliability`` as :class:`Validation` has them (both empty when no month can be held out
+    yet), the bootstrap draws ``n_boot`` and the cache ``key`` that names the inputs."""
+
+    month: pd.Period
+    metrics: pd.DataFrame
+    reliability: pd.DataFrame
+    n_boot: int
+    key: str
+
+
+#: The modules whose code makes a check (with :mod:`reformlib.data.task_status`): part of its cache key.
+_CHECK_SOURCES = ("warning.py", "scoring.py", "ledger.py")
+
+
+def month_check(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *,
+                units: pd.DataFrame | None = None, n_boot: int = 300, use_cache: bool = True) -> MonthCheck:
+    """:func:`validate` on the reports up to ``month``, made once per month and data: kept
+    (:mod:`reformlib.tasks.cache`) under a key hashing the tasks, the reports up to ``month``,
+    ``units``, ``n_boot``, this code and the libraries' versions, so every brief of the month
+    reuses it and changed data or code never get an old one. ``use_cache=False`` always
+    computes and keeps nothing."""
+    m = as_month(month)
+    known = progress[progress["period"] <= m]
+    here = Path(__file__).parent
+    sources = tuple(str(here / f) for f in _CHECK_SOURCES) + (task_status.__code__.co_filename,)
+    name = cache.key("warning-check", m, n_boot, tasks, known, units, sources=sources,
+                     packages=("numpy", "pandas", "scipy", "scikit-learn"))
+    value = cache.load(name) if use_cache else None
+    if value is None:
+        try:
+            v = validate(tasks, known, units=units, with_drivers=False, n_boot=n_boot)
+            value = {"metrics": v.metrics.to_dict("records"), "reliability": v.reliability.to_dict("records")}
+        except NotEnoughReports:
+            value = {"metrics": [], "reliability": []}
+        value = json.loads(json.dumps(value))  # as the cache gives it back, so both read alike
+        if use_cache:
+            cache.store(name, value)
+    return MonthCheck(m, pd.DataFrame(value["metrics"], columns=_METRIC_COLUMNS),
+                      pd.DataFrame(value["reliability"], columns=_RELIABILITY_COLUMNS), n_boot, name)
 
 
 # --------------------------------------------------------------------------- validation
@@ -335,10 +421,11 @@ def validate(tasks: pd.DataFrame, progress: pd.DataFrame, *, cutoffs: list[str] 
     truth = ledger.task_outcomes(tasks, progress, last).set_index("task_id")["missed"]
     due = tasks.set_index("task_id")["deadline"].dt.to_period("M")
     rows, imps = [], []
+    snapshots = _Snapshots(tasks, progress, units=units)
     for c in cuts:
-        model = fit(tasks, progress, c, units=units)
+        model = _fit(tasks, progress, c, snapshots)
         for m in pd.period_range(c + 1, min(c + horizon, last), freq="M"):
-            f = features(tasks, progress, m, units=units).assign(missed=lambda d: d["task_id"].map(truth))
+            f = snapshots(m).assign(missed=lambda d: d["task_id"].map(truth))
             f = f[f["missed"].notna() & (f["task_id"].map(due) <= last)].astype({"missed": bool})
             if f.empty:
                 continue

@@ -114,7 +114,7 @@ def test_its_table_translates_terms():
                             "unit": ["430321", "430321"], "cov_type": ["HAC", "HAC"]})
     table = tt.its_table(effects, lang="zh")
     assert list(table.index) == ["水平变化", "斜率变化"] and table.index.name == "项"
-    assert list(table.columns) == ["估计值", "p值"]  # the unit and the covariance type are left out
+    assert list(table.columns) == ["估计值", "p值（未校正）"]  # the unit and the covariance type are left out
     assert table.loc["水平变化", "估计值"] == 1.235
 
 
@@ -122,16 +122,23 @@ EFFECTS = pd.DataFrame({
     "pilot_id": ["P1", "P2", "P3", "P4"], "unit": ["430321", "430381", "xtjk", "430300"],
     "level": ["provincial", "national", "local", "national"], "indicator": ["debt", "land", "debt", "debt"],
     "start": pd.PeriodIndex(["2017-03"] * 4, freq="M"), "estimate": [1.0, 2.0, 3.0, None],
-    "std_error": [0.1, 0.5, 2.0, None], "p_value": [0.001, 0.04, 0.2, None], "ci_low": [0.8, 1.0, -1.0, None],
+    "std_error": [0.1, 0.5, 2.0, None], "p_value": [0.001, 0.04, 0.2, None],
+    "p_holm": [0.003, 0.08, 0.2, None], "p_bh": [0.003, 0.06, 0.2, None], "ci_low": [0.8, 1.0, -1.0, None],
     "ci_high": [1.2, 3.0, 7.0, None], "n_comparison_units": [2, 1, 2, 0],
     "status": ["ok", "ok", "ok", "no_comparison_units"]})
 
 
 def test_effects_sentence_counts_estimated_and_significant():
     assert tt.effects_sentence(EFFECTS, lang="zh") == (
-        "可估计3个试点×指标组合,其中2个在5%水平显著;其余1个因缺少可比单位或前后期数据而无法估计。")
-    assert tt.effects_sentence(EFFECTS, lang="en", alpha=0.01).startswith(
-        "3 pilot x indicator pairs could be estimated, 1 of them significant at 1 %")
+        "可估计3个试点×指标组合。对这3项检验作多重检验校正后，在5%水平上，Holm法（控制族错误率）下显著的有1个，"
+        "Benjamini-Hochberg法（控制错误发现率）下显著的有1个（未经校正的p值小于5%的有2个）；"
+        "其余1个因缺少可比单位或前后期数据而无法估计。")
+    assert tt.effects_sentence(EFFECTS, lang="en", alpha=0.1).startswith(
+        "3 pilot x indicator pairs could be estimated. Adjusted for the 3 tests, 2 of them are significant at 10 % by "
+        "Holm's method (family-wise error rate) and 2 by Benjamini-Hochberg's (false discovery rate); 2 have an "
+        "unadjusted p-value below 10 %.")
+    with pytest.raises(ValueError, match="p_holm"):
+        tt.effects_sentence(EFFECTS.drop(columns="p_holm"))
     with pytest.raises(ValueError, match="alpha"):
         tt.effects_sentence(EFFECTS, alpha=1.5)
 
@@ -141,5 +148,6 @@ def test_effects_table_keeps_estimated_rows_smallest_p_first():
     assert list(table["Pilot"]) == ["P1", "P2"]
     assert table.loc[0, "Unit"] == "Xiangtan County" and table.loc[0, "Level"] == "provincial"
     assert "Comparison units" in table.columns
+    assert list(table["p-value (Holm)"]) == [0.003, 0.08] and "p-value (Benjamini-Hochberg)" in table.columns
     with pytest.raises(ValueError, match="top"):
         tt.effects_table(EFFECTS, top=0)

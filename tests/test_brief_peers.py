@@ -1,0 +1,175 @@
+"""The brief's evaluation ranks peers with peers and names its assessment; its early-warning list
+states what its probabilities mean; the month's held-out check is made once and reused, never
+for changed data. On the demonstration data, without papermill."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import reformlib as rl
+from reformlib.briefs import content as brief
+from reformlib.briefs import peers, risk
+from reformlib.report.results import validate_results
+from reformlib.tasks import cache, warning
+
+XIANGTAN_COUNTY = "430321"
+
+
+@pytest.fixture(scope="module")
+def data(demo):
+    return rl.load_data(demo)
+
+
+@pytest.fixture(scope="module")
+def sections(data):
+    return {m: brief.evaluation_section(data, m) for m in ("2017-06", "2017-12")}
+
+
+@pytest.fixture()
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    cache.forget()
+    yield tmp_path / "cache"
+    cache.forget()
+
+
+def test_peer_ranks_run_from_one_within_each_group_and_leave_the_city_out(sections, data):
+    kinds = data["units"].set_index("unit")["kind"]
+    for section in sections.values():
+        scores = section["scores"]
+        assert brief.CITY not in {s["unit"] for s in scores}
+        assert sorted(s["rank"] for s in scores) == list(range(1, len(scores) + 1))
+        groups: dict[str, list[dict]] = {}
+        for s in scores:
+            groups.setdefault(s["peer_group"], []).append(s)
+            assert s["peer_group"] == rl.i18n.PEER_GROUP_OF[kinds[s["unit"]]]
+        assert {g: len(m) for g, m in groups.items()} == {"county_district": 5, "park": 3}
+        for members in groups.values():
+            assert sorted(s["peer_rank"] for s in members) == list(range(1, len(members) + 1))
+            assert all(s["peer_size"] == len(members) for s in members)
+            assert all(1 <= s["peer_rank_p05"] <= s["peer_rank_p95"] <= len(members) for s in members)
+            best = max(members, key=lambda s: s["score"])
+            assert best["peer_rank"] == 1
+        assert section["city"]["unit"] == brief.CITY and "rank" not in section["city"]
+    yuetang = next(s for s in sections["2017-12"]["scores"] if s["unit"] == "430304")
+    assert yuetang["peer_rank_text"] == "第1/5名（县市区）"
+
+
+def test_rank_intervals_within_a_group_come_from_the_groups_own_ranks(sections, data):
+    """Parks' interval recomputed among the three parks in each replication: bounded by 3, and
+    equal to ranking the replication's scores of the parks alone."""
+    result = rl.evaluate(rl.load_spec(indicators=data["indicators"]), data, period="2017-06")
+    scores = result.rank_uncertainty().scores
+    parks = ["xtjk", "xtgx", "tyjk"]
+    ranks = scores[parks].round(9).rank(axis=1, method="min", ascending=False)
+    for s in sections["2017-06"]["scores"]:
+        if s["unit"] in parks:
+            assert s["peer_rank_p05"] == pytest.approx(np.percentile(ranks[s["unit"]], 5))
+            assert s["peer_rank_p95"] == pytest.approx(np.percentile(ranks[s["unit"]], 95))
+    # a park's rank among all eight parts differs from its rank among the parks
+    tyjk = next(s for s in sections["2017-06"]["scores"] if s["unit"] == "tyjk")
+    assert tyjk["rank"] == 4 and tyjk["peer_rank"] == 1 and tyjk["rank_p95"] > tyjk["peer_rank_p95"]
+
+
+def test_december_uses_the_year_end_assessment_and_june_the_monthly_one(sections, data):
+    dec, jun = sections["2017-12"], sections["2017-06"]
+    assert (dec["assessment"], dec["period"]) == ("year_end", "2017")
+    assert "年终评估" in dec["assessment_label"] and "月度" not in dec["assessment_label"]
+    assert (jun["assessment"], jun["period"]) == ("monthly", "2017-06")
+    assert jun["assessment_label"] == "2017年6月月度评估"
+    # the library call of notebooks/evaluation.ipynb for the year (phase "year", period 2017-12)
+    spec = rl.load_spec(indicators=data["indicators"])
+    year_end = rl.evaluate(spec, data, period="2017").combined.at[XIANGTAN_COUNTY, "score"]
+    county = next(s for s in dec["scores"] if s["unit"] == XIANGTAN_COUNTY)
+    assert county["score"] == pytest.approx(round(year_end, 2)) == pytest.approx(65.59)
+    monthly_dec = brief.evaluation_section(data, "2017-12", assessment="monthly", uncertainty=False)
+    assert next(s for s in monthly_dec["scores"] if s["unit"] == XIANGTAN_COUNTY)["score"] == pytest.approx(63.69)
+    assert monthly_dec["assessment_label"] == "2017年12月月度评估"
+    assert peers.assessment_label("year_end", "2017-12", "en").startswith("year-end assessment 2017")
+    with pytest.raises(ValueError, match="year-end assessment is made in December"):
+        peers.assessment_period("2017-06", "year_end")
+    with pytest.raises(ValueError, match="assessment must be one of"):
+        peers.assessment_period("2017-06", "annual")
+
+
+def _results(data, month: str, sections: dict) -> dict:
+    status, by_category = brief.task_progress(data["tasks"], data["progress"], month)
+    return validate_results(brief.results(
+        month=month, lang="zh", unit=None, headline_table=pd.DataFrame(columns=["code", "name", "value", "measure_unit",
+                                                                                "document", "comparison"]),
+        status=status, by_category=by_category, synthetic=True, figures=[], sections=sections, units=data["units"]))
+
+
+def test_results_carry_the_assessment_and_peer_ranks(sections, data):
+    res = _results(data, "2017-12", {"evaluation": sections["2017-12"]})
+    ev = res["evaluation"]
+    assert ev["assessment"] == "year_end" and ev["assessment_label"] == sections["2017-12"]["assessment_label"]
+    assert all(s["peer_rank_text"].startswith(f"第{s['peer_rank']}/{s['peer_size']}名") for s in ev["scores"])
+
+
+def test_at_risk_list_under_rule_auto_says_its_rule_and_the_meaning_of_its_bands(data, own_cache):
+    tasks, progress, units = data["tasks"], data["progress"], data["units"]
+    check = warning.month_check(tasks, progress, "2017-11", units=units, n_boot=100)
+    section = brief.at_risk_section(tasks, progress, "2017-11", units=units, top=5, check=check)
+    meaning, records = section["warning"], section["at_risk"]
+    choice = warning.choose_rule(tasks, progress, "2017-11", units=units, check=check)
+    assert meaning["rule"] == choice["rule"] and meaning["rule_note"] == choice["reason_zh"]
+    assert meaning["rule_note"] in meaning["text"]
+    assert meaning["method"] == ("gap_to_schedule" if choice["rule"] == "gap" else "model")
+    assert meaning["checked"] and meaning["auc_low"] <= meaning["auc"] <= meaning["auc_high"]
+    assert "ROC AUC为" in meaning["text"] and "实际逾期率" in meaning["text"]
+    bands = {b["band"]: b for b in meaning["bands"]}
+    assert len(records) == 5
+    for r in records:
+        band = bands[r["band"]]
+        assert r["band_n"] == band["n"] > 0 and r["band_observed"] == band["observed"]
+        assert r["band_observed_low"] <= r["band_observed"] <= r["band_observed_high"]
+        assert f"{r['band']}档{round(100 * band['observed'])}%（95%区间" in meaning["text"]
+        assert r["lead_name"] and r["lead_name"] != r["lead_unit"]
+    frame = risk.risk_frame(records, lang="zh")
+    assert list(frame.iloc[0])[2:4] == [records[0]["band"], f"{round(100 * records[0]['band_observed'])}%（"
+                                        f"{round(100 * records[0]['band_observed_low'])}%–"
+                                        f"{round(100 * records[0]['band_observed_high'])}%）"]
+    res = _results(data, "2017-11", {"at_risk": section})
+    assert res["tasks"]["warning"]["text"] == meaning["text"] and res["tasks"]["at_risk"][0]["band"] == records[0]["band"]
+
+
+def test_an_unfitted_month_says_so_instead_of_passing_a_rule_off_as_the_model(data, own_cache):
+    section = brief.at_risk_section(data["tasks"], data["progress"], "2017-03", units=data["units"], lang="en")
+    meaning = section["warning"]
+    assert meaning["model_fitted"] is False and meaning["rule"] == "gap" and not meaning["checked"]
+    assert "the model was not fitted" in meaning["text"] and "No month can be held out yet" in meaning["text"]
+    assert all(r["band_observed"] is None for r in section["at_risk"])
+
+
+def test_the_months_check_is_made_once_and_never_served_for_changed_reports(data, own_cache):
+    tasks, progress, units = data["tasks"], data["progress"], data["units"]
+    start = time.perf_counter()
+    first = warning.month_check(tasks, progress, "2017-07", units=units, n_boot=50)
+    made = time.perf_counter() - start
+    start = time.perf_counter()
+    again = warning.month_check(tasks, progress, "2017-07", units=units, n_boot=50)
+    reused = time.perf_counter() - start
+    assert reused < min(0.2, made / 5), (made, reused)
+    assert list(own_cache.glob("*.json")) == [own_cache / f"{first.key}.json"]
+    cache.forget()  # from the file, as another brief's process would read it
+    from_file = warning.month_check(tasks, progress, "2017-07", units=units, n_boot=50)
+    for check in (again, from_file):
+        pd.testing.assert_frame_equal(check.metrics, first.metrics)
+        pd.testing.assert_frame_equal(check.reliability, first.reliability)
+    # reports after the month do not enter its check; a changed report up to it does
+    later = progress[progress["period"] <= pd.Period("2017-07", "M")]
+    assert warning.month_check(tasks, later, "2017-07", units=units, n_boot=50).key == first.key
+    changed = progress.copy()
+    assert warning.month_check(tasks, changed, "2017-07", units=units, n_boot=50).key == first.key
+    june, july = (progress[progress["period"] == pd.Period(m, "M")].set_index("task_id")["progress"]
+                  for m in ("2017-06", "2017-07"))
+    task = (july - june).dropna().loc[lambda d: d >= 2].index[0]  # one more point in June stays below July
+    changed.loc[(changed["task_id"] == task) & (changed["period"] == pd.Period("2017-06", "M")), "progress"] += 1
+    fresh = warning.month_check(tasks, changed, "2017-07", units=units, n_boot=50)
+    assert fresh.key != first.key
+    direct = warning.month_check(tasks, changed, "2017-07", units=units, n_boot=50, use_cache=False)
+    pd.testing.assert_frame_equal(fresh.metrics, direct.metrics)
