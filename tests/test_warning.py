@@ -20,7 +20,7 @@ def ledger_data(demo):
 @pytest.fixture(scope="module")
 def validation(ledger_data):
     tasks, progress, units = ledger_data
-    return warning.validate(tasks, progress, units=units)
+    return warning.validate(tasks, progress, units=units, n_boot=200)  # percentile intervals of 200 task draws
 
 
 def _rewrite_after(progress: pd.DataFrame, month: str) -> pd.DataFrame:
@@ -154,7 +154,8 @@ def test_at_risk_list_fits_the_brief(ledger_data):
 
 def test_at_risk_auto_uses_the_simpler_rule_unless_the_model_beats_it(ledger_data):
     tasks, progress, units = ledger_data
-    table = warning.at_risk(tasks, progress, "2017-11", units=units, top=5, rule="auto", lang="en")
+    check = warning.month_check(tasks, progress, "2017-11", units=units, n_boot=100, use_cache=False)
+    table = warning.at_risk(tasks, progress, "2017-11", units=units, top=5, rule="auto", lang="en", check=check)
     note = table["rule_note"].iloc[0]
     by_gap = note.startswith("The list ranks tasks by how far they are behind schedule")
     assert by_gap or note.startswith("The list ranks tasks by the model")
@@ -163,6 +164,8 @@ def test_at_risk_auto_uses_the_simpler_rule_unless_the_model_beats_it(ledger_dat
     assert gap["reason"].str.contains("behind schedule|ahead of schedule").all()
     f = warning.features(tasks, progress, "2017-11", units=units)
     assert set(gap["task_id"]) == set(f.nsmallest(5, "gap")["task_id"]) or gap["probability"].is_monotonic_decreasing
+    with pytest.raises(ValueError, match="not of 2017-10"):  # a month's check serves that month only
+        warning.choose_rule(tasks, progress, "2017-10", units=units, check=check)
     early = warning.choose_rule(tasks, progress, "2017-04", units=units, n_boot=50)
     assert early["rule"] == "gap" and early["folds_fitted"] == 0 and "too few tasks" in early["reason_en"]
     with pytest.raises(ValueError, match="rule"):
@@ -202,7 +205,7 @@ def test_bad_input_is_refused(ledger_data):
 def test_validation_as_of_an_early_month_says_the_baseline_was_used(ledger_data):
     tasks, progress, units = ledger_data
     known = progress[progress["period"] <= pd.Period("2017-09", "M")]
-    v = warning.validate(tasks, known, units=units)
+    v = warning.validate(tasks, known, units=units, n_boot=50, with_drivers=False)
     assert v.predictions["month"].max() <= pd.Period("2017-09", "M")
     assert (v.metrics["folds_fitted"] == 0).all()
     assert "baseline" in warning.validation_text(v.metrics, lang="en")
