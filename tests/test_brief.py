@@ -4,6 +4,7 @@ published brief. The brief's section functions are checked on small hand-made fr
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -73,6 +74,9 @@ def test_results_and_manifest(published, demo):
     assert res["indicators_off_target"] and all(o["value"] != o["target"] for o in res["indicators_off_target"])
     man = json.loads((reports / "2017-06" / "current" / "manifest.json").read_text(encoding="utf-8"))
     assert man["status"] == "published" and man["parameters"] == {"month": "2017-06", "lang": "zh", "unit": ""}
+    pdf = man["documents"]["memo.pdf"]  # the memo's PDF is made with LibreOffice (A4), or the manifest says why not
+    assert pdf["made"] is (shutil.which("soffice") is not None) and (pdf["made"] or pdf["reason"])
+    assert not pdf["made"] or publish.pdf_problems(reports / "2017-06" / "current" / "memo.pdf") == []
     assert set(man["input_hashes"]) >= {"observations.parquet", "tasks.csv"}
     assert set(man["inputs"]) == {"data", "model", "reference", "notebooks", "code", "packages", "fonts"}
     assert {"grades.csv", "rubric.csv", "spec.yml"} <= set(man["inputs"]["model"])

@@ -9,6 +9,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+from pathlib import Path
 
 import docx
 import openpyxl
@@ -22,7 +24,7 @@ from reformlib.i18n import HEADINGS
 from reformlib.report.browser import CHROMIUM, active_content, html_is_offline, inspect_html
 from reformlib.report.results import read_results
 from reformlib.report.tables import SHEETS
-from reformlib.report.workbook import MAX_SHEET_NAME
+from reformlib.report.workbook import BRIEF_SHEETS, MAX_SHEET_NAME
 
 pytestmark = pytest.mark.slow
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -70,7 +72,7 @@ def test_memo_uses_the_east_asian_font_everywhere(published):
 
 def test_workbook_sheets_headers_and_numbers(published):
     wb = openpyxl.load_workbook(published / "tables.xlsx")
-    assert wb.sheetnames == list(SHEETS["zh"].values())
+    assert set(wb.sheetnames) == set(SHEETS["zh"].values()) | set(BRIEF_SHEETS["zh"].values())
     for name in wb.sheetnames:
         assert len(name) <= MAX_SHEET_NAME and not set(name) & set("[]:*?/\\"), name
         header = [c.value for c in wb[name][1]]
@@ -98,6 +100,82 @@ def test_figures_went_through_save_figure(published):
     notebook = json.loads((published / "notebooks" / "brief.ipynb").read_text(encoding="utf-8"))
     code = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
     assert code.count("save_figure(") == len(listed) and ".savefig(" not in code
+
+
+# ------------------------------------------------------------------ print, links and typography
+def _pdf_pages(pdf) -> list[tuple[float, float]]:
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [(float(w), float(h)) for w, h in re.findall(r"^Page +\d+ size: +([0-9.]+) x ([0-9.]+) pts", info, re.M)]
+
+
+@needs_chromium
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils (pdfinfo, pdftotext) not installed")
+def test_page_prints_on_a4_with_table_headers_on_every_page(published, tmp_path):
+    from reformlib.report.browser import CHROMIUM_ARGS
+
+    pdf = tmp_path / "brief.pdf"
+    done = subprocess.run([str(CHROMIUM), "--headless", *CHROMIUM_ARGS, f"--user-data-dir={tmp_path / 'profile'}",
+                           "--no-pdf-header-footer", f"--print-to-pdf={pdf}", (published / "brief.html").as_uri()],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and pdf.is_file(), done.stderr[-500:]
+    pages = _pdf_pages(pdf)
+    assert len(pages) > 1 and all(round(w) == 595 and round(h) == 842 for w, h in pages), pages  # A4, as the page asks
+    texts = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    assert "import reformlib" not in "".join(texts) and "In [" not in "".join(texts)  # no code, no prompts
+    assert "较上年末变化" in texts[0] and "二、改革任务推进情况" in "".join(texts)
+    # as printed (print media in the same Chromium): rows never split, headers repeated on every page
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto((published / "brief.html").as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            printed = page.evaluate("""() => ({
+              heads: Array.from(document.querySelectorAll('thead')).map(e => getComputedStyle(e).display),
+              rows: Array.from(document.querySelectorAll('tbody tr')).map(e => getComputedStyle(e).breakInside),
+              links: Array.from(document.querySelectorAll('.brief-links')).map(e => getComputedStyle(e).display)})""")
+        finally:
+            browser.close()
+    assert len(printed["heads"]) >= 6 and set(printed["heads"]) == {"table-header-group"}
+    assert printed["rows"] and set(printed["rows"]) == {"avoid"} and printed["links"] == ["none"]
+
+
+def test_figures_carry_their_captions_as_alt_text(published):
+    html = (published / "brief.html").read_text(encoding="utf-8")
+    alts = [html_lib.unescape(a) for _, a in re.findall(r"""<img\b[^>]*\balt=(["'])(.*?)\1""", html)]
+    captions = [f["caption"] for f in read_results(published / "results.json")["figures"]]
+    assert len(alts) == html.count("<img") >= 2 and alts == captions and all(a.strip() for a in alts)
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    assert "@page { size: A4" in style and "break-inside: avoid" in style and "table-header-group" in style
+
+
+def test_number_columns_right_text_columns_left_and_changes_as_numbers_print_them(published):
+    from reformlib.report.numbers import difference
+
+    html = (published / "brief.html").read_text(encoding="utf-8")
+    head = re.search(r"<table.*?</thead>", html, re.S).group(0)  # the headline table comes first
+    cls = {html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(2))).strip(): "num" in m.group(1)
+           for m in re.finditer(r'<th([^>]*)>(.*?)</th>', head, re.S)}
+    assert cls["指标"] is False and cls["计量单位"] is False and cls["数值"] is True and cls["较上年末变化"] is True
+    for h in read_results(published / "results.json")["headline"]:
+        if h["change"] is not None:
+            assert f">{difference(h['change'], h['unit'], 'zh', signed=True)}</td>" in html, h["code"]
+    assert "截至2017年12月底，" in html and "（完成率" in html  # full-width punctuation in the page's sentences
+
+
+def test_city_brief_links_to_the_index_which_lists_it(published):
+    reports = published.parent.parent
+    html = (published / "brief.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a href="([^"]+)"', html)
+    assert "../../index.html" in hrefs
+    for href in hrefs:  # relative, and each opens a file from the page's own place
+        assert not re.match(r"^[a-z]+:|^/", href) and Path(os.path.normpath(published / href)).is_file(), href
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert "2017-12/current/brief.html" in index and "2017-12/current/memo.pdf" in index
+    assert html_is_offline(index) == [] and active_content(index) == []
 
 
 # ------------------------------------------------------------------ hostile names in the data

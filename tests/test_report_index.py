@@ -146,3 +146,41 @@ def test_command_line_rewrites_the_index(tmp_path):
                           capture_output=True, text=True, cwd=ROOT, timeout=180)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(reports / INDEX) and (reports / INDEX).is_file()
+
+
+# ------------------------------------------------------------------ the page's figures and tables
+PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+
+def test_page_gives_figures_alt_text_and_aligns_number_columns(tmp_path):
+    import nbformat
+
+    from reformlib.briefs.publish import to_html
+
+    nb = nbformat.v4.new_notebook()
+    image = {"output_type": "display_data", "metadata": {}, "data": {"image/png": PNG, "text/plain": "<Figure>"}}
+    table = ("<table><thead><tr><th>指标</th><th>数值</th><th>较上年末变化</th><th>完成时限</th></tr></thead><tbody>"
+             "<tr><td>耕地流转率</td><td>53</td><td>+5.2个百分点</td><td>2017-12-31</td></tr>"
+             "<tr><td>新增耕地流转面积</td><td>75,000</td><td></td><td>2018-01-31</td></tr></tbody></table>")
+    nb.cells = [
+        nbformat.v4.new_code_cell("save_figure(fig, 'figures/task_progress.png')",
+                                  outputs=[nbformat.from_dict(image)]),
+        nbformat.v4.new_markdown_cell("## 四、未达标的\\<指标\\>"),
+        nbformat.v4.new_code_cell("fig", outputs=[nbformat.from_dict(image)]),
+        nbformat.v4.new_code_cell("t", outputs=[nbformat.from_dict(
+            {"output_type": "display_data", "metadata": {}, "data": {"text/html": table, "text/plain": "t"}})]),
+    ]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    figures = [{"name": "task_progress", "path": "figures/task_progress.png", "caption": '各类任务<b>"进度"</b>'}]
+    page = to_html([path], tmp_path / "brief.html", title="t", lang="zh", figures=figures,
+                   nav='<header class="brief-links"><p><a href="../../index.html">全部简报索引</a></p></header>')
+    text = page.read_text(encoding="utf-8")
+    alts = [a for _, a in re.findall(r"""<img\b[^>]*\balt=(["'])(.*?)\1""", text)]
+    assert [html.unescape(a) for a in alts] == ['各类任务<b>"进度"</b>', "四、未达标的<指标>"]
+    assert "<b>" not in text  # the caption is escaped into the attribute
+    cells = {cell: kind for kind, cell in re.findall(r'<t[hd] class="([^"]+)">([^<]*)<', text)}
+    assert {k for k, v in cells.items() if v == "num"} >= {"数值", "较上年末变化", "53", "75,000", "+5.2个百分点"}
+    assert cells.get("2017-12-31") == "date" and "耕地流转率" not in cells and "指标" not in cells
+    assert text.index('class="brief-links"') < text.index("<img")
+    assert html_is_offline(text) == [] and active_content(text) == []

@@ -142,6 +142,7 @@ table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; max-width: 
 th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.date { white-space: nowrap; }
 img { max-width: 100%; height: auto; } .anchor-link { display: none; }
 .prompt, .input_prompt, .output_prompt { display: none; } pre { white-space: pre-wrap; }
 .brief-links { font-size: 0.92em; color: #555; border-bottom: 1px solid #ddd; }
@@ -163,10 +164,14 @@ _NUMERIC = re.compile(r"[+\-\u2212]?[0-9][0-9,]*(?:\.[0-9]+)?(?:\u2013[0-9][0-9,
                       r"(?:%|[\u4e00-\u9fff]{1,4}| ?[A-Za-z %]{1,24})?")
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?")
+
+
 def align_columns(body: str) -> str:
     """``body`` with every table's number columns (every non-empty cell a number, as
     :data:`_NUMERIC` reads it) marked ``class="num"`` (right-aligned), the other columns
-    left as text (left-aligned), header cells included."""
+    left as text (left-aligned), header cells included; a column of dates (``2017-12-31``)
+    is marked ``class="date"`` (never broken at its hyphens)."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(body, "html.parser")
@@ -177,13 +182,15 @@ def align_columns(body: str) -> str:
         for col in range(width):
             texts = [r[col].get_text(strip=True) for r in rows if col < len(r) and r[col].name == "td"]
             filled = [t for t in texts if t]
-            if not filled or not all(_NUMERIC.fullmatch(t) for t in filled):
+            kind = ("num" if filled and all(_NUMERIC.fullmatch(t) for t in filled) else
+                    "date" if filled and all(_DATE.fullmatch(t) for t in filled) else None)
+            if kind is None:
                 continue
             for r in rows:
-                if col < len(r):
-                    r[col]["class"] = [*r[col].get("class", []), "num"]
+                if col < len(r) and r[col].name == "td":
+                    r[col]["class"] = [*r[col].get("class", []), kind]
             head = table.thead.find_all("tr")[-1].find_all(["th", "td"]) if table.thead else []
-            if col < len(head):
+            if kind == "num" and col < len(head):
                 head[col]["class"] = [*head[col].get("class", []), "num"]
     return str(soup)
 
