@@ -15,7 +15,7 @@ WORKERS ?=
 DATA ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup fonts chromium memo-tools data brief briefs templates lint test test-fast lab bench calibrate clean
+.PHONY: help setup fonts chromium memo-tools data brief briefs templates lint test test-fast lab bench bench-national calibrate clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ lab: setup ## Open JupyterLab on notebooks/explore.ipynb with the project kernel
 
 bench: setup ## Run the benchmarks and print their figures
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+bench-national: setup ## National data path, SYNTHETIC: build the store, load + score a month at 9, 285 and 2,850 units, 24 and 120 months
+	$(PY) bench/bench_national.py
 
 calibrate: setup ## Null simulations: each test's rejection rate at 5 %, interval coverage, staggered bias (REPS=200)
 	$(PY) bench/bench_calibrate.py $(if $(REPS),--reps $(REPS))

@@ -1,6 +1,9 @@
 """Command line: ``python -m reformlib data | brief | briefs | ingest | export | template``.
 
     python -m reformlib data                      rebuild the synthetic demonstration set (folder and store)
+    python -m reformlib data --national [--units N --indicators K --months M]
+                                                  build the synthetic national panel (default 2,850 x 60 x 120)
+                                                  into data/national_synthetic.duckdb (or --store)
     python -m reformlib brief [--month YYYY-MM] [--lang zh|en] [--unit CODE] [--quiet]
     python -m reformlib briefs --config briefs.yml [--workers N] [--quiet] [--force]
     python -m reformlib briefs --index [--reports DIR]   rewrite reports/index.html from what is published
@@ -27,7 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("data", help="rebuild the synthetic demonstration data set")
     d.add_argument("--folder", default=None, help="where to write it (default data/demo_synthetic)")
-    d.add_argument("--store", default=None, help="the demonstration store to build from it (default data/demo_synthetic.duckdb)")
+    d.add_argument("--store", default=None, help="the store to build (default data/demo_synthetic.duckdb; with --national "
+                   "data/national_synthetic.duckdb)")
+    d.add_argument("--national", action="store_true", help="build the synthetic national panel into a store instead "
+                   "(seeded, every row labelled synthetic)")
+    d.add_argument("--units", type=int, default=2850, help="with --national: county units (default 2850)")
+    d.add_argument("--indicators", type=int, default=60, help="with --national: indicators (default 60)")
+    d.add_argument("--months", type=int, default=120, help="with --national: months ending 2017-12 (default 120)")
     b = sub.add_parser("brief", help="run and publish one monthly brief")
     b.add_argument("--month", default=None, help="YYYY-MM (default: the latest month in the data)")
     b.add_argument("--lang", default="zh", help="zh (default) or en")
@@ -79,6 +88,18 @@ def _template(args: argparse.Namespace) -> int:
 
     for path in write_templates(args.month, unit=args.unit, kind=args.kind, data=args.data, out=args.out, deadline=args.deadline):
         print(path)
+    return 0
+
+
+def _national(args: argparse.Namespace) -> int:
+    import time
+
+    from reformlib.synth.national import build_national_store
+
+    t0 = time.perf_counter()
+    store = build_national_store(args.store, units=args.units, indicators=args.indicators, months=args.months)
+    print(f"{store}: synthetic national panel, {args.units} units x {args.indicators} indicators x {args.months} months, "
+          f"built and validated in {time.perf_counter() - t0:.1f} s ({store.stat().st_size / 2**20:.0f} MiB)")
     return 0
 
 
@@ -144,6 +165,8 @@ def _briefs(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "data" and args.national:
+            return _national(args)
         if args.command == "data":
             from reformlib.data.paths import DEMO
             from reformlib.synth import build_demo, build_demo_store

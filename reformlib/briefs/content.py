@@ -19,7 +19,7 @@ import pandas as pd
 
 from reformlib.briefs import peers, risk
 from reformlib.data.periods import as_month, month_end
-from reformlib.data.schemas import CITY, TERRITORIAL_UNITS, unit_code
+from reformlib.data.schemas import CITY, unit_code
 from reformlib.data.task_status import task_status
 from reformlib.i18n import MEMO, NOT_SUPPLIED, measure, name_column
 from reformlib.model.evaluate import DATA_TABLES, evaluate, rank_uncertainty
@@ -231,7 +231,7 @@ def supervision_list(tasks: pd.DataFrame, status: pd.DataFrame, month: str | pd.
 
 def off_target(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFrame, month: str | pd.Period, *,
                lang: str = "zh", unit: str | int | None = None) -> pd.DataFrame:
-    """Every territorial unit's indicators that miss the catalogue's target in ``month``.
+    """Every territorial unit's (the ``units`` table's) indicators that miss the catalogue's target in ``month``.
 
     Direction-aware: ``higher`` misses below ``target``, ``lower`` above it; ``band``
     indicators miss outside [band_low, band_high] and are compared with the nearer edge.
@@ -243,7 +243,8 @@ def off_target(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.D
     m = as_month(month)
     names = units.set_index("unit")[name_column(lang)]
     one = _one_unit(unit)
-    keep = list(TERRITORIAL_UNITS) if one is None else [one]
+    territorial = list(units.loc[units["territorial"].astype(bool), "unit"])  # the data's own units, in its order
+    keep = set(territorial) if one is None else {one}
     rows = []
     for r in indicators.itertuples(index=False):
         if r.direction != "band" and pd.isna(r.target):
@@ -264,7 +265,7 @@ def off_target(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.D
                                  target=round(float(target), 2), gap=round(float(value - target), 2),
                                  measure_unit=getattr(r, "measure_unit", None)))
     cols = ["unit", "unit_name", "indicator", "name", "direction", "value", "target", "gap", "measure_unit"]
-    order = {u: i for i, u in enumerate(TERRITORIAL_UNITS)}
+    order = {u: i for i, u in enumerate(territorial)}
     out = pd.DataFrame(rows, columns=cols)
     return out.assign(_o=out["unit"].map(order)).sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
 

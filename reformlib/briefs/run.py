@@ -61,14 +61,16 @@ from reformlib.briefs.notebooks import (
     notebook_timings,
 )
 from reformlib.briefs.store import CURRENT, brief_lock, new_staging, promote, recover
-from reformlib.data.paths import NOTEBOOKS, data_folder, reports_folder
-from reformlib.data.schemas import CITY, TERRITORIAL_UNITS, unit_code
+from reformlib.data.dataset import is_store
+from reformlib.data.months import data_months, data_units
+from reformlib.data.paths import DEMO, NOTEBOOKS, data_folder, reports_folder
+from reformlib.data.schemas import CITY, unit_code
 from reformlib.errors import DataValidationError, ParameterError, Problem, RunError, SetupError
 from reformlib.i18n import LANGS
 from reformlib.provenance import code_version
 
-__all__ = ["BRIEF_NOTEBOOKS", "BriefParams", "RunResult", "available_months", "brief_folder", "check_executed",
-           "check_timeout", "run_brief", "templates_of", "validate_params"]
+__all__ = ["BRIEF_NOTEBOOKS", "BriefParams", "DataFacts", "RunResult", "available_months", "brief_folder", "check_executed",
+           "check_timeout", "data_facts", "run_brief", "templates_of", "unit_refusal", "validate_params"]
 #: The notebooks of a brief, executed in this order into one page.
 BRIEF_NOTEBOOKS: tuple[str, ...] = ("brief.ipynb",)
 
@@ -103,9 +105,12 @@ class RunResult:
 
 
 def available_months(data: str | os.PathLike | None = None) -> list[str]:
-    """Months with observations in the data set (read from the panel file's ``period``
-    column alone); a file that cannot be read, or a period that is not a month written
-    exactly ``YYYY-MM``, raises :class:`DataValidationError` naming the file."""
+    """Months with observations in the data set (a store: by SQL on its panel; a folder: the
+    panel file's ``period`` column alone); a file that cannot be read, or a period that is not
+    a month written exactly ``YYYY-MM``, raises :class:`DataValidationError` naming the file."""
+    source = Path(data) if data is not None else Path(os.environ.get("REFORMLIB_DATA") or DEMO)
+    if is_store(source) and source.exists():
+        return data_months(source)
     folder = data_folder(data)
     path = folder / "observations.parquet"
     if not path.exists():
@@ -130,15 +135,45 @@ def available_months(data: str | os.PathLike | None = None) -> list[str]:
 _MONTH = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")
 
 
+@dataclass(frozen=True)
+class DataFacts:
+    """What checking a brief's parameters needs to know of a data set, read once (a batch
+    checks every job against one reading): its months and its territorial units."""
+
+    months: tuple[str, ...]
+    units: tuple[str, ...]
+    #: where the units come from, for messages
+    source: str
+
+
+def data_facts(data: str | os.PathLike | None = None, *, months: list[str] | None = None) -> DataFacts:
+    """The months (:func:`available_months`, unless given) and the territorial units (the
+    data's ``units`` table, in its order) of a data set."""
+    path = Path(data) if data is not None else Path(os.environ.get("REFORMLIB_DATA") or DEMO)
+    months = available_months(data) if months is None else months
+    units = data_units(path)
+    source = f"the store {path}" if is_store(path) else f"{data_folder(path) / 'units.csv'}"
+    return DataFacts(months=tuple(months), units=tuple(units.loc[units["territorial"], "unit"]), source=source)
+
+
+def unit_refusal(unit: object, facts: DataFacts) -> str:
+    """Why ``unit`` is not a territorial unit of the data, naming the data and a few codes."""
+    some = ", ".join(facts.units[:5]) + (", ..." if len(facts.units) > 5 else "")
+    return (f"one of the {len(facts.units)} territorial units of {facts.source} ({some}), got {unit!r}"
+            if facts.units else f"a territorial unit of {facts.source}, which has none (units.territorial), got {unit!r}")
+
+
 def validate_params(month: str | None = None, lang: str = "zh", unit: str | int | None = None, *,
-                    data: str | os.PathLike | None = None) -> BriefParams:
+                    data: str | os.PathLike | None = None, facts: DataFacts | None = None) -> BriefParams:
     """Check a brief's parameters before anything runs; raise :class:`ParameterError` if bad.
 
     ``month`` is exactly ``YYYY-MM`` within the data (default: the latest), ``lang`` zh or
-    en, ``unit`` a territorial unit code, text or int (default, or ``430300``: the whole
-    city); no value may hold a line break or other control character.
+    en, ``unit`` a code of a territorial unit of the data (its ``units`` table), text or int
+    (default, or ``430300``: the whole city); no value may hold a line break or other
+    control character. ``facts``: the data's months and units when already read
+    (:func:`data_facts`), as a batch passes them for every job.
     """
-    months = available_months(data)
+    months = list(facts.months) if facts is not None else available_months(data)
     if month is None:
         month = months[-1]
     if not isinstance(month, str) or not _MONTH.fullmatch(month):
@@ -153,8 +188,10 @@ def validate_params(month: str | None = None, lang: str = "zh", unit: str | int 
         code = "?"
     if isinstance(unit, str) and any(not ch.isprintable() for ch in unit):
         code = "?"
-    if code is not None and code not in TERRITORIAL_UNITS:
-        raise ParameterError(f"unit must be one of {', '.join(TERRITORIAL_UNITS)}, got {unit!r}")
+    if code is not None and facts is None:
+        facts = data_facts(data, months=months)
+    if code is not None and code not in facts.units:
+        raise ParameterError(f"unit must be {unit_refusal(unit, facts)}")
     unit = "" if code in (None, CITY) else code
     return BriefParams(month=month, lang=lang, unit=unit, data_dir=str(data_folder(data).resolve()))
 

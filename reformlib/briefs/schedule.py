@@ -7,7 +7,7 @@ the reports, each executed copy is the record of one run. The file::
 
     briefs:
       - months: latest          # latest | latest_complete | ["2017-06", "2017-12"]
-        units: [city, all]      # city (the whole city) | all (every territorial unit) | codes as text
+        units: [city, all]      # city (the whole city) | all (every territorial unit of the data) | codes as text
         langs: [zh, en]
     data: null                  # data folder (default: $REFORMLIB_DATA or the demonstration set)
     reports: null               # reports folder (default: $REFORMLIB_REPORTS or reports/)
@@ -15,7 +15,11 @@ the reports, each executed copy is the record of one run. The file::
 
 Relative paths are read from the file's folder. ``latest`` is the latest month in the
 data, ``latest_complete`` the latest month in which every unit x indicator series of the
-data has a value. Unit codes must be quoted ("430302"): YAML reads 430302 as a number.
+data has a value. Unit codes must be quoted ("430302"): YAML reads 430302 as a number. The
+units are those of the data (its ``units`` table: ``all`` is every unit marked territorial,
+in the table's order), so a national data set plans its 2,850 county briefs as the
+demonstration set plans its 9; a batch reads the data's months and units once
+(:func:`reformlib.briefs.run.data_facts`) and checks every job against that one reading.
 
 A brief is due unless its folder already publishes a complete brief made from the same
 parameters and inputs: data, model specification, reference figures, notebooks, code,
@@ -41,16 +45,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import yaml
 
 from reformlib.briefs import publish
 from reformlib.briefs.freshness import brief_inputs
-from reformlib.briefs.run import available_months, brief_folder, check_timeout, templates_of, validate_params
+from reformlib.briefs.run import DataFacts, brief_folder, check_timeout, data_facts, templates_of, unit_refusal, validate_params
 from reformlib.briefs.store import CURRENT
+from reformlib.data import months as data_months
 from reformlib.data.paths import ROOT, data_folder, reports_folder
-from reformlib.data.schemas import TERRITORIAL_UNITS
-from reformlib.errors import DataValidationError, ParameterError, Problem, RunError, SetupError
+from reformlib.data.schemas import unit_code
+from reformlib.errors import ParameterError, RunError
 from reformlib.i18n import LANGS
 
 __all__ = ["BriefJob", "Outcome", "complete_months", "explain", "explanation", "load_config", "plan", "run_batch",
@@ -85,19 +89,10 @@ class Outcome:
 
 
 def complete_months(data: str | os.PathLike | None = None) -> list[str]:
-    """Months in which every unit x indicator series of the data set has a value."""
-    path = data_folder(data) / "observations.parquet"
-    try:
-        obs = pd.read_parquet(path, columns=["unit", "indicator", "period", "value"])
-    except FileNotFoundError:
-        raise SetupError(f"{path} does not exist; build the demonstration data with `make data`.") from None
-    except Exception as exc:  # noqa: BLE001 - pyarrow raises many kinds for a damaged file
-        cause = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataValidationError(path, [Problem(None, None, f"cannot be read as Parquet: {cause}")]) from None
-    obs = obs[obs["value"].notna()].assign(period=lambda d: d["period"].astype(str))
-    series = obs.groupby(["unit", "indicator"]).ngroups
-    counts = obs.drop_duplicates(["unit", "indicator", "period"]).groupby("period").size()
-    return sorted(counts.index[counts == series])
+    """Months in which every unit x indicator series of the data set has a value: a store,
+    or a folder whose panel is ``observations.parquet`` or ``observations.csv``
+    (:func:`reformlib.data.months.complete_months`)."""
+    return data_months.complete_months(data)
 
 
 def _as_list(value: Any, where: str) -> list:
@@ -121,6 +116,8 @@ def load_config(path: str | os.PathLike) -> dict[str, Any]:
     unknown = set(config) - _KEYS
     if unknown:
         raise ParameterError(f"config: unknown key(s) {sorted(unknown)} in {path} (known: {sorted(_KEYS)})")
+    data = None if config.get("data") is None else str((path.parent / str(config["data"])).resolve())
+    facts: list[DataFacts] = []  # read when a unit is named by its code, once
     for i, entry in enumerate(_as_list(config["briefs"], "config: briefs")):
         where = f"config: briefs[{i}]"
         if not isinstance(entry, dict) or not _ENTRY_KEYS <= set(entry) or set(entry) - _ENTRY_KEYS:
@@ -128,8 +125,15 @@ def load_config(path: str | os.PathLike) -> dict[str, Any]:
         for unit in _as_list(entry["units"], f"{where}.units"):
             if not isinstance(unit, str):
                 raise ParameterError(f"{where}.units: unit codes are text; write {unit!r} in quotes (\"{unit}\")")
-            if unit not in ("city", "all", *TERRITORIAL_UNITS):
-                raise ParameterError(f"{where}.units: {unit!r} is not city, all or one of {', '.join(TERRITORIAL_UNITS)}")
+            if unit in ("city", "all"):
+                continue
+            facts = facts or [data_facts(data, months=[])]
+            try:
+                code = unit_code(unit)
+            except ParameterError:
+                code = None
+            if code not in facts[0].units:
+                raise ParameterError(f"{where}.units: {unit!r} is not city, all or {unit_refusal(unit, facts[0])}")
         for lang in _as_list(entry["langs"], f"{where}.langs"):
             if lang not in LANGS:
                 raise ParameterError(f"{where}.langs: {lang!r} is not one of {', '.join(LANGS)}")
@@ -146,11 +150,11 @@ def load_config(path: str | os.PathLike) -> dict[str, Any]:
     return out
 
 
-def _months(value: Any, data: str | None) -> list[str]:
+def _months(value: Any, data: str | None, facts: DataFacts) -> list[str]:
     out = []
     for month in _as_list(value, "months"):
         if month == "latest":
-            out.append(available_months(data)[-1])
+            out.append(facts.months[-1])
         elif month == "latest_complete":
             complete = complete_months(data)
             if not complete:
@@ -161,19 +165,22 @@ def _months(value: Any, data: str | None) -> list[str]:
     return out
 
 
-def plan(config: Mapping[str, Any]) -> list[BriefJob]:
+def plan(config: Mapping[str, Any], *, facts: DataFacts | None = None) -> list[BriefJob]:
     """Every brief a checked schedule names, in order, without duplicates; each one's
-    parameters are validated (a bad month is refused before anything runs)."""
+    parameters are validated (a bad month is refused before anything runs) against one
+    reading of the data's months and units (``facts``, read here when not given); ``all``
+    is every territorial unit of the data."""
     data = config.get("data")
+    facts = facts if facts is not None else data_facts(data)
     jobs: dict[BriefJob, None] = {}
     for entry in config["briefs"]:
         units = []
         for unit in _as_list(entry["units"], "units"):
-            units += [""] if unit == "city" else list(TERRITORIAL_UNITS) if unit == "all" else [unit]
-        for month in _months(entry["months"], data):
+            units += [""] if unit == "city" else list(facts.units) if unit == "all" else [unit]
+        for month in _months(entry["months"], data, facts):
             for unit in units:
                 for lang in _as_list(entry["langs"], "langs"):
-                    p = validate_params(month, lang, unit or None, data=data)
+                    p = validate_params(month, lang, unit or None, data=data, facts=facts)
                     jobs[BriefJob(p.month, p.unit, p.lang)] = None
     return list(jobs)
 
@@ -220,15 +227,17 @@ def _lock(reports: Path) -> Iterator[None]:
 
 def explain(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
             reports: str | os.PathLike | None = None, notebook_dir: str | os.PathLike | None = None,
-            force: bool = False) -> list[tuple[BriefJob, list[str]]]:
+            force: bool = False, facts: DataFacts | None = None) -> list[tuple[BriefJob, list[str]]]:
     """For each job, why it must run (``force``, or what changed since its published
-    brief); an empty list means it is current and will be skipped."""
+    brief); an empty list means it is current and will be skipped. ``facts``: the data's
+    months and units when already read."""
     root = reports_folder(reports).resolve()
     data_dir = str(data_folder(data).resolve())
     inputs = brief_inputs(data_dir, templates_of(notebook_dir))
+    facts = facts if facts is not None else data_facts(data_dir)
     out = []
     for job in jobs:
-        params = validate_params(job.month, job.lang, job.unit or None, data=data_dir)
+        params = validate_params(job.month, job.lang, job.unit or None, data=data_dir, facts=facts)
         reasons = publish.why_due(brief_folder(params, root), parameters=params.key(), inputs=inputs)
         out.append((job, ["--force"] + reasons if force else reasons))
     return out
@@ -268,11 +277,12 @@ def run_batch(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
 
     with _lock(root):
         due = []
-        for job, why in explain(jobs, data=data_dir, reports=root, notebook_dir=notebook_dir, force=force):
+        facts = data_facts(data_dir)
+        for job, why in explain(jobs, data=data_dir, reports=root, notebook_dir=notebook_dir, force=force, facts=facts):
             if why:
                 due.append(job)
             else:
-                params = validate_params(job.month, job.lang, job.unit or None, data=data_dir)
+                params = validate_params(job.month, job.lang, job.unit or None, data=data_dir, facts=facts)
                 finish(Outcome(job, "skipped", 0.0, str(brief_folder(params, root) / CURRENT / "brief.html")))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(_run_one, job, _command(job, data=data_dir, reports=str(root), timeout=timeout,

@@ -69,8 +69,10 @@ def store_folder(folder: str | os.PathLike, store: str | os.PathLike) -> Stored:
     return Store(store).put_dataset(tables, sha256=h.hexdigest(), name=Path(folder).name)
 
 
-def store_tables(store: str | os.PathLike) -> dict[str, pd.DataFrame]:
-    """The current tables of a store, by table name (see the module's docstring)."""
+def store_tables(store: str | os.PathLike, *, observations: bool = True) -> dict[str, pd.DataFrame]:
+    """The current tables of a store, by table name (see the module's docstring); without
+    ``observations``, every table but the panel (:func:`reformlib.data.months.load_months`
+    reads the months a question needs)."""
     db = Store(store)
     present = set(db.tables())
     missing = [t for t in ("units", "indicators", "tasks") if t not in present]
@@ -78,8 +80,9 @@ def store_tables(store: str | os.PathLike) -> dict[str, pd.DataFrame]:
         raise MissingDataError(f"the store {db.path} holds no {', '.join(missing)} table: put a data folder's tables into it with "
                                f"`python -m reformlib ingest --tables FOLDER --store {db.path}`")
     out = {t: db.sql(f"SELECT * FROM {t}") for t in CATALOGUE if t in present and t != "inspections"}
-    out["observations"] = db.sql("SELECT unit, indicator, period, value, synthetic FROM observations "
-                                 "WHERE value IS NOT NULL ORDER BY unit, indicator, period")
+    if observations:
+        out["observations"] = db.sql("SELECT unit, indicator, period, value, synthetic FROM observations "
+                                     "WHERE value IS NOT NULL ORDER BY unit, indicator, period")
     out["progress"] = db.sql("SELECT task_id, period, progress, synthetic FROM progress WHERE progress IS NOT NULL "
                              "ORDER BY task_id, period")
     if "inspections" in present:
@@ -118,9 +121,11 @@ def _version(db: Store) -> str:
 _seen: dict[tuple, Path] = {}
 
 
-def snapshot(store: str | os.PathLike) -> Path:
+def snapshot(store: str | os.PathLike, *, observations: bool = True) -> Path:
     """The data folder holding the store's current tables (written when this version of the
-    store has none yet; older snapshots beyond the newest three are removed)."""
+    store has none yet; older snapshots beyond the newest three are removed). Without
+    ``observations``: every table but the panel, in ``.<store name>.catalogue/<version>/``
+    (for a reader that takes its months from the store itself)."""
     path = Path(store)
     if not path.exists():
         if path.resolve() == DEMO_STORE.resolve() and (DEMO / "units.csv").exists():
@@ -130,17 +135,17 @@ def snapshot(store: str | os.PathLike) -> Path:
                                    f"`python -m reformlib ingest --tables FOLDER --store {path}`")
     stat = path.stat()
     wal = Path(f"{path}.wal")
-    memo = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, wal.stat().st_mtime_ns if wal.exists() else None)
+    memo = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, wal.stat().st_mtime_ns if wal.exists() else None, observations)
     if memo in _seen and _seen[memo].exists():
         return _seen[memo]
     db = Store(path)
-    root = path.parent / f".{path.name}.tables"
+    root = path.parent / f".{path.name}.{'tables' if observations else 'catalogue'}"
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        version, tables = _version(db), store_tables(db.path)
+        version, tables = _version(db), store_tables(db.path, observations=observations)
         while _version(db) != version:  # a writer came in between: read again
-            version, tables = _version(db), store_tables(db.path)
+            version, tables = _version(db), store_tables(db.path, observations=observations)
         target = root / version
         if not target.exists():
             write_dataset(tables, target)

@@ -8,6 +8,7 @@ Patterns use ``[0-9]``, never ``\\d`` (which also matches full-width digits such
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -19,6 +20,9 @@ KINDS = ("str", "float", "int", "bool", "date", "month")
 UNIT_KINDS = ("city", "district", "county", "county_city", "park", "department")
 #: The whole city (and the city level's own units).
 CITY = "430300"
+#: The territorial units of the demonstration data set (``data/demo_synthetic``), in its order.
+#: Only a description of that data set, for its tests and benchmarks: the units a brief, a
+#: batch or the model accept are those of the data read (its ``units`` table, ``territorial``).
 TERRITORIAL_UNITS = (CITY, "430302", "430304", "430321", "430381", "430382", "xtjk", "xtgx", "tyjk")
 
 
@@ -83,6 +87,12 @@ class Table:
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    @property
+    def version(self) -> str:
+        """A short hash of the table's definition (columns, types, rules, key): a check of
+        stored data made under another definition does not count as a check under this one."""
+        return hashlib.sha256(repr((self.name, self.columns, self.key, self.min_rows)).encode("utf-8")).hexdigest()[:12]
+
     def pandera(self) -> pa.DataFrameSchema:
         """The pandera schema checking the typed frame."""
         cols = {}
@@ -112,7 +122,7 @@ UNITS = Table("units", "units.csv", "The units evaluated and the departments tha
     Column("name_en", "str", "English name"),
     Column("kind", "str", "unit kind", isin=UNIT_KINDS),
     Column("parent", "str", "code of the unit it belongs to", nullable=True),
-    Column("territorial", "bool", "True for the 9 territorial units compared in the evaluation"),
+    Column("territorial", "bool", "True for the territorial units compared in the evaluation (the demonstration set has 9)"),
 ), key=("unit",), min_rows=1)
 
 INDICATORS = Table("indicators", "indicators.csv", "The indicator catalogue.", (

@@ -9,7 +9,11 @@ values ``observations`` (unit, indicator, period), ``progress`` (task_id, period
 ``inspection_updates`` (problem_id), each with ``synthetic`` and the file it came from
 (``file_sha256``, ``file_name``, ``sheet``, ``cell``) and ``ingested_at``;
 ``<table>_history`` holds every value ever stored with the same columns; ``files`` lists
-every file or data set stored (its SHA-256, name, kind, rows, time).
+every file or data set stored (its SHA-256, name, kind, rows, time); ``checks`` records each
+full validation of a table (:func:`reformlib.data.months.revalidate`): the table's schema
+version, rows, a hash of its content, the store's version (:meth:`Store.version`, which every
+write changes) and the time, so a reader trusts a table checked since the last write instead
+of checking it again (:meth:`Store.checked`).
 
 Rules: a submission replaces the current values of what it covers (a unit's month of
 indicators, a lead unit's month of progress, the problems it names) and leaves the old ones
@@ -37,7 +41,7 @@ import pandas as pd
 from reformlib.data.paths import DATA
 from reformlib.data.schemas import TABLES
 
-__all__ = ["CATALOGUE", "COLUMNS", "DEFAULT_STORE", "Stored", "Store", "store_path"]
+__all__ = ["CATALOGUE", "CHECK_COLUMNS", "COLUMNS", "DEFAULT_STORE", "Stored", "Store", "store_path"]
 
 DEFAULT_STORE = DATA / "store.duckdb"
 _PROV = "file_sha256 VARCHAR, file_name VARCHAR, sheet VARCHAR, cell VARCHAR, ingested_at TIMESTAMP"
@@ -58,6 +62,10 @@ MATCH = {"indicators": "o.unit = s.unit AND o.period = s.period",
 ROUND = {"indicators": ("unit", "period"), "progress": ("period",), "inspections": ("problem_id",)}
 #: The tables of a data folder kept in the store as they are (not submitted value by value).
 CATALOGUE = ("units", "indicators", "tasks", "documents", "inspections", "pilots", "recognitions", "ratings")
+#: The ``checks`` table: one row per table and validation.
+CHECK_COLUMNS = ("table_name VARCHAR, schema_version VARCHAR, rows BIGINT, table_hash VARCHAR, store_version VARCHAR, "
+                 "rules VARCHAR, checked_at TIMESTAMP")
+_VERSION = "SELECT count(*) || '-' || coalesce(bit_xor(hash(sha256, ingested_at)), 0) FROM files"
 
 
 def store_path(path: str | os.PathLike | None = None) -> Path:
@@ -103,6 +111,7 @@ class Store:
     def _create(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("CREATE TABLE IF NOT EXISTS files (sha256 VARCHAR PRIMARY KEY, name VARCHAR, kind VARCHAR, rows INTEGER, "
                     "ingested_at TIMESTAMP)")
+        con.execute(f"CREATE TABLE IF NOT EXISTS checks ({CHECK_COLUMNS})")
         for table, cols, key in COLUMNS.values():
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, {_PROV}, PRIMARY KEY ({', '.join(key)}))")
             con.execute(f"CREATE TABLE IF NOT EXISTS {table}_history ({cols}, {_PROV})")
@@ -184,15 +193,7 @@ class Store:
         with self._writing() as con:
             if con.execute("SELECT 1 FROM files WHERE sha256 = ?", [sha256]).fetchone():
                 return Stored("unchanged", 0, 0)
-            for table in CATALOGUE:
-                if table in tables:
-                    frame = tables[table]
-                    con.register("incoming", frame)
-                    cols = ", ".join(f"CAST({c.name} AS DATE) AS {c.name}" if c.kind == "date" else c.name
-                                     for c in TABLES[table].columns if c.name in frame.columns)
-                    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {cols} FROM incoming")
-                    con.unregister("incoming")
-                    rows += len(frame)
+            rows += self._put_catalogue(con, tables)
             for kind, table in (("indicators", "observations"), ("progress", "progress")):
                 if table in tables:
                     frame = tables[table].assign(period=lambda d: d["period"].astype(str))
@@ -201,6 +202,58 @@ class Store:
                     rows += len(frame)
             con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", [sha256, name, "dataset", rows, now])
         return Stored("stored", rows, replaced)
+
+    @staticmethod
+    def _put_catalogue(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> int:
+        """Replace the catalogue tables given; the number of rows written."""
+        rows = 0
+        for table in CATALOGUE:
+            if table in tables:
+                frame = tables[table]
+                con.register("incoming", frame)
+                cols = ", ".join(f"CAST({c.name} AS DATE) AS {c.name}" if c.kind == "date" else c.name
+                                 for c in TABLES[table].columns if c.name in frame.columns)
+                con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {cols} FROM incoming")
+                con.unregister("incoming")
+                rows += len(frame)
+        return rows
+
+    def put_new(self, tables: dict[str, pd.DataFrame], observations, *, sha256: str, name: str) -> Stored:
+        """Fill an empty store in one transaction: the catalogue and ledger ``tables`` (as the
+        loaders return them, progress included) and the ``observations`` given whole, as an
+        Arrow table or anything DuckDB scans (columns unit, indicator, period as ``YYYY-MM``,
+        value, synthetic), stored in the order given (a panel in period order is read back a
+        month at a time from few row groups) without the row-by-row staging of
+        :meth:`put_dataset`, its key's index built once at the end (the way a large generated
+        panel goes in). Refuses a store that
+        already holds a file or data set."""
+        now = dt.datetime.now()
+        with self._writing() as con:
+            if con.execute("SELECT count(*) FROM files").fetchone()[0]:
+                raise ValueError(f"{self.path} already holds data: put_new fills an empty store only")
+            rows = self._put_catalogue(con, tables)
+            if "progress" in tables:
+                frame = tables["progress"].assign(period=lambda d: d["period"].astype(str))
+                self._put(con, "progress", [(0, frame, sha256, f"{name}/{TABLES['progress'].file}", now)], exact=True)
+                rows += len(frame)
+            con.execute("SET enable_progress_bar = false")
+            con.register("incoming", observations)
+            table, cols, key = COLUMNS["indicators"]
+            names = _names("indicators")
+            order = ", ".join([*names, "file_sha256", "file_name", "sheet", "cell", "ingested_at"])
+            select = (f"SELECT {', '.join(names)}, ? AS file_sha256, ? AS file_name, NULL AS sheet, NULL AS cell, "
+                      "CAST(? AS TIMESTAMP) AS ingested_at FROM incoming")
+            params = [sha256, f"{name}/{TABLES['observations'].file}", now]
+            # the key's index is built once over the whole panel (faster than row by row as it goes in)
+            con.execute(f"DROP TABLE {table}")
+            con.execute(f"CREATE TABLE {table} ({cols}, {_PROV})")
+            for target in (table, f"{table}_history"):
+                con.execute(f"INSERT INTO {target} ({order}) {select}", params)
+            con.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({', '.join(key)})")
+            con.unregister("incoming")
+            rows += con.execute("SELECT count(*) FROM observations").fetchone()[0]
+            con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?)", [sha256, name, "dataset", rows, now])
+        return Stored("stored", rows, 0)
 
     @staticmethod
     def _put(con: duckdb.DuckDBPyConnection, kind: str, batch: list[tuple[int, pd.DataFrame, str, str, dt.datetime]], *,
@@ -253,6 +306,52 @@ class Store:
                 return con.execute(query, params or []).df()
             finally:
                 con.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection under the shared lock, for several queries that must see one
+        version of the store."""
+        if not self.path.exists():
+            raise FileNotFoundError(f"{self.path} does not exist: ingest submissions first (python -m reformlib ingest FILE...)")
+        with self._locked(exclusive=False):
+            con = duckdb.connect(str(self.path), read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    @staticmethod
+    def version(con: duckdb.DuckDBPyConnection) -> str:
+        """The store's version: changes with every file or data set stored (read on ``con``)."""
+        return con.execute(_VERSION).fetchone()[0]
+
+    @staticmethod
+    def checked(con: duckdb.DuckDBPyConnection, table: str, schema_version: str) -> dict | None:
+        """The last check of ``table`` if it still holds: made under ``schema_version``, with
+        the store at its present version and the table at the rows checked; else None."""
+        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "checks" not in present or table not in present:
+            return None
+        row = con.execute("SELECT * FROM checks WHERE table_name = ? ORDER BY checked_at DESC LIMIT 1", [table]).df()
+        if row.empty:
+            return None
+        rec = row.iloc[0].to_dict()
+        rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        if rec["schema_version"] != schema_version or rec["store_version"] != Store.version(con) or rec["rows"] != rows:
+            return None
+        return rec
+
+    def record_checks(self, checks: list[tuple[str, str, int, str, str]], *, version: str) -> bool:
+        """Record full validations, each ``(table, schema_version, rows, table_hash, rules)``,
+        made on the store at ``version``; recorded only if no write came in since (returns
+        whether they were)."""
+        now = dt.datetime.now()
+        with self._writing() as con:
+            if self.version(con) != version:
+                return False
+            con.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [(t, sv, rows, h, version, rules, now) for t, sv, rows, h, rules in checks])
+        return True
 
     def tables(self) -> list[str]:
         """The names of the tables in the store."""

@@ -19,7 +19,9 @@ from typing import Any
 import pandas as pd
 
 from reformlib.data import io
-from reformlib.data.paths import data_folder
+from reformlib.data.dataset import is_store
+from reformlib.data.months import period_tables
+from reformlib.data.paths import DEMO, data_folder
 from reformlib.data.periods import period_kind
 from reformlib.data.schemas import TABLES
 from reformlib.errors import SpecError
@@ -123,7 +125,13 @@ def load_data(folder: str | os.PathLike | None = None) -> dict[str, pd.DataFrame
     return {name: getattr(io, f"load_{name}")(folder) for name in DATA_TABLES}
 
 
-def _inputs(data: Mapping[str, pd.DataFrame] | str | os.PathLike | None) -> tuple[dict, dict]:
+def _inputs(data: Mapping[str, pd.DataFrame] | str | os.PathLike | None, *, period: str | None = None,
+            indicators: list[str] | None = None) -> tuple[dict, dict]:
+    """The tables and their hashes. A store with a ``period``: only the months the period
+    reads (and only ``indicators``) come out of its panel (:func:`reformlib.data.months.period_tables`)."""
+    path = None if isinstance(data, Mapping) else os.fspath(data or os.environ.get("REFORMLIB_DATA") or DEMO)
+    if path is not None and period is not None and is_store(path):
+        return period_tables(path, DATA_TABLES, period=period, indicators=indicators)
     if data is None or isinstance(data, (str, os.PathLike)):
         folder = data_folder(data if data != "" else None)
         frames = load_data(folder)
@@ -183,7 +191,8 @@ def evaluate(spec: Spec, data: Mapping[str, pd.DataFrame] | str | os.PathLike | 
     """Evaluate the territorial units for ``period`` (default ``spec.period``) under ``spec``.
 
     ``data`` is a dict of the loaded tables :data:`DATA_TABLES` (as :func:`load_data`
-    returns) or a data folder (default: the demonstration set). ``period`` ``"YYYY"`` is the
+    returns), a data folder or a store (default: the demonstration set); from a store only the
+    two years the period reads, of the spec's indicators, are read from the panel. ``period`` ``"YYYY"`` is the
     year-end assessment (with the qualitative share); ``"YYYY-MM"`` a monthly one (year-to-
     date flows, month-end levels and task status, no qualitative part). Every problem of the
     spec against the data raises a SpecError naming the item.
@@ -195,7 +204,7 @@ def evaluate(spec: Spec, data: Mapping[str, pd.DataFrame] | str | os.PathLike | 
         raise TypeError(f"spec must be a Spec (see load_spec), got {type(spec).__name__}")
     period = str(period or spec.period)
     kind = period_kind(period)
-    frames, hashes = _inputs(data)
+    frames, hashes = _inputs(data, period=period, indicators=list(spec.indicators))
     catalogue, unit_table = frames["indicators"], frames["units"]
     check_catalogue(spec, catalogue)
     units = unit_table[unit_table["territorial"]].copy()
@@ -269,7 +278,7 @@ def _grade_and_rank(spec: Spec, units: pd.DataFrame, kpi: pd.DataFrame, qual: pd
 def monthly_scores(spec: Spec, data: Mapping[str, pd.DataFrame] | str | os.PathLike | None = None, *,
                    until: str) -> pd.DataFrame:
     """Quantitative score of each unit in every month from January to ``until`` (``YYYY-MM``)."""
-    frames = _inputs(data)[0] if not isinstance(data, Mapping) else dict(data)
+    frames = _inputs(data, period=until, indicators=list(spec.indicators))[0] if not isinstance(data, Mapping) else dict(data)
     last = pd.Period(until, "M")
     months = pd.period_range(f"{last.year}-01", last, freq="M")
     cols = {m: evaluate(spec, frames, period=str(m), audit=False).combined["quantitative"] for m in months}
@@ -280,7 +289,7 @@ def phased_assessment(spec: Spec, data: Mapping[str, pd.DataFrame] | str | os.Pa
                       until: str) -> PhasedScores:
     """Monthly scores to ``until`` combined into quarters, halves and, when ``until`` is
     December, the year (with the year-end combined score of :func:`evaluate` for the year)."""
-    frames = _inputs(data)[0] if not isinstance(data, Mapping) else dict(data)
+    frames = _inputs(data, period=until, indicators=list(spec.indicators))[0] if not isinstance(data, Mapping) else dict(data)
     monthly = monthly_scores(spec, frames, until=until)
     last = pd.Period(until, "M")
     year_end = evaluate(spec, frames, period=str(last.year), audit=False).combined["score"] if last.month == 12 else None
