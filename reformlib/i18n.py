@@ -246,6 +246,80 @@ HEADINGS = {
 #: Placeholders of sections not supplied.
 NOT_SUPPLIED = {"zh": "本节尚未纳入。", "en": "Not yet available."}
 
+#: What changed since last month and which values were revised since the last published brief
+#: (:mod:`reformlib.briefs.changes`; sentences and tables of :mod:`reformlib.report`).
+CHANGES: dict[str, dict[str, str]] = {
+    "zh": {
+        "heading": "七、本月变化（与上月比较）", "revisions_heading": "自上期简报以来修订的数据",
+        "no_previous": "数据中没有{previous}的数值，无法与上月比较。",
+        "summary": "与{previous}相比，{parts}。", "summary_none": "与{previous}相比，任务完成和逾期、单位排名和等级、"
+                                                           "指标达标和督察整改情况均无变化。",
+        "part_completed": "本月完成任务{n}", "part_overdue": "新增逾期任务{n}",
+        "part_ranks": "{n}单位排名或等级发生变化", "part_met": "{n}指标转为达标", "part_missed": "{n}指标转为未达标",
+        "part_rectified": "督察问题整改销号{n}", "part_sep": "，",
+        "unit_rank_up": "{unit}排名由第{before}名升至第{now}名", "unit_rank_down": "{unit}排名由第{before}名降至第{now}名",
+        "unit_rank_same": "{unit}排名保持第{now}名", "unit_grade": "等级由{before}变为{now}", "unit_grade_same": "等级仍为{now}",
+        "task_word": "项", "unit_word": "个", "indicator_word": "项次", "problem_word": "个", "day_word": "天",
+        "value_word": "个数值", "place_word": "位", "score_word": "分",
+        "kind_completed": "本月完成的任务", "kind_overdue": "新增逾期任务", "kind_rank": "排名或等级变化",
+        "kind_met": "指标转为达标", "kind_missed": "指标转为未达标", "kind_rectified": "督察问题整改销号",
+        "done": "已完成", "not_rectified": "未整改", "rectified_on": "{date}整改",
+        "deadline": "完成时限{date}", "deadline_late": "完成时限{date}，逾期后完成", "days_overdue": "完成时限{date}，已逾期{days}",
+        "rank_item": "月度评估", "time": "{time} UTC",
+        "rank": "第{rank}名（{grade}）", "rank_up": "上升{n}", "rank_down": "下降{n}", "rank_same": "排名不变",
+        "score": "得分{before}→{now}", "with_target": "{value}（目标{target}）",
+        "found": "{date}发现，历时{days}", "late": "，超过整改时限{date}",
+        "folder": "本简报的数据来自数据文件夹，文件夹不保存修订记录，无法说明数据自上期简报以来是否修订"
+                  "（从数据库存储（.duckdb）生成的简报会列出修订）。",
+        "no_brief": "此前没有发布过本简报或上月的同类简报，无从比较数据修订。",
+        "brief": "{month}简报", "brief_unit": "{unit}{month}简报",
+        "revised": "自{brief}发布（{time}）以来，本简报所用的数据中有{n}被修订，见下表。",
+        "not_revised": "自{brief}发布（{time}）以来，本简报所用的数据没有修订。",
+        "problem": "{inspection}（{category}类问题）",
+        "not_reported": "未报送", "kind_indicators": "指标", "kind_progress": "任务进度", "kind_inspections": "督察问题整改日期",
+    },
+    "en": {
+        "heading": "7. Changes since last month", "revisions_heading": "Values revised since the last published brief",
+        "no_previous": "The data hold no values for {previous}: no comparison with last month is possible.",
+        "summary": "Compared with {previous}: {parts}.", "summary_none": "Compared with {previous}, nothing changed in "
+                                                                     "tasks completed or overdue, units' ranks and grades, "
+                                                                     "indicators against target or inspection problems.",
+        "part_completed": "{n} completed this month", "part_overdue": "{n} newly overdue",
+        "part_ranks": "{n} changed rank or grade", "part_met": "{n} now on target", "part_missed": "{n} now off target",
+        "part_rectified": "{n} rectified", "part_sep": "; ",
+        "unit_rank_up": "{unit} rose from rank {before} to {now}", "unit_rank_down": "{unit} fell from rank {before} to {now}",
+        "unit_rank_same": "{unit} kept rank {now}", "unit_grade": "grade {before} became {now}", "unit_grade_same": "grade still {now}",
+        "task_word": "task", "unit_word": "unit", "indicator_word": "indicator value", "problem_word": "inspection problem",
+        "day_word": "day", "value_word": "value", "place_word": "place", "score_word": "",
+        "kind_completed": "Task completed this month", "kind_overdue": "Task newly overdue", "kind_rank": "Rank or grade changed",
+        "kind_met": "Indicator now on target", "kind_missed": "Indicator now off target", "kind_rectified": "Inspection problem rectified",
+        "done": "completed", "not_rectified": "open", "rectified_on": "rectified {date}",
+        "deadline": "deadline {date}", "deadline_late": "deadline {date}, completed late", "days_overdue": "deadline {date}, {days} overdue",
+        "rank_item": "monthly assessment", "time": "{time} UTC",
+        "rank": "rank {rank} ({grade})", "rank_up": "up {n}", "rank_down": "down {n}", "rank_same": "rank unchanged",
+        "score": "score {before} → {now}", "with_target": "{value} (target {target})",
+        "found": "found {date}, open {days}", "late": ", past its deadline {date}",
+        "folder": "This brief's data come from a data folder, which keeps no record of revisions: whether values were "
+                  "revised since the last brief cannot be traced (a brief made from a .duckdb store lists them).",
+        "no_brief": "No earlier brief of this kind, for this month or the month before, has been published: "
+                    "there is nothing to compare revisions with.",
+        "brief": "the brief for {month}", "brief_unit": "the brief for {unit}, {month}",
+        "revised": "Since {brief} was published ({time}), {n} of the values this brief uses were revised (table below).",
+        "not_revised": "Since {brief} was published ({time}), no value this brief uses was revised.",
+        "problem": "{inspection} ({category})",
+        "not_reported": "not reported", "kind_indicators": "indicator", "kind_progress": "task progress",
+        "kind_inspections": "inspection problem, date rectified",
+    },
+}
+#: Column headers of the changes and revisions tables.
+CHANGE_HEADERS: dict[str, dict[str, str]] = {
+    "zh": {"change": "变化", "item": "事项", "unit_name": "单位", "before": "上月", "now": "本月", "note": "说明",
+           "kind": "数据类别", "period": "月份", "old": "原值", "new": "修订后", "source": "来源", "revised_at": "修订时间"},
+    "en": {"change": "Change", "item": "Item", "unit_name": "Unit", "before": "Last month", "now": "This month", "note": "Note",
+           "kind": "Kind of value", "period": "Month", "old": "Was", "new": "Revised to", "source": "Source",
+           "revised_at": "Revised at"},
+}
+
 #: Default (Chinese) labels; pass ``labels=EVENT_STUDY_LABELS_EN`` for English.
 EVENT_STUDY_LABELS_ZH: dict[str, str] = {
     "title": "改革前后的效应(事件研究)",

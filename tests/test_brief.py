@@ -210,3 +210,26 @@ def test_evaluation_section_scores_the_frames_it_is_given(demo):
     assert changed["scores"] != section["scores"]
     with pytest.raises(ValueError, match="ratings"):
         brief.evaluation_section({k: data[k] for k in DATA_TABLES if k != "ratings"}, "2017-06")
+
+
+def test_changes_since_last_month_are_in_results_page_workbook_and_memo(published):
+    from openpyxl import load_workbook
+
+    from reformlib.i18n import CHANGES
+    from reformlib.report.memo import changes_summary, memo_content
+    from reformlib.report.tables import SHEETS
+
+    reports, result = published
+    folder = reports / "2017-06" / "current"
+    res = read_results(folder / "results.json")
+    c = res["changes"]
+    assert (c["month"], c["previous_month"]) == ("2017-06", "2017-05") and c["completed"] and c["rectified"]
+    assert c["revisions"]["traceable"] is False  # the demonstration folder keeps no revisions
+    html = result.html.read_text(encoding="utf-8")
+    sentence = changes_summary(res)
+    assert CHANGES["zh"]["heading"] in html and sentence in html and c["revisions"]["note"] in html
+    assert all(r["title"] in html for r in c["completed"])
+    assert memo_content(res).overview[-1] == sentence
+    sheet = load_workbook(folder / "tables.xlsx", read_only=True)[SHEETS["zh"]["changes"]]
+    listed = sum(len(c[k]) for k in ("completed", "newly_overdue", "ranks", "crossed", "rectified"))
+    assert sheet.max_row == 1 + listed

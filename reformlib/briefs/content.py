@@ -29,7 +29,7 @@ from reformlib.tasks import ledger, warning
 
 __all__ = ["CITY", "at_risk_section", "evaluation_section", "family_frame", "headline", "inspections_summary",
            "latest_month", "off_target", "pilots_summary", "results", "supervision_frame", "supervision_list",
-           "task_progress",
+           "target_in", "task_progress",
            "value_in"]
 
 
@@ -253,12 +253,7 @@ def off_target(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.D
         for u, value in values.items():
             if u not in keep or pd.isna(value):
                 continue
-            if r.direction == "band":
-                target = r.band_low if value < r.band_low else r.band_high
-                miss = not r.band_low <= value <= r.band_high
-            else:
-                target = r.target * (m.month / 12 if r.annual == "sum" else 1)
-                miss = value < target if r.direction == "higher" else value > target
+            target, miss = target_in(r, m, value)
             if miss:
                 rows.append(dict(unit=u, unit_name=names.get(u, u), indicator=r.indicator,
                                  name=getattr(r, name_column(lang)), direction=r.direction, value=round(float(value), 2),
@@ -268,6 +263,20 @@ def off_target(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.D
     order = {u: i for i, u in enumerate(territorial)}
     out = pd.DataFrame(rows, columns=cols)
     return out.assign(_o=out["unit"].map(order)).sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def target_in(indicator, month: str | pd.Period, value: float) -> tuple[float, bool]:
+    """The target ``value`` of ``indicator`` (a catalogue row) is held to in ``month``, and
+    whether it misses it (the rule of :func:`off_target`): ``higher`` misses below the
+    target, ``lower`` above it; ``band`` misses outside [band_low, band_high], the target
+    being the edge nearer the value; flows (``annual`` ``sum``) are held to the target pro
+    rata (``target`` x month / 12)."""
+    m = as_month(month)
+    if indicator.direction == "band":
+        target = indicator.band_low if value < indicator.band_low else indicator.band_high
+        return target, not indicator.band_low <= value <= indicator.band_high
+    target = indicator.target * (m.month / 12 if indicator.annual == "sum" else 1)
+    return target, bool(value < target if indicator.direction == "higher" else value > target)
 
 
 def supervision_frame(records: list[dict], *, lang: str = "zh") -> pd.DataFrame:
@@ -337,7 +346,8 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
 
     ``sections`` supplies ``at_risk`` (:func:`at_risk_section`, records or the placeholder of :func:`not_yet`),
     ``evaluation``, ``inspections``, ``pilots`` and ``indicators_off_target`` (a frame of
-    :func:`off_target`) and ``supervision`` (:func:`supervision_list`); a section not
+    :func:`off_target`), ``supervision`` (:func:`supervision_list`) and ``changes``
+    (:func:`reformlib.briefs.changes.changes_section`, left out when not supplied); a section not
     supplied is marked not yet available. With ``units``, ``names`` maps every unit's code
     to its name in ``lang``, so that no output has to print a code.
     """
@@ -384,6 +394,8 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
              ("unit", "unit_name", "indicator", "name", "value", "target", "gap") if k in r},
           **({"measure_unit": str(r["measure_unit"])} if isinstance(r.get("measure_unit"), str) else {})}
          for r in off.to_dict("records")])
+    if "changes" in sections:
+        out["changes"] = sections.pop("changes") or {"available": False, "note": NOT_SUPPLIED[lang]}
     if sections:
         raise ValueError(f"sections: unknown section(s) {sorted(sections)}")
     return out

@@ -37,6 +37,7 @@ LibreOffice is installed, and the manifest's ``documents`` says why when it is n
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -83,11 +84,14 @@ class BriefParams:
     lang: str
     unit: str
     data_dir: str
+    reports_dir: str = ""
 
     def as_notebook_parameters(self) -> dict[str, str]:
         """What the notebook gets: the data folder reaches the kernel through
-        ``REFORMLIB_DATA``, so that no machine path is written into the executed notebook."""
-        return {"month": self.month, "lang": self.lang, "unit": self.unit, "data_dir": ""}
+        ``REFORMLIB_DATA``, and the reports folder (where the brief finds the one published
+        before it) is given relative to the run's folder, so that no machine path is written
+        into the executed notebook."""
+        return {"month": self.month, "lang": self.lang, "unit": self.unit, "data_dir": "", "reports_dir": self.reports_dir}
 
     def key(self) -> dict[str, str]:
         """The parameters a published brief is made from (its data: by the files' hashes)."""
@@ -216,6 +220,15 @@ def templates_of(notebook_dir: str | os.PathLike | None = None,
     return [Path(notebook_dir or NOTEBOOKS) / n for n in notebooks]
 
 
+def _reports_parameter(root: Path, staging: Path) -> str:
+    """The reports folder ``root`` as the notebook gets it: relative to the run's folder (the
+    kernel's working folder), with no control character."""
+    text = os.path.relpath(root.resolve(), staging.resolve())
+    if any(not ch.isprintable() for ch in text):
+        raise ParameterError(f"the reports folder must be a path without control characters, got {str(root)!r}")
+    return text
+
+
 def _say(quiet: bool, text: str) -> None:
     if not quiet:
         print(text, file=sys.stderr, flush=True)  # noqa: T201 (the command line's progress lines)
@@ -300,6 +313,7 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
         recover(lock)
         run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")[:-3] + f"-{uuid.uuid4().hex[:6]}"
         staging = new_staging(lock, run_id)
+        params = dataclasses.replace(params, reports_dir=_reports_parameter(reports_folder(reports), staging))
         inputs = brief_inputs(params.data_dir, templates)
         manifest = {"run_id": run_id, "status": "running", "parameters": params.key(),
                     "data": publish.shown(params.data_dir), "inputs": inputs, "input_hashes": inputs["data"],

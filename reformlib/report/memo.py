@@ -21,6 +21,9 @@ Rules of 二、存在问题, in this order (a rule whose section is missing give
 4. **Inspection problems open over 90 days**: the count and, when listed
    (``inspections.over_90_by_unit``), the units holding them.
 
+一、总体情况 ends with one sentence on what changed since last month (:func:`changes_summary`),
+when the results carry a ``changes`` section: it counts exactly the rows that section lists.
+
 Comparisons with the 2017 year-end document (``headline[].comparison``) describe the city
 in December 2017; the memo quotes them only then, never beside another month or a unit.
 Numbers read as :mod:`reformlib.report.numbers` writes them. The layout is
@@ -35,12 +38,13 @@ from typing import Any
 
 from reformlib.data.periods import month_words
 from reformlib.errors import ParameterError
-from reformlib.i18n import MEMO, UNIT_NAMES
+from reformlib.i18n import CHANGES, MEMO, UNIT_NAMES
 from reformlib.report.memo_layout import MemoContent, write_docx
 from reformlib.report.numbers import count, difference, number, probability, quantity
 from reformlib.report.results import section, validate_results
 
-__all__ = ["CITY_CODE", "MemoContent", "key_findings", "memo_content", "write_memo"]
+__all__ = ["CITY_CODE", "MemoContent", "changes_summary", "key_findings", "memo_content", "revisions_summary",
+           "write_memo"]
 
 #: The whole city's code: reported, never ranked among its parts.
 CITY_CODE = "430300"
@@ -161,11 +165,71 @@ def _inspections_and_pilots(results: Mapping[str, Any], t: Mapping[str, str], la
                                         if k in ("national", "provincial", "models", "local")})]
 
 
+def changes_summary(results: Mapping[str, Any], *, lang: str = "zh") -> str | None:
+    """One sentence on what changed since last month (``changes``), counting exactly what the
+    section lists; None when the results hold no such section."""
+    changes = section(results, "changes")[0]
+    if changes is None:
+        return None
+    w = CHANGES[_check_lang(lang)]
+    previous = month_words(changes["previous_month"], lang)
+    if changes.get("note"):
+        return changes["note"]
+    parts = []
+    for key, part, word in (("completed", "part_completed", "task_word"), ("newly_overdue", "part_overdue", "task_word")):
+        if changes[key]:
+            parts.append(w[part].format(n=count(len(changes[key]), w[word], lang)))
+    own = results["unit"] not in (None, CITY_CODE)
+    ranks = changes["ranks"]
+    if own and ranks:
+        r = ranks[0]
+        key = "unit_rank_up" if r["rank_change"] > 0 else "unit_rank_down" if r["rank_change"] < 0 else "unit_rank_same"
+        rank = w[key].format(unit=r["name"], before=number(r["rank_before"]), now=number(r["rank"]))
+        grade = w["unit_grade_same" if r["grade"] == r["grade_before"] else "unit_grade"].format(
+            before=r["grade_before"], now=r["grade"])
+        parts.append(rank + ("，" if lang == "zh" else ", ") + grade)
+    elif ranks:
+        parts.append(w["part_ranks"].format(n=count(len(ranks), w["unit_word"], lang)))
+    for now, part in (("met", "part_met"), ("missed", "part_missed")):
+        n = sum(c["now"] == now for c in changes["crossed"])
+        if n:
+            parts.append(w[part].format(n=count(n, w["indicator_word"], lang)))
+    if changes["rectified"]:
+        parts.append(w["part_rectified"].format(n=count(len(changes["rectified"]), w["problem_word"], lang)))
+    if not parts:
+        return w["summary_none"].format(previous=previous)
+    return w["summary"].format(previous=previous, parts=w["part_sep"].join(parts))
+
+
+def revisions_summary(results: Mapping[str, Any], *, lang: str = "zh") -> str | None:
+    """One sentence on the values revised since the last published brief (``changes.revisions``):
+    how many, since which brief, or why they cannot be listed; None without the section."""
+    changes = section(results, "changes")[0]
+    revisions = (changes or {}).get("revisions")
+    if not revisions:
+        return None
+    w = CHANGES[_check_lang(lang)]
+    since = revisions.get("since")
+    if not revisions["traceable"] or since is None:
+        return revisions["note"]
+    names = names_of(results, lang)
+    month = month_words(since["month"], lang)
+    brief = (w["brief_unit"].format(unit=names.get(since["unit"], since["unit"]), month=month) if since.get("unit")
+             else w["brief"].format(month=month))
+    time = w["time"].format(time=since["published_at"][:16].replace("T", " "))
+    n = len(revisions["items"])
+    if not n:
+        return w["not_revised"].format(brief=brief, time=time)
+    return w["revised"].format(brief=brief, time=time, n=count(n, w["value_word"], lang))
+
+
 def key_findings(results: Mapping[str, Any], *, lang: str = "zh") -> list[str]:
-    """The sentences of 一、总体情况, from a valid results dict (a missing section says so)."""
+    """The sentences of 一、总体情况, from a valid results dict (a missing section says so);
+    with a ``changes`` section, its one-sentence summary last (:func:`changes_summary`)."""
     t = MEMO[_check_lang(lang)]
+    changed = changes_summary(results, lang=lang)
     return (_headline(results, t, lang) + _tasks(results, t, lang) + _evaluation(results, t)
-            + _inspections_and_pilots(results, t, lang))
+            + _inspections_and_pilots(results, t, lang) + ([changed] if changed else []))
 
 
 # ------------------------------------------------------------------------- 存在问题

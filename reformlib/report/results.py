@@ -29,6 +29,20 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
     tasks.warning  {rule, rule_note, method, model_fitted, checked, n, folds_fitted, auc,
                     auc_low, auc_high, difference, difference_low, difference_high,
                     bands: [{band, n, missed, observed, observed_low, observed_high}], text}
+    changes        {month, previous_month, note,
+                    completed: [{task_id, title, lead_unit, lead_name, deadline, progress_before,
+                                 was_overdue}],
+                    newly_overdue: [{task_id, title, lead_unit, lead_name, deadline,
+                                     progress_before, progress, days_overdue}],
+                    ranks: [{unit, name, rank_before, rank, rank_change, grade_before, grade,
+                             score_before, score}],
+                    crossed: [{unit, unit_name, indicator, name, direction, now, value_before,
+                               target_before, value, target, band_low, band_high, measure_unit}],
+                    rectified: [{problem_id, unit, unit_name, inspection, category, found_on,
+                                 rectified_on, days_open, due_on, late}],
+                    revisions: {traceable, note, since: {month, unit, run_id, published_at},
+                                items: [{kind, key, name, unit, unit_name, period, old_value,
+                                         new_value, measure_unit, source, revised_at}]}}
 
 Optional fields (a results file without them stays valid): ``headline[].change`` (levels:
 change since last December, in the indicator's unit) and ``growth`` (flows: year-to-date
@@ -50,7 +64,10 @@ and ``text``, the sentences shown beside the list); the evaluation's ``assessmen
 ("monthly", or "year_end" in a December brief), ``period`` ("2017-06" or "2017") and
 ``assessment_label``, and each score's ``peer_group``, ``peer_rank`` of ``peer_size`` with
 ``peer_rank_p05`` / ``peer_rank_p95`` and ``peer_rank_text`` (``rank`` is among all the
-city's parts). Outputs name units by ``names`` (then the units' own
+city's parts); and ``changes`` (what changed since the month before:
+``rank_change`` is the places gained, ``now`` says whether an indicator now meets its target
+(``met``) or misses it (``missed``); ``revisions``: values revised since the last published
+brief, ``traceable`` false for data read from a folder). Outputs name units by ``names`` (then the units' own
 names), never by code.
 
 Every section after ``headline`` may be left out or replaced by
@@ -61,7 +78,8 @@ the source document writes them; ``probability`` is a share in [0, 1].
 
 Numpy scalars (``np.int64(213)``) are accepted and stored as plain numbers. Beyond the
 schema, :func:`validate_results` checks a few sums (completed <= total,
-rectified + open = found, open_over_90_days <= open, rank_p05 <= rank_p95) and rejects
+rectified + open = found, open_over_90_days <= open, rank_p05 <= rank_p95, a rank change
+equal to the ranks' difference) and rejects
 NaN and infinity anywhere. Every problem is reported at once, each with its JSON path.
 """
 from __future__ import annotations
@@ -179,6 +197,42 @@ _OFF_TARGET = _record({"unit": _TEXT, "unit_name": _TEXT, "indicator": _TEXT, "n
                       optional=("unit_name", "measure_unit"))
 _OVER_90 = _record({"unit": _TEXT, "name": _TEXT, "open_over_90_days": _COUNT})
 _FIGURE = _record({"name": _TEXT, "path": _TEXT, "caption": {"type": "string"}})
+_DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}
+_CHANGED_TASK = {"task_id": _TEXT, "title": _TEXT, "lead_unit": _TEXT, "lead_name": _TEXT, "deadline": _DAY,
+                 "progress_before": _PERCENT}
+_MEASURE = {"type": ["string", "null"]}
+_CHANGES = {
+    "month": _MONTH, "previous_month": _MONTH,
+    "completed": {"type": "array", "items": _record({**_CHANGED_TASK, "was_overdue": {"type": "boolean"}})},
+    "newly_overdue": {"type": "array", "items": _record({**_CHANGED_TASK, "progress": _PERCENT,
+                                                         "days_overdue": _COUNT})},
+    "ranks": {"type": "array", "items": _record({
+        "unit": _TEXT, "name": _TEXT, "rank_before": {"type": "integer", "minimum": 1},
+        "rank": {"type": "integer", "minimum": 1}, "rank_change": {"type": "integer"},
+        "grade_before": _TEXT, "grade": _TEXT, "score_before": _NUM, "score": _NUM})},
+    "crossed": {"type": "array", "items": _record({
+        "unit": _TEXT, "unit_name": _TEXT, "indicator": _TEXT, "name": _TEXT,
+        "direction": {"enum": ["higher", "lower", "band"]}, "now": {"enum": ["met", "missed"]},
+        "value_before": _NUM, "target_before": _NUM, "value": _NUM, "target": _NUM,
+        "band_low": {"type": ["number", "null"]}, "band_high": {"type": ["number", "null"]},
+        "measure_unit": _MEASURE})},
+    "rectified": {"type": "array", "items": _record({
+        "problem_id": _TEXT, "unit": _TEXT, "unit_name": _TEXT, "inspection": _TEXT, "category": _TEXT,
+        "found_on": _DAY, "rectified_on": _DAY, "days_open": _COUNT, "due_on": {"anyOf": [_DAY, {"type": "null"}]},
+        "late": {"type": "boolean"}})},
+    "revisions": _record({
+        "traceable": {"type": "boolean"}, "note": _TEXT,
+        "since": {"anyOf": [{"type": "null"}, _record({
+            "month": _MONTH, "unit": {"type": ["string", "null"]}, "run_id": {"type": "string"},
+            "published_at": {"type": "string", "format": "date-time"}})]},
+        "items": {"type": "array", "items": _record({
+            "kind": {"enum": ["indicators", "progress", "inspections"]}, "key": _TEXT, "name": _TEXT,
+            "unit": {"type": ["string", "null"]}, "unit_name": {"type": ["string", "null"]}, "period": _MONTH,
+            "old_value": {"type": ["number", "string", "null"]}, "new_value": {"type": ["number", "string", "null"]},
+            "measure_unit": _MEASURE, "source": _TEXT, "revised_at": {"type": "string", "format": "date-time"}})}},
+        optional=("note",)),
+}
 
 #: JSON Schema (draft 2020-12) of ``results.json``.
 RESULTS_SCHEMA: dict[str, Any] = {
@@ -216,13 +270,14 @@ RESULTS_SCHEMA: dict[str, Any] = {
                                    "models": _COUNT, "local": _COUNT}),
         "figures": _list_section(_FIGURE),
         "names": {"type": "object", "additionalProperties": _TEXT},
+        "changes": _object_section(_CHANGES, optional=("revisions",)),
     }, optional=("tasks", "evaluation", "indicators_off_target", "inspections",
-                 "pilots", "figures", "names")),
+                 "pilots", "figures", "names", "changes")),
 }
 
 #: Sections that may be missing, in document order.
 SECTIONS: tuple[str, ...] = ("tasks", "evaluation", "indicators_off_target",
-                             "inspections", "pilots", "figures")
+                             "inspections", "pilots", "figures", "changes")
 
 _FORMATS = FormatChecker(formats=())
 
@@ -324,6 +379,14 @@ def _consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
             if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
                 problems.append(JsonProblem(None, f"$.evaluation.scores[{i}]",
                                             f"rank_p05 ({lo}) exceeds rank_p95 ({hi})"))
+    changes, _ = section(obj, "changes")
+    if isinstance(changes, Mapping):
+        for i, r in enumerate(changes.get("ranks") or []):
+            if isinstance(r, Mapping) and all(isinstance(r.get(k), int) for k in ("rank_before", "rank", "rank_change")) \
+                    and r["rank_change"] != r["rank_before"] - r["rank"]:
+                problems.append(JsonProblem(None, f"$.changes.ranks[{i}].rank_change",
+                                            f"rank_change ({r['rank_change']}) must equal rank_before - rank "
+                                            f"({r['rank_before']} - {r['rank']})"))
     return problems
 
 

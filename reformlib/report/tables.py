@@ -17,27 +17,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reformlib.i18n import UNIT_NAMES, name_column
+from reformlib.data.periods import month_words
+from reformlib.i18n import CHANGE_HEADERS, CHANGES, NOT_SUPPLIED, UNIT_NAMES, name_column
 from reformlib.model.evaluate import EvaluationResult
 from reformlib.model.uncertainty import RankUncertainty
+from reformlib.report.numbers import count, number, percent, quantity
 from reformlib.report.results import section
 from reformlib.report.workbook import DEFAULT_HEADERS
 
-__all__ = ["HEADERS", "SHEETS", "brief_scores", "display_table", "results_tables", "score_table", "styled"]
+__all__ = ["HEADERS", "SHEETS", "brief_scores", "changes_frames", "display_table", "results_tables", "score_table",
+           "styled"]
 
 #: Sheet titles of the workbook, in order, by language.
 SHEETS = {
     "zh": {"headline": "主要指标", "by_category": "分类任务进展", "at_risk": "逾期风险任务", "scores": "评估得分",
-           "off_target": "未达标指标", "inspections": "督察整改", "pilots": "改革试点"},
+           "off_target": "未达标指标", "inspections": "督察整改", "pilots": "改革试点", "changes": "本月变化",
+           "revisions": "数据修订"},
     "en": {"headline": "Headline figures", "by_category": "Tasks by category", "at_risk": "Tasks at risk",
            "scores": "Evaluation scores", "off_target": "Indicators off target", "inspections": "Inspections",
-           "pilots": "Pilots"},
+           "pilots": "Pilots", "changes": "Changes since last month", "revisions": "Revised values"},
 }
 #: Column headers beyond the workbook's defaults.
 HEADERS = {
-    "zh": {**DEFAULT_HEADERS["zh"], "measure_unit": "计量单位", "reference_value": "2017年文件数值",
+    "zh": {**CHANGE_HEADERS["zh"], **DEFAULT_HEADERS["zh"], "measure_unit": "计量单位", "reference_value": "2017年文件数值",
            "comparison": "文件表述", "note": "说明", "unit_name": "单位"},
-    "en": {"code": "Code", "name": "Name", "value": "Value", "measure_unit": "Measure",
+    "en": {**CHANGE_HEADERS["en"], "code": "Code", "name": "Name", "value": "Value", "measure_unit": "Measure",
            "reference_value": "Document, 2017", "comparison": "As the document puts it", "category": "Category",
            "total": "Tasks", "completed": "Completed", "completion_rate": "Completion rate (%)", "task_id": "Task",
            "title": "Title", "lead_unit": "Lead unit", "probability": "Probability of missing the deadline",
@@ -83,7 +87,73 @@ def results_tables(results: Mapping[str, Any], *, lang: str = "zh") -> dict[str,
                       ("pilots", ["national", "provincial", "models", "local"])):
         content, note = section(results, key)
         out[key] = _frame(content, note, cols)
+    out["changes"], out["revisions"] = changes_frames(results, lang=lang)
     return out
+
+
+CHANGE_COLUMNS = ["change", "item", "unit_name", "before", "now", "note"]
+REVISION_COLUMNS = ["kind", "item", "unit_name", "period", "old", "new", "source", "revised_at"]
+
+
+def changes_frames(results: Mapping[str, Any], *, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``changes`` section as two tables: what changed since last month (one row per task
+    completed or newly overdue, unit whose rank or grade changed, indicator that crossed its
+    target, problem rectified) and the values revised since the last published brief. Every
+    number is written by :mod:`reformlib.report.numbers`, with its measure word; names, never
+    codes. A section not available, or revisions that cannot be listed, become a note."""
+    changes, note = section(results, "changes")
+    if changes is None:
+        note = note or NOT_SUPPLIED[lang]
+        return pd.DataFrame({"note": [note]}), pd.DataFrame({"note": [note]})
+    w = CHANGES[lang]
+    pct = lambda x: percent(x, decimals=0)  # noqa: E731 - progress reads as the memo prints it
+    rows = []
+    for r in changes["completed"]:
+        rows.append([w["kind_completed"], r["title"], r["lead_name"], pct(r["progress_before"]), w["done"],
+                     w["deadline_late" if r["was_overdue"] else "deadline"].format(date=r["deadline"])])
+    for r in changes["newly_overdue"]:
+        rows.append([w["kind_overdue"], r["title"], r["lead_name"], pct(r["progress_before"]), pct(r["progress"]),
+                     w["days_overdue"].format(date=r["deadline"], days=count(r["days_overdue"], w["day_word"], lang))])
+    for r in changes["ranks"]:
+        move = r["rank_change"]
+        moved = (w["rank_up"].format(n=count(move, w["place_word"], lang)) if move > 0 else
+                 w["rank_down"].format(n=count(-move, w["place_word"], lang)) if move < 0 else w["rank_same"])
+        score = w["score"].format(before=number(r["score_before"]) + w["score_word"], now=number(r["score"]) + w["score_word"])
+        rows.append([w["kind_rank"], w["rank_item"], r["name"],
+                     w["rank"].format(rank=number(r["rank_before"]), grade=r["grade_before"]),
+                     w["rank"].format(rank=number(r["rank"]), grade=r["grade"]), w["part_sep"].join([moved, score])])
+    for r in changes["crossed"]:
+        mu = r.get("measure_unit")
+        band = r["direction"] == "band"
+        before, now = ((f"{quantity(r['band_low'], mu, lang)}–{quantity(r['band_high'], mu, lang)}",) * 2 if band else
+                       (quantity(r["target_before"], mu, lang), quantity(r["target"], mu, lang)))
+        rows.append([w["kind_" + r["now"]], r["name"], r["unit_name"],
+                     w["with_target"].format(value=quantity(r["value_before"], mu, lang), target=before),
+                     w["with_target"].format(value=quantity(r["value"], mu, lang), target=now), ""])
+    for r in changes["rectified"]:
+        found = w["found"].format(date=r["found_on"], days=count(r["days_open"], w["day_word"], lang))
+        rows.append([w["kind_rectified"], w["problem"].format(inspection=r["inspection"], category=r["category"]),
+                     r["unit_name"], w["not_rectified"], w["rectified_on"].format(date=r["rectified_on"]),
+                     found + (w["late"].format(date=r["due_on"]) if r["late"] and r["due_on"] else "")])
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS), _revisions_frame(changes.get("revisions"), lang)
+
+
+def _revisions_frame(revisions: Mapping[str, Any] | None, lang: str) -> pd.DataFrame:
+    if not revisions or not revisions.get("traceable") or revisions.get("since") is None:
+        return pd.DataFrame({"note": [(revisions or {}).get("note") or ""]})
+    w = CHANGES[lang]
+
+    def value(r: Mapping[str, Any], v: Any) -> str:
+        if v is None:
+            return w["not_reported"]
+        if r["kind"] == "inspections":
+            return str(v)
+        return percent(v, decimals=0) if r["kind"] == "progress" else quantity(v, r.get("measure_unit"), lang)
+
+    rows = [[w["kind_" + r["kind"]], r["name"], r.get("unit_name") or "", month_words(r["period"], lang),
+             value(r, r["old_value"]), value(r, r["new_value"]), r["source"],
+             w["time"].format(time=r["revised_at"][:16].replace("T", " "))] for r in revisions["items"]]
+    return pd.DataFrame(rows, columns=REVISION_COLUMNS)
 
 
 def _format(x) -> str:
