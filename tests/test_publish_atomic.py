@@ -68,7 +68,7 @@ print(count)
 
 def _child(folder: Path, n: int, scope: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", CHILD, str(folder), str(n), scope, NEW], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+                          cwd=ROOT, timeout=1800)
 
 
 @pytest.fixture(scope="module")

@@ -88,7 +88,7 @@ def test_importing_the_plotting_helpers_sets_up_the_font():
     """In a fresh interpreter: import only reformlib.report.plots, then draw by hand; a missing
     glyph raises MissingGlyphError and fails the script."""
     proc = subprocess.run([sys.executable, "-c", _IMPORT_ONLY.format(module="reformlib.report.plots")],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "MPLBACKEND": "Agg"})
+                          capture_output=True, text=True, timeout=1800, env={**os.environ, "MPLBACKEND": "Agg"})
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
 
 
