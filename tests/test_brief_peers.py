@@ -173,3 +173,11 @@ def test_the_months_check_is_made_once_and_never_served_for_changed_reports(data
     assert fresh.key != first.key
     direct = warning.month_check(tasks, changed, "2017-07", units=units, n_boot=50, use_cache=False)
     pd.testing.assert_frame_equal(fresh.metrics, direct.metrics)
+
+
+def test_december_has_no_open_task_to_warn_of_and_makes_no_check(data, own_cache):
+    section = brief.at_risk_section(data["tasks"], data["progress"], "2017-12", units=data["units"])
+    assert section == {"at_risk": [], "warning": None}  # every task falls due in December
+    assert not own_cache.exists() or not list(own_cache.glob("*.json"))
+    res = _results(data, "2017-12", {"at_risk": section})
+    assert res["tasks"]["at_risk"] == [] and "warning" not in res["tasks"]

@@ -127,9 +127,13 @@ def at_risk_section(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd
     from its cache) gives each probability's band its observed miss rate and the summary its
     AUC interval (:func:`reformlib.briefs.risk.warning_summary`). For one unit the model is
     fitted on every task and the unit's own tasks are kept. ``synthetic`` (default: the
-    tasks' ``synthetic`` column) adds that the demonstration data's delays are planted.
+    tasks' ``synthetic`` column) adds that the demonstration data's delays are planted. With no
+    open task whose deadline is still ahead (December, when every task falls due) the list is
+    empty, ``warning`` is None and no check is made.
     """
     one = _one_unit(unit)
+    if warning.features(tasks, progress, month, units=units).empty:  # nothing open with a deadline ahead
+        return {"at_risk": [], "warning": None}
     check = check or warning.month_check(tasks, progress, month, units=units)
     choice = warning.choose_rule(tasks, progress, month, units=units, check=check)
     table = warning.at_risk(tasks, progress, month, top=len(tasks) if one else top, units=units, lang=lang,
