@@ -16,7 +16,7 @@ TEXT: dict[str, dict[str, str]] = {
         "completion_rate": "完成率（%）", "status": "状态", "tasks": "任务", "period": "月份",
         "synthetic_notice": "注意：本简报使用合成演示数据，仅用于演示，不代表真实情况。",
         "family": "指标类别",
-        "no_open_tasks": "本月没有尚未到期的在办任务需要预警（已过期限的任务列入下方督办清单）。",
+        "no_open_tasks": "本月没有尚未到期的在办任务需要预警；本月到期未完成和逾期未完成的任务见下方督办清单。",
     },
     "en": {
         "indicator": "Indicator", "unit": "Unit", "value": "Value", "month_value": "Value this month", "ytd_value": "Year to date",
@@ -26,7 +26,7 @@ TEXT: dict[str, dict[str, str]] = {
         "completion_rate": "Completion rate (%)", "status": "Status", "tasks": "Tasks", "period": "Month",
         "synthetic_notice": "Note: this brief runs on SYNTHETIC demonstration data; no figure in it is real.",
         "family": "Family",
-        "no_open_tasks": "No open task with a deadline still ahead needs a warning this month (tasks past their deadline are in the supervision list below).",
+        "no_open_tasks": "No open task with a deadline still ahead needs a warning this month; tasks due this month and unfinished, and overdue tasks, are in the supervision list below.",
     },
 }
 

@@ -166,6 +166,19 @@ def test_number_columns_right_text_columns_left_and_changes_as_numbers_print_the
     assert "截至2017年12月底，" in html and "（完成率" in html  # full-width punctuation in the page's sentences
 
 
+def test_no_open_tasks_sentence_is_true_of_the_list_below_it(published):
+    from reformlib.i18n import MEMO, t
+
+    html = (published / "brief.html").read_text(encoding="utf-8")
+    sentence = t("no_open_tasks", "zh")
+    assert read_results(published / "results.json")["tasks"]["at_risk"] == [] and sentence in html
+    table = re.search(r"<table.*?</table>", html[html.index(sentence):], re.S).group(0)  # the next table: 督办清单
+    assert "牵头领导" in table and "逾期天数" in table
+    for status in ("due_this_month", "overdue"):  # each kind of task the sentence sends the reader to is listed
+        word = MEMO["zh"]["status_" + status]
+        assert word in sentence and f">{word}</td>" in table, word
+
+
 def test_city_brief_links_to_the_index_which_lists_it(published):
     reports = published.parent.parent
     html = (published / "brief.html").read_text(encoding="utf-8")
