@@ -68,6 +68,19 @@ def test_results_and_manifest(published, demo):
     assert [s["rank"] for s in scores] == sorted(s["rank"] for s in scores) and len(scores) >= 8
     assert all(1 <= s["rank_p05"] <= s["rank_p95"] <= len(scores) for s in scores)
     assert 0 < len(res["tasks"]["at_risk"]) <= 10 and "note" not in res["tasks"]
+    # the monthly assessment, named; ranks within each peer group; the list's meaning beside it
+    html = (reports / "2017-06" / "current" / "brief.html").read_text(encoding="utf-8")
+    assert res["evaluation"]["assessment"] == "monthly" and "以下得分为2017年6月月度评估" in html
+    for group in {s["peer_group"] for s in scores}:
+        members = [s for s in scores if s["peer_group"] == group]
+        assert sorted(s["peer_rank"] for s in members) == list(range(1, len(members) + 1))
+        assert all(s["peer_rank_text"] in html for s in members)
+    warn = res["tasks"]["warning"]
+    assert warn["rule_note"] in html and warn["rule"] == "gap"
+    # June: too few tasks due to fit the model or to hold a month out, and the page says both
+    assert warn["model_fitted"] is False and "模型未拟合" in html
+    assert warn["checked"] is False and "截至本月尚无可留出检验的月份" in html
+    assert all(r["band"] in html for r in res["tasks"]["at_risk"])
     insp, pilots = res["inspections"], res["pilots"]
     assert insp["rectified"] + insp["open"] == insp["found"] > 0
     assert 0 < pilots["national"] <= 25 and 0 < pilots["provincial"] <= 30 and pilots["local"] <= 132
