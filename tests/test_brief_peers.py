@@ -12,6 +12,7 @@ import pytest
 import reformlib as rl
 from reformlib.briefs import content as brief
 from reformlib.briefs import peers, risk
+from reformlib.errors import DataValidationError
 from reformlib.report.results import validate_results
 from reformlib.tasks import cache, warning
 
@@ -181,3 +182,14 @@ def test_december_has_no_open_task_to_warn_of_and_makes_no_check(data, own_cache
     assert not own_cache.exists() or not list(own_cache.glob("*.json"))
     res = _results(data, "2017-12", {"at_risk": section})
     assert res["tasks"]["at_risk"] == [] and "warning" not in res["tasks"]
+
+
+def test_peer_ranks_that_do_not_add_up_are_refused(sections, data):
+    res = _results(data, "2017-06", {"evaluation": sections["2017-06"]})
+    first = res["evaluation"]["scores"][0]
+    first["peer_rank"], first["peer_rank_p05"] = first["peer_size"] + 1, first["peer_rank_p95"] + 1
+    with pytest.raises(DataValidationError) as info:
+        validate_results(res)
+    said = [str(p) for p in info.value.problems]
+    assert any("peer_rank (" in p and "exceeds peer_size" in p for p in said)
+    assert any("peer_rank_p05" in p and "exceeds peer_rank_p95" in p for p in said)

@@ -78,7 +78,8 @@ the source document writes them; ``probability`` is a share in [0, 1].
 
 Numpy scalars (``np.int64(213)``) are accepted and stored as plain numbers. Beyond the
 schema, :func:`validate_results` checks a few sums (completed <= total,
-rectified + open = found, open_over_90_days <= open, rank_p05 <= rank_p95, a rank change
+rectified + open = found, open_over_90_days <= open, rank_p05 <= rank_p95 (and
+peer_rank_p05 <= peer_rank_p95, peer_rank <= peer_size), a rank change
 equal to the ranks' difference) and rejects
 NaN and infinity anywhere. Every problem is reported at once, each with its JSON path.
 """
@@ -375,10 +376,13 @@ def _consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
     evaluation, _ = section(obj, "evaluation")
     if isinstance(evaluation, Mapping):
         for i, s in enumerate(evaluation.get("scores") or []):
-            lo, hi = (s.get("rank_p05"), s.get("rank_p95")) if isinstance(s, Mapping) else (0, 0)
-            if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
-                problems.append(JsonProblem(None, f"$.evaluation.scores[{i}]",
-                                            f"rank_p05 ({lo}) exceeds rank_p95 ({hi})"))
+            s = s if isinstance(s, Mapping) else {}
+            for name in ("rank", "peer_rank"):
+                lo, hi = s.get(f"{name}_p05"), s.get(f"{name}_p95")
+                if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo > hi:
+                    problems.append(JsonProblem(None, f"$.evaluation.scores[{i}]",
+                                                f"{name}_p05 ({lo}) exceeds {name}_p95 ({hi})"))
+            at_most(f"$.evaluation.scores[{i}]", "peer_rank", "peer_size", s)
     changes, _ = section(obj, "changes")
     if isinstance(changes, Mapping):
         for i, r in enumerate(changes.get("ranks") or []):
