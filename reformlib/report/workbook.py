@@ -53,6 +53,7 @@ from openpyxl.utils import get_column_letter
 from reformlib.errors import ParameterError
 from reformlib.i18n import MEMO, NOT_SUPPLIED, WORKBOOK_TEXT
 from reformlib.report.atomic import atomic_path
+from reformlib.report.memo import CITY_CODE, DOCUMENT_MONTH
 from reformlib.report.numbers import EXCEL_FORMATS, difference, excel_format, number
 
 __all__ = ["BRIEF_HEADERS", "BRIEF_SHEETS", "DEFAULT_HEADERS", "MAX_SHEET_NAME", "brief_sheets", "city_score_sheet",
@@ -288,13 +289,18 @@ def headline_changes(headline: pd.DataFrame, results: Mapping[str, Any], *,
                      lang: str) -> tuple[pd.DataFrame, dict[str, list[str | None]]]:
     """``headline`` (the workbook's headline sheet, one row per ``results["headline"]`` row)
     with ``change_since_december`` and ``growth_on_last_year`` (the results' ``change`` and
-    ``growth``) after ``value``, and their cell formats."""
+    ``growth``) after ``value``, and their cell formats. The 2017 document's figure and
+    words are kept only in the city's brief of the document's month
+    (:data:`~reformlib.report.memo.DOCUMENT_MONTH`), the one value they describe."""
     rows = list(results.get("headline", []))
     if len(rows) != len(headline):
         raise ParameterError(f"headline: {len(headline)} rows in the table, {len(rows)} in the results")
     change = [r.get("change") for r in rows]
     growth = [r.get("growth") for r in rows]
     out = headline.copy()
+    if results.get("month") != DOCUMENT_MONTH or results.get("unit") not in (None, CITY_CODE):
+        # the document's figures describe the city at the end of its year: beside nothing else
+        out[[c for c in ("reference_value", "comparison") if c in out.columns]] = None
     at = list(out.columns).index("value") + 1 if "value" in out.columns else len(out.columns)
     out.insert(at, "change_since_december", pd.array(change, dtype="Float64"))
     out.insert(at + 1, "growth_on_last_year", pd.array(growth, dtype="Float64"))

@@ -259,3 +259,16 @@ def test_without_libreoffice_the_manifest_says_why_there_is_no_pdf(december):
 def test_mismatched_formats_are_refused(tmp_path):
     with pytest.raises(ParameterError, match="formats"):
         write_tables({"x": pd.DataFrame({"v": [1.0, 2.0]})}, tmp_path / "a.xlsx", formats={"x": {"v": ["0"]}})
+
+
+def test_document_figures_stand_only_beside_the_city_at_the_documents_month(december):
+    from reformlib.report.tables import results_tables
+    from reformlib.report.workbook import headline_changes
+
+    res, folder, _ = december
+    header, rows = _sheet(folder, "主要指标")
+    assert any(r["2017年文件数值"].value is not None for r in rows)  # the city in December: the document's month
+    for other in ({**res, "month": "2017-06"}, {**res, "unit": "430302"}):
+        frame, _ = headline_changes(results_tables(other, lang="zh")["headline"], other, lang="zh")
+        assert frame["reference_value"].isna().all() and frame["comparison"].isna().all()
+        assert frame["value"].notna().any()
