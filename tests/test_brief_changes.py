@@ -167,6 +167,19 @@ def test_rank_changes_carry_their_sign_and_list_only_what_changed(data, june_eva
     assert row["note"].startswith(f"上升{up['rank_change']}位") and row["now"].startswith(f"第{up['rank']}名")
 
 
+def test_december_sets_its_monthly_assessment_against_november_not_the_year_end(data):
+    """December's brief scores the year-end assessment; month-to-month changes still compare
+    the two months' monthly assessments."""
+    year_end = brief.evaluation_section(data, "2017-12", uncertainty=False)
+    assert year_end["assessment"] == "year_end"
+    monthly = {s["unit"]: s for s in brief.evaluation_section(data, "2017-12", uncertainty=False,
+                                                               assessment="monthly")["scores"]}
+    own = ch.changes_since(data, "2017-12", unit="430321", evaluation=year_end)["ranks"]
+    assert [r["unit"] for r in own] == ["430321"]
+    assert own[0]["score"] == round(monthly["430321"]["score"], 2) and own[0]["rank"] == monthly["430321"]["rank"]
+    assert own[0]["score"] != round(next(s for s in year_end["scores"] if s["unit"] == "430321")["score"], 2)
+
+
 def test_a_unit_brief_always_shows_the_unit_s_rank(data, june_evaluation):
     own = ch.changes_since(data, "2017-06", unit="430302", evaluation=june_evaluation)["ranks"]
     assert [r["unit"] for r in own] == ["430302"]

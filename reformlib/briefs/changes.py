@@ -10,7 +10,8 @@ brief uses that were revised since the last published brief.
 - **tasks newly overdue**: status ``overdue`` in the month and not the month before (the ledger's
   rule: a task is overdue once its deadline month has passed unfinished), with days overdue at
   the month's end;
-- **rank and grade changes**: the monthly evaluation of the month
+- **rank and grade changes**: the monthly assessment of the month (in December too, where the
+  brief's own scores are the year-end assessment)
   (:func:`reformlib.briefs.content.evaluation_section`, ranks among the city's parts) against
   that of the month before (evaluated here, without the rank uncertainty); the whole city's
   brief lists the units whose rank or grade changed, a unit's brief always lists the unit;
@@ -138,10 +139,14 @@ def _tasks(tasks: pd.DataFrame, progress: pd.DataFrame, m: pd.Period, *, one: st
 
 def _ranks(data: Mapping[str, pd.DataFrame], m: pd.Period, *, one: str | None, lang: str, spec: Spec | None,
            evaluation: Mapping | None) -> list[dict]:
-    now = evaluation if evaluation is not None else evaluation_section(data, m, lang=lang, spec=spec, uncertainty=False)
+    # month against month: December's brief scores the year-end assessment, so its monthly
+    # assessment is made here to set against November's
+    if evaluation is None or evaluation.get("assessment", "monthly") != "monthly":
+        evaluation = evaluation_section(data, m, lang=lang, spec=spec, uncertainty=False, assessment="monthly")
+    now = evaluation
     if not now or not now.get("available", True) or not now.get("scores"):
         return []
-    was = evaluation_section(data, m - 1, lang=lang, spec=spec, uncertainty=False)
+    was = evaluation_section(data, m - 1, lang=lang, spec=spec, uncertainty=False, assessment="monthly")
     earlier = {s["unit"]: s for s in was.get("scores", [])}
     rows = []
     for s in now["scores"]:
