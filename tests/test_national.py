@@ -15,8 +15,8 @@ import yaml
 from reformlib.briefs.content import off_target
 from reformlib.briefs.run import data_facts, validate_params
 from reformlib.briefs.schedule import BriefJob, complete_months, load_config, plan
-from reformlib.data import io
-from reformlib.data.dataset import store_tables, write_dataset
+from reformlib.data import io, schemas
+from reformlib.data.dataset import store_folder, store_tables, write_dataset
 from reformlib.data.months import (
     data_units,
     load_months,
@@ -28,7 +28,7 @@ from reformlib.data.months import (
 from reformlib.data.schemas import TERRITORIAL_UNITS
 from reformlib.data.store import Store
 from reformlib.errors import DataValidationError, ParameterError
-from reformlib.model.evaluate import evaluate, load_data
+from reformlib.model.evaluate import DATA_TABLES, evaluate, load_data
 from reformlib.model.spec import load_spec
 from reformlib.synth.national import build_national_store, draw_national
 
@@ -193,3 +193,17 @@ def test_evaluating_a_month_from_a_store_reads_its_window_and_scores_as_the_full
         other = whole.tables()[name]
         (pd.testing.assert_frame_equal if isinstance(table, pd.DataFrame) else pd.testing.assert_series_equal)(table, other)
     assert len(narrow.combined) == 40 and narrow.combined["score"].notna().all()
+
+
+def test_checked_tables_read_by_sql_are_the_loaders_frames(demo, tmp_path):
+    store = tmp_path / "demo.duckdb"
+    store_folder(demo, store)
+    revalidate(store)
+    spec = load_spec()
+    frames, hashes = period_tables(store, DATA_TABLES, period="2017-06", indicators=spec.indicators)
+    for name in DATA_TABLES:
+        expected = io.LOADERS[name](store)
+        if name == "observations":
+            expected = _cut(expected[expected["indicator"].isin(spec.indicators)].reset_index(drop=True), "2016-01", "2017-06")
+        pd.testing.assert_frame_equal(frames[name], expected, check_exact=True)
+        assert hashes[schemas.TABLES[name].file].startswith("checked table ")

@@ -58,7 +58,7 @@ _OBS = schemas.OBSERVATIONS
 
 def schema_version(table: str) -> str:
     """What a recorded check of ``table`` must have been made under to count."""
-    return f"{schemas.TABLES[table].version}+{RULES}"
+    return f"{schemas.TABLES[table].version}+{RULES}" if table in schemas.TABLES else RULES
 
 
 @dataclass(frozen=True)
@@ -119,15 +119,30 @@ def _words(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return vocab, pc.fill_null(arr.indices, len(words)).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def typed_observations(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
+def _ranks(vocab: np.ndarray) -> np.ndarray:
+    """Each distinct value's place in text order (None last), as the store orders text."""
+    words = vocab[:-1]
+    ranks = np.empty(len(vocab), dtype=np.int64)
+    ranks[np.argsort(words.astype(str), kind="stable")] = np.arange(len(words))
+    ranks[-1] = len(words)
+    return ranks
+
+
+def typed_observations(table: pa.Table, *, sort: bool = False) -> tuple[pd.DataFrame, np.ndarray]:
     """The loader's typed frame from an Arrow table (unit, indicator, period as ``YYYY-MM``
     text, value, synthetic), and a mask of rows whose period is not a month ``YYYY-MM``
-    (left NaT). Text goes through its distinct values: one conversion per code or month."""
+    (left NaT). Text goes through its distinct values: one conversion per code or month.
+    ``sort``: rows ordered by unit, indicator and period (as text), as a store lists them."""
+    words = {name: _words(table.column(name)) for name in ("unit", "indicator", "period")}
+    order = None
+    if sort and table.num_rows:
+        order = np.lexsort(tuple(_ranks(words[n][0])[words[n][1]] for n in ("period", "indicator", "unit")))
+        words = {n: (vocab, idx[order]) for n, (vocab, idx) in words.items()}
     cols = {}
     for name in ("unit", "indicator"):
-        vocab, idx = _words(table.column(name))
+        vocab, idx = words[name]
         cols[name] = vocab[idx]
-    vocab, idx = _words(table.column("period"))
+    vocab, idx = words["period"]
     ordinals = np.full(len(vocab), np.iinfo(np.int64).min, dtype=np.int64)
     ok = np.array([is_month(w) for w in vocab], dtype=bool)
     if ok.any():
@@ -139,7 +154,34 @@ def typed_observations(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
         cols["synthetic"] = pc.fill_null(table.column("synthetic").cast(pa.bool_()), False).to_numpy().astype(bool)
     else:
         cols["synthetic"] = np.zeros(table.num_rows, dtype=bool)
+    if order is not None:
+        cols["value"], cols["synthetic"] = cols["value"][order], cols["synthetic"][order]
     return pd.DataFrame(cols), bad
+
+
+def typed_table(table: schemas.Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """A small table as read from a store by SQL, in the types its loader gives (text as
+    ``str`` or None, dates as ``datetime64[ns]``, months as ``Period[M]``, a column the store
+    lacks as the loader fills it), without checking its rules: for a table the store's
+    recorded check covers."""
+    out = {}
+    for c in table.columns:
+        s = frame[c.name] if c.name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        if c.kind == "str":
+            out[c.name] = s.astype(object).where(s.notna(), None)
+        elif c.kind == "float":
+            out[c.name] = pd.to_numeric(s).astype(float)
+        elif c.kind == "int":
+            out[c.name] = pd.to_numeric(s).astype("Int64")
+        elif c.kind == "bool" and c.name not in frame.columns:
+            out[c.name] = pd.Series(False, index=frame.index, dtype=bool)
+        elif c.kind == "bool":
+            out[c.name] = s.astype(bool) if not c.nullable else s.astype(object).where(s.notna(), None)
+        elif c.kind == "date":
+            out[c.name] = pd.to_datetime(s).astype("datetime64[ns]")
+        else:  # month
+            out[c.name] = pd.PeriodIndex(s.astype(object).where(s.notna(), None), freq="M").to_series(index=frame.index)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
 # ----------------------------------------------------------------------------- checks
@@ -252,7 +294,7 @@ def revalidate(store: str | os.PathLike) -> dict[str, int]:
     if problems:
         raise DataValidationError(db.path, problems)
     checks = [("observations", schema_version("observations"), int(obs_rows), f"{obs_hash:016x}", RULES)]
-    checks += [(t, schema_version(t) if t in schemas.TABLES else RULES, int(n), f"{h:016x}", RULES)
+    checks += [(t, schema_version(t), int(n), f"{h:016x}", RULES)
                for t, (n, h) in hashes.items()]
     db.record_checks(checks, version=version)
     return {t: n for t, _, n, _, _ in checks}
@@ -279,10 +321,10 @@ def _from_store(path: Path, span, units, indicators) -> tuple[pd.DataFrame, dict
             raise MissingDataError(f"the store {path} holds no observations table: ingest indicator values first")
         check = db.checked(con, "observations", schema_version("observations"))
         where, params = _where(span, units, indicators)
-        arrow = con.execute(f"SELECT unit, indicator, period, value, synthetic FROM observations WHERE {where} "
-                            "ORDER BY unit, indicator, period", params).to_arrow_table()
+        arrow = con.execute(f"SELECT unit, indicator, period, value, synthetic FROM observations WHERE {where}",
+                            params).to_arrow_table()
         catalogue = None if check is not None else _store_catalogue(con)
-    frame, bad = typed_observations(arrow)
+    frame, bad = typed_observations(arrow, sort=True)  # in numpy: faster than the query's ORDER BY
     if catalogue is not None:
         problems = observation_problems(frame, catalogue[0], catalogue[1], bad_period=bad)
         if problems:
@@ -357,16 +399,28 @@ def load_months(data: str | os.PathLike | None = None, months=None, *, units: It
 def period_tables(data: str | os.PathLike, names: Sequence[str], *, period: str | pd.Period,
                   indicators: Iterable[str] | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """For a store: the tables ``names`` one assessment ``period`` reads, the panel cut to
-    :func:`period_months` (and to ``indicators``), the other tables from the store's
-    catalogue snapshot through their loaders; and what identifies them (the SHA-256 of each
-    table file, and for the panel the content hash recorded by the store's last check with
-    the months read, or the SHA-256 of the rows read when the store holds no valid check)."""
+    :func:`period_months` (and to ``indicators``); the other tables by SQL when the store's
+    recorded checks cover them all (:func:`typed_table`), else from its catalogue snapshot
+    through their loaders. And what identifies each: the content hash the store's check
+    recorded, else the SHA-256 of its snapshot file (for the panel: of the rows read), with
+    the months read."""
     path = Path(data)
     first, last = period_months(period)
     ind = _codes(indicators, "indicator")
     frames, hashes = {}, {}
-    folder = snapshot(path, observations=False)
+    small = [n for n in names if n != "observations"]
+    with Store(path).reading() as con:
+        checks = {n: Store.checked(con, n, schema_version(n)) for n in (*small, "inspection_updates")}
+    trusted = all(checks[n] is not None for n in small) and ("inspections" not in small or checks["inspection_updates"])
+    if trusted:  # every table checked since the last write: read by SQL, not checked again
+        tables = store_tables(path, observations=False)
+        for name in small:
+            frames[name] = typed_table(schemas.TABLES[name], tables[name])
+            hashes[schemas.TABLES[name].file] = f"checked table {checks[name]['table_hash']}"
+    folder = None if trusted else snapshot(path, observations=False)
     for name in names:
+        if name in frames:
+            continue
         if name == "observations":
             frame, check = _from_store(path, (str(first), str(last)), None, ind)
             frames[name] = frame
