@@ -5,13 +5,14 @@ Every month a user, a file or a schedule gives goes through :func:`as_month` (st
 month) or, for a column of a file, :func:`month_column`; an assessment period (``YYYY`` for
 the year-end assessment, ``YYYY-MM`` for a monthly one) goes through :func:`as_period`.
 
-May import: pandas and :mod:`reformlib.errors`.
+May import: pandas, numpy and :mod:`reformlib.errors`.
 """
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from reformlib.errors import ParameterError
@@ -94,8 +95,14 @@ def month_column(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     that are present but not ``YYYY-MM`` (for the loader to report by row)."""
     if isinstance(values.dtype, pd.PeriodDtype):
         return values, pd.Series(False, index=values.index)
-    text = values.astype("string").str.strip()
-    ok = text.str.fullmatch(MONTH_PATTERN).fillna(False).astype(bool)
-    blank = text.isna() | (text == "")
-    months = pd.PeriodIndex(text.where(ok, None), freq="M").to_series(index=values.index)
-    return months, ~ok & ~blank
+    # read each distinct cell once (a panel repeats a few hundred months over millions of rows)
+    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    text = pd.Series(distinct, dtype=object).astype("string").str.strip()
+    ok_d = np.append(text.str.fullmatch(MONTH_PATTERN).fillna(False).to_numpy(bool), False)
+    blank_d = np.append((text.isna() | (text == "")).to_numpy(bool), True)
+    ordinals = np.full(len(distinct) + 1, np.iinfo(np.int64).min, dtype=np.int64)
+    if ok_d.any():
+        ordinals[np.flatnonzero(ok_d)] = pd.PeriodIndex(list(text[ok_d[:-1]]), freq="M").asi8
+    codes = np.where(codes < 0, len(distinct), codes)
+    months = pd.Series(pd.arrays.PeriodArray(ordinals[codes], dtype=pd.PeriodDtype("M")), index=values.index)
+    return months, pd.Series(~ok_d[codes] & ~blank_d[codes], index=values.index)
