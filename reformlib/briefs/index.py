@@ -94,7 +94,8 @@ def _candidates(month_dir: Path) -> Iterator[tuple[Path, str, str]]:
             yield sub / "en", sub.name, "en"
 
 
-def _published(folder: Path, month: str, unit: str, lang: str, root: Path) -> PublishedBrief | None:
+def _published(folder: Path, month: str, unit: str, lang: str, root: Path,
+               known: dict[tuple[str, str], str]) -> PublishedBrief | None:
     version = current_version(folder) if folder.is_dir() else None
     if version is None or not (version / "brief.html").is_file():
         return None
@@ -102,23 +103,30 @@ def _published(folder: Path, month: str, unit: str, lang: str, root: Path) -> Pu
     if manifest.get("status") != "published" or manifest.get("parameters") != {"month": month, "lang": lang,
                                                                                  "unit": unit}:
         return None
-    names = _read_json(version / "results.json").get("names")
-    name = names.get(unit or CITY) if isinstance(names, dict) else None
+    name = known.get((unit, lang))
+    if name is None:  # read once per unit and language: from its newest brief
+        names = _read_json(version / "results.json").get("names")
+        name = names.get(unit or CITY) if isinstance(names, dict) else None
+        if name:
+            known[(unit, lang)] = str(name)
     return PublishedBrief(month=month, unit=unit, lang=lang, path=folder.relative_to(root).as_posix(),
                           name=str(name) if name else (unit or CITY), published_at=str(manifest.get("published_at", "")),
                           documents=tuple(d for d in _DOCUMENTS if (version / d).is_file()))
 
 
-def published_briefs(reports: str | os.PathLike | None = None) -> list[PublishedBrief]:
-    """Every brief published under ``reports`` (default: the reports folder), by month (newest
-    first), then the city before its units (by code), then Chinese before English."""
+def published_briefs(reports: str | os.PathLike | None = None, *, month: str | None = None) -> list[PublishedBrief]:
+    """Every brief published under ``reports`` (default: the reports folder), or those of one
+    ``month``, by month (newest first), then the city before its units (by code), then Chinese
+    before English. A unit's name is read from the ``results.json`` of its newest brief."""
     root = reports_folder(reports)
     if not root.is_dir():
         return []
-    found = []
-    for month_dir in sorted((p for p in root.iterdir() if p.is_dir() and _MONTH.fullmatch(p.name)), reverse=True):
+    found: list[PublishedBrief] = []
+    known: dict[tuple[str, str], str] = {}
+    months = [p for p in root.iterdir() if p.is_dir() and _MONTH.fullmatch(p.name) and month in (None, p.name)]
+    for month_dir in sorted(months, reverse=True):
         for folder, unit, lang in _candidates(month_dir):
-            brief = _published(folder, month_dir.name, unit, lang, root)
+            brief = _published(folder, month_dir.name, unit, lang, root, known)
             if brief is not None:
                 found.append(brief)
     return sorted(found, key=lambda b: (-int(b.month.replace("-", "")), b.unit != "", b.unit, b.lang != "zh"))
@@ -146,7 +154,7 @@ def navigation(reports: str | os.PathLike | None, month: str, unit: str, lang: s
     words = INDEX_TEXT[lang]
     here = "/".join([month, *([unit] if unit else []), *(["en"] if lang == "en" else [])])
     up = _up(here)
-    same = [b for b in published_briefs(reports) if b.month == month and b.lang == lang]
+    same = [b for b in published_briefs(reports, month=month) if b.lang == lang]
     parts = [_link(up + INDEX, words["nav_index"])]
     if unit:
         city = [b for b in same if not b.unit]
