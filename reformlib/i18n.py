@@ -518,11 +518,11 @@ WORKBOOK_TEXT: dict[str, dict[str, str]] = {
 #: Titles and axis labels of the brief's figures (:mod:`reformlib.report.plots`).
 PLOT_TEXT: dict[str, dict[str, str]] = {
     "zh": {"progress_title": "各类改革任务按推进状态的任务数", "tasks_axis": "任务数（项）",
-           "as_of": "（截至{year}年{month}月底）", "family_title": "{family}类指标各单位数值", "any_family": "各单位指标数值",
+           "as_of": "（截至{year}年{month}月底）", "as_of_plain": "截至{year}年{month}月底", "family_title": "{family}类指标各单位数值", "any_family": "各单位指标数值",
            "open": "（", "close": "）", "sep": "；", "city_red": "红色为全市", "band_dashed": "虚线为合理区间边界",
            "target_solid": "绿色实线为目标值"},
     "en": {"progress_title": "Reform tasks by category and status", "tasks_axis": "Tasks",
-           "as_of": " (end of {name})", "family_title": "The {family} indicators by unit", "any_family": "Indicators by unit",
+           "as_of": " (end of {name})", "as_of_plain": "end of {name}", "family_title": "The {family} indicators by unit", "any_family": "Indicators by unit",
            "open": " (", "close": ")", "sep": "; ", "city_red": "the city in red", "band_dashed": "dashed: edges of the reasonable band",
            "target_solid": "green line: target"},
 }

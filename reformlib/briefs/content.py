@@ -327,7 +327,9 @@ def pilots_summary(pilots: pd.DataFrame, month: str | pd.Period, *, unit: str | 
 
 def family_frame(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFrame, family: str,
                  month: str | pd.Period, *, lang: str = "zh") -> pd.DataFrame:
-    """Values of one indicator family for every territorial unit in ``month`` (flows: year to date)."""
+    """Values of one indicator family for every territorial unit in ``month`` (flows: year to
+    date), each with the catalogue's target as :func:`off_target` compares it (flows pro rata;
+    none for band indicators, whose band edges are given instead)."""
     m = as_month(month)
     fam = indicators[indicators["family"] == family]
     if fam.empty:
@@ -336,10 +338,14 @@ def family_frame(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd
     rows = []
     for r in fam.itertuples(index=False):
         obs = observations[observations["indicator"] == r.indicator]
+        target = None
+        if r.direction != "band" and pd.notna(r.target):
+            target = float(r.target) * (m.month / 12 if r.annual == "sum" else 1)
+        label = (f"{getattr(r, name_column(lang))}（{measure(r.measure_unit, lang)}）" if lang == "zh"
+                 else f"{getattr(r, name_column(lang))} ({r.measure_unit})")
         for unit, value in value_in(obs, r.annual, m).items():
-            rows.append(dict(unit=unit, unit_name=names.get(unit, unit), indicator=r.indicator,
-                             indicator_name=f"{getattr(r, name_column(lang))} ({r.measure_unit})", value=value,
-                             band_low=r.band_low, band_high=r.band_high))
+            rows.append(dict(unit=unit, unit_name=names.get(unit, unit), indicator=r.indicator, indicator_name=label,
+                             value=value, band_low=r.band_low, band_high=r.band_high, target=target))
     return pd.DataFrame(rows)
 
 

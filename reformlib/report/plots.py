@@ -172,8 +172,10 @@ def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "", mo
     has_target = "target" in frame.columns and frame["target"].notna().any()
     keys = [k for k, on in (("city_red", True), ("band_dashed", has_band), ("target_solid", has_target)) if on]
     title = words["family_title"].format(family=FAMILY[lang].get(family, family)) if family else words["any_family"]
-    title += (_month_words(month, lang) if month is not None else "")
-    fig.suptitle(title + words["open"] + words["sep"].join(words[k] for k in keys) + words["close"], fontsize=11)
+    notes = ([words["as_of_plain"].format(year=pd.Period(month, "M").year, month=pd.Period(month, "M").month,
+                                          name=pd.Period(month, "M").strftime("%B %Y"))] if month is not None else [])
+    notes += [words[k] for k in keys]
+    fig.suptitle(title + words["open"] + words["sep"].join(notes) + words["close"], fontsize=11)
     fig.tight_layout()
     return fig
 

@@ -207,3 +207,27 @@ def test_its_figure_draws_observed_fit_counterfactual_and_start():
     assert len(ax.lines) == 4  # three series and the start line
     fig_en = plots.its_figure(fitted, start=pd.Timestamp("2017-03-01"), lang="en")
     assert "Without the reform" in _texts(fig_en)
+
+
+@needs_cjk
+def test_brief_figures_count_in_whole_tasks_draw_targets_and_say_what_they_show():
+    by_category = pd.DataFrame({"name": ["放管服", "农村改革"], "completed": [3, 1], "on_schedule": [1, 0],
+                                "behind": [0, 1], "overdue": [1, 0], "not_started": [0, 1]})
+    fig = plots.progress_figure(by_category, lang="zh", month="2017-12")
+    check_glyphs(fig)
+    ax = fig.axes[0]
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)  # 5 tasks: no 0.5-task ticks
+    assert ax.get_title() == "各类改革任务按推进状态的任务数（截至2017年12月底）" and ax.get_xlabel() == "任务数（项）"
+    frame = pd.DataFrame({"unit": ["430300", "430302"], "unit_name": ["湘潭市", "雨湖区"], "indicator": "d",
+                          "indicator_name": "政府综合债务率（%）", "value": [87.0, 78.0], "band_low": None,
+                          "band_high": None, "target": 90.0})
+    fig = plots.family_figure(frame, lang="zh", family="debt", month="2017-12")
+    check_glyphs(fig)
+    solid = [line for line in fig.axes[0].lines if line.get_linestyle() == "-" and list(line.get_xdata()) == [90.0, 90.0]]
+    assert len(solid) == 1  # the target, as a line
+    assert fig._suptitle.get_text() == "债务类指标各单位数值（截至2017年12月底；红色为全市；绿色实线为目标值）"
+    without = plots.family_figure(frame.drop(columns="target"), lang="en", family="debt")
+    assert not [line for line in without.axes[0].lines if list(line.get_xdata()) == [90.0, 90.0]]
+    assert without._suptitle.get_text() == "The debt indicators by unit (the city in red)"
+    plt.close("all")
