@@ -12,6 +12,11 @@ from reformlib.data.paths import DEMO, ROOT
 
 # Continuous integration replays the same examples every run (a red CI run can be rerun and
 # reproduced); a developer's run draws new ones each time and so keeps looking for failures.
+# The memo's PDF (LibreOffice, 5-10 s a brief) is made only where a test turns it on
+# (tests/test_brief.py's published brief checks it); every other published brief records in its
+# manifest that it was turned off. Subprocesses and the workers inherit this.
+os.environ.setdefault("REFORMLIB_MEMO_PDF", "off")
+
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")

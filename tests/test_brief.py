@@ -25,7 +25,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def published(tmp_path_factory, demo):
     reports = tmp_path_factory.mktemp("reports")
-    result = run_brief("2017-06", "zh", reports=reports, quiet=True)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(publish.MEMO_PDF_SWITCH, "on")  # this brief makes its memo's PDF, as a published brief does
+        result = run_brief("2017-06", "zh", reports=reports, quiet=True)
     return reports, result
 
 
@@ -87,9 +89,9 @@ def test_results_and_manifest(published, demo):
     assert res["indicators_off_target"] and all(o["value"] != o["target"] for o in res["indicators_off_target"])
     man = json.loads((reports / "2017-06" / "current" / "manifest.json").read_text(encoding="utf-8"))
     assert man["status"] == "published" and man["parameters"] == {"month": "2017-06", "lang": "zh", "unit": ""}
-    pdf = man["documents"]["memo.pdf"]  # the memo's PDF is made with LibreOffice (A4), or the manifest says why not
-    assert pdf["made"] is (shutil.which("soffice") is not None) and (pdf["made"] or pdf["reason"])
-    assert not pdf["made"] or publish.pdf_problems(reports / "2017-06" / "current" / "memo.pdf") == []
+    pdf = man["documents"]["memo.pdf"]  # the memo's PDF, made with LibreOffice (`make memo-tools`), on A4 pages
+    assert pdf == {"made": True, "tool": "LibreOffice"}, pdf
+    assert publish.pdf_problems(reports / "2017-06" / "current" / "memo.pdf") == []
     assert set(man["input_hashes"]) >= {"observations.parquet", "tasks.csv"}
     assert set(man["inputs"]) == {"data", "model", "reference", "notebooks", "code", "packages", "fonts"}
     assert {"grades.csv", "rubric.csv", "spec.yml"} <= set(man["inputs"]["model"])
@@ -246,3 +248,16 @@ def test_changes_since_last_month_are_in_results_page_workbook_and_memo(publishe
     sheet = load_workbook(folder / "tables.xlsx", read_only=True)[SHEETS["zh"]["changes"]]
     listed = sum(len(c[k]) for k in ("completed", "newly_overdue", "ranks", "crossed", "rectified"))
     assert sheet.max_row == 1 + listed
+
+
+def test_the_memo_pdf_can_be_turned_off_and_the_manifest_says_so(published, tmp_path, monkeypatch):
+    reports, _ = published
+    copy = tmp_path / "copy"
+    shutil.copytree(reports / "2017-06" / "current", copy)
+    (copy / "memo.pdf").unlink()
+    monkeypatch.setenv(publish.MEMO_PDF_SWITCH, "off")
+    record = publish.write_documents(copy, lang="zh")
+    assert record["memo.pdf"] == {"made": False, "reason": "turned off by REFORMLIB_MEMO_PDF=off"}
+    assert not (copy / "memo.pdf").exists() and (copy / "memo.docx").stat().st_size > 0
+    assert publish.check_outputs(copy, record) == []
+    assert any("memo.pdf" in p for p in publish.check_outputs(copy, {}))  # not made and not explained: refused

@@ -187,7 +187,8 @@ def test_city_brief_links_to_the_index_which_lists_it(published):
     for href in hrefs:  # relative, and each opens a file from the page's own place
         assert not re.match(r"^[a-z]+:|^/", href) and Path(os.path.normpath(published / href)).is_file(), href
     index = (reports / "index.html").read_text(encoding="utf-8")
-    assert "2017-12/current/brief.html" in index and "2017-12/current/memo.pdf" in index
+    assert "2017-12/current/brief.html" in index and "2017-12/current/memo.docx" in index
+    assert ("2017-12/current/memo.pdf" in index) == (published / "memo.pdf").is_file()  # listed when made
     assert html_is_offline(index) == [] and active_content(index) == []
 
 

@@ -4,7 +4,7 @@ manifest).
 Everything a reader gets is made from the run's validated ``results.json`` (the memo, its
 PDF and the workbook) or from the executed notebooks (the HTML page), inside the run's staging
 folder. The memo's PDF needs LibreOffice (:func:`reformlib.report.memo_pdf.memo_pdf`): without
-it, or when the conversion fails, the brief is still published and the manifest's
+it, when the conversion fails, or when ``REFORMLIB_MEMO_PDF=off`` turns it off, the brief is still published and the manifest's
 ``documents`` record says that ``memo.pdf`` was not made and why (:func:`write_documents`),
 never a silent gap. :func:`check_outputs` refuses a run with any expected file missing or
 empty, or a ``memo.pdf`` that is neither present (an A4 PDF) nor explained, and
@@ -41,6 +41,10 @@ from reformlib.report.workbook import BRIEF_HEADERS, BRIEF_SHEETS, brief_sheets,
 EXPECTED_FILES = ("brief.html", "memo.docx", "tables.xlsx", "results.json")
 #: Files a published brief holds unless its manifest's ``documents`` record says why not.
 OPTIONAL_FILES = ("memo.pdf",)
+#: The environment variable that turns the memo's PDF off (``off``, ``0``, ``no`` or ``false``):
+#: a publishing machine without LibreOffice, or a run that needs no PDF, skips the 5-10 s
+#: conversion; the manifest says so.
+MEMO_PDF_SWITCH = "REFORMLIB_MEMO_PDF"
 #: A4 in PostScript points, as a PDF's MediaBox gives it (595.28 x 841.89), rounded.
 A4_POINTS = (595, 842)
 
@@ -59,6 +63,9 @@ def write_documents(folder: Path, *, lang: str) -> dict[str, dict[str, Any]]:
                  formats={sheets.get(k, k): v for k, v in formats.items()})
     write_memo(res, folder / "memo.docx", lang=lang, base_dir=folder)
     record: dict[str, dict[str, Any]] = {"tables.xlsx": {"made": True}, "memo.docx": {"made": True}}
+    if os.environ.get(MEMO_PDF_SWITCH, "").strip().lower() in ("0", "off", "no", "false"):
+        record["memo.pdf"] = {"made": False, "reason": f"turned off by {MEMO_PDF_SWITCH}={os.environ[MEMO_PDF_SWITCH]}"}
+        return record
     try:
         memo_pdf(folder / "memo.docx", folder / "memo.pdf")
         record["memo.pdf"] = {"made": True, "tool": "LibreOffice"}
