@@ -322,7 +322,7 @@ CHANGE_HEADERS: dict[str, dict[str, str]] = {
 
 #: Default (Chinese) labels; pass ``labels=EVENT_STUDY_LABELS_EN`` for English.
 EVENT_STUDY_LABELS_ZH: dict[str, str] = {
-    "title": "改革前后的效应(事件研究)",
+    "title": "改革前后的效应（事件研究）",
     "xlabel": "相对改革起始的月份",
     "ylabel": "估计效应",
     "estimate": "估计值",
@@ -340,7 +340,7 @@ EVENT_STUDY_LABELS_EN: dict[str, str] = {
 
 #: Words around the analysis notebooks' tables and figures (:mod:`reformlib.report.notebook`).
 NOTEBOOK_TEXT: dict[str, dict[str, str]] = {
-    "zh": {"synthetic": "注意:本页使用合成演示数据,仅用于演示,不代表真实情况。"},
+    "zh": {"synthetic": "注意：本页使用合成演示数据，仅用于演示，不代表真实情况。"},
     "en": {"synthetic": "Note: this page runs on SYNTHETIC demonstration data; no figure here is real."},
 }
 
@@ -348,17 +348,17 @@ NOTEBOOK_TEXT: dict[str, dict[str, str]] = {
 #: :mod:`reformlib.report.evaluation_plots`).
 EVALUATION_TEXT: dict[str, dict[str, str]] = {
     "zh": {
-        "results": "评估结果:{period}(赋权:{weighting},标准化:{normalisation})",
-        "phased": "阶段考核:{label}",
+        "results": "评估结果：{period}（赋权：{weighting}，标准化：{normalisation}）",
+        "phased": "阶段考核：{label}",
         "unit": "单位", "score": "得分", "grade": "等次", "month": "月份", "item": "考核项目", "lost": "失分",
-        "rank": "排名(1为最好)", "nominal": "基准排名", "median": "排名中位数", "interval": "5%-95%区间",
+        "rank": "排名（1为最好）", "nominal": "基准排名", "median": "排名中位数", "interval": "5%-95%区间",
         "S1": "一阶指数", "ST": "总效应指数", "factor": "不确定因素", "sobol": "Sobol指数",
         "alpha": "Cronbach α", "node": "指标组",
         "monthly_title": "各月定量得分", "ranks_title": "排名及其不确定区间",
         "sensitivity_title": "排名对建模选择的敏感性", "lost_title": "各单位各项失分",
         "corr_title": "标准化指标相关系数",
-        "flat": "标准化后各单位相同(不区分单位)的指标:{names}",
-        "alpha_overall": "Cronbach α(全部指标):{alpha:.2f}",
+        "flat": "标准化后各单位相同（不区分单位）的指标：{names}",
+        "alpha_overall": "Cronbach α（全部指标）：{alpha:.2f}",
         "list_sep": "、",
     },
     "en": {
@@ -400,13 +400,13 @@ UNCERTAIN_FACTORS: dict[str, dict[str, str]] = {
 LEDGER_TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "tasks": "任务数", "lead_title": "牵头任务最多的{n}个单位",
-        "deadline_month": "截止月份", "on_time_rate": "按期完成率(%)", "on_time_title": "各月到期任务的按期完成率",
-        "documents": "截至{month},{documents}个改革文件中已出台{issued}个,按期出台{on_time}个,"
-                     "提前半年以上出台{early}个({early_rate:.1f}%),经深改组审议{reviewed_by_group}个。",
+        "deadline_month": "截止月份", "on_time_rate": "按期完成率（%）", "on_time_title": "各月到期任务的按期完成率",
+        "documents": "截至{month}，{documents}个改革文件中已出台{issued}个，按期出台{on_time}个，"
+                     "提前半年以上出台{early}个（{early_rate:.1f}%），经深改组审议{reviewed_by_group}个。",
         "no_open_problems": "本月底没有未整改问题。",
-        "open_problems": "未整改问题数", "ageing_title": "未整改问题账龄(天)", "age": "账龄(天)",
-        "predicted": "预测逾期概率", "observed": "实际逾期比例", "calibration_title": "校准曲线(留出月份)",
-        "importance": "置换重要性(AUC下降)", "drivers_title": "主要驱动因素",
+        "open_problems": "未整改问题数", "ageing_title": "未整改问题账龄（天）", "age": "账龄（天）",
+        "predicted": "预测逾期概率", "observed": "实际逾期比例", "calibration_title": "校准曲线（留出月份）",
+        "importance": "置换重要性（AUC下降）", "drivers_title": "主要驱动因素",
     },
     "en": {
         "tasks": "Tasks", "lead_title": "The {n} units leading most tasks",
@@ -424,11 +424,11 @@ LEDGER_TEXT: dict[str, dict[str, str]] = {
 #: Column headers and values of the task ledger's display tables.
 LEDGER_HEADERS: dict[str, dict[str, str]] = {
     "zh": {"name": "名称", "tasks": "任务数", "due": "已到期", "completed": "已完成", "on_time": "按期完成",
-           "completion_rate": "完成率(%)", "on_time_rate": "按期完成率(%)", "leader_level": "牵头领导层级",
+           "completion_rate": "完成率（%）", "on_time_rate": "按期完成率（%）", "leader_level": "牵头领导层级",
            "key_task": "重点任务", "lead_unit": "牵头单位", "inspection_level": "督察层级", "upper": "上级督察",
            "local": "本级督察", "found": "发现问题", "rectified": "已整改", "open": "未整改", "overdue": "超期未整改",
            "rectified_late": "超期整改", "open_0-30": "未整改0-30天", "open_31-90": "未整改31-90天",
-           "open_>90": "未整改90天以上", "rectification_rate": "整改率(%)", "mean_days_to_rectify": "平均整改天数",
+           "open_>90": "未整改90天以上", "rectification_rate": "整改率（%）", "mean_days_to_rectify": "平均整改天数",
            "method": "方法", "model": "模型", "baseline": "基准", "horizon": "提前月数", "all": "全部",
            "auc": "ROC AUC", "brier": "Brier", "n": "快照数", "missed": "逾期数", "folds": "检验期数",
            "folds_fitted": "拟合模型的期数", "task_id": "任务编号", "title": "任务", "probability": "逾期概率",
@@ -454,7 +454,7 @@ TRENDS_TEXT: dict[str, dict[str, str]] = {
         "effects": "可估计{ok}个试点×指标组合。对这{ok}项检验作多重检验校正后，在{level:g}%水平上，"
                    "Holm法（控制族错误率）下显著的有{holm}个，Benjamini-Hochberg法（控制错误发现率）下显著的有{bh}个"
                    "（未经校正的p值小于{level:g}%的有{raw}个）；其余{other}个因缺少可比单位或前后期数据而无法估计。",
-        "yearly": "线性趋势(每年变化)",
+        "yearly": "线性趋势（每年变化）",
     },
     "en": {
         "no_pilot": "No chosen pilot has {min_months} months of data since its start.",

@@ -39,8 +39,8 @@ RATES = pd.DataFrame({"category": ["C1", "C2"], "name": ["经济体制", "放管
 def test_rates_table_uses_names_and_translated_headers():
     table = lt.rates_table(RATES, lang="zh")
     assert table.index.name == "名称" and list(table.index) == ["经济体制", "放管服"]
-    assert list(table.columns) == ["任务数", "已到期", "已完成", "按期完成", "完成率(%)", "按期完成率(%)"]
-    assert table.loc["放管服", "完成率(%)"] == 80.0
+    assert list(table.columns) == ["任务数", "已到期", "已完成", "按期完成", "完成率（%）", "按期完成率（%）"]
+    assert table.loc["放管服", "完成率（%）"] == 80.0
 
 
 def test_rates_table_names_codes_when_there_is_no_name_column():
@@ -58,7 +58,7 @@ def test_document_sentence_in_both_languages():
                             "overdue": [3], "reviewed_by_group": [40], "issued_rate": [90.9], "on_time_rate": [82.6],
                             "early_rate": [61.157]})
     zh = lt.document_sentence(summary, "2017-09", lang="zh")
-    assert zh.startswith("截至2017年9月,121个改革文件中已出台110个") and "提前半年以上出台74个(61.2%)" in zh
+    assert zh.startswith("截至2017年9月，121个改革文件中已出台110个") and "提前半年以上出台74个（61.2%）" in zh
     en = lt.document_sentence(summary, "2017-09", lang="en")
     assert "By the end of September 2017, 110 of 121" in en and "(61.2 %)" in en
     with pytest.raises(ValueError, match="one overall row"):

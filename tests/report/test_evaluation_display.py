@@ -39,8 +39,8 @@ def test_unit_names_and_headings(evaluated):
     assert et.unit_names(result, lang="zh")["430321"] == "湘潭县"
     assert et.unit_names(result, lang="en")["430321"] == "Xiangtan County"
     assert et.results_heading(result, lang="en") == "## Results: 2017 (weighting: expert, normalisation: minmax)"
-    assert et.results_heading(result, lang="zh").startswith("## 评估结果:2017")
-    assert et.phase_heading("2017-06", "half", lang="zh") == "### 阶段考核:2017H1"
+    assert et.results_heading(result, lang="zh").startswith("## 评估结果：2017")
+    assert et.phase_heading("2017-06", "half", lang="zh") == "### 阶段考核：2017H1"
     with pytest.raises(ValueError, match="lang"):
         et.results_heading(result, lang="de")
     with pytest.raises(TypeError, match="EvaluationResult"):
@@ -98,7 +98,7 @@ def test_audit_tables(evaluated):
     assert (note == "") == (not flat)
     alpha = et.alpha_table(result, lang="en")
     assert alpha.columns[0] == "Cronbach's alpha" and alpha.index.name == "Group" and alpha.notna().all().all()
-    assert et.alpha_note(result, lang="zh").startswith("Cronbach α(全部指标):")
+    assert et.alpha_note(result, lang="zh").startswith("Cronbach α（全部指标）：")
     flags = et.correlation_flags(result, lang="en", top=3)
     assert len(flags) <= 3 and "Correlation" in flags.columns
     with pytest.raises(ValueError, match="top"):

@@ -137,7 +137,7 @@ def test_ageing_figure_counts_open_problems_by_bucket():
     fig = plots.ageing_figure(ageing, lang="zh", names=NAMES)
     check_glyphs(fig)
     assert sum(p.get_width() for p in fig.axes[0].patches) == 3  # the rectified problem is not drawn
-    assert "未整改问题账龄(天)" in _texts(fig) and "湘潭县" in _texts(fig)
+    assert "未整改问题账龄（天）" in _texts(fig) and "湘潭县" in _texts(fig)
     with pytest.raises(SpecError, match="no open problem"):
         plots.ageing_figure(ageing.assign(open=False))
 
@@ -150,7 +150,7 @@ def test_warning_figure_has_calibration_and_drivers():
     fig = plots.warning_figure(calibration, drivers, lang="zh", feature_names={"gap": "进度与计划之差"}, top=2)
     check_glyphs(fig)
     text = _texts(fig)
-    assert "校准曲线(留出月份)" in text and "模型" in text and "基准" in text
+    assert "校准曲线（留出月份）" in text and "模型" in text and "基准" in text
     assert "进度与计划之差" in text and "shortfall" in text and "progress" not in text
     with pytest.raises(SpecError, match="importance"):
         plots.warning_figure(calibration, drivers.drop(columns="importance"))

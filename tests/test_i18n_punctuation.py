@@ -1,0 +1,56 @@
+"""Chinese sentences in :mod:`reformlib.i18n` use full-width punctuation (，：；（）): no
+half-width comma, colon, semicolon or parenthesis stands next to a Chinese character in any
+Chinese string. Format fields (``{x:.1f}``) are left out of the check; numbers, codes and
+English strings are not checked."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import reformlib.i18n as i18n
+
+CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
+HALF_WIDTH_BESIDE_CJK = re.compile(rf"[{CJK}][,:;()]|[,:;()][{CJK}]")
+FIELD = re.compile(r"\{[^{}]*\}")
+
+
+def _strings(obj: object, path: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    if isinstance(obj, str):
+        yield ".".join(path), obj
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _strings(v, (*path, str(k)))
+    elif isinstance(obj, (list, tuple)):
+        for n, v in enumerate(obj):
+            yield from _strings(v, (*path, str(n)))
+
+
+def _chinese_strings() -> list[tuple[str, str]]:
+    out = []
+    for name in dir(i18n):
+        if not name.isupper() or name.endswith("_EN"):
+            continue
+        value = getattr(i18n, name)
+        if isinstance(value, dict) and "zh" in value:  # {"zh": ..., "en": ...}: the Chinese side only
+            out += list(_strings(value["zh"], (name, "zh")))
+        elif isinstance(value, (dict, list, tuple, str)):
+            out += list(_strings(value, (name,)))
+    return out
+
+
+def half_width_in_chinese(text: str) -> list[str]:
+    """The half-width marks next to a Chinese character in ``text``, format fields aside."""
+    return HALF_WIDTH_BESIDE_CJK.findall(FIELD.sub("X", text))
+
+
+def test_the_check_catches_half_width_marks():
+    assert half_width_in_chinese("评估结果:{period}(赋权:{w},标准化)") == ["果:", "(赋", "权:", ",标", "化)"]
+    assert half_width_in_chinese("Cronbach α（全部指标）：{alpha:.2f}") == []
+    assert half_width_in_chinese("5%-95%区间") == []
+
+
+def test_chinese_strings_use_full_width_punctuation():
+    strings = _chinese_strings()
+    assert len(strings) > 300  # every table of words is read
+    bad = {path: text for path, text in strings if half_width_in_chinese(text)}
+    assert bad == {}
