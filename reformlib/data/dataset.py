@@ -36,7 +36,8 @@ from reformlib.data.store import CATALOGUE, Store, Stored
 from reformlib.errors import MissingDataError
 from reformlib.provenance import frame_sha256
 
-__all__ = ["DEMO_STORE", "FORMATS", "is_store", "load_folder", "snapshot", "store_folder", "store_tables", "write_dataset"]
+__all__ = ["DEMO_STORE", "FORMATS", "is_store", "load_folder", "snapshot", "store_folder", "store_tables", "tables_on",
+           "write_dataset"]
 
 #: The demonstration data set as a store (built from :data:`~reformlib.data.paths.DEMO`).
 DEMO_STORE = DATA / "demo_synthetic.duckdb"
@@ -74,23 +75,30 @@ def store_tables(store: str | os.PathLike, *, observations: bool = True) -> dict
     ``observations``, every table but the panel (:func:`reformlib.data.months.load_months`
     reads the months a question needs)."""
     db = Store(store)
-    present = set(db.tables())
+    with db.reading() as con:
+        return tables_on(lambda q: con.execute(q).df(), db.path, observations=observations)
+
+
+def tables_on(sql, path: Path, *, observations: bool = True) -> dict[str, pd.DataFrame]:
+    """:func:`store_tables` through ``sql`` (a function running a query on one connection to
+    the store at ``path`` and returning a DataFrame)."""
+    present = set(sql("SELECT table_name FROM information_schema.tables")["table_name"])
     missing = [t for t in ("units", "indicators", "tasks") if t not in present]
     if missing:
-        raise MissingDataError(f"the store {db.path} holds no {', '.join(missing)} table: put a data folder's tables into it with "
-                               f"`python -m reformlib ingest --tables FOLDER --store {db.path}`")
-    out = {t: db.sql(f"SELECT * FROM {t}") for t in CATALOGUE if t in present and t != "inspections"}
+        raise MissingDataError(f"the store {path} holds no {', '.join(missing)} table: put a data folder's tables into it with "
+                               f"`python -m reformlib ingest --tables FOLDER --store {path}`")
+    out = {t: sql(f"SELECT * FROM {t}") for t in CATALOGUE if t in present and t != "inspections"}
     if observations:
-        out["observations"] = db.sql("SELECT unit, indicator, period, value, synthetic FROM observations "
-                                     "WHERE value IS NOT NULL ORDER BY unit, indicator, period")
-    out["progress"] = db.sql("SELECT task_id, period, progress, synthetic FROM progress WHERE progress IS NOT NULL "
-                             "ORDER BY task_id, period")
+        out["observations"] = sql("SELECT unit, indicator, period, value, synthetic FROM observations "
+                                  "WHERE value IS NOT NULL ORDER BY unit, indicator, period")
+    out["progress"] = sql("SELECT task_id, period, progress, synthetic FROM progress WHERE progress IS NOT NULL "
+                          "ORDER BY task_id, period")
     if "inspections" in present:
         cols = ", ".join(f"i.{c}" if c != "rectified_on" else
                          "CASE WHEN u.problem_id IS NULL THEN i.rectified_on ELSE u.rectified_on END AS rectified_on"
                          for c in schemas.INSPECTIONS.names if c != "synthetic")
-        out["inspections"] = db.sql(f"SELECT {cols}, i.synthetic FROM inspections i LEFT JOIN inspection_updates u "
-                                    "USING (problem_id) ORDER BY i.problem_id")
+        out["inspections"] = sql(f"SELECT {cols}, i.synthetic FROM inspections i LEFT JOIN inspection_updates u "
+                                 "USING (problem_id) ORDER BY i.problem_id")
     return out
 
 

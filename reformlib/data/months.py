@@ -40,7 +40,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from reformlib.data import io, schemas
-from reformlib.data.dataset import is_store, snapshot, store_tables, write_dataset
+from reformlib.data.dataset import is_store, snapshot, store_tables, tables_on, write_dataset
 from reformlib.data.paths import DEMO, data_folder
 from reformlib.data.periods import MONTH_PATTERN, as_month, as_period, is_month
 from reformlib.data.store import Store
@@ -301,35 +301,63 @@ def revalidate(store: str | os.PathLike) -> dict[str, int]:
 
 
 # ----------------------------------------------------------------------------- reading
-def _where(span: tuple[str, str] | None, units: list[str] | None, indicators: list[str] | None) -> tuple[str, list]:
-    clauses, params = ["value IS NOT NULL"], []
+def _where(span: tuple[str, str] | None, units: list[str] | None, indicators: list[str] | None, *,
+           table: str = "") -> tuple[str, list]:
+    t = f"{table}." if table else ""
+    clauses, params = [f"{t}value IS NOT NULL"], []
     if span is not None:
-        clauses.append("period BETWEEN ? AND ?")
+        clauses.append(f"{t}period BETWEEN ? AND ?")
         params += list(span)
     for name, values in (("unit", units), ("indicator", indicators)):
         if values is not None:
-            clauses.append(f"{name} IN (SELECT unnest(?))")
+            clauses.append(f"{t}{name} IN (SELECT unnest(?))")
             params.append(values)
     return " AND ".join(clauses), params
 
 
-def _from_store(path: Path, span, units, indicators) -> tuple[pd.DataFrame, dict | None]:
-    db = Store(path)
-    with db.reading() as con:
-        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "observations" not in present:
-            raise MissingDataError(f"the store {path} holds no observations table: ingest indicator values first")
-        check = db.checked(con, "observations", schema_version("observations"))
-        where, params = _where(span, units, indicators)
-        arrow = con.execute(f"SELECT unit, indicator, period, value, synthetic FROM observations WHERE {where}",
-                            params).to_arrow_table()
-        catalogue = None if check is not None else _store_catalogue(con)
+def _from_store(path: Path, span, units, indicators, con=None) -> tuple[pd.DataFrame, dict | None]:
+    if con is None:
+        with Store(path).reading() as con:
+            return _from_store(path, span, units, indicators, con)
+    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "observations" not in present:
+        raise MissingDataError(f"the store {path} holds no observations table: ingest indicator values first")
+    check = Store.checked(con, "observations", schema_version("observations"))
+    if check is not None:  # checked: every code is in its table and every period a month, so read numbers only
+        return _checked_rows(con, *_where(span, units, indicators, table="o")), check
+    where, params = _where(span, units, indicators)
+    arrow = con.execute(f"SELECT unit, indicator, period, value, synthetic FROM observations WHERE {where}",
+                        params).to_arrow_table()
+    catalogue = _store_catalogue(con)
     frame, bad = typed_observations(arrow, sort=True)  # in numpy: faster than the query's ORDER BY
-    if catalogue is not None:
-        problems = observation_problems(frame, catalogue[0], catalogue[1], bad_period=bad)
-        if problems:
-            raise DataValidationError(path, problems)
+    problems = observation_problems(frame, catalogue[0], catalogue[1], bad_period=bad)
+    if problems:
+        raise DataValidationError(path, problems)
     return frame, check
+
+
+def _checked_rows(con, where: str, params: list) -> pd.DataFrame:
+    """The rows of a checked panel as numbers: each code as its place among its table's
+    codes in text order, each period as its month number; then sorted and typed in numpy."""
+    units = np.asarray([r[0] for r in con.execute("SELECT DISTINCT unit FROM units ORDER BY unit").fetchall()], dtype=object)
+    inds = np.asarray([r[0] for r in con.execute("SELECT DISTINCT indicator FROM indicators ORDER BY indicator").fetchall()],
+                      dtype=object)
+    cols = con.execute(f"""
+        SELECT u.k AS u, i.k AS i,
+               (CAST(substr(o.period, 1, 4) AS INTEGER) - 1970) * 12 + CAST(substr(o.period, 6, 2) AS INTEGER) - 1 AS p,
+               o.value AS value, coalesce(o.synthetic, false) AS synthetic
+        FROM observations o
+        JOIN (SELECT unit, CAST(row_number() OVER (ORDER BY unit) - 1 AS INTEGER) AS k FROM (SELECT DISTINCT unit FROM units)) u
+          ON o.unit = u.unit
+        JOIN (SELECT indicator, CAST(row_number() OVER (ORDER BY indicator) - 1 AS INTEGER) AS k
+              FROM (SELECT DISTINCT indicator FROM indicators)) i ON o.indicator = i.indicator
+        WHERE {where}""", params).fetchnumpy()
+    u, i, per = (np.asarray(cols[c]) for c in ("u", "i", "p"))
+    order = np.lexsort((per, i, u))
+    return pd.DataFrame({"unit": units[u[order]], "indicator": inds[i[order]],
+                         "period": pd.arrays.PeriodArray(per[order].astype(np.int64), dtype=pd.PeriodDtype("M")),
+                         "value": np.asarray(cols["value"], dtype=float)[order],
+                         "synthetic": np.asarray(cols["synthetic"], dtype=bool)[order]})
 
 
 def _from_folder(folder: Path, span, units, indicators) -> pd.DataFrame:
@@ -409,20 +437,23 @@ def period_tables(data: str | os.PathLike, names: Sequence[str], *, period: str 
     ind = _codes(indicators, "indicator")
     frames, hashes = {}, {}
     small = [n for n in names if n != "observations"]
-    with Store(path).reading() as con:
+    window = None
+    with Store(path).reading() as con:  # one connection, one version of the store
         checks = {n: Store.checked(con, n, schema_version(n)) for n in (*small, "inspection_updates")}
-    trusted = all(checks[n] is not None for n in small) and ("inspections" not in small or checks["inspection_updates"])
-    if trusted:  # every table checked since the last write: read by SQL, not checked again
-        tables = store_tables(path, observations=False)
-        for name in small:
-            frames[name] = typed_table(schemas.TABLES[name], tables[name])
-            hashes[schemas.TABLES[name].file] = f"checked table {checks[name]['table_hash']}"
+        trusted = all(checks[n] is not None for n in small) and ("inspections" not in small or checks["inspection_updates"])
+        if trusted:  # every table checked since the last write: read by SQL, not checked again
+            tables = tables_on(lambda q: con.execute(q).df(), path, observations=False)
+            for name in small:
+                frames[name] = typed_table(schemas.TABLES[name], tables[name])
+                hashes[schemas.TABLES[name].file] = f"checked table {checks[name]['table_hash']}"
+        if "observations" in names:
+            window = _from_store(path, (str(first), str(last)), None, ind, con)
     folder = None if trusted else snapshot(path, observations=False)
     for name in names:
         if name in frames:
             continue
         if name == "observations":
-            frame, check = _from_store(path, (str(first), str(last)), None, ind)
+            frame, check = window
             frames[name] = frame
             scope = f"{first}..{last}" + (f", {len(ind)} indicators" if ind is not None else "")
             hashes[_OBS.file] = (f"checked table {check['table_hash']} ({scope})" if check is not None
