@@ -128,7 +128,7 @@ MEMO: dict[str, dict[str, str]] = {
         "att_supervision": "督办清单",
         "att_supervision_cols": "任务|牵头单位|牵头领导|完成时限|进度|状态|逾期天数",
         "att_risk": "存在逾期风险的任务",
-        "att_risk_cols": "任务|牵头单位|逾期概率|主要原因",
+        "att_risk_cols": "任务|牵头单位|逾期概率（档）|该档实际逾期率（留出检验）|主要原因",
         "att_off": "未达到目标的指标",
         "att_off_cols": "单位|指标|实际值|目标值|差距",
         "status_overdue": "逾期未完成", "status_due_this_month": "本月到期未完成", "status_behind": "进度滞后",
@@ -207,7 +207,7 @@ MEMO: dict[str, dict[str, str]] = {
         "att_supervision": "Supervision list",
         "att_supervision_cols": "Task|Lead unit|Leader|Deadline|Progress|Status|Days overdue",
         "att_risk": "Tasks at risk of missing their deadline",
-        "att_risk_cols": "Task|Lead unit|Probability of missing|Main reasons",
+        "att_risk_cols": "Task|Lead unit|Probability of missing (band)|Observed miss rate in the band (held-out)|Main reasons",
         "att_off": "Indicators below target",
         "att_off_cols": "Unit|Indicator|Value|Target|Gap",
         "status_overdue": "overdue", "status_due_this_month": "due this month, unfinished",
@@ -525,6 +525,24 @@ PLOT_TEXT: dict[str, dict[str, str]] = {
            "as_of": " (end of {name})", "as_of_plain": "end of {name}", "family_title": "The {family} indicators by unit", "any_family": "Indicators by unit",
            "open": " (", "close": ")", "sep": "; ", "city_red": "the city in red", "band_dashed": "dashed: edges of the reasonable band",
            "target_solid": "green line: target"},
+}
+
+#: The headline's own comparisons (:func:`reformlib.briefs.content.headline`): column labels of
+#: the page, the workbook and the memo's attachment, and whether a value meets its target.
+HEADLINE_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"target": "本月目标", "meets_target": "是否达到本月目标", "met": "达到", "missed": "未达到",
+           "previous_month": "上月", "year_earlier": "上年同期", "city_value": "全市",
+           "att_headline": "主要指标与本月目标、上月、上年同期比较",
+           "att_headline_unit": "主要指标与本月目标、上月、上年同期和全市比较",
+           "att_headline_cols": "指标|本月数值|本月目标|是否达到本月目标|上月|上年同期",
+           "headline_targets": "有目标的{n}主要指标中，{met}达到本月目标，{missed}未达到（附件：{att}）。"},
+    "en": {"target": "Target this month", "meets_target": "Meets this month's target", "met": "met", "missed": "missed",
+           "previous_month": "Previous month", "year_earlier": "Same month last year", "city_value": "City",
+           "att_headline": "Headline figures against this month's target, last month and the same month last year",
+           "att_headline_unit": "Headline figures against this month's target, last month, the same month last year and the city",
+           "att_headline_cols": "Indicator|This month|Target this month|Meets this month's target|Previous month|Same month last year",
+           "headline_targets": "Of the {n} headline figures with a target, {met} met this month's target and {missed} "
+                               "missed it (attachment: {att})."},
 }
 
 #: Peer groups the brief ranks units within (unit kind -> group, :data:`PEER_GROUP_OF`) and

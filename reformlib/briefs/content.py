@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from reformlib.briefs import peers, risk
+from reformlib.briefs.shared import memoised
 from reformlib.data.periods import as_month, month_end
 from reformlib.data.schemas import CITY, unit_code
 from reformlib.data.task_status import task_status
@@ -27,7 +28,7 @@ from reformlib.model.spec import Spec, load_spec
 from reformlib.report.tables import brief_scores
 from reformlib.tasks import ledger, warning
 
-__all__ = ["CITY", "at_risk_section", "evaluation_section", "family_frame", "headline", "inspections_summary",
+__all__ = ["CITY", "HEADLINE_COLUMNS", "at_risk_section", "evaluation_section", "family_frame", "headline", "inspections_summary",
            "latest_month", "off_target", "pilots_summary", "results", "supervision_frame", "supervision_list",
            "target_in", "task_progress",
            "value_in"]
@@ -58,6 +59,15 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
     figure as words and its comparison describe the city at the end of the document's year
     (``period``): for another month or a unit both are left empty, never set beside a value
     they do not describe.
+
+    Every month and unit is also compared with what describes it (:func:`_comparisons`):
+    target (the catalogue's target the value is held to in ``month``, by the rule of
+    :func:`target_in`: flows pro rata, a band's nearer edge; None without one) and
+    meets_target, previous_month (the value a month earlier), year_earlier (the same month a
+    year earlier) and city_value (the city's value in ``month``; a unit's brief only). Flows
+    compare year-to-date values throughout (:func:`value_in`): previous_month is the year to
+    date at the end of the month before (none in January, when the year to date starts
+    again), year_earlier the same months of last year.
     """
     m, unit = as_month(month), unit_code(unit)
     ind = indicators.set_index("indicator")
@@ -84,8 +94,39 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
         words = (r["comparison_zh"] if lang == "zh" else r["comparison"]) if describes else ""
         rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change, growth=growth,
                          measure_unit=measure(ind.at[code, "measure_unit"], lang), document=doc, document_text=text,
-                         comparison=words if isinstance(words, str) else ""))
-    return pd.DataFrame(rows)
+                         comparison=words if isinstance(words, str) else "",
+                         **_comparisons(observations, ind.loc[code], code, unit, m, now)))
+    return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
+
+
+#: Columns of :func:`headline`, in order.
+HEADLINE_COLUMNS = ["code", "name", "value", "change", "growth", "measure_unit", "document", "document_text",
+                    "comparison", "target", "meets_target", "previous_month", "year_earlier", "city_value"]
+
+
+def _comparisons(observations: pd.DataFrame, indicator: pd.Series, code: str, unit: str, month: pd.Period,
+                 now: float | None) -> dict:
+    """A headline value's own target in ``month`` (:func:`target_in`) and whether it meets
+    it, its value a month and a year earlier, and (a unit below the city) the city's value,
+    each read as :func:`value_in` reads the value itself (flows: year to date)."""
+    annual = indicator["annual"]
+    obs = observations[observations["indicator"] == code]
+    own = obs[obs["unit"] == unit]
+
+    def at(frame: pd.DataFrame, who: str, when: pd.Period) -> float | None:
+        v = value_in(frame, annual, when).get(who) if not frame.empty else None
+        return None if v is None or pd.isna(v) else float(v)
+
+    target = meets = None
+    has_target = indicator["direction"] == "band" or pd.notna(indicator["target"])
+    if has_target and now is not None and pd.notna(now):
+        target, miss = target_in(indicator, month, now)
+        target, meets = float(target), not miss
+    city = at(obs[obs["unit"] == CITY], CITY, month) if unit != CITY else None
+    # a flow's year to date starts again in January: last year's total is not a month earlier of it
+    previous = None if annual != "december" and month.month == 1 else at(own, unit, month - 1)
+    return dict(target=target, meets_target=meets, previous_month=previous,
+                year_earlier=at(own, unit, month - 12), city_value=city)
 
 
 def _figure_text(r: pd.Series) -> str:
@@ -154,6 +195,7 @@ def at_risk_section(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd
     return {"at_risk": records, "warning": summary}
 
 
+@memoised(DATA_TABLES)  # the same for every brief of a month: computed once per process
 def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period, *, lang: str = "zh",
                        spec: Spec | None = None, uncertainty: bool = True, assessment: str = "auto",
                        peer_groups: Mapping[str, str] | None = None) -> dict:
@@ -388,7 +430,8 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
         "headline": [
             {"code": r.code, "name": r.name, "value": _num(r.value), "unit": r.measure_unit,
              "reference_value": _num(r.document), "comparison": r.comparison,
-             "change": _num(getattr(r, "change", None)), "growth": _num(getattr(r, "growth", None))}
+             "change": _num(getattr(r, "change", None)), "growth": _num(getattr(r, "growth", None)),
+             **_headline_comparisons(r, unit)}
             for r in headline_table.itertuples(index=False)],
         "tasks": tasks,
         "figures": figures,
@@ -408,6 +451,17 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
         out["changes"] = sections.pop("changes") or {"available": False, "note": NOT_SUPPLIED[lang]}
     if sections:
         raise ValueError(f"sections: unknown section(s) {sorted(sections)}")
+    return out
+
+
+def _headline_comparisons(r, unit: str | None) -> dict:
+    """A headline row's own target (and whether it is met), its value a month and a year
+    earlier, and in a unit's brief the city's value (:func:`headline`), for ``results.json``."""
+    out = {k: _num(getattr(r, k, None)) for k in ("target", "previous_month", "year_earlier")}
+    meets = getattr(r, "meets_target", None)
+    out["meets_target"] = None if meets is None or pd.isna(meets) else bool(meets)
+    if unit not in (None, "", CITY):
+        out["city_value"] = _num(getattr(r, "city_value", None))
     return out
 
 

@@ -26,6 +26,11 @@ when the results carry a ``changes`` section: it counts exactly the rows that se
 
 Comparisons with the 2017 year-end document (``headline[].comparison``) describe the city
 in December 2017; the memo quotes them only then, never beside another month or a unit.
+Every month and unit is compared with its own figures instead: one sentence counts the
+headline figures that meet this month's target (``headline[].meets_target``), and an
+attachment sets each beside its target, its value a month and a year earlier and, in a
+unit's memo, the city's value, each column labelled. An early-warning probability reads as
+the page shows it: its band and the miss rate observed in that band on the held-out check.
 Numbers read as :mod:`reformlib.report.numbers` writes them. The layout is
 :mod:`reformlib.report.memo_layout` (GB/T 9704-2012); the PDF is :mod:`reformlib.report.memo_pdf`.
 """
@@ -38,9 +43,9 @@ from typing import Any
 
 from reformlib.data.periods import month_words
 from reformlib.errors import ParameterError
-from reformlib.i18n import CHANGES, MEMO, UNIT_NAMES
+from reformlib.i18n import CHANGES, HEADLINE_TEXT, MEMO, UNIT_NAMES
 from reformlib.report.memo_layout import MemoContent, write_docx
-from reformlib.report.numbers import count, difference, number, probability, quantity
+from reformlib.report.numbers import count, difference, number, observed_band, quantity
 from reformlib.report.results import section, validate_results
 
 __all__ = ["CITY_CODE", "MemoContent", "changes_summary", "key_findings", "memo_content", "revisions_summary",
@@ -97,6 +102,28 @@ def _headline(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> li
                                        comparison=h["comparison"])
              for h in results.get("headline", []) if h.get("comparison")][:4]
     return [t["headline"].format(items=_join(items, t))] if items else []
+
+
+def _own_unit(results: Mapping[str, Any]) -> bool:
+    return results["unit"] not in (None, CITY_CODE)
+
+
+def _headline_title(results: Mapping[str, Any], lang: str) -> str:
+    return HEADLINE_TEXT[lang]["att_headline_unit" if _own_unit(results) else "att_headline"]
+
+
+def _targets(results: Mapping[str, Any], lang: str) -> list[str]:
+    """How many headline figures with a target meet this month's target (``meets_target``),
+    pointing to the attachment that lists them beside their target, last month and last year."""
+    judged = [h["meets_target"] for h in results.get("headline", []) if h.get("meets_target") is not None]
+    if not judged:
+        return []
+    met = sum(judged)
+    word = MEMO[lang]["item_word"]
+    return [HEADLINE_TEXT[lang]["headline_targets"].format(
+        n=count(len(judged), word, lang),
+        met=count(met, word, lang), missed=count(len(judged) - met, word, lang),
+        att=_headline_title(results, lang))]
 
 
 def _tasks(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[str]:
@@ -228,7 +255,7 @@ def key_findings(results: Mapping[str, Any], *, lang: str = "zh") -> list[str]:
     with a ``changes`` section, its one-sentence summary last (:func:`changes_summary`)."""
     t = MEMO[_check_lang(lang)]
     changed = changes_summary(results, lang=lang)
-    return (_headline(results, t, lang) + _tasks(results, t, lang) + _evaluation(results, t)
+    return (_headline(results, t, lang) + _targets(results, lang) + _tasks(results, t, lang) + _evaluation(results, t)
             + _inspections_and_pilots(results, t, lang) + ([changed] if changed else []))
 
 
@@ -323,10 +350,13 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
             [r["title"], names.get(r["lead_unit"], r["lead_unit"]), t.get("level_" + r["leader_level"], ""),
              r["deadline"], f"{r['progress']:.0f}%", t["status_" + r["status"]],
              number(r["days_overdue"]) if r["days_overdue"] else ""] for r in tasks["supervision"]]))
-    elif tasks.get("at_risk"):
+    elif tasks.get("at_risk"):  # the probability as the page shows it: its band and the band's observed miss rate
         out.append((t["att_risk"], t["att_risk_cols"].split("|"), [
-            [r["title"], names.get(r["lead_unit"], r["lead_unit"]), probability(r["probability"]), r["reason"]]
+            [r["title"], names.get(r["lead_unit"], r["lead_unit"]), *observed_band(r, lang), r["reason"]]
             for r in sorted(tasks["at_risk"], key=lambda r: -r["probability"])]))
+    headline = _headline_rows(results, lang)
+    if headline:
+        out.append(headline)
     off = section(results, "indicators_off_target")[0] or []
     if off:
         out.append((t["att_off"], t["att_off_cols"].split("|"), [
@@ -335,6 +365,25 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
              difference(o["gap"], o.get("measure_unit"), lang, signed=True)]
             for o in off]))
     return out
+
+
+def _headline_rows(results: Mapping[str, Any], lang: str) -> tuple[str, list[str], list[list[str]]] | None:
+    """The headline figures beside their own comparisons, each column labelled: this month's
+    value and target and whether it is met, last month, the same month last year and, in a
+    unit's memo, the city; numbers as :func:`~reformlib.report.numbers.quantity` writes them."""
+    rows = [h for h in results.get("headline", []) if "previous_month" in h or "target" in h]
+    if not rows:
+        return None
+    words, own = HEADLINE_TEXT[lang], _own_unit(results)
+
+    def q(h: Mapping[str, Any], key: str) -> str:
+        return "" if h.get(key) is None else quantity(h[key], h["unit"], lang)
+
+    cols = words["att_headline_cols"].split("|") + ([words["city_value"]] if own else [])
+    body = [[h["name"], q(h, "value"), q(h, "target"),
+             "" if h.get("meets_target") is None else words["met" if h["meets_target"] else "missed"],
+             q(h, "previous_month"), q(h, "year_earlier"), *([q(h, "city_value")] if own else [])] for h in rows]
+    return _headline_title(results, lang), cols, body
 
 
 def memo_content(results: Mapping[str, Any], *, lang: str = "zh") -> MemoContent:

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import math
 
-from reformlib.i18n import measure
+from reformlib.i18n import WARNING_TEXT, measure
 
-__all__ = ["EXCEL_FORMATS", "count", "difference", "excel_format", "number", "percent", "points",
+__all__ = ["EXCEL_FORMATS", "count", "difference", "excel_format", "number", "observed_band", "percent", "points",
            "probability", "quantity"]
 
 #: Excel number formats by kind of column: what :func:`number`, :func:`percent` and
@@ -89,6 +89,20 @@ def probability(p: float | int) -> str:
     if not 0 <= v <= 1:
         raise ValueError(f"probability: must lie in [0, 1], not {p!r}")
     return f"{round(100 * v):.0f}%"
+
+
+def observed_band(record: dict, lang: str) -> tuple[str, str]:
+    """An early-warning probability as the page shows it: its band, and the miss rate observed
+    in that band on the held-out check with its interval (``62%（48%–74%）``), from an at-risk
+    record of ``results.json`` (``band``, ``band_observed``, ``band_observed_low``/``_high``).
+    A record without a band gives its probability as a percentage and no observed rate."""
+    band = record.get("band") or (probability(record["probability"]) if record.get("probability") is not None else "")
+    seen = record.get("band_observed")
+    if seen is None:
+        return band, ""
+    return band, WARNING_TEXT[lang]["observed_cell"].format(
+        observed=probability(seen), low=probability(record["band_observed_low"]),
+        high=probability(record["band_observed_high"]))
 
 
 def count(n: int | float, word: str, lang: str) -> str:

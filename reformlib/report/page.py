@@ -22,8 +22,8 @@ import re
 import pandas as pd
 
 from reformlib.data.periods import as_month
-from reformlib.i18n import HEADINGS, WORKBOOK_TEXT, t
-from reformlib.report.numbers import difference, percent
+from reformlib.i18n import HEADINGS, HEADLINE_TEXT, WORKBOOK_TEXT, t
+from reformlib.report.numbers import difference, number, percent
 from reformlib.report.tables import styled
 
 __all__ = ["heading", "headline_display", "markdown_text", "task_sentence", "title_markdown"]
@@ -42,18 +42,32 @@ def markdown_text(value: object) -> str:
 def headline_display(table: pd.DataFrame, *, lang: str = "zh"):
     """``headline`` for the page: translated headers, no index, readable numbers; the change
     since last December in the indicator's unit (percentage points for a percentage) and
-    the growth on last year in percent, as the workbook shows them."""
-    words = WORKBOOK_TEXT[lang]
+    the growth on last year in percent, as the workbook shows them; then each figure's own
+    comparisons, each labelled (:data:`~reformlib.i18n.HEADLINE_TEXT`): this month's target
+    and whether it is met, the value a month and a year earlier, and in a unit's brief the
+    city's value. Values read as :func:`~reformlib.report.numbers.number` writes them, as the
+    workbook's cells show them. The document's columns are shown only where they hold its
+    figure (the city at the document's month), the city's column only in a unit's brief."""
+    words, compare = WORKBOOK_TEXT[lang], HEADLINE_TEXT[lang]
     names = {"name": t("indicator", lang), "value": t("value", lang), "change": words["change"],
              "growth": words["growth"], "measure_unit": t("measure_unit", lang),
-             "document_text": t("document_2017", lang), "comparison": t("comparison", lang)}
+             "document_text": t("document_2017", lang), "comparison": t("comparison", lang),
+             **{k: compare[k] for k in ("target", "meets_target", "previous_month", "year_earlier", "city_value")}}
     shown = table.copy()
     if "change" in shown.columns:
         shown["change"] = [difference(c, u, lang, signed=True) if pd.notna(c) else ""
                            for c, u in zip(shown["change"], shown["measure_unit"])]
     if "growth" in shown.columns:
         shown["growth"] = [percent(g) if pd.notna(g) else "" for g in shown["growth"]]
-    return styled(shown.drop(columns=["code", "document"]).rename(columns=names))
+    for c in ("value", "target", "previous_month", "year_earlier", "city_value"):
+        if c in shown.columns:
+            shown[c] = [number(v) if v is not None and pd.notna(v) else "" for v in shown[c]]
+    if "meets_target" in shown.columns:
+        shown["meets_target"] = [compare["met" if m else "missed"] if m is not None and pd.notna(m) else ""
+                                 for m in shown["meets_target"]]
+    empty = [c for c in ("document_text", "comparison", "city_value")
+             if c in shown.columns and not shown[c].astype(str).str.len().any()]
+    return styled(shown.drop(columns=["code", "document", *empty]).rename(columns=names))
 
 
 def heading(key: str, lang: str, **fmt: str) -> str:

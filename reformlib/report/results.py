@@ -11,7 +11,8 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
     unit           unit code (text, e.g. "430321") or null for the whole city
     synthetic      true when the run used the synthetic demonstration data
     generated_at   ISO 8601 date-time
-    headline       [{code, name, value, unit, reference_value, comparison, change, growth}]
+    headline       [{code, name, value, unit, reference_value, comparison, change, growth,
+                     target, meets_target, previous_month, year_earlier, city_value}]
     tasks          {total, completed, on_schedule, behind, overdue, completion_rate,
                     by_category: [{category, name, total, completed, completion_rate}],
                     at_risk: [{task_id, title, lead_unit, probability, reason}],
@@ -46,7 +47,11 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
 
 Optional fields (a results file without them stays valid): ``headline[].change`` (levels:
 change since last December, in the indicator's unit) and ``growth`` (flows: year-to-date
-growth on the same months of last year, percent), as the page shows them; ``names``, the 督办清单
+growth on the same months of last year, percent), as the page shows them; the headline's own
+comparisons: ``target`` (the target the value is held to that month: flows pro rata, a band's
+nearer edge) with ``meets_target``, ``previous_month`` and ``year_earlier`` (the value a month
+and a year earlier; flows year to date), and in a unit's brief only ``city_value`` (the city's
+value that month); ``names``, the 督办清单
 ``tasks.supervision`` (overdue tasks, ``status`` "overdue", with ``days_overdue`` past the
 deadline; tasks due this month and unfinished, "due_this_month"; tasks due within two
 months and behind schedule, "behind"; ``progress`` in percent, ``deadline`` "YYYY-MM-DD"),
@@ -78,7 +83,9 @@ the source document writes them; ``probability`` is a share in [0, 1].
 
 Numpy scalars (``np.int64(213)``) are accepted and stored as plain numbers. Beyond the
 schema, :func:`validate_results` checks a few sums (completed <= total,
-rectified + open = found, open_over_90_days <= open, rank_p05 <= rank_p95 (and
+rectified + open = found, open_over_90_days <= open, a headline's ``growth`` equal to its
+value's growth on ``year_earlier``, ``meets_target`` only beside a ``target``, ``city_value``
+only in a unit's brief, rank_p05 <= rank_p95 (and
 peer_rank_p05 <= peer_rank_p95, peer_rank <= peer_size), a rank change
 equal to the ranks' difference) and rejects
 NaN and infinity anywhere. Every problem is reported at once, each with its JSON path.
@@ -154,7 +161,12 @@ _HEADLINE = _record({
     "comparison": {"type": ["string", "null"]},
     "change": {"type": ["number", "null"]},
     "growth": {"type": ["number", "null"]},
-}, optional=("change", "growth"))
+    "target": {"type": ["number", "null"]},
+    "meets_target": {"type": ["boolean", "null"]},
+    "previous_month": {"type": ["number", "null"]},
+    "year_earlier": {"type": ["number", "null"]},
+    "city_value": {"type": ["number", "null"]},
+}, optional=("change", "growth", "target", "meets_target", "previous_month", "year_earlier", "city_value"))
 _CATEGORY = _record({"category": _TEXT, "name": _TEXT, "total": _COUNT,
                      "completed": _COUNT, "completion_rate": _PERCENT})
 _SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
@@ -351,6 +363,7 @@ def _consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
             problems.append(JsonProblem(None, f"{where}.{small}",
                                         f"{small} ({a}) exceeds {big} ({b})", a))
 
+    problems += _headline_consistency(obj)
     tasks, _ = section(obj, "tasks")
     if isinstance(tasks, Mapping):
         for key in ("completed", "on_schedule", "behind", "overdue"):
@@ -391,6 +404,30 @@ def _consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
                 problems.append(JsonProblem(None, f"$.changes.ranks[{i}].rank_change",
                                             f"rank_change ({r['rank_change']}) must equal rank_before - rank "
                                             f"({r['rank_before']} - {r['rank']})"))
+    return problems
+
+
+def _headline_consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
+    """Each headline row's comparisons agree with its value: a flow's growth is its value's
+    growth on ``year_earlier`` (to the 0.1 % the page prints), ``meets_target`` stands only
+    beside a target, and only a unit's brief holds the city's value."""
+    problems: list[JsonProblem] = []
+    rows = obj.get("headline")
+    for i, h in enumerate(rows if isinstance(rows, list) else []):
+        if not isinstance(h, Mapping):
+            continue
+        where = f"$.headline[{i}]"
+        value, growth, before = h.get("value"), h.get("growth"), h.get("year_earlier")
+        if all(isinstance(x, (int, float)) for x in (value, growth, before)) and before:
+            expected = 100 * (value / before - 1)
+            if abs(expected - growth) > 0.05:
+                problems.append(JsonProblem(None, f"{where}.growth", f"growth ({growth}) is not the value's growth on "
+                                            f"year_earlier ({value} on {before}: {expected:.1f})", growth))
+        if h.get("meets_target") is not None and h.get("target") is None:
+            problems.append(JsonProblem(None, f"{where}.meets_target", "meets_target is given without a target"))
+        if h.get("city_value") is not None and obj.get("unit") is None:
+            problems.append(JsonProblem(None, f"{where}.city_value",
+                                        "the city's brief compares the city with itself (city_value given)"))
     return problems
 
 

@@ -18,15 +18,15 @@ import numpy as np
 import pandas as pd
 
 from reformlib.data.periods import month_words
-from reformlib.i18n import CHANGE_HEADERS, CHANGES, NOT_SUPPLIED, UNIT_NAMES, name_column
+from reformlib.i18n import CHANGE_HEADERS, CHANGES, HEADLINE_TEXT, MEMO, NOT_SUPPLIED, UNIT_NAMES, WARNING_TEXT, name_column
 from reformlib.model.evaluate import EvaluationResult
 from reformlib.model.uncertainty import RankUncertainty
-from reformlib.report.numbers import count, number, percent, quantity
+from reformlib.report.numbers import count, number, observed_band, percent, quantity
 from reformlib.report.results import section
 from reformlib.report.workbook import DEFAULT_HEADERS
 
-__all__ = ["HEADERS", "SHEETS", "brief_scores", "changes_frames", "display_table", "results_tables", "score_table",
-           "styled"]
+__all__ = ["HEADERS", "HEADLINE_COMPARISONS", "SHEETS", "brief_scores", "changes_frames", "display_table",
+           "headline_frame", "results_tables", "score_table", "styled"]
 
 #: Sheet titles of the workbook, in order, by language.
 SHEETS = {
@@ -38,9 +38,13 @@ SHEETS = {
            "pilots": "Pilots", "changes": "Changes since last month", "revisions": "Revised values"},
 }
 #: Column headers beyond the workbook's defaults.
+_HEADLINE_HEADERS = {lang: {k: w[k] for k in ("target", "meets_target", "previous_month", "year_earlier", "city_value")}
+                     for lang, w in HEADLINE_TEXT.items()}
+_RISK_HEADERS = {lang: {"band": WARNING_TEXT[lang]["band_col"], "band_observed": WARNING_TEXT[lang]["observed_col"],
+                        "lead_name": MEMO[lang]["att_risk_cols"].split("|")[1]} for lang in WARNING_TEXT}
 HEADERS = {
     "zh": {**CHANGE_HEADERS["zh"], **DEFAULT_HEADERS["zh"], "measure_unit": "计量单位", "reference_value": "2017年文件数值",
-           "comparison": "文件表述", "note": "说明", "unit_name": "单位"},
+           "comparison": "文件表述", "note": "说明", "unit_name": "单位", **_HEADLINE_HEADERS["zh"], **_RISK_HEADERS["zh"]},
     "en": {**CHANGE_HEADERS["en"], "code": "Code", "name": "Name", "value": "Value", "measure_unit": "Measure",
            "reference_value": "Document, 2017", "comparison": "As the document puts it", "category": "Category",
            "total": "Tasks", "completed": "Completed", "completion_rate": "Completion rate (%)", "task_id": "Task",
@@ -49,8 +53,11 @@ HEADERS = {
            "rank": "Rank", "rank_p05": "Rank, 5 %", "rank_p95": "Rank, 95 %", "indicator": "Indicator code",
            "target": "Target", "gap": "Gap (value - target)", "found": "Problems found", "rectified": "Rectified",
            "open": "Open", "open_over_90_days": "Open over 90 days", "national": "National pilots",
-           "provincial": "Provincial pilots", "models": "Became models", "local": "Local reforms", "note": "Note"},
+           "provincial": "Provincial pilots", "models": "Became models", "local": "Local reforms", "note": "Note",
+           **_HEADLINE_HEADERS["en"], **_RISK_HEADERS["en"]},
 }
+#: The headline's own comparisons, after the document's columns (``city_value`` in a unit's brief only).
+HEADLINE_COMPARISONS = ["target", "meets_target", "previous_month", "year_earlier", "city_value"]
 
 
 def _frame(content: Any, note: str | None, columns: list[str]) -> pd.DataFrame:
@@ -67,14 +74,12 @@ def results_tables(results: Mapping[str, Any], *, lang: str = "zh") -> dict[str,
     """
     names = UNIT_NAMES[lang]
     tasks, tasks_note = section(results, "tasks")
-    headline = pd.DataFrame(results.get("headline", []),
-                            columns=["code", "name", "value", "unit", "reference_value", "comparison"])
-    out = {"headline": headline.rename(columns={"unit": "measure_unit"})}
+    out = {"headline": headline_frame(results, lang=lang)}
     out["by_category"] = _frame(None if tasks is None else tasks["by_category"], tasks_note,
                                 ["category", "name", "total", "completed", "completion_rate"])
     risky = None if tasks is None or (not tasks["at_risk"] and tasks.get("note")) else tasks["at_risk"]
-    out["at_risk"] = _frame(risky, (tasks or {}).get("note", tasks_note),
-                            ["task_id", "title", "lead_unit", "probability", "reason"])
+    out["at_risk"] = (_frame(None, (tasks or {}).get("note", tasks_note), []) if risky is None
+                      else _risk_frame(risky, results, lang))
     evaluation, note = section(results, "evaluation")
     out["scores"] = _frame(None if evaluation is None else evaluation.get("scores", []), note,
                            ["rank", "unit", "name", "score", "grade", "rank_p05", "rank_p95"])
@@ -89,6 +94,34 @@ def results_tables(results: Mapping[str, Any], *, lang: str = "zh") -> dict[str,
         out[key] = _frame(content, note, cols)
     out["changes"], out["revisions"] = changes_frames(results, lang=lang)
     return out
+
+
+def headline_frame(results: Mapping[str, Any], *, lang: str = "zh") -> pd.DataFrame:
+    """The headline sheet: each figure with the document's figure and words, then its own
+    comparisons (:data:`HEADLINE_COMPARISONS`): the target it is held to this month and
+    whether it meets it (in words), its value a month and a year earlier, and in a unit's
+    brief the city's value that month."""
+    cols = ["code", "name", "value", "unit", "reference_value", "comparison", *HEADLINE_COMPARISONS]
+    if results.get("unit") is None:
+        cols.remove("city_value")
+    frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in results.get("headline", [])], columns=cols)
+    words = HEADLINE_TEXT[lang]
+    frame["meets_target"] = [None if m is None or pd.isna(m) else words["met" if m else "missed"]
+                             for m in frame["meets_target"]]
+    for c in ("target", "previous_month", "year_earlier", "city_value"):
+        if c in frame:
+            frame[c] = pd.array(frame[c], dtype="Float64")
+    return frame.rename(columns={"unit": "measure_unit"})
+
+
+def _risk_frame(records: list[Mapping[str, Any]], results: Mapping[str, Any], lang: str) -> pd.DataFrame:
+    """The at-risk sheet as the page shows the list: lead unit by name, the probability's band
+    and the miss rate observed in that band on the held-out check (:func:`observed_band`)."""
+    names = {**UNIT_NAMES[lang], **(results.get("names") or {})}
+    rows = [{"task_id": r["task_id"], "title": r["title"],
+             "lead_name": r.get("lead_name") or names.get(r["lead_unit"], r["lead_unit"]),
+             **dict(zip(("band", "band_observed"), observed_band(r, lang))), "reason": r["reason"]} for r in records]
+    return pd.DataFrame(rows, columns=["task_id", "title", "lead_name", "band", "band_observed", "reason"])
 
 
 CHANGE_COLUMNS = ["change", "item", "unit_name", "before", "now", "note"]
