@@ -174,12 +174,10 @@ def december(demo, tmp_path_factory):
                         units=units)
     folder = tmp_path_factory.mktemp("december")
     write_results(res, folder / "results.json")
-    path = os.environ["PATH"]
-    os.environ["PATH"] = "/nonexistent"  # LibreOffice is not installed, as far as this step can tell
-    try:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PATH", "/nonexistent")  # LibreOffice is not installed, as far as this step can tell
+        env.setenv(publish.MEMO_PDF_SWITCH, "on")  # asked for, so the step tries and says why it could not
         documents = publish.write_documents(folder, lang="zh")
-    finally:
-        os.environ["PATH"] = path
     return json.loads((folder / "results.json").read_text(encoding="utf-8")), folder, documents
 
 
