@@ -515,18 +515,6 @@ WORKBOOK_TEXT: dict[str, dict[str, str]] = {
            "no_supervision": "No task is overdue, due this month and unfinished, or due within two months and behind schedule."},
 }
 
-#: Titles and axis labels of the brief's figures (:mod:`reformlib.report.plots`).
-PLOT_TEXT: dict[str, dict[str, str]] = {
-    "zh": {"progress_title": "各类改革任务按推进状态的任务数", "tasks_axis": "任务数（项）",
-           "as_of": "（截至{year}年{month}月底）", "as_of_plain": "截至{year}年{month}月底", "family_title": "{family}类指标各单位数值", "any_family": "各单位指标数值",
-           "open": "（", "close": "）", "sep": "；", "city_red": "红色为全市", "band_dashed": "虚线为合理区间边界",
-           "target_solid": "绿色实线为目标值"},
-    "en": {"progress_title": "Reform tasks by category and status", "tasks_axis": "Tasks",
-           "as_of": " (end of {name})", "as_of_plain": "end of {name}", "family_title": "The {family} indicators by unit", "any_family": "Indicators by unit",
-           "open": " (", "close": ")", "sep": "; ", "city_red": "the city in red", "band_dashed": "dashed: edges of the reasonable band",
-           "target_solid": "green line: target"},
-}
-
 #: The headline's own comparisons (:func:`reformlib.briefs.content.headline`): column labels of
 #: the page, the workbook and the memo's attachment, and whether a value meets its target.
 HEADLINE_TEXT: dict[str, dict[str, str]] = {
@@ -535,14 +523,16 @@ HEADLINE_TEXT: dict[str, dict[str, str]] = {
            "att_headline": "主要指标与本月目标、上月、上年同期比较",
            "att_headline_unit": "主要指标与本月目标、上月、上年同期和全市比较",
            "att_headline_cols": "指标|本月数值|本月目标|是否达到本月目标|上月|上年同期",
-           "headline_targets": "有目标的{n}主要指标中，{met}达到本月目标，{missed}未达到（附件：{att}）。"},
+           "headline_targets": "有目标的{n}主要指标中，{met}达到本月目标，{missed}未达到（附件：{att}）。",
+           "units_differ": "；本数据中{names}本月未达到目标"},
     "en": {"target": "Target this month", "meets_target": "Meets this month's target", "met": "met", "missed": "missed",
            "previous_month": "Previous month", "year_earlier": "Same month last year", "city_value": "City",
            "att_headline": "Headline figures against this month's target, last month and the same month last year",
            "att_headline_unit": "Headline figures against this month's target, last month, the same month last year and the city",
            "att_headline_cols": "Indicator|This month|Target this month|Meets this month's target|Previous month|Same month last year",
            "headline_targets": "Of the {n} headline figures with a target, {met} met this month's target and {missed} "
-                               "missed it (attachment: {att})."},
+                               "missed it (attachment: {att}).",
+           "units_differ": "; in these data {names} missed this month's target"},
 }
 
 #: Peer groups the brief ranks units within (unit kind -> group, :data:`PEER_GROUP_OF`) and
@@ -591,4 +581,16 @@ WARNING_TEXT: dict[str, dict[str, str]] = {
                         "ledger's columns.",
            "band_col": "Probability of missing (band)", "observed_col": "Observed miss rate in the band (held-out)",
            "observed_cell": "{observed} ({low}-{high})", "sep": "; "},
+}
+
+#: Titles and axis labels of the brief's figures (:mod:`reformlib.report.plots`).
+PLOT_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"progress_title": "各类改革任务按推进状态的任务数", "tasks_axis": "任务数（项）",
+           "as_of": "（截至{year}年{month}月底）", "as_of_plain": "截至{year}年{month}月底", "family_title": "{family}类指标各单位数值", "any_family": "各单位指标数值",
+           "open": "（", "close": "）", "sep": "；", "city_red": "红色为全市", "band_dashed": "虚线为合理区间边界",
+           "target_solid": "绿色实线为目标值"},
+    "en": {"progress_title": "Reform tasks by category and status", "tasks_axis": "Tasks",
+           "as_of": " (end of {name})", "as_of_plain": "end of {name}", "family_title": "The {family} indicators by unit", "any_family": "Indicators by unit",
+           "open": " (", "close": ")", "sep": "; ", "city_red": "the city in red", "band_dashed": "dashed: edges of the reasonable band",
+           "target_solid": "green line: target"},
 }

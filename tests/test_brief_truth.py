@@ -119,6 +119,28 @@ def test_document_wording_only_beside_the_city_in_december_2017(demo):
         assert set(other["comparison"]) == {""} and set(other["document_text"]) == {""}, (month, unit)
 
 
+def test_a_city_figure_the_document_reports_complete_names_the_units_that_are_not(demo):
+    """December 2017: the city's 河长制工作方案出台率 stands beside the document's "…全部出台"
+    while three units of the same page are listed below their target for it. The comparison
+    then names every unit the page lists off target for that indicator; without the units
+    table to name them, the document's words are left out."""
+    data, reference = rl.load_data(None), rl.load_reference()
+    obs, ind, units = data["observations"], data["indicators"], data["units"]
+    december = brief.headline(obs, ind, reference, "2017-12", units=units).set_index("code")
+    off = brief.off_target(obs, ind, units, "2017-12")
+    shown = december[december["comparison"] != ""]
+    assert len(shown) >= 4
+    for code, row in shown.iterrows():
+        listed = off.loc[off["indicator"] == code, "unit_name"].tolist()
+        for name in listed:
+            assert name in row["comparison"], (code, name, row["comparison"])
+        assert ("本数据中" in row["comparison"]) == bool(listed), (code, row["comparison"])
+    river = december.at["river_chief_plan_rate", "comparison"]
+    assert river.startswith("5个县市区、3个园区和66个乡镇全部出台；本数据中") and "雨湖区" in river
+    unnamed = brief.headline(obs, ind, reference, "2017-12").set_index("code")
+    assert unnamed.at["river_chief_plan_rate", "comparison"] == "" == unnamed.at["river_chief_plan_rate", "document_text"]
+
+
 def test_results_hold_the_page_change_columns(runs, demo):
     data, reference = rl.load_data(None), rl.load_reference()
     frame = brief.headline(data["observations"], data["indicators"], reference, "2017-06")

@@ -22,7 +22,7 @@ from reformlib.briefs.shared import memoised
 from reformlib.data.periods import as_month, month_end
 from reformlib.data.schemas import CITY, unit_code
 from reformlib.data.task_status import task_status
-from reformlib.i18n import MEMO, NOT_SUPPLIED, measure, name_column
+from reformlib.i18n import HEADLINE_TEXT, MEMO, NOT_SUPPLIED, measure, name_column
 from reformlib.model.evaluate import DATA_TABLES, evaluate, rank_uncertainty
 from reformlib.model.spec import Spec, load_spec
 from reformlib.report.tables import brief_scores
@@ -48,7 +48,8 @@ def latest_month(observations: pd.DataFrame) -> pd.Period:
 
 
 def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd.DataFrame,
-             month: str | pd.Period, *, lang: str = "zh", unit: str | int = CITY) -> pd.DataFrame:
+             month: str | pd.Period, *, lang: str = "zh", unit: str | int = CITY,
+             units: pd.DataFrame | None = None) -> pd.DataFrame:
     """The document's metrics for ``unit`` in ``month`` beside the document's 2017 figure.
 
     Columns: code, name, value (month value, or year to date for flows), change (levels:
@@ -58,7 +59,10 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
     written low-high), comparison (the document's comparison, in ``lang``). The document's
     figure as words and its comparison describe the city at the end of the document's year
     (``period``): for another month or a unit both are left empty, never set beside a value
-    they do not describe.
+    they do not describe. Where the data's own territorial units (``units``) miss their
+    target for that indicator in that month, the comparison says so and names them (the
+    document may say "全部", the units' reports may not); without ``units`` to name them the
+    document's figure and words are left out rather than set beside units that contradict them.
 
     Every month and unit is also compared with what describes it (:func:`_comparisons`):
     target (the catalogue's target the value is held to in ``month``, by the rule of
@@ -92,11 +96,34 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
         describes = unit == CITY and pd.notna(r["period"]) and m == pd.Period(f"{int(r['period'])}-12", "M")
         text = _figure_text(r) if describes else ""
         words = (r["comparison_zh"] if lang == "zh" else r["comparison"]) if describes else ""
+        words = words if isinstance(words, str) else ""
+        behind = _units_off_target(observations, ind.loc[code], code, m, units) if describes else []
+        if behind and units is None:
+            text = words = ""
+        elif behind:
+            names = units.set_index("unit")[name_column(lang)]
+            sep = "、" if lang == "zh" else ", "
+            words += HEADLINE_TEXT[lang]["units_differ"].format(names=sep.join(str(names.get(u, u)) for u in behind))
         rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change, growth=growth,
                          measure_unit=measure(ind.at[code, "measure_unit"], lang), document=doc, document_text=text,
                          comparison=words if isinstance(words, str) else "",
                          **_comparisons(observations, ind.loc[code], code, unit, m, now)))
     return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
+
+
+def _units_off_target(observations: pd.DataFrame, indicator: pd.Series, code: str, month: pd.Period,
+                      units: pd.DataFrame | None) -> list[str]:
+    """The territorial units (``units``; without it every unit below the city) whose value of
+    ``code`` misses its target in ``month`` (:func:`target_in`), in the data's order."""
+    if indicator["direction"] != "band" and pd.isna(indicator["target"]):
+        return []
+    values = value_in(observations[observations["indicator"] == code], indicator["annual"], month)
+    if units is not None:
+        keep = list(units.loc[units["territorial"].astype(bool), "unit"])
+    else:
+        keep = sorted(u for u in values.index if u != CITY)
+    return [u for u in keep if u != CITY and u in values.index and pd.notna(values[u])
+            and target_in(indicator, month, values[u])[1]]
 
 
 #: Columns of :func:`headline`, in order.

@@ -169,7 +169,7 @@ def december(demo, tmp_path_factory):
                 "inspections": brief.inspections_summary(data["inspections"], month, units=units),
                 "pilots": brief.pilots_summary(pilots, month),
                 "supervision": brief.supervision_list(data["tasks"], status, month, units=units)}
-    res = brief.results(month=month, lang="zh", unit=None, headline_table=brief.headline(obs, ind, reference, month),
+    res = brief.results(month=month, lang="zh", unit=None, headline_table=brief.headline(obs, ind, reference, month, units=units),
                         status=status, by_category=by_category, synthetic=True, figures=[], sections=sections,
                         units=units)
     folder = tmp_path_factory.mktemp("december")
