@@ -11,7 +11,12 @@ interrupted time series is one unit's series with a trend, same errors.
 Goals (printed, not asserted): every default test rejects a true null 3-8 % of the time in
 every setting; the imputation estimator's bias under staggered adoption below 5 % of the
 true average effect. A rejection rate from R replications has a standard error of about
-sqrt(0.05 * 0.95 / R) (1.5 points for R = 200).
+sqrt(0.05 * 0.95 / R) (1.5 points for R = 200, 0.7 for R = 1,000), so each default rate is
+printed with its 95 % Wilson interval and judged three ways: "ok" (inside 3-8 %), "ok within
+noise" (outside, but the interval reaches into 3-8 %: more replications are needed to tell)
+and "OUT" (the whole interval outside 3-8 %).
+
+    .venv/bin/python bench/bench_calibrate.py --defaults-only --reps 1000   # the goal's check
 """
 from __future__ import annotations
 
@@ -44,11 +49,13 @@ def null_panel(rng: np.random.Generator, n_units: int, months: int, rho: float) 
     return pd.DataFrame({"unit": unit, "t": t, "y": y.ravel(), "d": ((unit == "u0") & (t >= months // 2)).astype(int)})
 
 
-def pilot_row(rng: np.random.Generator, n_units: int, months: int, rho: float) -> dict:
+def pilot_row(rng: np.random.Generator, n_units: int, months: int, rho: float, *, others: bool = True) -> dict:
     frame = null_panel(rng, n_units, months, rho)
     wide = frame.pivot(index="t", columns="unit", values="y")
     start = months // 2
     gap = gap_ar1(wide, "u0", start, n_boot=199, seed=int(rng.integers(1 << 31)))
+    if not others:
+        return {"ar1_bootstrap (default)": (gap["p_value"], gap["ci_low"] < 0 < gap["ci_high"])}
     dk = twfe(frame, outcome="y", treatment="d", unit="unit", period="t", cov_type="driscoll_kraay").iloc[0]
     ri = randomization_test(wide, "u0", start)
     return {"ar1_bootstrap (default)": (gap["p_value"], gap["ci_low"] < 0 < gap["ci_high"]),
@@ -56,13 +63,13 @@ def pilot_row(rng: np.random.Generator, n_units: int, months: int, rho: float) -
             "randomization": (ri["p_value"], np.nan)}
 
 
-def its_row(rng: np.random.Generator, months: int, rho: float) -> dict:
+def its_row(rng: np.random.Generator, months: int, rho: float, *, others: bool = True) -> dict:
     value = 0.1 * np.arange(months) + ar1(rng, (1, months), rho)[0]
     obs = pd.DataFrame({"unit": "u", "indicator": "a", "value": value,
                         "period": pd.period_range("2013-01", periods=months, freq="M")})
     reform = pd.Period("2013-01", "M") + months // 2
     out = {}
-    for cov in ("ar1_bootstrap", "HAC"):
+    for cov in ("ar1_bootstrap", "HAC") if others else ("ar1_bootstrap",):
         eff = interrupted_time_series(obs, indicator="a", unit="u", reform_date=reform, cov_type=cov,
                                       seed=int(rng.integers(1 << 31))).effects.set_index("term")
         row = eff.loc["level_change"]
@@ -75,17 +82,34 @@ def summarise(rows: list[dict]) -> dict:
     for name in rows[0]:
         p = np.array([r[name][0] for r in rows], dtype=float)
         cover = np.array([r[name][1] for r in rows], dtype=float)
-        out[name] = (np.mean(p < 0.05), np.nanmean(cover) if not np.isnan(cover).all() else np.nan)
+        out[name] = (int(np.sum(p < 0.05)), len(p), np.nanmean(cover) if not np.isnan(cover).all() else np.nan)
     return out
 
 
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson interval of a proportion k / n."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def verdict(k: int, n: int) -> str:
+    low, high = wilson(k, n)
+    if GOAL[0] <= k / n <= GOAL[1]:
+        return "ok"
+    return "ok within noise" if high >= GOAL[0] and low <= GOAL[1] else "OUT"
+
+
 def report(label: str, summary: dict, flags: list) -> None:
-    for name, (rej, cov) in summary.items():
-        ok = GOAL[0] <= rej <= GOAL[1]
+    for name, (k, n, cov) in summary.items():
+        says = verdict(k, n)
         if "default" in name:
-            flags.append(ok)
+            flags.append(says)
+        low, high = wilson(k, n)
         cov_text = "   n/a " if np.isnan(cov) else f"{100 * cov:6.1f}%"
-        print(f"  {label:<28} {name:<26} reject {100 * rej:5.1f}%  cover {cov_text}  {'ok' if ok else 'OUT'}")
+        print(f"  {label:<28} {name:<26} reject {100 * k / n:5.1f}% ({100 * low:4.1f}-{100 * high:4.1f})  "
+              f"cover {cov_text}  {says}")
 
 
 def staggered(rng: np.random.Generator, reps: int) -> None:
@@ -122,10 +146,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", choices=["pilots", "its", "staggered"], action="append",
                         help="run only these parts (repeatable); default all")
+    parser.add_argument("--defaults-only", action="store_true",
+                        help="only the default tests (not Driscoll-Kraay, randomisation or HAC): the goal's check")
     args = parser.parse_args()
+    others = not args.defaults_only
     parts = set(args.only or ["pilots", "its", "staggered"])
     rng = np.random.default_rng(args.seed)
-    flags: list[bool] = []
+    flags: list[str] = []
     t0 = time.perf_counter()
     print(f"Null simulations, {args.reps} replications each; 5 % tests, 95 % intervals; goal {GOAL[0]:.0%}-{GOAL[1]:.0%}")
     if "pilots" in parts:
@@ -133,18 +160,19 @@ def main() -> None:
         for months in (24, 60):
             for rho in (0.0, 0.3, 0.6):
                 for n_units in (2, 5, 9):
-                    rows = [pilot_row(rng, n_units, months, rho) for _ in range(args.reps)]
+                    rows = [pilot_row(rng, n_units, months, rho, others=others) for _ in range(args.reps)]
                     report(f"{n_units} units, {months} m, AR {rho}", summarise(rows), flags)
     if "its" in parts:
         print("Interrupted time series, level change:")
         for months in (24, 60):
             for rho in (0.0, 0.3, 0.6):
-                rows = [its_row(rng, months, rho) for _ in range(args.reps)]
+                rows = [its_row(rng, months, rho, others=others) for _ in range(args.reps)]
                 report(f"{months} months, AR {rho}", summarise(rows), flags)
     if "staggered" in parts:
         print("Staggered adoption, imputation estimator:")
         staggered(rng, max(50, args.reps // 2))
-    print(f"default tests within {GOAL[0]:.0%}-{GOAL[1]:.0%}: {sum(flags)} of {len(flags)} settings; "
+    print(f"default tests, {len(flags)} settings: {flags.count('ok')} within {GOAL[0]:.0%}-{GOAL[1]:.0%}, "
+          f"{flags.count('ok within noise')} outside but within Monte Carlo noise of it, {flags.count('OUT')} outside; "
           f"{time.perf_counter() - t0:.0f} s")
 
 
