@@ -6,6 +6,7 @@
                                                   into data/national_synthetic.duckdb (or --store)
     python -m reformlib brief [--month YYYY-MM] [--lang zh|en] [--unit CODE] [--quiet]
     python -m reformlib briefs --config briefs.yml [--workers N] [--quiet] [--force]
+                                                  [--scheduler tcp://HOST:PORT | --scheduler local]
     python -m reformlib briefs --index [--reports DIR]   rewrite reports/index.html from what is published
 
 Exit status: 0 on success; 1 when a brief of a batch failed (the others still ran);
@@ -49,7 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--wait", action="store_true", help="wait for another run of the same brief to end instead of exiting")
     s = sub.add_parser("briefs", help="run every brief of a schedule file that is not yet published")
     s.add_argument("--config", default="briefs.yml", help="the schedule file (default briefs.yml)")
-    s.add_argument("--workers", type=int, default=None, help="briefs run at once (default: one per CPU)")
+    s.add_argument("--workers", type=int, default=None, help="chunks of briefs run at once, each on one kernel "
+                   "(default: one per CPU); with --scheduler local, the LocalCluster's worker processes")
+    s.add_argument("--scheduler", default=None, help="run the chunks on a Dask distributed cluster: the scheduler's "
+                   "address (tcp://host:port; the reports folder, data and environment shared by every worker), or "
+                   "'local' for a LocalCluster of --workers processes")
     s.add_argument("--force", action="store_true", help="run briefs already published for the same inputs again")
     s.add_argument("--notebook-dir", default=None, help="folder of the brief's template notebooks (default notebooks/)")
     s.add_argument("--quiet", action="store_true", help="print only the summary (for schedulers)")
@@ -153,7 +158,8 @@ def _briefs(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{len(jobs)} brief(s) in {args.config}", file=sys.stderr, flush=True)
     outcomes = run_batch(jobs, data=config.get("data"), reports=config.get("reports"), workers=args.workers,
-                         force=args.force, timeout=config["timeout"], notebook_dir=args.notebook_dir, on_done=progress)
+                         force=args.force, timeout=config["timeout"], notebook_dir=args.notebook_dir,
+                         scheduler=args.scheduler, on_done=progress)
     print(summary(outcomes))
     failed = [o for o in outcomes if o.status == "failed"]
     for o in failed:

@@ -12,10 +12,22 @@ kernel through ``REFORMLIB_DATA`` and papermill's paths are recorded relative to
 run's folder, so the executed notebook and ``run.log`` hold no machine path. With
 ``quiet`` the kernel's own output (its start-up or a dying kernel's traceback) goes to
 ``run.log`` instead of the terminal.
+
+:class:`BriefKernel` keeps one kernel alive for many notebooks (a batch of briefs of one
+month, :mod:`reformlib.briefs.batch`): :func:`execute` with ``kernel`` runs the notebook
+through papermill as before (same parameters cell, same metadata, same checks) on that
+kernel, through papermill's engine API (an nbclient ``NotebookClient`` given the kept kernel
+manager). Before each notebook the kernel is reset out of the record: its namespace emptied
+and its execution count set back to 1 (IPython's ``reset``), its working folder and
+``REFORMLIB_DATA`` set to the run's, and every matplotlib figure closed; imported modules,
+and the results they keep in memory for the month (:mod:`reformlib.briefs.shared`), stay. A
+cell that raises fails only its notebook; a kernel that died or still runs a cell past its
+time limit is started again before the next notebook.
 """
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import sys
@@ -27,7 +39,7 @@ import nbformat
 from reformlib.data.paths import ROOT
 from reformlib.errors import ParameterError, SetupError
 
-__all__ = ["KERNEL", "KERNEL_ARGS", "check_executed", "check_parameters", "declared_parameters", "execute",
+__all__ = ["KERNEL", "KERNEL_ARGS", "BriefKernel", "check_executed", "check_parameters", "declared_parameters", "execute",
            "failure_cause", "kernel_available", "notebook_timings"]
 
 KERNEL = "reformlib"
@@ -157,9 +169,10 @@ def _stderr_to(path: Path | None) -> Iterator[None]:
 
 
 def execute(notebook: Path, output: Path, params: dict[str, str], *, cwd: Path, timeout: int, progress: bool,
-            log: Path, data_dir: str | os.PathLike, quiet: bool = False) -> None:
+            log: Path, data_dir: str | os.PathLike, quiet: bool = False, kernel: BriefKernel | None = None) -> None:
     """Execute one notebook with papermill into ``output`` (parameters as Python values);
-    every log record of the run (papermill's, the cells' output) is appended to ``log``."""
+    every log record of the run (papermill's, the cells' output) is appended to ``log``.
+    ``kernel``: run it on that kept kernel (reset first) instead of a kernel of its own."""
     import papermill
 
     root = logging.getLogger()
@@ -170,15 +183,169 @@ def execute(notebook: Path, output: Path, params: dict[str, str], *, cwd: Path, 
     level = logger.level
     logger.setLevel(logging.INFO)
     try:
-        with _environment({"REFORMLIB_DATA": str(data_dir)}), _stderr_to(log if quiet else None):
-            papermill.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=KERNEL, cwd=str(cwd),
-                                       progress_bar=progress, execution_timeout=timeout, start_timeout=120,
-                                       log_output=True, extra_arguments=KERNEL_ARGS)
+        if kernel is None:
+            with _environment({"REFORMLIB_DATA": str(data_dir)}), _stderr_to(log if quiet else None):
+                papermill.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=KERNEL,
+                                           cwd=str(cwd), progress_bar=progress, execution_timeout=timeout,
+                                           start_timeout=120, log_output=True, extra_arguments=KERNEL_ARGS)
+        else:
+            kernel.run(notebook, output, params, cwd=cwd, timeout=timeout, progress=progress, log=log,
+                       data_dir=data_dir)
     finally:
         logger.setLevel(level)
         root.removeHandler(handler)
         handler.close()
         _relative_paths(output, cwd)
+
+
+#: The name under which papermill knows the engine that runs a notebook on a kept kernel.
+KEPT_ENGINE = "reformlib-kept-kernel"
+
+
+def _reset_code(cwd: Path, data_dir: str | os.PathLike) -> str:
+    """What the kept kernel runs, silently, before a notebook: an empty namespace and
+    execution count 1, the run's folder and data, no figure left open. It assigns no name."""
+    return (f"get_ipython().reset(new_session=True)\n"
+            f"__import__('os').chdir({str(Path(cwd).resolve())!r})\n"
+            f"__import__('os').environ['REFORMLIB_DATA'] = {str(data_dir)!r}\n"
+            "__import__('sys').modules['matplotlib.pyplot'].close('all') "
+            "if 'matplotlib.pyplot' in __import__('sys').modules else None\n")
+
+
+@functools.cache
+def _kept_engine() -> str:
+    """Register (once) and name papermill's engine for a kept kernel: papermill's nbclient
+    engine, given the kernel manager instead of starting a kernel, and running the reset
+    code before the first cell; the kernel client's channels are closed afterwards and the
+    kernel left running."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger as pm_logger
+
+    class KeptClient(PapermillNotebookClient):
+        reset_code = ""
+
+        def papermill_execute_cells(self) -> None:
+            reply = self.wait_for_reply(self.kc.execute(self.reset_code, silent=True, store_history=False))
+            if not reply or reply["content"].get("status") != "ok":
+                content = reply["content"] if reply else {}
+                raise SetupError(f"the kept kernel could not be reset: {content.get('ename')}: {content.get('evalue')}")
+            super().papermill_execute_cells()
+
+    class KeptKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                     start_timeout=60, execution_timeout=None, km=None, reset_code="", **kwargs):
+            client = KeptClient(nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
+                                kernel_name=kernel_name, log=pm_logger, log_output=log_output, stdout_file=stdout_file,
+                                stderr_file=stderr_file)
+            client.reset_code = reset_code
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+                    client.kc = None
+
+    papermill_engines.register(KEPT_ENGINE, KeptKernelEngine)
+    return KEPT_ENGINE
+
+
+class BriefKernel:
+    """One ``reformlib`` kernel kept alive for many notebooks run one after another
+    (:func:`execute` with ``kernel=``); a context manager that shuts it down at the end.
+
+    The kernel starts on first use with ``REFORMLIB_DATA`` set to ``data_dir``; its own
+    output (a dying kernel's traceback) goes to a file of its own, and each notebook's share
+    of it is appended to that notebook's ``run.log``. After a notebook that failed otherwise
+    than by a cell's exception (the kernel died, a cell ran past its limit and may still
+    run), the next notebook gets a new kernel. ``starts`` counts the kernels started.
+    """
+
+    def __init__(self, data_dir: str | os.PathLike) -> None:
+        self.data_dir = str(data_dir)
+        self.km = None
+        self.starts = 0
+        self._stale = False
+        self._log = None
+
+    def __enter__(self) -> BriefKernel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> None:
+        import tempfile
+
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        if self._log is None:
+            self._log = tempfile.TemporaryFile(mode="w+b", prefix="reformlib-kernel-")  # noqa: SIM115 - closed in close()
+        self.km = AsyncKernelManager(kernel_name=KERNEL)
+        run_sync(self.km.start_kernel)(extra_arguments=list(KERNEL_ARGS), env={**os.environ, "REFORMLIB_DATA": self.data_dir},
+                                       stderr=self._log, stdout=self._log)
+        self.starts += 1
+        self._stale = False
+
+    def _stop(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.km is None:
+            return
+        km, self.km = self.km, None
+        try:
+            if run_sync(km.is_alive)():
+                run_sync(km.shutdown_kernel)(now=True)
+        except RuntimeError:  # already gone
+            pass
+        finally:
+            run_sync(km.cleanup_resources)()
+
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        return self.km is not None and bool(run_sync(self.km.is_alive)())
+
+    def run(self, notebook: Path, output: Path, params: dict[str, str], *, cwd: Path, timeout: int, progress: bool,
+            log: Path, data_dir: str | os.PathLike) -> None:
+        """papermill's run of ``notebook`` into ``output`` on this kernel (see :func:`execute`)."""
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
+        if self._stale or not self.alive():
+            self._stop()
+            self._start()
+        start = self._log.seek(0, os.SEEK_END)
+        try:
+            papermill.execute_notebook(str(notebook), str(output), parameters=params, kernel_name=KERNEL,
+                                       engine_name=_kept_engine(), progress_bar=progress, execution_timeout=timeout,
+                                       start_timeout=120, log_output=True, km=self.km,
+                                       reset_code=_reset_code(cwd, data_dir))
+        except PapermillExecutionError:
+            self._stale = not self.alive()
+            raise
+        except BaseException:
+            self._stale = True
+            raise
+        finally:
+            self._copy_log(start, log)
+
+    def _copy_log(self, start: int, log: Path) -> None:
+        self._log.flush()
+        self._log.seek(start)
+        text = self._log.read()
+        if text:
+            with open(log, "ab") as f:
+                f.write(text)
+
+    def close(self) -> None:
+        """Shut the kernel down and remove its output file."""
+        self._stop()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
 
 def _relative_paths(output: Path, cwd: Path) -> None:

@@ -23,8 +23,11 @@ What can go wrong, and what is done about it (see PIPELINE.md):
 - Two runs of one brief never overlap: the brief's ``flock`` is held for the whole run
   (:func:`reformlib.briefs.store.brief_lock`), and a run that died is found by the next one
   that takes the lock.
-- ``--cwd`` changes the process's directory: one run per process at a time; batches
-  (:mod:`reformlib.briefs.schedule`) run each brief in a process of its own.
+- papermill's ``cwd`` changes the process's directory: one run per process at a time. A
+  batch (:mod:`reformlib.briefs.batch`) runs the briefs of a month one after another on one
+  kept kernel (:class:`~reformlib.briefs.notebooks.BriefKernel`), each through
+  :func:`publish_brief`, the same step as a single run: its own staging folder, executed
+  notebook, checks, documents, manifest and atomic publish, or its failure kept aside.
 - The HTML uses nbconvert's ``basic`` template inside a page of our own: figures embedded,
   no script, style or font fetched from the internet, code hidden.
 
@@ -54,6 +57,7 @@ from reformlib.briefs import index, publish
 from reformlib.briefs.freshness import brief_inputs
 from reformlib.briefs.notebooks import (
     KERNEL,
+    BriefKernel,
     check_executed,
     check_parameters,
     execute,
@@ -71,7 +75,7 @@ from reformlib.i18n import LANGS
 from reformlib.provenance import code_version
 
 __all__ = ["BRIEF_NOTEBOOKS", "BriefParams", "DataFacts", "RunResult", "available_months", "brief_folder", "check_executed",
-           "check_timeout", "data_facts", "run_brief", "templates_of", "unit_refusal", "validate_params"]
+           "check_timeout", "data_facts", "publish_brief", "run_brief", "templates_of", "unit_refusal", "validate_params"]
 #: The notebooks of a brief, executed in this order into one page.
 BRIEF_NOTEBOOKS: tuple[str, ...] = ("brief.ipynb",)
 
@@ -244,7 +248,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _build(staging: Path, params: BriefParams, templates: list[Path], *, what: str, timeout: int, quiet: bool,
-           timings: dict, documents: dict, nav: str = "") -> None:
+           timings: dict, documents: dict, nav: str = "", kernel: BriefKernel | None = None) -> None:
     """Execute the notebooks into ``staging`` and make every document there; raise
     :class:`_Failure` naming the step (notebook and cell) that failed."""
     nb_params = params.as_notebook_parameters()
@@ -254,7 +258,7 @@ def _build(staging: Path, params: BriefParams, templates: list[Path], *, what: s
         t0 = time.perf_counter()
         try:
             execute(template, out, nb_params, cwd=staging, timeout=timeout, progress=not quiet, log=staging / "run.log",
-                    data_dir=params.data_dir, quiet=quiet)
+                    data_dir=params.data_dir, quiet=quiet, kernel=kernel)
         except Exception as exc:  # noqa: BLE001 - every failure of a notebook is reported the same way
             raise _Failure(f"notebook {template.name} failed in {failure_cause(exc, out, timeout=timeout)}") from None
         timings[template.name] = notebook_timings(out, time.perf_counter() - t0)
@@ -307,6 +311,18 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
     for nb in templates:
         check_parameters(nb, params.as_notebook_parameters())
     kernel_available()
+    return publish_brief(params, templates, reports=reports, timeout=timeout, quiet=quiet, wait=wait)
+
+
+def publish_brief(params: BriefParams, templates: list[Path], *, reports: str | os.PathLike | None = None,
+                  timeout: int = 600, quiet: bool = False, wait: bool = False, inputs: dict | None = None,
+                  kernel: BriefKernel | None = None, update_index: bool = True) -> RunResult:
+    """Run and publish the brief of checked ``params`` (:func:`validate_params`; the
+    ``templates`` checked against them by :func:`check_parameters`): the step
+    :func:`run_brief` and a batch (:mod:`reformlib.briefs.batch`) share. ``inputs``: the
+    brief's inputs (:func:`reformlib.briefs.freshness.brief_inputs`) when already read for
+    the batch; ``kernel``: run the notebooks on that kept kernel instead of one each;
+    ``update_index``: rewrite the reports' index after publishing (a batch does it once)."""
     target = brief_folder(params, reports)
     what = f"brief {params.month}{' ' + params.unit if params.unit else ''} ({params.lang})"
     with brief_lock(target, wait=wait, name=what) as lock:
@@ -314,7 +330,7 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
         run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")[:-3] + f"-{uuid.uuid4().hex[:6]}"
         staging = new_staging(lock, run_id)
         params = dataclasses.replace(params, reports_dir=_reports_parameter(reports_folder(reports), staging))
-        inputs = brief_inputs(params.data_dir, templates)
+        inputs = inputs if inputs is not None else brief_inputs(params.data_dir, templates)
         manifest = {"run_id": run_id, "status": "running", "parameters": params.key(),
                     "data": publish.shown(params.data_dir), "inputs": inputs, "input_hashes": inputs["data"],
                     "code_version": code_version(templates), "packages": inputs["packages"], "kernel": KERNEL,
@@ -323,7 +339,7 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
         try:
             _build(staging, params, templates, what=what, timeout=timeout, quiet=quiet, timings=manifest["timings_seconds"],
                    documents=manifest["documents"],
-                   nav=index.navigation(reports, params.month, params.unit, params.lang))
+                   nav=index.navigation(reports, params.month, params.unit, params.lang), kernel=kernel)
             manifest["timings_seconds"]["total"] = round(time.perf_counter() - started, 2)
             manifest.update(status="published", published_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
             publish.write_manifest(staging, manifest)
@@ -345,7 +361,7 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
             raise RunError(f"{what}: publishing failed: {_first_line(exc)}; the published brief is unchanged") from None
     current = target / CURRENT
     _say(quiet, f"published {current / 'brief.html'} ({manifest['timings_seconds']['total']:.1f} s)")
-    trouble = index.update_index(reports)
+    trouble = index.update_index(reports) if update_index else None
     if trouble:
         print(f"reformlib: {trouble}", file=sys.stderr, flush=True)  # noqa: T201 - the brief is published all the same
     return RunResult(folder=current, html=current / "brief.html", manifest=manifest, version=version)

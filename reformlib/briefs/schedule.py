@@ -25,34 +25,33 @@ A brief is due unless its folder already publishes a complete brief made from th
 parameters and inputs: data, model specification, reference figures, notebooks, code,
 package versions and fonts (:mod:`reformlib.briefs.freshness`); :func:`explain` says for
 each brief why it runs or is skipped, and ``force`` runs it anyway. Due briefs run in
-parallel, each in a process of its own (papermill changes the process's working
-directory), ``workers`` at a time; a failure in one does not stop the others. Each run
-takes its brief's own lock (:func:`reformlib.briefs.store.brief_lock`) and waits for a
-single run of the same brief that holds it; one lock file per reports folder keeps two
-batches from running at once.
+chunks of one month, each chunk's briefs one after another on one kept kernel that
+computes the month's shared results once (:mod:`reformlib.briefs.batch`); the chunks run
+``workers`` at a time in processes of this machine, or on a Dask cluster (``scheduler``);
+a failure in one brief does not stop the others. Each run takes its brief's own lock
+(:func:`reformlib.briefs.store.brief_lock`) and waits for a single run of the same brief
+that holds it; one lock file per reports folder keeps two batches from running at once.
+The index of published briefs is rewritten once, when the batch ends.
 """
 from __future__ import annotations
 
 import fcntl
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from reformlib.briefs import publish
+from reformlib.briefs import index, publish
+from reformlib.briefs.batch import BriefJob, Outcome, run_jobs
 from reformlib.briefs.freshness import brief_inputs
 from reformlib.briefs.run import DataFacts, brief_folder, check_timeout, data_facts, templates_of, unit_refusal, validate_params
 from reformlib.briefs.store import CURRENT
 from reformlib.data import months as data_months
-from reformlib.data.paths import ROOT, data_folder, reports_folder
+from reformlib.data.paths import data_folder, reports_folder
 from reformlib.data.schemas import unit_code
 from reformlib.errors import ParameterError, RunError
 from reformlib.i18n import LANGS
@@ -62,30 +61,6 @@ __all__ = ["BriefJob", "Outcome", "complete_months", "explain", "explanation", "
 
 _KEYS = {"briefs", "data", "reports", "timeout"}
 _ENTRY_KEYS = {"months", "units", "langs"}
-
-
-@dataclass(frozen=True)
-class BriefJob:
-    """One brief to run: ``unit`` is ``""`` for the whole city."""
-
-    month: str
-    unit: str
-    lang: str
-
-    @property
-    def name(self) -> str:
-        return " ".join(p for p in (self.month, self.unit or "city", self.lang))
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one brief: ``status`` is published, skipped or failed; ``detail``
-    the published page or the error message."""
-
-    job: BriefJob
-    status: str
-    seconds: float
-    detail: str
 
 
 def complete_months(data: str | os.PathLike | None = None) -> list[str]:
@@ -185,31 +160,6 @@ def plan(config: Mapping[str, Any], *, facts: DataFacts | None = None) -> list[B
     return list(jobs)
 
 
-def _command(job: BriefJob, *, data: str | None, reports: str | None, timeout: int,
-             notebook_dir: str | None) -> list[str]:
-    cmd = [sys.executable, "-m", "reformlib", "brief", "--month", job.month, "--lang", job.lang, "--quiet",
-           "--wait", "--timeout", str(timeout)]
-    for flag, value in (("--unit", job.unit), ("--data", data), ("--reports", reports), ("--notebook-dir", notebook_dir)):
-        if value:
-            cmd += [flag, str(value)]
-    return cmd
-
-
-def _run_one(job: BriefJob, cmd: list[str]) -> Outcome:
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    seconds = round(time.perf_counter() - t0, 1)
-    if proc.returncode == 0:
-        return Outcome(job, "published", seconds, proc.stdout.strip().splitlines()[-1])
-    lines = proc.stderr.strip().splitlines()
-    ours = [i for i, line in enumerate(lines) if line.startswith("reformlib: ")]
-    if ours:
-        message = "\n".join(lines[ours[-1]:]).removeprefix("reformlib: ")
-    else:  # not one of our errors: the end of the traceback says what happened
-        message = lines[-1] if lines else f"exit status {proc.returncode}"
-    return Outcome(job, "failed", seconds, message)
-
-
 @contextmanager
 def _lock(reports: Path) -> Iterator[None]:
     try:
@@ -251,10 +201,13 @@ def explanation(reasons: list[tuple[BriefJob, list[str]]]) -> str:
 
 def run_batch(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
               reports: str | os.PathLike | None = None, workers: int | None = None, force: bool = False,
-              timeout: int = 600, notebook_dir: str | os.PathLike | None = None,
+              timeout: int = 600, notebook_dir: str | os.PathLike | None = None, scheduler: str | None = None,
               on_done: Callable[[int, int, Outcome], None] | None = None) -> list[Outcome]:
-    """Run every due brief of ``jobs``, ``workers`` processes at a time (default: one per
-    CPU), skipping those already published for the same inputs unless ``force``.
+    """Run every due brief of ``jobs``, skipping those already published for the same
+    inputs unless ``force``: in chunks of one month on one kernel each
+    (:func:`reformlib.briefs.batch.run_jobs`), ``workers`` chunks at a time (default: one
+    per CPU) in processes of this machine, or on the Dask cluster at ``scheduler``
+    (``tcp://host:port``; ``local``: a ``LocalCluster`` of ``workers`` processes).
 
     Returns one :class:`Outcome` per job, in the order of ``jobs``; ``on_done(k, n, outcome)``
     is called as each one ends (for progress output).
@@ -284,12 +237,15 @@ def run_batch(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
             else:
                 params = validate_params(job.month, job.lang, job.unit or None, data=data_dir, facts=facts)
                 finish(Outcome(job, "skipped", 0.0, str(brief_folder(params, root) / CURRENT / "brief.html")))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_run_one, job, _command(job, data=data_dir, reports=str(root), timeout=timeout,
-                                                           notebook_dir=str(notebook_dir) if notebook_dir else None))
-                       for job in due]
-            for future in as_completed(futures):
-                finish(future.result())
+        if due:
+            try:
+                run_jobs(due, data=data_dir, reports=root, timeout=timeout, notebook_dir=notebook_dir, workers=workers,
+                         scheduler=scheduler, on_done=finish)
+            finally:
+                if any(o.status == "published" for o in outcomes.values()):
+                    trouble = index.update_index(root)
+                    if trouble:
+                        print(f"reformlib: {trouble}", file=sys.stderr, flush=True)  # noqa: T201 - the briefs are published
     return [outcomes[job] for job in jobs]
 
 

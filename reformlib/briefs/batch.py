@@ -1,0 +1,213 @@
+"""Running many briefs (publication step: the due briefs of a schedule -> published briefs):
+the briefs of one month one after another on one kept kernel, in chunks spread over
+processes of this machine or over the workers of a Dask distributed cluster.
+
+A brief run by itself starts a kernel, imports the libraries (about 5 CPU-s) and computes
+the month's city-wide results (the evaluation with its rank uncertainty, the month before
+for the changes) that every other brief of the month computes again. A chunk
+(:func:`run_chunk`) instead opens one :class:`~reformlib.briefs.notebooks.BriefKernel` and
+publishes its briefs on it one after another, each through
+:func:`reformlib.briefs.run.publish_brief`, the step a single run takes: its own staging
+folder, the executed notebook (papermill injects the parameters as for a single run, and
+the kernel is reset out of the record before each notebook), results.json, page, memo,
+workbook, manifest and atomic publish, or the failure kept in ``failed/``. The shared
+results are computed by the first brief of the month and kept in the kernel's memory for
+the others (:mod:`reformlib.briefs.shared`). A cell that raises fails its brief only; a
+kernel that died is started again for the next brief.
+
+:func:`chunks` cuts the jobs into runs of one month, as many per month as there are
+workers. :func:`run_jobs` runs them: in this process with one worker, in that many
+processes of this machine otherwise, or on a Dask cluster (``scheduler``: an address
+``tcp://host:port`` of a running scheduler, or ``local`` for a
+``distributed.LocalCluster`` of ``workers`` processes started for the batch). Every worker
+publishes into the same reports folder: on a cluster of several machines that folder, the
+data, the notebooks and the environment (this package and its pinned libraries, the
+``reformlib`` kernel) must be the same paths on every machine (a shared file system whose
+``flock`` works, for the briefs' locks). ``distributed`` is imported only when a scheduler
+is named.
+"""
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+# a worker process (of the pool or of a Dask cluster) imports this module first: like the
+# command line, it goes without jsonschema's optional IRI checker, whose grammar parsers cost
+# seconds at import and which no schema of reformlib uses
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from reformlib.briefs.freshness import brief_inputs  # noqa: E402
+from reformlib.briefs.notebooks import BriefKernel, check_parameters, kernel_available  # noqa: E402
+from reformlib.briefs.run import data_facts, publish_brief, templates_of, validate_params  # noqa: E402
+from reformlib.data.paths import data_folder  # noqa: E402
+from reformlib.errors import ParameterError, ReformlibError  # noqa: E402
+
+__all__ = ["BriefJob", "Outcome", "chunks", "run_chunk", "run_jobs"]
+
+
+@dataclass(frozen=True)
+class BriefJob:
+    """One brief to run: ``unit`` is ``""`` for the whole city."""
+
+    month: str
+    unit: str
+    lang: str
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.month, self.unit or "city", self.lang))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one brief: ``status`` is published, skipped or failed; ``detail``
+    the published page or the error message."""
+
+    job: BriefJob
+    status: str
+    seconds: float
+    detail: str
+
+
+def chunks(jobs: list[BriefJob], workers: int) -> list[list[BriefJob]]:
+    """The jobs cut into runs of one month each, in their order: each month's jobs in
+    ``workers`` runs of nearly equal length (fewer when the month has fewer jobs)."""
+    months: dict[str, list[BriefJob]] = {}
+    for job in jobs:
+        months.setdefault(job.month, []).append(job)
+    out = []
+    for month_jobs in months.values():
+        size = math.ceil(len(month_jobs) / max(1, min(workers, len(month_jobs))))
+        out += [month_jobs[i:i + size] for i in range(0, len(month_jobs), size)]
+    return out
+
+
+def _failure(exc: BaseException) -> str:
+    if isinstance(exc, ReformlibError):
+        return str(exc)
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}".rstrip(": ")
+
+
+def run_chunk(jobs: list[BriefJob], *, data: str | os.PathLike | None = None, reports: str | os.PathLike | None = None,
+              timeout: int = 600, notebook_dir: str | os.PathLike | None = None,
+              on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Publish ``jobs`` one after another on one kept kernel; one :class:`Outcome` per job,
+    in order (a failure is an outcome, never raised, so one brief cannot lose the others).
+    Each brief takes its own lock, waiting for a single run of the same brief that holds it.
+    ``on_done(outcome)`` is called as each one ends."""
+    data_dir = str(data_folder(data).resolve())
+    templates = templates_of(notebook_dir)
+    out: list[Outcome] = []
+    setup = None
+    try:
+        facts = data_facts(data_dir)
+        inputs = brief_inputs(data_dir, templates)
+        kernel_available()
+    except ReformlibError as exc:
+        setup = str(exc)
+    with BriefKernel(data_dir) as kernel:
+        for job in jobs:
+            t0 = time.perf_counter()
+            try:
+                if setup:
+                    raise ParameterError(setup)
+                params = validate_params(job.month, job.lang, job.unit or None, data=data_dir, facts=facts)
+                for nb in templates:
+                    check_parameters(nb, params.as_notebook_parameters())
+                result = publish_brief(params, templates, reports=reports, timeout=timeout, quiet=True, wait=True,
+                                       inputs=inputs, kernel=kernel, update_index=False)
+                outcome = Outcome(job, "published", round(time.perf_counter() - t0, 1), str(result.html))
+            except Exception as exc:  # noqa: BLE001 - every brief's failure is its outcome
+                outcome = Outcome(job, "failed", round(time.perf_counter() - t0, 1), _failure(exc))
+            out.append(outcome)
+            if on_done:
+                on_done(outcome)
+    return out
+
+
+def _lost(part: list[BriefJob], why: str) -> list[Outcome]:
+    return [Outcome(job, "failed", 0.0, why) for job in part]
+
+
+def run_jobs(jobs: list[BriefJob], *, data: str | os.PathLike | None = None, reports: str | os.PathLike | None = None,
+             timeout: int = 600, notebook_dir: str | os.PathLike | None = None, workers: int = 1,
+             scheduler: str | None = None, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Run every job (none is skipped here: :func:`reformlib.briefs.schedule.run_batch`
+    chooses the due ones), in chunks of one month on one kernel each (:func:`run_chunk`):
+    with ``scheduler`` on a Dask cluster (``local``: a ``LocalCluster`` of ``workers``
+    processes), else in this process (``workers`` 1) or ``workers`` processes of this
+    machine. Outcomes in the order of ``jobs``; ``on_done(outcome)`` as each is known (for
+    a chunk run elsewhere: when the chunk ends)."""
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        raise ParameterError(f"workers must be a positive integer, got {workers!r}")
+    kwargs = dict(data=str(data_folder(data).resolve()), reports=str(Path(reports).resolve()) if reports else None,
+                  timeout=timeout, notebook_dir=str(notebook_dir) if notebook_dir else None)
+    found: dict[BriefJob, Outcome] = {}
+
+    def done(outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            found[outcome.job] = outcome
+            if on_done:
+                on_done(outcome)
+
+    if scheduler:
+        _on_dask(jobs, scheduler, workers, kwargs, done)
+    elif workers == 1 or len(jobs) <= 1:
+        for part in chunks(jobs, 1):
+            run_chunk(part, **kwargs, on_done=lambda o: done([o]))
+    else:
+        parts = chunks(jobs, workers)
+        with ProcessPoolExecutor(max_workers=min(workers, len(parts)),
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {pool.submit(run_chunk, part, **kwargs): part for part in parts}
+            for future in as_completed(futures):
+                try:
+                    done(future.result())
+                except Exception as exc:  # noqa: BLE001 - a process that died loses its chunk only
+                    done(_lost(futures[future], f"the process running it failed: {_failure(exc)}"))
+    return [found[job] for job in jobs]
+
+
+def _on_dask(jobs: list[BriefJob], scheduler: str, workers: int, kwargs: dict,
+             done: Callable[[list[Outcome]], None]) -> None:
+    """Chunks of ``jobs`` as tasks of a Dask cluster, one chunk per worker thread and month."""
+    import logging
+
+    from distributed import Client, LocalCluster
+    from distributed import as_completed as dask_completed
+
+    cluster = None
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                   silence_logs=logging.ERROR)
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="30s")
+    except OSError as exc:
+        raise ParameterError(f"cannot reach the Dask scheduler {scheduler!r}: {_failure(exc)}") from None
+    try:
+        if not client.nthreads():
+            client.wait_for_workers(1, timeout=120)
+        threads = sum(client.nthreads().values())
+        parts = chunks(jobs, threads)
+        futures = {client.submit(run_chunk, part, **kwargs, pure=False, key=f"briefs-{part[0].month}-{i}-{uuid.uuid4().hex[:8]}"): part
+                   for i, part in enumerate(parts)}
+        for future in dask_completed(futures):
+            try:
+                done(future.result())
+            except Exception as exc:  # noqa: BLE001 - a worker that died loses its chunk only
+                done(_lost(futures[future], f"the Dask worker running it failed: {_failure(exc)}"))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
