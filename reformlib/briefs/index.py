@@ -44,7 +44,7 @@ from reformlib.data.paths import reports_folder
 from reformlib.data.schemas import CITY
 from reformlib.errors import RunError
 from reformlib.i18n import INDEX_TEXT
-from reformlib.report.browser import active_content, content_security_policy, html_is_offline
+from reformlib.report.browser import PAGE, active_content, content_security_policy, html_is_offline
 
 __all__ = ["INDEX", "PublishedBrief", "navigation", "published_briefs", "update_index", "write_index"]
 
@@ -183,14 +183,6 @@ th { background: #f3f3f3; }
 @media print { body { max-width: none; margin: 0; padding: 0; } tr { break-inside: avoid; }
                thead { display: table-header-group; } h2 { break-after: avoid; } a { color: #222; } }
 """
-_PAGE = """<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{policy}">
-<title>{title}</title>
-<style>{style}</style></head><body>
-{body}
-</body></html>
-"""
 
 
 def _cell(brief: PublishedBrief | None, lang: str) -> str:
@@ -229,7 +221,7 @@ def index_html(briefs: list[PublishedBrief]) -> str:
             body.append(f"<tr><td>{html.escape(names)}</td><td>{html.escape(code)}</td>"
                         f"<td>{_cell(by_lang.get('zh'), 'zh')}</td><td>{_cell(by_lang.get('en'), 'en')}</td></tr>")
         body.append("</tbody></table>")
-    page = _PAGE.format(policy=html.escape(content_security_policy([INDEX_STYLE])), title=html.escape(title),
+    page = PAGE.format(lang="zh-CN", policy=html.escape(content_security_policy([INDEX_STYLE])), title=html.escape(title),
                         style=INDEX_STYLE, body="\n".join(body))
     external, active = html_is_offline(page), active_content(page)
     if external or active:

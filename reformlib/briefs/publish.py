@@ -31,7 +31,7 @@ from reformlib.briefs.store import brief_lock, current_version, recover
 from reformlib.data.io import atomic_write
 from reformlib.data.paths import ROOT
 from reformlib.errors import RunError
-from reformlib.report.browser import active_content, content_security_policy, html_is_offline, style_sheets
+from reformlib.report.browser import PAGE, active_content, content_security_policy, html_is_offline, style_sheets
 from reformlib.report.memo import write_memo
 from reformlib.report.memo_pdf import memo_pdf
 from reformlib.report.tables import HEADERS, SHEETS, results_tables
@@ -132,14 +132,6 @@ def check_figures(folder: Path) -> list[str]:
 
 
 # ------------------------------------------------------------------------------- HTML
-PAGE = """<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{policy}">
-<title>{title}</title>
-<style>{style}</style></head><body>
-{body}
-</body></html>
-"""
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
        max-width: 1100px; margin: 2em auto; padding: 0 1.5em; color: #222; line-height: 1.55; }

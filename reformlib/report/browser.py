@@ -233,6 +233,18 @@ def style_sheets(html_text: str) -> list[str]:
     return re.findall(r"<style\b[^>]*>(.*?)</style\s*>", html_text, flags=re.I | re.S)
 
 
+#: The skeleton of every page reformlib writes (the brief, the index of briefs): UTF-8, the
+#: content security policy of :func:`content_security_policy` as a meta tag, one inline style.
+PAGE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{policy}">
+<title>{title}</title>
+<style>{style}</style></head><body>
+{body}
+</body></html>
+"""
+
+
 def content_security_policy(styles: list[str]) -> str:
     """A policy that forbids every script and every network request: nothing may load
     but embedded ``data:`` images and the page's own style sheets (by SHA-256)."""
