@@ -12,8 +12,9 @@ per brief:
 - one unit brief by itself (``python -m reformlib brief``), warm;
 - the unit briefs one by one, each a ``python -m reformlib brief`` of its own (a kernel per brief);
 - the same briefs in one kept kernel in this process (``run_batch(workers=1)``);
-- the same on 2 processes of this machine, a kernel each (``run_batch(workers=2)``);
-- the same on a ``distributed.LocalCluster`` of 2 worker processes (``--scheduler local``).
+- the same on 2 processes of this machine, one kept kernel each (``run_batch(workers=2)``);
+- the same on a ``distributed.LocalCluster`` of 2 worker processes, one kept kernel each
+  (``--scheduler local``).
 
 The memo's PDF is turned off in every case (``REFORMLIB_MEMO_PDF=off``): LibreOffice's
 5-10 s a brief is the same whichever way the notebooks run.
@@ -74,12 +75,14 @@ def main() -> None:
     units = [u for u in data_facts().units if u != CITY]
     jobs = [BriefJob(args.month, u, "zh") for u in units]
     n = len(jobs)
-    print(f"cores: {os.cpu_count()}  month: {args.month}  unit briefs: {n}  (memo.pdf off in every case)")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"cores: {os.cpu_count()}  load average: {load}  month: {args.month}  unit briefs: {n}"
+          "  (memo.pdf off in every case)")
     rows = []
 
     def row(label: str, seconds: float, briefs: int) -> None:
         rows.append((label, seconds, briefs))
-        print(f"  {label:<58} {seconds:7.1f} s  {seconds / briefs:6.1f} s per brief", flush=True)
+        print(f"  {label:<66} {seconds:7.1f} s  {seconds / briefs:6.1f} s per brief", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         tmp = Path(tmp)
@@ -93,8 +96,8 @@ def main() -> None:
             brief_command(args.month, unit, tmp / "by-one")
         row(f"{n} unit briefs one by one, a kernel each", time.perf_counter() - t0, n)
         for label, kwargs in [(f"{n} unit briefs in one kept kernel", {"workers": 1}),
-                              (f"{n} unit briefs on 2 processes, a kernel each", {"workers": 2}),
-                              (f"{n} unit briefs on a LocalCluster of 2 workers", {"workers": 2, "scheduler": "local"})]:
+                              (f"{n} unit briefs on 2 processes, one kept kernel each", {"workers": 2}),
+                              (f"{n} unit briefs on a LocalCluster of 2 workers, one kernel each", {"workers": 2, "scheduler": "local"})]:
             t0 = time.perf_counter()
             outcomes = run_batch(jobs, reports=tmp / label.replace(" ", "-"), force=True, **kwargs)
             failed = [o for o in outcomes if o.status != "published"]

@@ -192,8 +192,8 @@ def _on_dask(jobs: list[BriefJob], scheduler: str, workers: int, kwargs: dict,
                                    silence_logs=logging.ERROR)
             client = Client(cluster)
         else:
-            client = Client(scheduler, timeout="30s")
-    except OSError as exc:
+            client = Client(scheduler, timeout="20s")
+    except (OSError, ValueError, TypeError) as exc:
         raise ParameterError(f"cannot reach the Dask scheduler {scheduler!r}: {_failure(exc)}") from None
     try:
         if not client.nthreads():
