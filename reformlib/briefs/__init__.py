@@ -1,7 +1,9 @@
 """Monthly briefs: what a brief says (:mod:`.content`), running its notebook with papermill into a
-staging folder (:mod:`.run`), the schedule of briefs due (:mod:`.schedule`, ``briefs.yml``)
-and publishing a finished brief by atomic renames (:mod:`.publish`).
+staging folder (:mod:`.run`), the schedule of briefs due (:mod:`.schedule`, ``briefs.yml``),
+batches of them on one kept kernel, on this machine's processes or a Dask cluster
+(:mod:`.batch`), and publishing a finished brief by atomic renames (:mod:`.publish`).
 
-The top layer. May import: every other part of reformlib, papermill, nbconvert, nbformat
-and PyYAML. Nothing else in reformlib imports it (only the command line does).
+The top layer. May import: every other part of reformlib, papermill, nbconvert, nbformat,
+PyYAML and (imported only for a batch on a cluster) distributed. Nothing else in reformlib
+imports it (only the command line does).
 """
