@@ -94,6 +94,9 @@ MEMO: dict[str, dict[str, str]] = {
         "insp_na": "督察问题整改情况尚未纳入本期报告。",
         "pilots": "承担国家级改革试点{national}、省级改革试点{provincial}，其中{models}已成为示范；"
                   "各单位自主推出改革{local}。",
+        "pilots_unit": "{unit}承担国家级改革试点{national}、省级改革试点{provincial}，其中{models}已成为示范；"
+                       "本单位自主推出改革{local}。",
+        "gap_problem_unit": "本期{unit}未达到目标的指标共{n}，差距最大的是：{items}。",
         "pilots_na": "改革试点情况尚未纳入本期报告。",
         "problem_heads": "部分指标与目标差距较大|部分改革任务逾期未完成|部分单位评估等级偏低|督察问题整改超期",
         "advice_heads": "对照目标补齐短板|限期办结逾期任务|对照失分项目抓好整改|督促超期问题销号",
@@ -167,6 +170,9 @@ MEMO: dict[str, dict[str, str]] = {
         "insp_na": "Rectification of inspection problems is not yet included in this report.",
         "pilots": "The city carries {national} national and {provincial} provincial reform pilots, "
                   "{models} of which have become models; units launched {local} reforms of their own.",
+        "pilots_unit": "{unit} carries {national} national and {provincial} provincial reform pilots, "
+                       "{models} of which have become models, and launched {local} reforms of its own.",
+        "gap_problem_unit": "Indicators of {unit} below target: {n}; the largest gaps: {items}.",
         "pilots_na": "Reform pilots are not yet included in this report.",
         "problem_heads": "Indicators far from target|Overdue reform tasks|Units with low grades|"
                          "Inspection problems open too long",
@@ -233,10 +239,12 @@ UNIT_NAMES: dict[str, dict[str, str]] = {
 
 #: Brief section headings (Markdown text without the leading #).
 HEADINGS = {
-    "zh": {"headline": "一、主要指标与年度总结对照", "tasks": "二、改革任务推进情况", "at_risk": "逾期风险最高的任务",
+    "zh": {"headline": "一、主要指标与年度总结对照", "headline_own": "一、主要指标与本月目标对照",
+           "tasks": "二、改革任务推进情况", "at_risk": "逾期风险最高的任务",
            "evaluation": "三、综合评估得分、等级与排名", "off_target": "四、未达目标的指标", "family": "{family}类指标分单位情况",
            "inspections": "五、督察发现问题整改情况", "pilots": "六、改革试点", "notes": "说明"},
-    "en": {"headline": "1. Headline figures against the year-end summary", "tasks": "2. Progress of the reform tasks",
+    "en": {"headline": "1. Headline figures against the year-end summary",
+           "headline_own": "1. Headline figures against this month's targets", "tasks": "2. Progress of the reform tasks",
            "at_risk": "Tasks most at risk of missing their deadline", "evaluation": "3. Evaluation: scores, grades and ranks",
            "off_target": "4. Indicators off target", "family": "The {family} indicators by unit",
            "inspections": "5. Problems found by inspections and their rectification", "pilots": "6. Reform pilots",
@@ -519,17 +527,21 @@ WORKBOOK_TEXT: dict[str, dict[str, str]] = {
 #: the page, the workbook and the memo's attachment, and whether a value meets its target.
 HEADLINE_TEXT: dict[str, dict[str, str]] = {
     "zh": {"target": "本月目标", "meets_target": "是否达到本月目标", "met": "达到", "missed": "未达到",
-           "previous_month": "上月", "year_earlier": "上年同期", "city_value": "全市",
+           "value": "本月数值（流量指标为1月至本月累计）", "previous_month": "上月（流量指标为1月至上月累计）",
+           "year_earlier": "上年同期（流量指标为上年1月至同月累计）", "city_value": "全市",
            "att_headline": "主要指标与本月目标、上月、上年同期比较",
            "att_headline_unit": "主要指标与本月目标、上月、上年同期和全市比较",
-           "att_headline_cols": "指标|本月数值|本月目标|是否达到本月目标|上月|上年同期",
+           "att_headline_cols": "指标|本月数值（流量指标为1月至本月累计）|本月目标|是否达到本月目标|"
+                                "上月（流量指标为1月至上月累计）|上年同期（流量指标为上年1月至同月累计）",
            "headline_targets": "有目标的{n}主要指标中，{met}达到本月目标，{missed}未达到（附件：{att}）。",
            "units_differ": "；本数据中{names}本月未达到目标"},
     "en": {"target": "Target this month", "meets_target": "Meets this month's target", "met": "met", "missed": "missed",
-           "previous_month": "Previous month", "year_earlier": "Same month last year", "city_value": "City",
+           "value": "This month (flows: year to date)", "previous_month": "Previous month (flows: year to date)",
+           "year_earlier": "Same month last year (flows: year to date)", "city_value": "City",
            "att_headline": "Headline figures against this month's target, last month and the same month last year",
            "att_headline_unit": "Headline figures against this month's target, last month, the same month last year and the city",
-           "att_headline_cols": "Indicator|This month|Target this month|Meets this month's target|Previous month|Same month last year",
+           "att_headline_cols": "Indicator|This month (flows: year to date)|Target this month|Meets this month's target|"
+                                "Previous month (flows: year to date)|Same month last year (flows: year to date)",
            "headline_targets": "Of the {n} headline figures with a target, {met} met this month's target and {missed} "
                                "missed it (attachment: {att}).",
            "units_differ": "; in these data {names} missed this month's target"},

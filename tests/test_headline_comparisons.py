@@ -21,7 +21,7 @@ from reformlib.briefs import publish
 from reformlib.errors import DataValidationError
 from reformlib.i18n import HEADLINE_TEXT, WARNING_TEXT
 from reformlib.report.memo import memo_content
-from reformlib.report.numbers import number, probability, quantity
+from reformlib.report.numbers import headline_cell, probability, quantity
 from reformlib.report.page import headline_display
 from reformlib.report.results import validate_results, write_results
 
@@ -140,10 +140,10 @@ def test_june_city_brief_compares_with_its_own_figures_not_the_document(june):
     sentence = f"有目标的{len(judged)}项主要指标中，{met}项达到本月目标，{len(judged) - met}项未达到"
     assert any(sentence in s for s in c.overview), c.overview
     title, cols, body = next(a for a in c.attachments if a[0] == WORDS["att_headline"])
-    assert cols == ["指标", "本月数值", "本月目标", "是否达到本月目标", "上月", "上年同期"]
+    assert cols == ["指标", WORDS["value"], "本月目标", "是否达到本月目标", WORDS["previous_month"], WORDS["year_earlier"]]
     for h, r in zip(rows, body):
-        assert r == [h["name"], quantity(h["value"], h["unit"]), "" if h["target"] is None else quantity(h["target"], h["unit"]),
-                     "" if h["meets_target"] is None else WORDS["met" if h["meets_target"] else "missed"],
+        assert r == [h["name"], quantity(h["value"], h["unit"]), headline_cell(h, "target", "zh"),
+                     "—" if h["meets_target"] is None else WORDS["met" if h["meets_target"] else "missed"],
                      quantity(h["previous_month"], h["unit"]), quantity(h["year_earlier"], h["unit"])]
 
 
@@ -164,10 +164,10 @@ def test_page_headline_table_shows_the_labelled_comparisons(data, month, unit, j
     assert (WORDS["city_value"] in head) is bool(unit)
     assert "文件表述" not in head and "2017年文件数值" not in head  # not the document's month or a unit
     at = {k: head.index(WORDS[k]) for k in COMPARED if WORDS[k] in head}
-    for h, cells in zip(res["headline"], rows):
-        assert cells[head.index("数值")] == number(h["value"])
+    for h, cells in zip(res["headline"], rows):  # as the memo writes them (reformlib.report.numbers)
+        assert cells[head.index(WORDS["value"])] == quantity(h["value"], h["unit"])
         for key, i in at.items():
-            assert cells[i] == ("" if h[key] is None else number(h[key])), (h["code"], key)
+            assert cells[i] == headline_cell(h, key, "zh"), (h["code"], key)
 
 
 def test_page_headline_escapes_names(data):
@@ -186,9 +186,13 @@ def _sheet(folder, title: str) -> tuple[list[str], list[dict]]:
 
 
 def _shown(cell) -> str:
-    """A number cell as Excel shows it under its number format (``#,##0.0`` and the like)."""
-    decimals = len(cell.number_format.partition(".")[2].split('"')[0].split(";")[0])
-    return f"{cell.value:,.{decimals}f}"
+    """A number cell as Excel shows it under its number format (``#,##0.0"亩"``, ``0.0"%"``,
+    ``"平均"#,##0.0"人"``: quoted text around one number)."""
+    fmt = cell.number_format.split(";")[0]
+    lead, body, tail = re.match(r'^(?:"([^"]*)")?([#,0.]+)(?:"([^"]*)")?$', fmt).groups()
+    decimals = len(body.partition(".")[2])
+    value = f"{cell.value:,.{decimals}f}" if "," in body else f"{cell.value:.{decimals}f}"
+    return (lead or "") + value + (tail or "")
 
 
 def test_workbook_headline_sheet_reads_as_the_page(tmp_path, yuhu, monkeypatch):
@@ -202,14 +206,17 @@ def test_workbook_headline_sheet_reads_as_the_page(tmp_path, yuhu, monkeypatch):
     assert len(rows) == len(yuhu["headline"])
     for h, r in zip(yuhu["headline"], rows):
         for key in ("value", *COMPARED):
-            cell = r[WORDS[key] if key != "value" else "数值"]
+            cell = r[WORDS[key]]
             if h[key] is None:
-                assert cell.value is None
+                assert cell.value == "—"
+                continue
+            if key == "target" and h.get("band_low") is not None:  # a band target reads as its band
+                assert cell.value == headline_cell(h, key, "zh")
                 continue
             assert cell.value == pytest.approx(h[key])
-            assert _shown(cell) == number(h[key]), (h["code"], key, cell.number_format)
+            assert _shown(cell) == headline_cell(h, key, "zh"), (h["code"], key, cell.number_format)
         met = r[WORDS["meets_target"]].value
-        assert met == (None if h["meets_target"] is None else WORDS["met" if h["meets_target"] else "missed"])
+        assert met == ("—" if h["meets_target"] is None else WORDS["met" if h["meets_target"] else "missed"])
 
 
 def test_results_reject_comparisons_that_contradict_the_value(yuhu, june):

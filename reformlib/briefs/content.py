@@ -67,7 +67,8 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
     Every month and unit is also compared with what describes it (:func:`_comparisons`):
     target (the catalogue's target the value is held to in ``month``, by the rule of
     :func:`target_in`: flows pro rata, a band's nearer edge; None without one) and
-    meets_target, previous_month (the value a month earlier), year_earlier (the same month a
+    meets_target, band_low/band_high (a band indicator's target band, else None),
+    previous_month (the value a month earlier), year_earlier (the same month a
     year earlier) and city_value (the city's value in ``month``; a unit's brief only). Flows
     compare year-to-date values throughout (:func:`value_in`): previous_month is the year to
     date at the end of the month before (none in January, when the year to date starts
@@ -103,7 +104,9 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
         elif behind:
             names = units.set_index("unit")[name_column(lang)]
             sep = "、" if lang == "zh" else ", "
-            words += HEADLINE_TEXT[lang]["units_differ"].format(names=sep.join(str(names.get(u, u)) for u in behind))
+            differ = HEADLINE_TEXT[lang]["units_differ"].format(names=sep.join(str(names.get(u, u)) for u in behind))
+            # the separator joins the document's words to this clause: none without the words
+            words = words + differ if words else differ.lstrip("；;,， ")
         rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change, growth=growth,
                          measure_unit=measure(ind.at[code, "measure_unit"], lang), document=doc, document_text=text,
                          comparison=words if isinstance(words, str) else "",
@@ -128,7 +131,8 @@ def _units_off_target(observations: pd.DataFrame, indicator: pd.Series, code: st
 
 #: Columns of :func:`headline`, in order.
 HEADLINE_COLUMNS = ["code", "name", "value", "change", "growth", "measure_unit", "document", "document_text",
-                    "comparison", "target", "meets_target", "previous_month", "year_earlier", "city_value"]
+                    "comparison", "target", "band_low", "band_high", "meets_target", "previous_month", "year_earlier",
+                    "city_value"]
 
 
 def _comparisons(observations: pd.DataFrame, indicator: pd.Series, code: str, unit: str, month: pd.Period,
@@ -144,15 +148,17 @@ def _comparisons(observations: pd.DataFrame, indicator: pd.Series, code: str, un
         v = value_in(frame, annual, when).get(who) if not frame.empty else None
         return None if v is None or pd.isna(v) else float(v)
 
-    target = meets = None
+    target = meets = low = high = None
     has_target = indicator["direction"] == "band" or pd.notna(indicator["target"])
     if has_target and now is not None and pd.notna(now):
         target, miss = target_in(indicator, month, now)
         target, meets = float(target), not miss
+        if indicator["direction"] == "band":  # the target is the band, read as its two edges
+            low, high = float(indicator["band_low"]), float(indicator["band_high"])
     city = at(obs[obs["unit"] == CITY], CITY, month) if unit != CITY else None
     # a flow's year to date starts again in January: last year's total is not a month earlier of it
     previous = None if annual != "december" and month.month == 1 else at(own, unit, month - 1)
-    return dict(target=target, meets_target=meets, previous_month=previous,
+    return dict(target=target, band_low=low, band_high=high, meets_target=meets, previous_month=previous,
                 year_earlier=at(own, unit, month - 12), city_value=city)
 
 
@@ -484,7 +490,7 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
 def _headline_comparisons(r, unit: str | None) -> dict:
     """A headline row's own target (and whether it is met), its value a month and a year
     earlier, and in a unit's brief the city's value (:func:`headline`), for ``results.json``."""
-    out = {k: _num(getattr(r, k, None)) for k in ("target", "previous_month", "year_earlier")}
+    out = {k: _num(getattr(r, k, None)) for k in ("target", "band_low", "band_high", "previous_month", "year_earlier")}
     meets = getattr(r, "meets_target", None)
     out["meets_target"] = None if meets is None or pd.isna(meets) else bool(meets)
     if unit not in (None, "", CITY):

@@ -45,7 +45,7 @@ from reformlib.data.periods import month_words
 from reformlib.errors import ParameterError
 from reformlib.i18n import CHANGES, HEADLINE_TEXT, MEMO, UNIT_NAMES
 from reformlib.report.memo_layout import MemoContent, write_docx
-from reformlib.report.numbers import count, difference, number, observed_band, quantity
+from reformlib.report.numbers import MISSING, count, difference, headline_cell, number, observed_band, quantity
 from reformlib.report.results import section, validate_results
 
 __all__ = ["CITY_CODE", "MemoContent", "changes_summary", "key_findings", "memo_content", "revisions_summary",
@@ -106,6 +106,11 @@ def _headline(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> li
 
 def _own_unit(results: Mapping[str, Any]) -> bool:
     return results["unit"] not in (None, CITY_CODE)
+
+
+def _unit_name(results: Mapping[str, Any], lang: str) -> str:
+    """The unit of a unit's memo by name (its code only when the results name no unit)."""
+    return names_of(results, lang).get(results["unit"], results["unit"])
 
 
 def _headline_title(results: Mapping[str, Any], lang: str) -> str:
@@ -188,8 +193,10 @@ def _inspections_and_pilots(results: Mapping[str, Any], t: Mapping[str, str], la
     pilots, note = section(results, "pilots")
     if pilots is None:
         return out + [_na(t, "pilots_na", note)]
-    return out + [t["pilots"].format(**{k: count(v, t["item_word"], lang) for k, v in pilots.items()
-                                        if k in ("national", "provincial", "models", "local")})]
+    own = _own_unit(results)  # a unit's memo speaks of the unit, not of every unit
+    return out + [t["pilots_unit" if own else "pilots"].format(
+        **({"unit": _unit_name(results, lang)} if own else {}),
+        **{k: count(v, t["item_word"], lang) for k, v in pilots.items() if k in ("national", "provincial", "models", "local")})]
 
 
 def changes_summary(results: Mapping[str, Any], *, lang: str = "zh") -> str | None:
@@ -270,7 +277,9 @@ def _gaps(results, t, lang, names) -> tuple[str, str] | None:
                                   target=quantity(o["target"], o.get("measure_unit"), lang),
                                   gap=difference(o["gap"], o.get("measure_unit"), lang))
              for o in worst]
-    problem = t["gap_problem"].format(n=count(len(off), t["indicator_word"], lang), items=_join(items, t))
+    n = count(len(off), t["indicator_word"], lang)
+    problem = (t["gap_problem_unit"].format(unit=_unit_name(results, lang), n=n, items=_join(items, t))
+               if _own_unit(results) else t["gap_problem"].format(n=n, items=_join(items, t)))
     return problem, t["gap_advice"].format(units=_units([o["unit"] for o in worst], names, t))
 
 
@@ -377,11 +386,11 @@ def _headline_rows(results: Mapping[str, Any], lang: str) -> tuple[str, list[str
     words, own = HEADLINE_TEXT[lang], _own_unit(results)
 
     def q(h: Mapping[str, Any], key: str) -> str:
-        return "" if h.get(key) is None else quantity(h[key], h["unit"], lang)
+        return headline_cell(h, key, lang)
 
     cols = words["att_headline_cols"].split("|") + ([words["city_value"]] if own else [])
     body = [[h["name"], q(h, "value"), q(h, "target"),
-             "" if h.get("meets_target") is None else words["met" if h["meets_target"] else "missed"],
+             MISSING if h.get("meets_target") is None else words["met" if h["meets_target"] else "missed"],
              q(h, "previous_month"), q(h, "year_earlier"), *([q(h, "city_value")] if own else [])] for h in rows]
     return _headline_title(results, lang), cols, body
 

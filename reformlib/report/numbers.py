@@ -25,11 +25,12 @@ what the memo prints. May import: :mod:`reformlib.i18n` only.
 from __future__ import annotations
 
 import math
+import re
 
 from reformlib.i18n import WARNING_TEXT, measure
 
-__all__ = ["EXCEL_FORMATS", "count", "difference", "excel_format", "number", "observed_band", "percent", "points",
-           "probability", "quantity"]
+__all__ = ["EXCEL_FORMATS", "MISSING", "band", "cell", "count", "difference", "excel_format", "headline_cell", "number",
+           "observed_band", "percent", "points", "present", "probability", "quantity", "quantity_format"]
 
 #: Excel number formats by kind of column: what :func:`number`, :func:`percent` and
 #: :func:`probability` print.
@@ -116,16 +117,95 @@ def count(n: int | float, word: str, lang: str) -> str:
     return f"{number(v)} {plural}"
 
 
+#: Units counting persons: a value that is not whole is an average over units, written with
+#: one decimal and said to be an average (``平均3.1人``, ``average 3.1 persons``).
+_PERSONS = ("persons", "人")
+
+
 def quantity(x: float | int, unit: str | None, lang: str = "zh") -> str:
-    """A value with the catalogue's unit of measurement (``%``, ``mu``, ``villages``, ...)."""
+    """A value with the catalogue's unit of measurement (``%``, ``mu``, ``villages``, ...);
+    persons are whole, or an average with one decimal: ``quantity(3.12, "人") == "平均3.1人"``."""
     if unit in (None, ""):
         return number(x)
     if unit == "%":
         return percent(x)
     word = measure(unit, lang)
+    if unit in _PERSONS:
+        v = round(_check(x, "quantity"), 1)
+        if not v.is_integer():
+            return f"平均{v:,.1f}{word}" if lang == "zh" else f"average {v:,.1f} {word}"
     if lang == "zh" or word == unit and any("\u4e00" <= ch <= "\u9fff" for ch in word):
         return f"{number(x)}{word}"
     return f"{number(x)} {word}"
+
+
+def band(low: float | int, high: float | int, unit: str | None, lang: str = "zh") -> str:
+    """A target band written as its two edges and the unit once: ``band(30, 39, "%") ==
+    "30–39%"``, ``band(3, 5, "人") == "3–5人"``, ``band(3, 5, "persons", "en") == "3–5 persons"``."""
+    lo, hi = number(_check(low, "band")), number(_check(high, "band"))
+    if unit in (None, ""):
+        return f"{lo}–{hi}"
+    word = "%" if unit == "%" else measure(unit, lang)
+    space = "" if unit == "%" or lang == "zh" or any("\u4e00" <= ch <= "\u9fff" for ch in word) else " "
+    return f"{lo}–{hi}{space}{word}"
+
+
+_SHOWN = re.compile(r"^(\D*?)(-?[0-9][0-9,]*(?:\.[0-9]+)?)(.*)$", re.S)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if text else ""
+
+
+def quantity_format(x: float | int, unit: str | None, lang: str = "zh") -> str:
+    """The Excel number format under which ``x`` reads as :func:`quantity` prints it
+    (``0.0"%"`` for 53.0%, ``#,##0"亩"`` for 11,906亩, ``"平均"0.0"人"`` for 平均3.1人)."""
+    shown = quantity(x, unit, lang)
+    lead, digits, tail = _SHOWN.match(shown).groups()
+    decimals = len(digits.partition(".")[2])
+    body = ("#,##0" if "," in digits or unit != "%" else "0") + ("." + "0" * decimals if decimals else "")
+    return _quoted(lead) + body + _quoted(tail)
+
+
+#: What a missing figure reads as, on the page, in the memo and in the workbook.
+MISSING = "—"
+
+
+def present(v: object) -> bool:
+    """Whether ``v`` is a figure (not None, NaN or NA)."""
+    if v is None:
+        return False
+    try:
+        return not bool(v != v)  # NaN and NA are unequal to themselves
+    except TypeError:  # pd.NA
+        return False
+
+
+def headline_cell(row: dict, key: str, lang: str) -> str:
+    """One figure of a headline row (``value``, ``target``, ``previous_month``,
+    ``year_earlier``, ``city_value``) as the page, the memo and the workbook print it: with
+    the indicator's unit (``measure_unit`` or ``unit``, :func:`quantity`), a band
+    indicator's target as its band (``band_low``/``band_high``: ``30–39%``, ``3–5人``), and
+    :data:`MISSING` where there is no figure."""
+    unit = row.get("measure_unit", row.get("unit"))
+    low, high = row.get("band_low"), row.get("band_high")
+    if key == "target" and present(low) and present(high):
+        return band(low, high, unit, lang)
+    v = row.get(key)
+    return quantity(v, unit, lang) if present(v) else MISSING
+
+
+def cell(column: str, value: float | int) -> str:
+    """``value`` of the table column ``column`` as its workbook cell shows it under
+    :func:`excel_format`: ``cell("completion_rate", 75) == "75.0%"``, ``cell("total", 40) == "40"``."""
+    kind = _KINDS.get(column)
+    if kind == "percent":
+        return percent(value)
+    if kind == "probability":
+        return probability(value)
+    if kind == "count":
+        return number(value, decimals=0)
+    return number(value)
 
 
 def difference(x: float | int, unit: str | None, lang: str = "zh", *, signed: bool = False) -> str:
@@ -137,6 +217,9 @@ def difference(x: float | int, unit: str | None, lang: str = "zh", *, signed: bo
         size = f"{abs(v):.1f}"
         return f"{sign}{size}个百分点" if lang == "zh" else (
             f"{sign}{size} percentage point{'' if size == '1.0' else 's'}")
+    if unit in _PERSONS:  # a change in persons, to one decimal (an average's change is not itself an average)
+        return sign + quantity(round(abs(v)), unit, lang) if round(abs(v), 1).is_integer() else (
+            f"{sign}{abs(v):,.1f}{measure(unit, lang)}" if lang == "zh" else f"{sign}{abs(v):,.1f} {measure(unit, lang)}")
     return sign + quantity(abs(v), unit, lang)
 
 

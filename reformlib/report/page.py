@@ -23,10 +23,11 @@ import pandas as pd
 
 from reformlib.data.periods import as_month
 from reformlib.i18n import HEADINGS, HEADLINE_TEXT, WORKBOOK_TEXT, t
-from reformlib.report.numbers import difference, number, percent
+from reformlib.report.numbers import MISSING, difference, headline_cell, percent, present
 from reformlib.report.tables import styled
 
-__all__ = ["heading", "headline_display", "markdown_text", "task_sentence", "title_markdown"]
+__all__ = ["heading", "headline_display", "headline_heading", "markdown_text",
+           "shows_document", "task_sentence", "title_markdown"]
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
@@ -39,35 +40,56 @@ def markdown_text(value: object) -> str:
     return _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
 
 
+def _present(v: object) -> bool:
+    return present(v)
+
+
 def headline_display(table: pd.DataFrame, *, lang: str = "zh"):
-    """``headline`` for the page: translated headers, no index, readable numbers; the change
-    since last December in the indicator's unit (percentage points for a percentage) and
-    the growth on last year in percent, as the workbook shows them; then each figure's own
-    comparisons, each labelled (:data:`~reformlib.i18n.HEADLINE_TEXT`): this month's target
-    and whether it is met, the value a month and a year earlier, and in a unit's brief the
-    city's value. Values read as :func:`~reformlib.report.numbers.number` writes them, as the
-    workbook's cells show them. The document's columns are shown only where they hold its
-    figure (the city at the document's month), the city's column only in a unit's brief."""
+    """``headline`` for the page: translated headers, no index, no codes, each number as the
+    memo and the workbook print it (:func:`~reformlib.report.numbers.headline_cell`): values with their unit, the
+    change since last December in the indicator's unit (percentage points for a percentage)
+    and the growth on last year in percent; then each figure's own comparisons, each
+    labelled (:data:`~reformlib.i18n.HEADLINE_TEXT`; a flow's values are years to date): this
+    month's target (a band indicator's band) and whether it is met, the value a month and a
+    year earlier, and in a unit's brief the city's value. The document's columns are shown
+    only where they hold its figure (the city at the document's month), the city's column
+    only in a unit's brief."""
     words, compare = WORKBOOK_TEXT[lang], HEADLINE_TEXT[lang]
-    names = {"name": t("indicator", lang), "value": t("value", lang), "change": words["change"],
-             "growth": words["growth"], "measure_unit": t("measure_unit", lang),
+    names = {"name": t("indicator", lang), "change": words["change"], "growth": words["growth"],
              "document_text": t("document_2017", lang), "comparison": t("comparison", lang),
-             **{k: compare[k] for k in ("target", "meets_target", "previous_month", "year_earlier", "city_value")}}
+             **{k: compare[k] for k in ("value", "target", "meets_target", "previous_month", "year_earlier",
+                                        "city_value")}}
     shown = table.copy()
+    records = table.to_dict("records")
     if "change" in shown.columns:
-        shown["change"] = [difference(c, u, lang, signed=True) if pd.notna(c) else ""
+        shown["change"] = [difference(c, u, lang, signed=True) if _present(c) else MISSING
                            for c, u in zip(shown["change"], shown["measure_unit"])]
     if "growth" in shown.columns:
-        shown["growth"] = [percent(g) if pd.notna(g) else "" for g in shown["growth"]]
+        shown["growth"] = [percent(g) if _present(g) else MISSING for g in shown["growth"]]
     for c in ("value", "target", "previous_month", "year_earlier", "city_value"):
         if c in shown.columns:
-            shown[c] = [number(v) if v is not None and pd.notna(v) else "" for v in shown[c]]
+            shown[c] = [headline_cell(r, c, lang) for r in records]
     if "meets_target" in shown.columns:
-        shown["meets_target"] = [compare["met" if m else "missed"] if m is not None and pd.notna(m) else ""
+        shown["meets_target"] = [compare["met" if m else "missed"] if _present(m) else MISSING
                                  for m in shown["meets_target"]]
-    empty = [c for c in ("document_text", "comparison", "city_value")
-             if c in shown.columns and not shown[c].astype(str).str.len().any()]
-    return styled(shown.drop(columns=["code", "document", *empty]).rename(columns=names))
+    empty = [c for c in ("document_text", "comparison") if c in shown.columns
+             and not shown[c].astype(str).str.len().any()]
+    if "city_value" in shown.columns and not any(_present(v) for v in table["city_value"]):
+        empty.append("city_value")
+    hidden = [c for c in ("code", "document", "measure_unit", "band_low", "band_high") if c in shown.columns]
+    return styled(shown.drop(columns=[*hidden, *empty]).rename(columns=names))
+
+
+def shows_document(table: pd.DataFrame) -> bool:
+    """Whether the headline table sets any figure beside the document's figure or words."""
+    return any(c in table.columns and table[c].fillna("").astype(str).str.len().any()
+               for c in ("document_text", "comparison"))
+
+
+def headline_heading(table: pd.DataFrame, lang: str) -> str:
+    """The headline section's heading: against the year-end summary only when the table shows
+    the document's figures (the city at the document's month), else against this month's targets."""
+    return heading("headline" if shows_document(table) else "headline_own", lang)
 
 
 def heading(key: str, lang: str, **fmt: str) -> str:

@@ -12,7 +12,8 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
     synthetic      true when the run used the synthetic demonstration data
     generated_at   ISO 8601 date-time
     headline       [{code, name, value, unit, reference_value, comparison, change, growth,
-                     target, meets_target, previous_month, year_earlier, city_value}]
+                     target, band_low, band_high, meets_target, previous_month, year_earlier,
+                     city_value}]
     tasks          {total, completed, on_schedule, behind, overdue, completion_rate,
                     by_category: [{category, name, total, completed, completion_rate}],
                     at_risk: [{task_id, title, lead_unit, probability, reason}],
@@ -49,7 +50,8 @@ Optional fields (a results file without them stays valid): ``headline[].change``
 change since last December, in the indicator's unit) and ``growth`` (flows: year-to-date
 growth on the same months of last year, percent), as the page shows them; the headline's own
 comparisons: ``target`` (the target the value is held to that month: flows pro rata, a band's
-nearer edge) with ``meets_target``, ``previous_month`` and ``year_earlier`` (the value a month
+nearer edge) with ``meets_target``, ``band_low``/``band_high`` (a band indicator's target band,
+which the outputs show as the target), ``previous_month`` and ``year_earlier`` (the value a month
 and a year earlier; flows year to date), and in a unit's brief only ``city_value`` (the city's
 value that month); ``names``, the 督办清单
 ``tasks.supervision`` (overdue tasks, ``status`` "overdue", with ``days_overdue`` past the
@@ -162,11 +164,14 @@ _HEADLINE = _record({
     "change": {"type": ["number", "null"]},
     "growth": {"type": ["number", "null"]},
     "target": {"type": ["number", "null"]},
+    "band_low": {"type": ["number", "null"]},
+    "band_high": {"type": ["number", "null"]},
     "meets_target": {"type": ["boolean", "null"]},
     "previous_month": {"type": ["number", "null"]},
     "year_earlier": {"type": ["number", "null"]},
     "city_value": {"type": ["number", "null"]},
-}, optional=("change", "growth", "target", "meets_target", "previous_month", "year_earlier", "city_value"))
+}, optional=("change", "growth", "target", "band_low", "band_high", "meets_target", "previous_month", "year_earlier",
+             "city_value"))
 _CATEGORY = _record({"category": _TEXT, "name": _TEXT, "total": _COUNT,
                      "completed": _COUNT, "completion_rate": _PERCENT})
 _SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
@@ -423,6 +428,10 @@ def _headline_consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
             if abs(expected - growth) > 0.05:
                 problems.append(JsonProblem(None, f"{where}.growth", f"growth ({growth}) is not the value's growth on "
                                             f"year_earlier ({value} on {before}: {expected:.1f})", growth))
+        low, high = h.get("band_low"), h.get("band_high")
+        if (low is None) != (high is None) or (low is not None and high is not None and low > high):
+            problems.append(JsonProblem(None, f"{where}.band_low", f"a target band needs both edges, low <= high "
+                                        f"(band_low {low}, band_high {high})"))
         if h.get("meets_target") is not None and h.get("target") is None:
             problems.append(JsonProblem(None, f"{where}.meets_target", "meets_target is given without a target"))
         if h.get("city_value") is not None and obj.get("unit") is None:

@@ -21,12 +21,23 @@ from reformlib.data.periods import month_words
 from reformlib.i18n import CHANGE_HEADERS, CHANGES, HEADLINE_TEXT, MEMO, NOT_SUPPLIED, UNIT_NAMES, WARNING_TEXT, name_column
 from reformlib.model.evaluate import EvaluationResult
 from reformlib.model.uncertainty import RankUncertainty
-from reformlib.report.numbers import count, number, observed_band, percent, quantity
+from reformlib.report.numbers import (
+    MISSING,
+    cell,
+    count,
+    difference,
+    headline_cell,
+    number,
+    observed_band,
+    percent,
+    present,
+    quantity,
+)
 from reformlib.report.results import section
 from reformlib.report.workbook import DEFAULT_HEADERS
 
-__all__ = ["HEADERS", "HEADLINE_COMPARISONS", "SHEETS", "brief_scores", "changes_frames", "display_table",
-           "headline_frame", "results_tables", "score_table", "styled"]
+__all__ = ["HEADERS", "HEADLINE_COMPARISONS", "SHEETS", "brief_scores", "changes_frames", "display_frame",
+           "display_table", "headline_frame", "results_tables", "score_table", "styled"]
 
 #: Sheet titles of the workbook, in order, by language.
 SHEETS = {
@@ -76,7 +87,7 @@ def results_tables(results: Mapping[str, Any], *, lang: str = "zh") -> dict[str,
     tasks, tasks_note = section(results, "tasks")
     out = {"headline": headline_frame(results, lang=lang)}
     out["by_category"] = _frame(None if tasks is None else tasks["by_category"], tasks_note,
-                                ["category", "name", "total", "completed", "completion_rate"])
+                                ["name", "total", "completed", "completion_rate"])
     risky = None if tasks is None or (not tasks["at_risk"] and tasks.get("note")) else tasks["at_risk"]
     out["at_risk"] = (_frame(None, (tasks or {}).get("note", tasks_note), []) if risky is None
                       else _risk_frame(risky, results, lang))
@@ -84,9 +95,10 @@ def results_tables(results: Mapping[str, Any], *, lang: str = "zh") -> dict[str,
     out["scores"] = _frame(None if evaluation is None else evaluation.get("scores", []), note,
                            ["rank", "unit", "name", "score", "grade", "rank_p05", "rank_p95"])
     off, note = section(results, "indicators_off_target")
-    off_frame = _frame(off, note, ["unit", "indicator", "name", "value", "target", "gap"])
-    if off is not None:
-        off_frame.insert(1, "unit_name", off_frame["unit"].map(lambda u: names.get(u, u)))
+    off_frame = _frame(off, note, ["unit", "name", "value", "target", "gap", "measure_unit"])
+    if off is not None:  # names, never codes; measure_unit writes the numbers and is not shown itself
+        off_frame.insert(0, "unit_name", off_frame["unit"].map(lambda u: names.get(u, u)))
+        off_frame = off_frame.drop(columns="unit")
     out["off_target"] = off_frame
     for key, cols in (("inspections", ["found", "rectified", "open", "open_over_90_days"]),
                       ("pilots", ["national", "provincial", "models", "local"])):
@@ -101,16 +113,19 @@ def headline_frame(results: Mapping[str, Any], *, lang: str = "zh") -> pd.DataFr
     comparisons (:data:`HEADLINE_COMPARISONS`): the target it is held to this month and
     whether it meets it (in words), its value a month and a year earlier, and in a unit's
     brief the city's value that month."""
-    cols = ["code", "name", "value", "unit", "reference_value", "comparison", *HEADLINE_COMPARISONS]
+    cols = ["name", "value", "unit", "reference_value", "comparison", *HEADLINE_COMPARISONS]
     if results.get("unit") is None:
         cols.remove("city_value")
-    frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in results.get("headline", [])], columns=cols)
+    records = list(results.get("headline", []))
+    frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in records], columns=cols)
     words = HEADLINE_TEXT[lang]
-    frame["meets_target"] = [None if m is None or pd.isna(m) else words["met" if m else "missed"]
+    frame["meets_target"] = [MISSING if m is None or pd.isna(m) else words["met" if m else "missed"]
                              for m in frame["meets_target"]]
     for c in ("target", "previous_month", "year_earlier", "city_value"):
-        if c in frame:
-            frame[c] = pd.array(frame[c], dtype="Float64")
+        if c in frame:  # a number (its cell format writes it as the page does), a band as words, else "—"
+            frame[c] = pd.Series([headline_cell(r, c, lang) if c == "target" and present(r.get("band_low"))
+                                  else r[c] if present(r.get(c)) else MISSING for r in records],
+                                 index=frame.index, dtype=object)
     return frame.rename(columns={"unit": "measure_unit"})
 
 
@@ -214,8 +229,33 @@ def display_table(frame: pd.DataFrame, *, lang: str = "zh", empty: str | None = 
     from IPython.display import Markdown
 
     if frame.empty:
-        return Markdown(html.escape(empty or ("(无)" if lang == "zh" else "(none)")))
-    return styled(frame.rename(columns=lambda c: HEADERS[lang].get(c, c)))
+        return Markdown(html.escape(empty or ("（无）" if lang == "zh" else "(none)")))
+    return styled(display_frame(frame, lang=lang).rename(columns=lambda c: HEADERS[lang].get(c, c)))
+
+
+def display_frame(frame: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+    """``frame``'s numbers as the workbook's cells and the memo show them: a table with a
+    ``measure_unit`` column writes ``value`` and ``target`` with that unit and ``gap`` as a
+    difference in it (percentage points for a percentage), then drops the column; every
+    other number by its column's kind (:func:`~reformlib.report.numbers.cell`: ``75.0%``
+    for a completion rate, ``40`` for a count)."""
+    out = frame.copy().astype(object)
+    units = list(frame["measure_unit"]) if "measure_unit" in frame.columns else None
+    for c in frame.columns:
+        if c == "measure_unit":
+            continue
+        texts = []
+        for i, v in enumerate(frame[c]):
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) or not present(v):
+                texts.append(v)
+            elif units is not None and c in ("value", "target"):
+                texts.append(quantity(v, units[i] if present(units[i]) else None, lang))
+            elif units is not None and c == "gap":
+                texts.append(difference(v, units[i] if present(units[i]) else None, lang, signed=True))
+            else:
+                texts.append(cell(c, v))
+        out[c] = texts
+    return out.drop(columns=["measure_unit"]) if units is not None else out
 
 
 LABELS = {

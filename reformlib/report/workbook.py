@@ -51,13 +51,13 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from reformlib.errors import ParameterError
-from reformlib.i18n import MEMO, NOT_SUPPLIED, WORKBOOK_TEXT
+from reformlib.i18n import HEADLINE_TEXT, MEMO, NOT_SUPPLIED, WORKBOOK_TEXT
 from reformlib.report.atomic import atomic_path
 from reformlib.report.memo import CITY_CODE, DOCUMENT_MONTH
-from reformlib.report.numbers import EXCEL_FORMATS, difference, excel_format, number
+from reformlib.report.numbers import EXCEL_FORMATS, difference, excel_format, number, present, quantity_format
 
 __all__ = ["BRIEF_HEADERS", "BRIEF_SHEETS", "DEFAULT_HEADERS", "MAX_SHEET_NAME", "brief_sheets", "city_score_sheet",
-           "difference_format", "headline_changes", "safe_sheet_name", "supervision_sheet", "write_tables",
+           "difference_format", "headline_changes", "off_target_sheet", "safe_sheet_name", "supervision_sheet", "write_tables",
            "write_csv_for_excel"]
 
 MAX_SHEET_NAME = 31
@@ -264,6 +264,7 @@ BRIEF_SHEETS: dict[str, dict[str, str]] = {lang: {"supervision": WORKBOOK_TEXT[l
 #: Headers of the columns :func:`brief_sheets` adds, by language.
 BRIEF_HEADERS: dict[str, dict[str, str]] = {
     lang: {"change_since_december": WORKBOOK_TEXT[lang]["change"], "growth_on_last_year": WORKBOOK_TEXT[lang]["growth"],
+           "headline_value": HEADLINE_TEXT[lang]["value"],
            "assessment_period": WORKBOOK_TEXT[lang]["period"],
            **{k: WORKBOOK_TEXT[lang][k] for k in ("lead_name", "leader_level", "progress", "days_overdue",
                                                   "status_text", "note", "deadline")}}
@@ -307,7 +308,29 @@ def headline_changes(headline: pd.DataFrame, results: Mapping[str, Any], *,
     formats = {"change_since_december": [None if c is None else difference_format(c, r.get("unit"), lang)
                                          for c, r in zip(change, rows)],
                "growth_on_last_year": [None if g is None else EXCEL_FORMATS["percent"] for g in growth]}
-    return out, formats
+    # each figure's cell reads as the page and the memo print it, with its unit
+    # (reformlib.report.numbers.quantity); a band target and a missing figure are words
+    for c in ("value", "target", "previous_month", "year_earlier", "city_value"):
+        if c in out.columns:
+            formats[c] = [quantity_format(v, r.get("unit"), lang) if isinstance(v, (int, float)) and present(v)
+                          else None for v, r in zip(out[c], rows)]
+    formats["headline_value"] = formats.pop("value", [None] * len(out))
+    return out.rename(columns={"value": "headline_value"}), formats
+
+
+def off_target_sheet(frame: pd.DataFrame, *, lang: str) -> tuple[pd.DataFrame, dict[str, list[str | None]]]:
+    """The indicators off target (:func:`reformlib.report.tables.results_tables`'s
+    ``off_target``) with value and target in their unit and the gap as a difference in it,
+    cell by cell, as the page and the memo print them; the ``measure_unit`` column that says
+    how is not shown."""
+    if "measure_unit" not in frame.columns:
+        return frame, {}
+    units = [u if isinstance(u, str) and u else None for u in frame["measure_unit"]]
+    formats = {c: [quantity_format(v, u, lang) if present(v) else None for v, u in zip(frame[c], units)]
+               for c in ("value", "target") if c in frame.columns}
+    if "gap" in frame.columns:
+        formats["gap"] = [difference_format(v, u, lang) if present(v) else None for v, u in zip(frame["gap"], units)]
+    return frame.drop(columns="measure_unit"), formats
 
 
 def supervision_sheet(results: Mapping[str, Any], *, lang: str) -> tuple[pd.DataFrame, dict[str, list[str | None]]]:
@@ -354,6 +377,8 @@ def brief_sheets(tables: Mapping[str, pd.DataFrame], results: Mapping[str, Any],
     for key, frame in tables.items():
         if key == "headline" and "value" in frame.columns:
             out[key], formats[key] = headline_changes(frame, results, lang=lang)
+        elif key == "off_target":
+            out[key], formats[key] = off_target_sheet(frame, lang=lang)
         else:
             out[key] = frame
         if key == "at_risk":

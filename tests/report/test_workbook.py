@@ -188,11 +188,13 @@ def _sheet(folder, title):
 
 
 def test_headline_sheet_has_the_change_columns_formatted_as_the_page_writes_them(december):
+    from reformlib.i18n import HEADLINE_TEXT
     from reformlib.report.numbers import difference
 
     res, folder, _ = december
     header, rows = _sheet(folder, "主要指标")
-    assert header[header.index("数值") + 1: header.index("数值") + 3] == ["较上年末变化", "较上年同期增长"]
+    value = HEADLINE_TEXT["zh"]["value"]
+    assert header[header.index(value) + 1: header.index(value) + 3] == ["较上年末变化", "较上年同期增长"]
     assert len(rows) == len(res["headline"])
     shown = 0
     for row, h in zip(rows, res["headline"]):
@@ -269,4 +271,4 @@ def test_document_figures_stand_only_beside_the_city_at_the_documents_month(dece
     for other in ({**res, "month": "2017-06"}, {**res, "unit": "430302"}):
         frame, _ = headline_changes(results_tables(other, lang="zh")["headline"], other, lang="zh")
         assert frame["reference_value"].isna().all() and frame["comparison"].isna().all()
-        assert frame["value"].notna().any()
+        assert frame["headline_value"].notna().any()
