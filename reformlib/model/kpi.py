@@ -111,6 +111,9 @@ def kpi_measures(
         out.append(_rows(units, level, np.nan, n, [f"获{k}次" for k in n], [f"{k} time(s)" for k in n]))
     vet = vetoes[(vetoes["date"] >= start) & (vetoes["date"] <= end)]
     for item, sub in vet.groupby("item"):
+        # each event with its date, as the grade beside it must say which event capped it
+        sub = sub.assign(reason_zh=[f"{d.year}年{d.month}月{d.day}日{r}" for d, r in zip(sub["date"], sub["reason_zh"])],
+                         reason_en=[f"{d:%Y-%m-%d}: {r}" for d, r in zip(sub["date"], sub["reason_en"])])
         by_unit = sub.groupby("unit")
         reasons = pd.DataFrame({"reason_zh": by_unit["reason_zh"].agg("；".join),
                                 "reason_en": by_unit["reason_en"].agg("; ".join)}).reindex(units)
@@ -167,8 +170,10 @@ def _item_rows(rule, m: pd.DataFrame, grade_names: Mapping[str, tuple[str, str]]
         zh_name, en_name = grade_names.get(rule.grade_cap, (rule.grade_cap, rule.grade_cap))
         tail_zh = f"等次最高为{zh_name}" + ("，不参加排名" if rule.unranked else "")
         tail_en = f"grade at most {en_name}" + ("; not ranked" if rule.unranked else "")
-        zh = [f"一票否决：{d}；{tail_zh}" for d in m["detail_zh"]]
-        en = [f"veto: {d}; {tail_en}" for d in m["detail_en"]]
+        # the rule by name (重大责任事故) and each event with its date (the measures' detail)
+        rule_zh, rule_en = str(rule.name_zh).removesuffix("一票否决"), str(rule.name_en).removeprefix("veto: ")
+        zh = [f"一票否决（{rule_zh}）：{d}；{tail_zh}" for d in m["detail_zh"]]
+        en = [f"veto ({rule_en}): {d}; {tail_en}" for d in m["detail_en"]]
     return pd.DataFrame({"unit": m.index, "item": rule.item, "kind": kind, "basis": rule.basis, "value": value,
                          "count": count, "max_points": top, "points": points, "capped": capped,
                          "applicable": applicable, "reason_zh": zh, "reason_en": en})
