@@ -84,6 +84,8 @@ def test_cluster_and_one_kernel_publish_the_same_briefs(runs):
     for unit in UNITS:
         assert outcomes[unit].status == "published", outcomes[unit].detail
         a, b = cluster / MONTH / unit / "current", kernel / MONTH / unit / "current"
+        made = [json.loads((f / "manifest.json").read_text(encoding="utf-8"))["inputs"] for f in (a, b)]
+        assert made[0] == made[1], "the two runs read different inputs (data, notebooks or reformlib's code changed)"
         raw = (a / "results.json").read_text(encoding="utf-8")
         assert raw.count("generated_at") == 1 and _results(a / "results.json") == _results(b / "results.json")
         # byte for byte apart from the one timestamp
