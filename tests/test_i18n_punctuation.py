@@ -54,3 +54,31 @@ def test_chinese_strings_use_full_width_punctuation():
     assert len(strings) > 300  # every table of words is read
     bad = {path: text for path, text in strings if half_width_in_chinese(text)}
     assert bad == {}
+
+
+def _literals(path) -> Iterator[tuple[int, str]]:
+    """The string literals of a module that are not docstrings, with their line numbers."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body
+            and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            yield node.lineno, node.value
+
+
+def test_chinese_literals_of_the_publication_step_use_full_width_punctuation():
+    """The brief's and the memo's own words outside :mod:`reformlib.i18n` (reformlib.report,
+    reformlib.briefs) follow the same rule; a set of separators to strip is not a sentence."""
+    from pathlib import Path
+
+    import reformlib
+
+    root = Path(reformlib.__file__).parent
+    separators = {"；;,， "}
+    bad = {f"{path.relative_to(root)}:{line}": text
+           for folder in ("report", "briefs") for path in sorted((root / folder).rglob("*.py"))
+           for line, text in _literals(path) if text not in separators and half_width_in_chinese(text)}
+    assert bad == {}
