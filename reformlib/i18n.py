@@ -81,7 +81,7 @@ MEMO: dict[str, dict[str, str]] = {
         "headline_item": "{name}{value}（{comparison}）",
         "tasks": "截至{month}，{total}年度改革任务已完成{completed}，完成率{rate}；"
                  "按期推进{on_schedule}，进度滞后{behind}，逾期未完成{overdue}。",
-        "tasks_due_now": "按期推进和进度滞后的任务中，有{n}本月到期尚未完成，已列入督办清单。",
+        "tasks_due_now": "进度滞后的任务中，有{n}本月到期尚未完成，已列入督办清单。",
         "tasks_na": "改革任务台账数据尚未纳入本期报告。",
         "eval": "按{assessment}，{n}个县市区和园区中得分最高的是{top}（{top_score}分，{top_grade}），"
                 "最低的是{bottom}（{bottom_score}分，{bottom_grade}）。",
@@ -106,7 +106,8 @@ MEMO: dict[str, dict[str, str]] = {
         "gap_advice": "建议{units}对照目标逐项制定赶超措施，明确完成时限，按月报送指标进展。",
         "overdue_problem": "已过完成时限仍未完成的任务{n}",
         "overdue_worst": "，逾期最久的是：{items}",
-        "overdue_item": "“{title}”（牵头单位{lead}，逾期{days}天，进度{progress}）",
+        "overdue_item": "“{title}”（{key}牵头单位{lead}，逾期{days}天，进度{progress}）",
+        "overdue_tied": "；另有{n}同样逾期{days}天", "key_item": "重点任务，", "key_mark": "（重点任务）",
         "due_now": "；另有本月到期尚未完成的任务{n}",
         "overdue_advice": "建议将逾期任务和本月到期未完成任务列入督办清单（见附件），由{units}限期办结，"
                           "每周报送进度，逾期情况纳入年度考核扣分。",
@@ -154,7 +155,7 @@ MEMO: dict[str, dict[str, str]] = {
         "headline_item": "{name} {value} ({comparison})",
         "tasks": "By {month}, {completed} of the {total} annual reform tasks were completed ({rate}); "
                  "{on_schedule} are on schedule, {behind} behind and {overdue} overdue.",
-        "tasks_due_now": "Of the tasks on schedule or behind, {n} are due this month and unfinished; "
+        "tasks_due_now": "Of the tasks behind schedule, {n} are due this month and unfinished; "
                          "they are on the supervision list.",
         "tasks_na": "The reform task ledger is not yet included in this report.",
         "eval": "In {assessment}, of {n} counties, districts and parks {top} scored highest "
@@ -185,7 +186,8 @@ MEMO: dict[str, dict[str, str]] = {
                       "report monthly.",
         "overdue_problem": "Tasks past their deadline and unfinished: {n}",
         "overdue_worst": "; the longest overdue: {items}",
-        "overdue_item": "\u201c{title}\u201d (lead unit {lead}, {days} days overdue, {progress} done)",
+        "overdue_item": "\u201c{title}\u201d ({key}lead unit {lead}, {days} days overdue, {progress} done)",
+        "overdue_tied": "; {n} more also {days} days overdue", "key_item": "key task, ", "key_mark": " (key task)",
         "due_now": "; tasks due this month and unfinished: {n}",
         "overdue_advice": "put the overdue tasks and those due this month on the supervision list "
                           "(see the attachment); {units} to finish them by a set date and report weekly.",
@@ -260,16 +262,17 @@ CHANGES: dict[str, dict[str, str]] = {
     "zh": {
         "heading": "七、本月变化（与上月比较）", "revisions_heading": "自上期简报以来修订的数据",
         "no_previous": "数据中没有{previous}的数值，无法与上月比较。",
-        "summary": "与{previous}相比，{parts}。", "summary_none": "与{previous}相比，任务完成和逾期、单位排名和等级、"
+        "summary": "与{previous}相比，{parts}。", "summary_none": "与{previous}相比，任务完成和逾期、单位月度评估排名和等级、"
                                                            "指标达标和督察整改情况均无变化。",
         "part_completed": "本月完成任务{n}", "part_overdue": "新增逾期任务{n}",
-        "part_ranks": "{n}单位排名或等级发生变化", "part_met": "{n}指标转为达标", "part_missed": "{n}指标转为未达标",
+        "part_ranks": "{n}单位月度评估排名或等级发生变化", "part_met": "{n}指标转为达标", "part_missed": "{n}指标转为未达标",
         "part_rectified": "督察问题整改销号{n}", "part_sep": "，",
-        "unit_rank_up": "{unit}排名由第{before}名升至第{now}名", "unit_rank_down": "{unit}排名由第{before}名降至第{now}名",
-        "unit_rank_same": "{unit}排名保持第{now}名", "unit_grade": "等级由{before}变为{now}", "unit_grade_same": "等级仍为{now}",
+        "unit_rank_up": "{unit}月度评估排名由第{before}名升至第{now}名",
+        "unit_rank_down": "{unit}月度评估排名由第{before}名降至第{now}名",
+        "unit_rank_same": "{unit}月度评估排名保持第{now}名", "unit_grade": "等级由{before}变为{now}", "unit_grade_same": "等级仍为{now}",
         "task_word": "项", "unit_word": "个", "indicator_word": "项次", "problem_word": "个", "day_word": "天",
         "value_word": "个数值", "place_word": "位", "score_word": "分",
-        "kind_completed": "本月完成的任务", "kind_overdue": "新增逾期任务", "kind_rank": "排名或等级变化",
+        "kind_completed": "本月完成的任务", "kind_overdue": "新增逾期任务", "kind_rank": "月度评估排名或等级变化",
         "kind_met": "指标转为达标", "kind_missed": "指标转为未达标", "kind_rectified": "督察问题整改销号",
         "done": "已完成", "not_rectified": "未整改", "rectified_on": "{date}整改",
         "deadline": "完成时限{date}", "deadline_late": "完成时限{date}，逾期后完成", "days_overdue": "完成时限{date}，已逾期{days}",
@@ -290,16 +293,17 @@ CHANGES: dict[str, dict[str, str]] = {
         "heading": "7. Changes since last month", "revisions_heading": "Values revised since the last published brief",
         "no_previous": "The data hold no values for {previous}: no comparison with last month is possible.",
         "summary": "Compared with {previous}: {parts}.", "summary_none": "Compared with {previous}, nothing changed in "
-                                                                     "tasks completed or overdue, units' ranks and grades, "
+                                                                     "tasks completed or overdue, units' monthly assessment ranks and grades, "
                                                                      "indicators against target or inspection problems.",
         "part_completed": "{n} completed this month", "part_overdue": "{n} newly overdue",
-        "part_ranks": "{n} changed rank or grade", "part_met": "{n} now on target", "part_missed": "{n} now off target",
+        "part_ranks": "{n} changed monthly assessment rank or grade", "part_met": "{n} now on target", "part_missed": "{n} now off target",
         "part_rectified": "{n} rectified", "part_sep": "; ",
-        "unit_rank_up": "{unit} rose from rank {before} to {now}", "unit_rank_down": "{unit} fell from rank {before} to {now}",
-        "unit_rank_same": "{unit} kept rank {now}", "unit_grade": "grade {before} became {now}", "unit_grade_same": "grade still {now}",
+        "unit_rank_up": "{unit} rose from monthly assessment rank {before} to {now}",
+        "unit_rank_down": "{unit} fell from monthly assessment rank {before} to {now}",
+        "unit_rank_same": "{unit} kept monthly assessment rank {now}", "unit_grade": "grade {before} became {now}", "unit_grade_same": "grade still {now}",
         "task_word": "task", "unit_word": "unit", "indicator_word": "indicator value", "problem_word": "inspection problem",
         "day_word": "day", "value_word": "value", "place_word": "place", "score_word": "",
-        "kind_completed": "Task completed this month", "kind_overdue": "Task newly overdue", "kind_rank": "Rank or grade changed",
+        "kind_completed": "Task completed this month", "kind_overdue": "Task newly overdue", "kind_rank": "Monthly assessment rank or grade changed",
         "kind_met": "Indicator now on target", "kind_missed": "Indicator now off target", "kind_rectified": "Inspection problem rectified",
         "done": "completed", "not_rectified": "open", "rectified_on": "rectified {date}",
         "deadline": "deadline {date}", "deadline_late": "deadline {date}, completed late", "days_overdue": "deadline {date}, {days} overdue",
@@ -579,7 +583,12 @@ WARNING_TEXT: dict[str, dict[str, str]] = {
            "unfitted": "本月已到期任务不足{min_tasks}项，模型未拟合；名单中的概率来自简单规则，不是模型的概率。",
            "synthetic": "演示数据为合成数据，其逾期由数据生成程序按台账各列人为设定。",
            "band_col": "逾期概率（档）", "observed_col": "该档实际逾期率（留出检验）",
-           "observed_cell": "{observed}（{low}–{high}）", "sep": "；"},
+           "observed_cell": "{observed}（{low}–{high}）", "sep": "；",
+           "meaning_gap": "名单不显示逾期概率，而列出各项任务的进度和按计划本月底应达到的进度。",
+           "unfitted_gap": "本月已到期任务不足{min_tasks}项，模型未拟合。",
+           "unchecked_gap": "截至本月尚无可留出检验的月份，这一排序未经检验。",
+           "progress_col": "进度", "expected_col": "按计划本月底应达进度", "gap_col": "与计划相比",
+           "gap_behind": "落后{n}", "gap_ahead": "超前{n}", "gap_even": "与计划持平", "points_word": "个百分点"},
     "en": {"meaning": "The probability is that of a task still unfinished at the end of its deadline month (overdue), shown in bands.",
            "checked": "On the {n} held-out task snapshots that can be checked by this month, the ranking used has a ROC AUC "
                       "of {auc} (95 % interval {low}-{high}; 0.5 is a random order).",
@@ -592,7 +601,13 @@ WARNING_TEXT: dict[str, dict[str, str]] = {
            "synthetic": "The demonstration data are synthetic; their delays are planted by the data generator from the "
                         "ledger's columns.",
            "band_col": "Probability of missing (band)", "observed_col": "Observed miss rate in the band (held-out)",
-           "observed_cell": "{observed} ({low}-{high})", "sep": "; "},
+           "observed_cell": "{observed} ({low}-{high})", "sep": "; ",
+           "meaning_gap": "The list shows no probability of missing the deadline: each task's progress stands beside the "
+                          "progress its schedule expects by the end of the month.",
+           "unfitted_gap": "Fewer than {min_tasks} tasks were due by this month, so the model was not fitted.",
+           "unchecked_gap": "No month can be held out yet to check this order.",
+           "progress_col": "Progress", "expected_col": "Expected by the schedule at month end", "gap_col": "Against the schedule",
+           "gap_behind": "{n} behind", "gap_ahead": "{n} ahead", "gap_even": "on schedule", "points_word": "percentage point"},
 }
 
 #: Titles and axis labels of the brief's figures (:mod:`reformlib.report.plots`).

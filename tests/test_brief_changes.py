@@ -187,8 +187,44 @@ def test_a_unit_brief_always_shows_the_unit_s_rank(data, june_evaluation):
                                          "completed": [], "newly_overdue": [], "ranks": own, "crossed": [], "rectified": []}}
     r = own[0]
     moved = "升至" if r["rank_change"] > 0 else "降至" if r["rank_change"] < 0 else "保持"
-    assert "雨湖区排名" in changes_summary(res) and moved in changes_summary(res)
+    assert "雨湖区月度评估排名" in changes_summary(res) and moved in changes_summary(res)
     assert f"第{r['rank']}名" in changes_summary(res)
+    assert "kept monthly assessment rank" in changes_summary(res, lang="en") or "from monthly assessment rank" in changes_summary(res, lang="en")
+
+
+def test_the_rank_sentence_names_the_monthly_assessment_so_december_s_year_end_scores_are_not_read_into_it(data):
+    """December's brief scores the year-end assessment in its evaluation; the changes sentence
+    compares monthly assessments and says so, in both languages and in the changes table."""
+    ranks = ch.changes_since(data, "2017-12", evaluation=brief.evaluation_section(data, "2017-12", uncertainty=False))["ranks"]
+    assert ranks
+    res = {"unit": None, "changes": {"available": True, "month": "2017-12", "previous_month": "2017-11", "completed": [],
+                                     "newly_overdue": [], "ranks": ranks, "crossed": [], "rectified": []}}
+    assert f"{len(ranks)}个单位月度评估排名或等级发生变化" in changes_summary(res)
+    assert f"{len(ranks)} units changed monthly assessment rank or grade" in changes_summary(res, lang="en")
+    frame, _ = changes_frames(res)
+    assert (frame["change"] == "月度评估排名或等级变化").all() and (frame["item"] == "月度评估").all()
+
+
+@pytest.mark.parametrize("month, late", [("2017-12", {"T009", "T047", "T057", "T058"}), ("2017-06", {"T089", "T187"})])
+def test_a_task_completed_after_its_deadline_month_reads_completed_late(data, month, late):
+    """Late is a completion month after the deadline month, not "overdue the month before": a
+    task due in November and completed in December was only behind in November."""
+    completed = {r["task_id"]: r for r in ch.changes_since(data, month, evaluation=NO_RANKS)["completed"]}
+    m = pd.Period(month, "M")
+    assert late <= set(completed)
+    for t, r in completed.items():
+        assert r["completed_late"] is (pd.Period(r["deadline"], "M") < m), t
+    assert {t for t, r in completed.items() if r["completed_late"]} >= late
+    res = {"unit": None, "changes": {"available": True, "month": month, "previous_month": str(m - 1),
+                                     "completed": list(completed.values()), "newly_overdue": [], "ranks": [],
+                                     "crossed": [], "rectified": []}}
+    frame, _ = changes_frames(res)
+    notes = dict(zip([r["task_id"] for r in completed.values()], frame["note"]))
+    for t in late:
+        assert notes[t] == f"完成时限{completed[t]['deadline']}，逾期后完成", t
+    on_time = [t for t, r in completed.items() if not r["completed_late"]]
+    assert on_time and all(notes[t] == f"完成时限{completed[t]['deadline']}" for t in on_time)
+    assert any(not completed[t]["was_overdue"] for t in late)  # behind, not overdue, the month before
 
 
 # ------------------------------------------------------- the section in results and memo

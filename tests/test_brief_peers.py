@@ -111,7 +111,7 @@ def test_results_carry_the_assessment_and_peer_ranks(sections, data):
     assert all(s["peer_rank_text"].startswith(f"第{s['peer_rank']}/{s['peer_size']}名") for s in ev["scores"])
 
 
-def test_at_risk_list_under_rule_auto_says_its_rule_and_the_meaning_of_its_bands(data, own_cache):
+def test_at_risk_list_under_rule_auto_says_its_rule_and_shows_what_ranks_it(data, own_cache):
     tasks, progress, units = data["tasks"], data["progress"], data["units"]
     check = warning.month_check(tasks, progress, "2017-11", units=units, n_boot=100)
     section = brief.at_risk_section(tasks, progress, "2017-11", units=units, top=5, check=check)
@@ -121,21 +121,59 @@ def test_at_risk_list_under_rule_auto_says_its_rule_and_the_meaning_of_its_bands
     assert meaning["rule_note"] in meaning["text"]
     assert meaning["method"] == ("gap_to_schedule" if choice["rule"] == "gap" else "model")
     assert meaning["checked"] and meaning["auc_low"] <= meaning["auc"] <= meaning["auc_high"]
-    assert "ROC AUC为" in meaning["text"] and "实际逾期率" in meaning["text"]
-    bands = {b["band"]: b for b in meaning["bands"]}
+    assert "ROC AUC为" in meaning["text"]
     assert len(records) == 5
+    status = rl.task_status(tasks, progress, "2017-11").set_index("task_id")
     for r in records:
-        band = bands[r["band"]]
-        assert r["band_n"] == band["n"] > 0 and r["band_observed"] == band["observed"]
-        assert r["band_observed_low"] <= r["band_observed"] <= r["band_observed_high"]
-        assert f"{r['band']}档{round(100 * band['observed'])}%（95%区间" in meaning["text"]
+        assert r["progress"] == round(status.at[r["task_id"], "progress"], 1)
+        assert r["expected"] == round(status.at[r["task_id"], "expected"], 1)
         assert r["lead_name"] and r["lead_name"] != r["lead_unit"]
     frame = risk.risk_frame(records, lang="zh")
-    assert list(frame.iloc[0])[2:4] == [records[0]["band"], f"{round(100 * records[0]['band_observed'])}%（"
-                                        f"{round(100 * records[0]['band_observed_low'])}%–"
-                                        f"{round(100 * records[0]['band_observed_high'])}%）"]
+    if meaning["method"] == "model":  # the fitted model's probabilities: bands with their observed rates
+        bands = {b["band"]: b for b in meaning["bands"]}
+        assert "实际逾期率" in meaning["text"]
+        for r in records:
+            band = bands[r["band"]]
+            assert r["band_n"] == band["n"] > 0 and r["band_observed"] == band["observed"]
+            assert f"{r['band']}档{round(100 * band['observed'])}%（95%区间" in meaning["text"]
+        assert list(frame.iloc[0])[2] == records[0]["band"]
+    else:  # ranked by the gap to schedule (the demo data's November): no probability band anywhere
+        assert all("band" not in r for r in records)
+        assert "按档" not in meaning["text"] and "实际逾期率" not in meaning["text"]
+        assert "逾期概率（档）" not in frame.columns and "该档实际逾期率（留出检验）" not in frame.columns
+        first = records[0]
+        gap = round(first["progress"]) - round(first["expected"])
+        assert list(frame.iloc[0])[2:5] == [f"{round(first['progress'])}%", f"{round(first['expected'])}%",
+                                            f"落后{-gap}个百分点" if gap < 0 else f"超前{gap}个百分点" if gap else "与计划持平"]
     res = _results(data, "2017-11", {"at_risk": section})
-    assert res["tasks"]["warning"]["text"] == meaning["text"] and res["tasks"]["at_risk"][0]["band"] == records[0]["band"]
+    assert res["tasks"]["warning"]["text"] == meaning["text"] and res["tasks"]["at_risk"][0] == records[0]
+
+
+def test_june_s_list_without_a_fitted_model_shows_the_gap_to_schedule_not_probability_bands(data, own_cache):
+    """June 2017: the model is not fitted and the list is ranked by the gap to schedule; the
+    page, the workbook and the memo show each task's progress against its schedule, labelled so,
+    and no probability band, and the text does not speak of the list's probabilities."""
+    from reformlib.report.memo import memo_content
+    from reformlib.report.tables import HEADERS, results_tables
+
+    section = brief.at_risk_section(data["tasks"], data["progress"], "2017-06", units=data["units"])
+    meaning, records = section["warning"], section["at_risk"]
+    assert meaning["model_fitted"] is False and meaning["method"] == "gap_to_schedule" and records
+    assert "模型未拟合" in meaning["text"] and "名单中的概率" not in meaning["text"] and "按档显示" not in meaning["text"]
+    assert all("band" not in r and r["expected"] >= r["progress"] for r in records)
+    page = risk.risk_frame(records, lang="zh", units=data["units"])
+    assert list(page.columns) == ["title", "lead_unit", "进度", "按计划本月底应达进度", "与计划相比", "reason"]
+    assert page["与计划相比"].str.match(r"^(落后\d+个百分点|与计划持平)$").all()
+    res = _results(data, "2017-06", {"at_risk": section})
+    sheet = results_tables(res)["at_risk"]
+    assert list(sheet.columns) == ["task_id", "title", "lead_name", "task_progress", "schedule_expected", "schedule_gap",
+                                   "reason"]
+    assert [HEADERS["zh"][c] for c in ("task_progress", "schedule_expected", "schedule_gap")] == list(page.columns[2:5])
+    assert list(sheet["schedule_gap"]) == list(page["与计划相比"])
+    english = risk.risk_frame(section["at_risk"], lang="en")
+    assert "Probability of missing (band)" not in english.columns and "Against the schedule" in english.columns
+    att = next(a for a in memo_content(res).attachments if a[0] == "存在逾期风险的任务")
+    assert "逾期概率（档）" not in att[1] and att[1][2:5] == ["进度", "按计划本月底应达进度", "与计划相比"]
 
 
 def test_an_unfitted_month_says_so_instead_of_passing_a_rule_off_as_the_model(data, own_cache):
@@ -143,7 +181,7 @@ def test_an_unfitted_month_says_so_instead_of_passing_a_rule_off_as_the_model(da
     meaning = section["warning"]
     assert meaning["model_fitted"] is False and meaning["rule"] == "gap" and not meaning["checked"]
     assert "the model was not fitted" in meaning["text"] and "No month can be held out yet" in meaning["text"]
-    assert all(r["band_observed"] is None for r in section["at_risk"])
+    assert all("band" not in r and r.get("band_observed") is None and "expected" in r for r in section["at_risk"])
 
 
 def test_the_months_check_is_made_once_and_never_served_for_changed_reports(data, own_cache):

@@ -21,7 +21,7 @@ from reformlib.briefs import publish
 from reformlib.errors import DataValidationError
 from reformlib.i18n import HEADLINE_TEXT, WARNING_TEXT
 from reformlib.report.memo import memo_content
-from reformlib.report.numbers import headline_cell, probability, quantity
+from reformlib.report.numbers import headline_cell, quantity
 from reformlib.report.page import headline_display
 from reformlib.report.results import validate_results, write_results
 
@@ -240,33 +240,37 @@ def september(data):
     return _results(data, "2017-09", at_risk=True)
 
 
-def test_at_risk_probabilities_read_as_bands_with_their_observed_miss_rate(tmp_path_factory, september, monkeypatch):
+def test_at_risk_list_ranked_by_the_gap_reads_as_progress_against_schedule_never_as_probabilities(
+        tmp_path_factory, september, monkeypatch):
+    """September 2017: the list is ranked by the gap to schedule (the model does not beat it on
+    held-out months), so the workbook and the memo show no probability band: each task's
+    progress beside the progress its schedule expects and the gap, labelled so."""
     listed = september["tasks"]["at_risk"]
-    assert listed and all(r["band"] for r in listed)
-    seen = [r for r in listed if r["band_observed"] is not None]
-    assert seen
+    assert september["tasks"]["warning"]["method"] == "gap_to_schedule"
+    assert listed and all("band" not in r and r["expected"] is not None for r in listed)
     words = WARNING_TEXT["zh"]
     folder = tmp_path_factory.mktemp("september")
     monkeypatch.setenv(publish.MEMO_PDF_SWITCH, "off")
     write_results(september, folder / "results.json")
     publish.write_documents(folder, lang="zh")
     header, rows = _sheet(folder, "逾期风险任务")
-    assert words["band_col"] in header and words["observed_col"] in header and "逾期概率" not in header
-    raw = {probability(r["probability"]) for r in listed} | {f"{r['probability']:.4g}" for r in listed}
+    assert words["band_col"] not in header and words["observed_col"] not in header and "逾期概率" not in header
+    assert [words[k] for k in ("progress_col", "expected_col", "gap_col")] == [
+        h for h in header if h in (words["progress_col"], words["expected_col"], words["gap_col"])]
+    raw = {f"{r['probability']:.4g}" for r in listed}  # the probabilities as stored: never printed
     for r, row in zip(listed, rows):
-        assert row[words["band_col"]].value == r["band"]
-        cell = row[words["observed_col"]].value
-        if r["band_observed"] is None:
-            assert cell is None
-        else:
-            assert cell == words["observed_cell"].format(observed=probability(r["band_observed"]),
-                                                         low=probability(r["band_observed_low"]),
-                                                         high=probability(r["band_observed_high"]))
+        gap = round(r["progress"]) - round(r["expected"])
+        assert row[words["progress_col"]].value == f"{round(r['progress'])}%"
+        assert row[words["expected_col"]].value == f"{round(r['expected'])}%"
+        assert row[words["gap_col"]].value == (f"落后{-gap}个百分点" if gap < 0 else f"超前{gap}个百分点" if gap else "与计划持平")
         assert all(not isinstance(c.value, float) or not 0 < c.value <= 1 for c in row.values())
+        assert not {str(c.value) for c in row.values()} & raw
     c = memo_content(september)
     title, cols, body = next(a for a in c.attachments if a[0] == "存在逾期风险的任务")
-    assert cols[2:4] == [words["band_col"], words["observed_col"]]
-    assert {r[2] for r in body} <= {r["band"] for r in listed}
-    assert any("（" in r[3] and r[3].endswith("）") for r in body)
-    assert not {cell for r in body for cell in r} & (raw - {r["band"] for r in listed})
+    assert cols[2:5] == [words["progress_col"], words["expected_col"], words["gap_col"]]
+    assert words["band_col"] not in cols
+    assert not {cell for r in body for cell in r} & raw
+    sheet = {row[header[1]].value: [row[words[k]].value for k in ("progress_col", "expected_col", "gap_col")]
+             for row in rows}
+    assert all(r[2:5] == sheet[r[0]] for r in body)  # the memo reads as the workbook
     assert not any(math.isnan(r["probability"]) for r in listed)

@@ -43,6 +43,34 @@ def test_status_by_hand():
     assert task_status_module.task_status(_tasks(), _progress(), "2017-07").set_index("task_id").loc["B", "status"] == "overdue"
 
 
+def test_a_task_due_this_month_and_unfinished_is_behind_whatever_the_tolerance():
+    # B (Mar-Jun) at 95 in June: within any tolerance of a linear schedule, but due this month
+    progress = pd.concat([_progress(), pd.DataFrame({"task_id": ["B"], "period": [pd.Period("2017-06", "M")],
+                                                     "progress": [95.0]})])
+    for tolerance in (10.0, 50.0, 100.0):
+        s = task_status_module.task_status(_tasks(), progress, "2017-06", tolerance=tolerance).set_index("task_id")
+        assert s.loc["B", "expected"] == 100 and s.loc["B", "status"] == "behind", tolerance
+    # a month earlier its deadline is ahead: the tolerance spares it then
+    s = task_status_module.task_status(_tasks(), progress, "2017-05", tolerance=60.0).set_index("task_id")
+    assert s.loc["B", "status"] == "on_schedule"
+    done = pd.concat([progress, pd.DataFrame({"task_id": ["B"], "period": [pd.Period("2017-07", "M")],
+                                              "progress": [100.0]})])
+    assert task_status_module.task_status(_tasks(), done, "2017-07").set_index("task_id").loc["B", "status"] == "completed"
+
+
+def test_on_the_demo_data_no_task_due_in_its_month_and_unfinished_is_on_schedule(demo):
+    import reformlib as rl
+
+    data = rl.load_data(demo)
+    deadline = data["tasks"].set_index("task_id")["deadline"].dt.to_period("M")
+    for month in ("2017-06", "2017-12"):
+        s = task_status_module.task_status(data["tasks"], data["progress"], month).set_index("task_id")
+        due = s[(deadline.reindex(s.index) == pd.Period(month, "M")) & (s["progress"] < 100)]
+        assert len(due) and (due["status"] == "behind").all(), month
+    december = task_status_module.task_status(data["tasks"], data["progress"], "2017-12")["status"].value_counts()
+    assert december["on_schedule"] == 0  # every task falls due in 2017: none unfinished is on schedule
+
+
 def test_reports_after_the_month_are_ignored():
     late = pd.concat([_progress(), pd.DataFrame({"task_id": ["B"], "period": [pd.Period("2017-06", "M")], "progress": [100.0]})])
     a = task_status_module.task_status(_tasks(), _progress(), "2017-05")

@@ -5,8 +5,10 @@ brief uses that were revised since the last published brief.
 :func:`changes_since` compares a month with the one before it:
 
 - **tasks completed this month**: status ``completed`` in the month and not the month before
-  (:func:`reformlib.data.task_status.task_status`), with the progress reported the month before
-  and whether the task was overdue then;
+  (:func:`reformlib.data.task_status.task_status`), with the progress reported the month before,
+  whether the task was overdue then (``was_overdue``) and whether it was completed late
+  (``completed_late``: its completion month, this month, is after its deadline month; a task
+  due last month and completed this month is late though it was only "behind" last month);
 - **tasks newly overdue**: status ``overdue`` in the month and not the month before (the ledger's
   rule: a task is overdue once its deadline month has passed unfinished), with days overdue at
   the month's end;
@@ -131,7 +133,8 @@ def _tasks(tasks: pd.DataFrame, progress: pd.DataFrame, m: pd.Period, *, one: st
 
     done = now.index[(now["status"] == "completed") & (was["status"] != "completed")]
     late = now.index[(now["status"] == "overdue") & (was["status"] != "overdue")]
-    completed = [{**base(t), "was_overdue": bool(was.at[t, "status"] == "overdue")} for t in done]
+    completed = [{**base(t), "was_overdue": bool(was.at[t, "status"] == "overdue"),
+                  "completed_late": bool(info.at[t, "deadline"].to_period("M") < m)} for t in done]
     overdue = [{**base(t), "progress": round(float(now.at[t, "progress"]), 1),
                 "days_overdue": max(0, int((end - info.at[t, "deadline"]).days))} for t in late]
     return completed, sorted(overdue, key=lambda r: (-r["days_overdue"], r["task_id"]))

@@ -196,7 +196,10 @@ def at_risk_section(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd
 
     The list is :func:`reformlib.tasks.warning.at_risk` with ``rule="auto"``: ranked by the
     model only where it beats the gap to schedule on held-out months, else by the gap, and the
-    rule's note says which and why. The held-out check (``check``, else
+    rule's note says which and why. Each record carries the task's ``progress`` and the
+    ``expected`` progress of its schedule at the month's end; only a list the fitted model ranks
+    carries probability bands (:func:`reformlib.briefs.risk.shows_bands`). The held-out check
+    (``check``, else
     :func:`~reformlib.tasks.warning.month_check`, made once per month and data and then read
     from its cache) gives each probability's band its observed miss rate and the summary its
     AUC interval (:func:`reformlib.briefs.risk.warning_summary`). For one unit the model is
@@ -218,13 +221,19 @@ def at_risk_section(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd
         synthetic = bool("synthetic" in tasks and tasks["synthetic"].astype(bool).all())
     summary = risk.warning_summary(check, table, choice, lang=lang, synthetic=synthetic)
     bands = {b["band"]: b for b in summary["bands"]}
+    shown = risk.shows_bands(summary["method"])
+    schedule = task_status(tasks, progress, month).set_index("task_id")
     names = units.set_index("unit")[name_column(lang)] if units is not None else pd.Series(dtype=str)
     records = []
     for r, rec in zip(table.itertuples(index=False), warning.at_risk_records(table)):
         seen = bands.get(r.band, {})
-        records.append({**rec, "lead_name": str(names.get(r.lead_unit, r.lead_unit)), "band": str(r.band),
-                        "band_n": int(seen.get("n", 0)), "band_observed": seen.get("observed"),
+        row = {**rec, "lead_name": str(names.get(r.lead_unit, r.lead_unit)),
+               "progress": round(float(schedule.at[r.task_id, "progress"]), 1),
+               "expected": round(float(schedule.at[r.task_id, "expected"]), 1)}
+        if shown:  # the model's probability, as a band with the rate observed in it
+            row.update({"band": str(r.band), "band_n": int(seen.get("n", 0)), "band_observed": seen.get("observed"),
                         "band_observed_low": seen.get("observed_low"), "band_observed_high": seen.get("observed_high")})
+        records.append(row)
     return {"at_risk": records, "warning": summary}
 
 
@@ -290,7 +299,8 @@ def supervision_list(tasks: pd.DataFrame, status: pd.DataFrame, month: str | pd.
                      units: pd.DataFrame | None = None, months_ahead: int = 2) -> list[dict]:
     """The 督办清单 for ``month``: every overdue task (``days_overdue`` past its deadline at the
     month's end), every task due this month and unfinished (never "on schedule"), and every
-    task due within ``months_ahead`` months that is behind schedule; lead units by name."""
+    task due within ``months_ahead`` months that is behind schedule; lead units by name;
+    ``key_task`` true for a key task (重点任务; false when the ledger has no such column)."""
     m, end = as_month(month), month_end(month)
     df = status.merge(tasks[["task_id", f"title_{lang}", "deadline", "leader_level"]], on="task_id")
     due = df["deadline"].dt.to_period("M")
@@ -302,7 +312,8 @@ def supervision_list(tasks: pd.DataFrame, status: pd.DataFrame, month: str | pd.
     rows = [{"task_id": str(r.task_id), "title": str(getattr(r, f"title_{lang}")), "lead_unit": str(r.lead_unit),
              "lead_name": str(names.get(r.lead_unit, r.lead_unit)), "leader_level": str(r.leader_level),
              "deadline": f"{r.deadline:%Y-%m-%d}", "progress": float(0 if pd.isna(r.progress) else r.progress),
-             "status": k, "days_overdue": max(0, (end - r.deadline).days) if k == "overdue" else 0}
+             "status": k, "days_overdue": max(0, (end - r.deadline).days) if k == "overdue" else 0,
+             "key_task": getattr(r, "key_task", False) in (True, 1)}
             for r, k in zip(df.itertuples(index=False), kind) if k]
     order = {"overdue": 0, "due_this_month": 1, "behind": 2}
     return sorted(rows, key=lambda r: (order[r["status"]], -r["days_overdue"], r["deadline"], r["task_id"]))
@@ -360,10 +371,11 @@ def target_in(indicator, month: str | pd.Period, value: float) -> tuple[float, b
 
 def supervision_frame(records: list[dict], *, lang: str = "zh") -> pd.DataFrame:
     """The 督办清单 of :func:`supervision_list` as the page shows it, with the memo's headers,
-    statuses and leader levels (:data:`~reformlib.i18n.MEMO`), names and never codes."""
+    statuses and leader levels (:data:`~reformlib.i18n.MEMO`), names and never codes; a key
+    task's title is marked 重点任务 (``key_mark``)."""
     words = MEMO[lang]
-    rows = [[r["title"], r["lead_name"], words.get("level_" + r["leader_level"], r["leader_level"]), r["deadline"],
-             f"{r['progress']:.0f}%", words["status_" + r["status"]], r["days_overdue"] or None] for r in records]
+    rows = [[r["title"] + (words["key_mark"] if r.get("key_task") else ""), r["lead_name"],
+             words.get("level_" + r["leader_level"], r["leader_level"]), r["deadline"], f"{r['progress']:.0f}%", words["status_" + r["status"]], r["days_overdue"] or None] for r in records]
     return pd.DataFrame(rows, columns=words["att_supervision_cols"].split("|"))
 
 

@@ -8,9 +8,11 @@ tasks it names, interpolated linearly between 0 the month before the start, the
 milestones, and 100 at the deadline month.
 
 Statuses: ``not_started`` (starts after the month), ``completed`` (progress 100 by the
-month), ``overdue`` (deadline month passed, not complete), ``behind`` (progress below the
-schedule by more than ``tolerance`` points), ``on_schedule``. Only reports up to the month
-are used. Every function first checks its frames with :func:`check_ledger`, which refuses
+month), ``overdue`` (deadline month passed, not complete), ``behind`` (the deadline month is
+the month and the task is not complete at its end, whatever the tolerance: the schedule
+expects 100 at the deadline; or progress below the schedule by more than ``tolerance``
+points), ``on_schedule``. A task due this month and unfinished is never on schedule. Only
+reports up to the month are used. Every function first checks its frames with :func:`check_ledger`, which refuses
 bad input with one :class:`~reformlib.errors.DataValidationError` naming each bad row.
 
 It lives with the data because both the evaluation model (task points in the KPI rubric)
@@ -126,6 +128,10 @@ def task_status(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Per
                 milestones: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per task: ``progress``, ``expected``, ``status`` as of ``month``.
 
+    A task whose deadline month is ``month`` and which is not complete at the month's end is
+    ``behind`` whatever ``tolerance`` (the schedule expects 100 by then); ``tolerance`` only
+    spares tasks whose deadline is still ahead.
+
     >>> status = task_status(load_tasks(), load_progress(), "2017-06")  # doctest: +SKIP
     >>> status["status"].value_counts()  # doctest: +SKIP
     """
@@ -136,7 +142,7 @@ def task_status(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Per
     start = tasks["start"].dt.to_period("M").to_numpy()
     end = tasks["deadline"].dt.to_period("M").to_numpy()
     status = np.select(
-        [start > m, done >= 100, end < m, done + tolerance < expected],
-        ["not_started", "completed", "overdue", "behind"], default="on_schedule")
+        [start > m, done >= 100, end < m, end == m, done + tolerance < expected],
+        ["not_started", "completed", "overdue", "behind", "behind"], default="on_schedule")
     keep = [c for c in ("task_id", "category", "category_zh", "category_en", "lead_unit", "key_task") if c in tasks.columns]
     return tasks[keep].assign(progress=done, expected=expected, status=pd.Categorical(status, categories=STATUSES))

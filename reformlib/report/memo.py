@@ -15,7 +15,10 @@ Rules of 二、存在问题, in this order (a rule whose section is missing give
    gap; the recommendation names their units.
 2. **Overdue tasks**: when ``tasks.overdue`` > 0, the count, tasks due this month and still
    unfinished, and the longest overdue tasks of the 督办清单 (``tasks.supervision``) with
-   lead unit, days overdue and progress; the recommendation names their lead units.
+   lead unit, days overdue and progress, a key task (``key_task``) marked 重点任务; tasks tied
+   at the last days overdue named are all named, or counted when too many
+   (:func:`_longest_overdue`); the recommendation names their lead units. The 督办清单
+   attachment marks key tasks too.
 3. **Low grades**: units (never the city itself) graded 一般 or 较差, with score and grade,
    and the one-vote veto beside a capped grade (``scores[].veto``).
 4. **Inspection problems open over 90 days**: the count and, when listed
@@ -30,7 +33,9 @@ Every month and unit is compared with its own figures instead: one sentence coun
 headline figures that meet this month's target (``headline[].meets_target``), and an
 attachment sets each beside its target, its value a month and a year earlier and, in a
 unit's memo, the city's value, each column labelled. An early-warning probability reads as
-the page shows it: its band and the miss rate observed in that band on the held-out check.
+the page shows it: its band and the miss rate observed in that band on the held-out check; a
+list ranked by the gap to schedule or made without a fitted model shows each task's progress
+against its schedule instead (:func:`reformlib.report.at_risk.shows_bands`).
 Numbers read as :mod:`reformlib.report.numbers` writes them. The layout is
 :mod:`reformlib.report.memo_layout` (GB/T 9704-2012); the PDF is :mod:`reformlib.report.memo_pdf`.
 """
@@ -43,7 +48,8 @@ from typing import Any
 
 from reformlib.data.periods import month_words
 from reformlib.errors import ParameterError
-from reformlib.i18n import CHANGES, HEADLINE_TEXT, MEMO, UNIT_NAMES
+from reformlib.i18n import CHANGES, HEADLINE_TEXT, MEMO, UNIT_NAMES, WARNING_TEXT
+from reformlib.report.at_risk import schedule_cells, shows_bands
 from reformlib.report.memo_layout import MemoContent, write_docx
 from reformlib.report.numbers import MISSING, count, difference, headline_cell, number, observed_band, quantity
 from reformlib.report.results import section, validate_results
@@ -283,19 +289,39 @@ def _gaps(results, t, lang, names) -> tuple[str, str] | None:
     return problem, t["gap_advice"].format(units=_units([o["unit"] for o in worst], names, t))
 
 
+def _longest_overdue(listed: Sequence[Mapping[str, Any]], *, top: int = 3,
+                     most: int = 5) -> tuple[list[Mapping[str, Any]], int]:
+    """The overdue tasks of the 督办清单 the memo names as the longest overdue, and how many more
+    are overdue exactly as long as the last one named: the ``top`` longest, with every task tied
+    with the last of them when that makes at most ``most``; else the ``top`` and the count of
+    the rest of the tie (the sentence says "another N also D days overdue"). A tie is never cut
+    silently."""
+    late = sorted((r for r in listed if r["status"] == "overdue"), key=lambda r: -r["days_overdue"])
+    if len(late) <= top:
+        return late, 0
+    edge = late[top - 1]["days_overdue"]
+    upto = sum(r["days_overdue"] >= edge for r in late)
+    if upto <= most:
+        return late[:upto], 0
+    return late[:top], upto - top
+
+
 def _overdue(results, t, lang, names) -> tuple[str, str] | None:
     tasks = section(results, "tasks")[0]
     if not tasks or not tasks["overdue"]:
         return None
     listed = tasks.get("supervision", [])
-    late = sorted((r for r in listed if r["status"] == "overdue"), key=lambda r: -r["days_overdue"])[:3]
+    late, tied = _longest_overdue(listed)
     due_now = [r for r in listed if r["status"] == "due_this_month"]
     items = [t["overdue_item"].format(title=r["title"], lead=names.get(r["lead_unit"], r["lead_unit"]),
+                                      key=t["key_item"] if r.get("key_task") else "",
                                       days=number(r["days_overdue"]), progress=f"{r['progress']:.0f}%")
              for r in late]
     problem = t["overdue_problem"].format(n=count(tasks["overdue"], t["task_word"], lang))
     if items:
         problem += t["overdue_worst"].format(items=_join(items, t))
+    if tied:
+        problem += t["overdue_tied"].format(n=count(tied, t["task_word"], lang), days=number(late[-1]["days_overdue"]))
     if due_now:
         problem += t["due_now"].format(n=count(len(due_now), t["task_word"], lang))
     problem += t["stop"]
@@ -356,13 +382,20 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
     tasks = section(results, "tasks")[0] or {}
     if tasks.get("supervision"):
         out.append((t["att_supervision"], t["att_supervision_cols"].split("|"), [
-            [r["title"], names.get(r["lead_unit"], r["lead_unit"]), t.get("level_" + r["leader_level"], ""),
+            [r["title"] + (t["key_mark"] if r.get("key_task") else ""), names.get(r["lead_unit"], r["lead_unit"]),
+             t.get("level_" + r["leader_level"], ""),
              r["deadline"], f"{r['progress']:.0f}%", t["status_" + r["status"]],
              number(r["days_overdue"]) if r["days_overdue"] else ""] for r in tasks["supervision"]]))
-    elif tasks.get("at_risk"):  # the probability as the page shows it: its band and the band's observed miss rate
-        out.append((t["att_risk"], t["att_risk_cols"].split("|"), [
-            [r["title"], names.get(r["lead_unit"], r["lead_unit"]), *observed_band(r, lang), r["reason"]]
-            for r in sorted(tasks["at_risk"], key=lambda r: -r["probability"])]))
+    elif tasks.get("at_risk"):  # as the page shows it: the band and its observed miss rate, or progress against schedule
+        risky = sorted(tasks["at_risk"], key=lambda r: -r["probability"])
+        cols = t["att_risk_cols"].split("|")
+        bands = shows_bands(risky)
+        if not bands:
+            w = WARNING_TEXT[lang]
+            cols = [*cols[:2], w["progress_col"], w["expected_col"], w["gap_col"], cols[-1]]
+        out.append((t["att_risk"], cols, [
+            [r["title"], names.get(r["lead_unit"], r["lead_unit"]),
+             *(observed_band(r, lang) if bands else schedule_cells(r, lang)), r["reason"]] for r in risky]))
     headline = _headline_rows(results, lang)
     if headline:
         out.append(headline)

@@ -16,9 +16,10 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
                      city_value}]
     tasks          {total, completed, on_schedule, behind, overdue, completion_rate,
                     by_category: [{category, name, total, completed, completion_rate}],
-                    at_risk: [{task_id, title, lead_unit, probability, reason}],
+                    at_risk: [{task_id, title, lead_unit, probability, reason, progress,
+                               expected}],
                     supervision: [{task_id, title, lead_unit, lead_name, leader_level,
-                                   deadline, progress, status, days_overdue}]}
+                                   deadline, progress, status, days_overdue, key_task}]}
     evaluation     {available, note, scores: [{unit, name, score, grade, rank,
                     rank_p05, rank_p95, veto}]}
     indicators_off_target  [{unit, unit_name, indicator, name, value, target, gap,
@@ -33,7 +34,7 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
                     bands: [{band, n, missed, observed, observed_low, observed_high}], text}
     changes        {month, previous_month, note,
                     completed: [{task_id, title, lead_unit, lead_name, deadline, progress_before,
-                                 was_overdue}],
+                                 was_overdue, completed_late}],
                     newly_overdue: [{task_id, title, lead_unit, lead_name, deadline,
                                      progress_before, progress, days_overdue}],
                     ranks: [{unit, name, rank_before, rank, rank_change, grade_before, grade,
@@ -56,7 +57,8 @@ and a year earlier; flows year to date), and in a unit's brief only ``city_value
 value that month); ``names``, the 督办清单
 ``tasks.supervision`` (overdue tasks, ``status`` "overdue", with ``days_overdue`` past the
 deadline; tasks due this month and unfinished, "due_this_month"; tasks due within two
-months and behind schedule, "behind"; ``progress`` in percent, ``deadline`` "YYYY-MM-DD"),
+months and behind schedule, "behind"; ``progress`` in percent, ``deadline`` "YYYY-MM-DD";
+``key_task`` true for a key task, 重点任务),
 ``scores[].veto`` (the one-vote veto that capped the grade, in words), ``scores[].lost_points``
 (each rubric item on which the unit lost points: item name, points lost, reason),
 ``indicators_off_target[].unit_name`` and ``measure_unit``, ``evaluation.city`` (the whole
@@ -64,7 +66,10 @@ city's score and grade, reported and not ranked among its parts), and
 ``inspections.over_90_by_unit``; the early warning's meaning: ``tasks.at_risk[]``'s
 ``lead_name``, ``band`` (the probability's band) and ``band_observed`` with its Wilson
 interval (the miss rate observed in that band on the held-out check, a share, over
-``band_n`` snapshots), and ``tasks.warning`` (the rule ranking the list, ``rule_note`` why,
+``band_n`` snapshots), ``progress`` and ``expected`` (the task's progress and the progress its
+schedule expects by the month's end, percent: the gap to schedule, shown instead of a band when
+the list is ranked by that gap or the model was not fitted), and ``tasks.warning`` (the rule
+ranking the list, ``rule_note`` why,
 ``model_fitted`` whether the model was fitted for the month, the rule's held-out ROC AUC
 with its interval, the model's AUC ``difference`` to the gap-to-schedule rule, the bands,
 and ``text``, the sentences shown beside the list); the evaluation's ``assessment``
@@ -72,7 +77,8 @@ and ``text``, the sentences shown beside the list); the evaluation's ``assessmen
 ``assessment_label``, and each score's ``peer_group``, ``peer_rank`` of ``peer_size`` with
 ``peer_rank_p05`` / ``peer_rank_p95`` and ``peer_rank_text`` (``rank`` is among all the
 city's parts); and ``changes`` (what changed since the month before:
-``rank_change`` is the places gained, ``now`` says whether an indicator now meets its target
+``completed_late`` a task completed this month after its deadline month, ``rank_change`` is
+the places gained, ``now`` says whether an indicator now meets its target
 (``met``) or misses it (``missed``); ``revisions``: values revised since the last published
 brief, ``traceable`` false for data read from a folder). Outputs name units by ``names`` (then the units' own
 names), never by code.
@@ -178,9 +184,10 @@ _SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 _AT_RISK = _record({"task_id": _TEXT, "title": _TEXT, "lead_unit": _TEXT,
                     "probability": {"type": "number", "minimum": 0, "maximum": 1},
                     "reason": {"type": "string"}, "lead_name": _TEXT, "band": _TEXT, "band_n": _COUNT,
-                    "band_observed": _SHARE, "band_observed_low": _SHARE, "band_observed_high": _SHARE},
+                    "band_observed": _SHARE, "band_observed_low": _SHARE, "band_observed_high": _SHARE,
+                    "progress": _PERCENT, "expected": _PERCENT},
                    optional=("lead_name", "band", "band_n", "band_observed", "band_observed_low",
-                             "band_observed_high"))
+                             "band_observed_high", "progress", "expected"))
 _BAND = _record({"band": _TEXT, "n": _COUNT, "missed": _COUNT, "observed": _SHARE,
                  "observed_low": _SHARE, "observed_high": _SHARE})
 _DIFFERENCE = {"type": ["number", "null"], "minimum": -1, "maximum": 1}
@@ -195,7 +202,7 @@ _SUPERVISE = _record({"task_id": _TEXT, "title": _TEXT, "lead_unit": _TEXT,
                       "deadline": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
                       "progress": _PERCENT,
                       "status": {"enum": ["overdue", "due_this_month", "behind"]},
-                      "days_overdue": _COUNT})
+                      "days_overdue": _COUNT, "key_task": {"type": "boolean"}}, optional=("key_task",))
 _SCORE = _record({"unit": _TEXT, "name": _TEXT, "score": _NUM, "grade": _TEXT,
                   "rank": {"type": "integer", "minimum": 1},
                   "rank_p05": {"type": ["number", "null"], "minimum": 1},
@@ -222,7 +229,9 @@ _CHANGED_TASK = {"task_id": _TEXT, "title": _TEXT, "lead_unit": _TEXT, "lead_nam
 _MEASURE = {"type": ["string", "null"]}
 _CHANGES = {
     "month": _MONTH, "previous_month": _MONTH,
-    "completed": {"type": "array", "items": _record({**_CHANGED_TASK, "was_overdue": {"type": "boolean"}})},
+    "completed": {"type": "array", "items": _record({**_CHANGED_TASK, "was_overdue": {"type": "boolean"},
+                                                                 "completed_late": {"type": "boolean"}},
+                                                                optional=("completed_late",))},
     "newly_overdue": {"type": "array", "items": _record({**_CHANGED_TASK, "progress": _PERCENT,
                                                          "days_overdue": _COUNT})},
     "ranks": {"type": "array", "items": _record({

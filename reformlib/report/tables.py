@@ -21,6 +21,7 @@ from reformlib.data.periods import month_words
 from reformlib.i18n import CHANGE_HEADERS, CHANGES, HEADLINE_TEXT, MEMO, NOT_SUPPLIED, UNIT_NAMES, WARNING_TEXT, name_column
 from reformlib.model.evaluate import EvaluationResult
 from reformlib.model.uncertainty import RankUncertainty
+from reformlib.report.at_risk import schedule_cells, shows_bands
 from reformlib.report.numbers import (
     MISSING,
     cell,
@@ -52,7 +53,10 @@ SHEETS = {
 _HEADLINE_HEADERS = {lang: {k: w[k] for k in ("target", "meets_target", "previous_month", "year_earlier", "city_value")}
                      for lang, w in HEADLINE_TEXT.items()}
 _RISK_HEADERS = {lang: {"band": WARNING_TEXT[lang]["band_col"], "band_observed": WARNING_TEXT[lang]["observed_col"],
-                        "lead_name": MEMO[lang]["att_risk_cols"].split("|")[1]} for lang in WARNING_TEXT}
+                        "lead_name": MEMO[lang]["att_risk_cols"].split("|")[1],
+                        "task_progress": WARNING_TEXT[lang]["progress_col"],
+                        "schedule_expected": WARNING_TEXT[lang]["expected_col"],
+                        "schedule_gap": WARNING_TEXT[lang]["gap_col"]} for lang in WARNING_TEXT}
 HEADERS = {
     "zh": {**CHANGE_HEADERS["zh"], **DEFAULT_HEADERS["zh"], "measure_unit": "计量单位", "reference_value": "2017年文件数值",
            "comparison": "文件表述", "note": "说明", "unit_name": "单位", **_HEADLINE_HEADERS["zh"], **_RISK_HEADERS["zh"]},
@@ -129,14 +133,25 @@ def headline_frame(results: Mapping[str, Any], *, lang: str = "zh") -> pd.DataFr
     return frame.rename(columns={"unit": "measure_unit"})
 
 
+#: The at-risk list's columns: probability bands (a fitted model's list), or progress against
+#: the schedule (a list ranked by the gap to schedule, or the model not fitted).
+RISK_BAND_COLUMNS = ["band", "band_observed"]
+RISK_SCHEDULE_COLUMNS = ["task_progress", "schedule_expected", "schedule_gap"]
+
+
 def _risk_frame(records: list[Mapping[str, Any]], results: Mapping[str, Any], lang: str) -> pd.DataFrame:
-    """The at-risk sheet as the page shows the list: lead unit by name, the probability's band
-    and the miss rate observed in that band on the held-out check (:func:`observed_band`)."""
+    """The at-risk sheet as the page shows the list: lead unit by name, then either the
+    probability's band and the miss rate observed in that band on the held-out check
+    (:func:`observed_band`) or, when the list shows no bands (:func:`shows_bands`), the task's
+    progress against its schedule (:func:`schedule_cells`)."""
     names = {**UNIT_NAMES[lang], **(results.get("names") or {})}
+    bands = shows_bands(records)
+    middle = RISK_BAND_COLUMNS if bands else RISK_SCHEDULE_COLUMNS
     rows = [{"task_id": r["task_id"], "title": r["title"],
              "lead_name": r.get("lead_name") or names.get(r["lead_unit"], r["lead_unit"]),
-             **dict(zip(("band", "band_observed"), observed_band(r, lang))), "reason": r["reason"]} for r in records]
-    return pd.DataFrame(rows, columns=["task_id", "title", "lead_name", "band", "band_observed", "reason"])
+             **dict(zip(middle, observed_band(r, lang) if bands else schedule_cells(r, lang))), "reason": r["reason"]}
+            for r in records]
+    return pd.DataFrame(rows, columns=["task_id", "title", "lead_name", *middle, "reason"])
 
 
 CHANGE_COLUMNS = ["change", "item", "unit_name", "before", "now", "note"]
@@ -158,7 +173,8 @@ def changes_frames(results: Mapping[str, Any], *, lang: str = "zh") -> tuple[pd.
     rows = []
     for r in changes["completed"]:
         rows.append([w["kind_completed"], r["title"], r["lead_name"], pct(r["progress_before"]), w["done"],
-                     w["deadline_late" if r["was_overdue"] else "deadline"].format(date=r["deadline"])])
+                     w["deadline_late" if r.get("completed_late", r["was_overdue"]) else "deadline"]
+                     .format(date=r["deadline"])])
     for r in changes["newly_overdue"]:
         rows.append([w["kind_overdue"], r["title"], r["lead_name"], pct(r["progress_before"]), pct(r["progress"]),
                      w["days_overdue"].format(date=r["deadline"], days=count(r["days_overdue"], w["day_word"], lang))])

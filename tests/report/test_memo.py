@@ -87,13 +87,53 @@ def test_each_problem_cites_its_figures_and_each_recommendation_names_its_units(
     overdue = problems["（二）部分改革任务逾期未完成"]
     assert "任务4项" in overdue and "“金融改革:出台文件”（牵头单位市住建局，逾期92天，进度55%）" in overdue
     assert "本月到期尚未完成的任务1项" in overdue
-    assert "按期推进和进度滞后的任务中，有1项本月到期尚未完成，已列入督办清单。" in c.overview
+    assert "进度滞后的任务中，有1项本月到期尚未完成，已列入督办清单。" in c.overview
     assert "市住建局、市纪委限期办结" in advice["（二）限期办结逾期任务"]
     assert "雨湖区84分（一般），一票否决：发生一起较大安全生产责任事故；等次最高为一般" in problems["（三）部分单位评估等级偏低"]
     old = problems["（四）督察问题整改超期"]
     assert "3个超过90天" in old and "湘乡市2个" in old and "湘潭经开区1个" in old
     assert advice["（四）督促超期问题销号"].startswith("针对问题（四），建议湘乡市、湘潭经开区")
     assert [h[:3] for h, _ in c.advice] == ["（一）", "（二）", "（三）", "（四）"]
+
+
+def _overdue(task_id: str, days: int, *, key: bool = False) -> dict:
+    return {"task_id": task_id, "title": f"任务{task_id}", "lead_unit": "zjj", "lead_name": "市住建局",
+            "leader_level": "unit_head", "deadline": "2017-09-30", "progress": 90.0, "status": "overdue",
+            "days_overdue": days, "key_task": key}
+
+
+def test_the_longest_overdue_names_every_task_tied_at_the_last_days_named(full):
+    full["tasks"]["supervision"] = [_overdue("T156", 122), _overdue("T003", 92), _overdue("T013", 92),
+                                    _overdue("T014", 92), _overdue("T015", 92, key=True), _overdue("T020", 61)]
+    full["tasks"]["overdue"] = 6
+    overdue = dict(memo_content(full).problems)["（二）部分改革任务逾期未完成"]
+    for t in ("T156", "T003", "T013", "T014", "T015"):
+        assert f"“任务{t}”" in overdue, t
+    assert "“任务T020”" not in overdue and "同样逾期" not in overdue
+    # too many tied to name: the first three are named and the rest of the tie counted
+    full["tasks"]["supervision"] = [_overdue(f"T{i:03d}", 92) for i in range(1, 9)]
+    full["tasks"]["overdue"] = 8
+    overdue = dict(memo_content(full).problems)["（二）部分改革任务逾期未完成"]
+    assert sum(f"“任务T{i:03d}”" in overdue for i in range(1, 9)) == 3
+    assert "；另有5项同样逾期92天" in overdue
+    english = dict(memo_content(full, lang="en").problems)
+    assert any("; 5 more also 92 days overdue" in v for v in english.values())
+
+
+def test_key_tasks_on_the_supervision_list_are_marked_in_the_memo_and_the_page(full):
+    from reformlib.briefs.content import supervision_frame
+
+    full["tasks"]["supervision"][0]["key_task"] = True
+    full["tasks"]["supervision"][1]["key_task"] = False
+    c = memo_content(full)
+    overdue = dict(c.problems)["（二）部分改革任务逾期未完成"]
+    assert "“金融改革:出台文件”（重点任务，牵头单位市住建局，逾期92天，进度55%）" in overdue
+    table = next(rows for title, _, rows in c.attachments if title == "督办清单")
+    assert table[0][0] == "金融改革:出台文件（重点任务）" and table[1][0] == "纪检派驻改革"
+    page = supervision_frame(full["tasks"]["supervision"], lang="zh")
+    assert list(page["任务"]) == ["金融改革:出台文件（重点任务）", "纪检派驻改革"]
+    assert "(key task, lead unit" in dict(memo_content(full, lang="en").problems).get(
+        next(h for h, _ in memo_content(full, lang="en").problems if "overdue" in h.lower()), "")
 
 
 def test_no_code_appears_in_the_chinese_memo(tmp_path, full):
