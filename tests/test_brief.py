@@ -53,9 +53,13 @@ def test_brief_html_is_self_contained_and_hides_code(published):
     assert "改革简报" in html and "耕地流转率" in html and "合成演示数据" in html
     assert "import reformlib" not in html and "load_observations" not in html
     assert "(template)" not in html  # the template's own notes are tagged remove_cell
-    for title in HEADINGS["zh"].values():
-        if "{" not in title and title != "说明":
+    for key, title in HEADINGS["zh"].items():
+        if "{" not in title and title != "说明" and key not in ("headline", "headline_own"):
             assert title in html, title
+    # June shows no figure of the year-end document: the heading does not name it
+    assert HEADINGS["zh"]["headline_own"] in html and HEADINGS["zh"]["headline"] not in html
+    assert "30–39%" in html and "3–5人" in html  # band targets read as their band
+    assert "本月数值（流量指标为1月至本月累计）" in html and "assoc_decoupled_rate" not in html
 
 
 def test_results_and_manifest(published, demo):
