@@ -29,7 +29,7 @@ def data(demo):
     return rl.load_data(None), rl.load_reference()
 
 
-def _brief(data, month: str, unit: str = "") -> tuple[dict, object]:
+def _brief(data, month: str, unit: str = "", *, scores: bool = False) -> tuple[dict, object]:
     tables, reference = data
     uc = unit or brief.CITY
     obs, ind, units = tables["observations"], tables["indicators"], tables["units"]
@@ -38,6 +38,8 @@ def _brief(data, month: str, unit: str = "") -> tuple[dict, object]:
     sections = {"indicators_off_target": brief.off_target(obs, ind, units, month, unit=uc),
                 "supervision": brief.supervision_list(tables["tasks"], status, month, units=units),
                 "pilots": {"available": True, "national": 3, "provincial": 3, "models": 2, "local": 15}}
+    if scores:
+        sections["evaluation"] = brief.evaluation_section(tables, month, lang="zh", uncertainty=False)
     res = validate_results(brief.results(
         month=month, lang="zh", unit=unit or None, headline_table=headline, status=status, by_category=by_category,
         synthetic=True, figures=[], sections=sections, units=units))
@@ -56,7 +58,7 @@ def yuhu(data):
 
 @pytest.fixture(scope="module")
 def december(data):
-    return _brief(data, "2017-12")
+    return _brief(data, "2017-12", scores=True)
 
 
 def _page(styler) -> tuple[list[str], list[list[str]]]:
@@ -167,14 +169,15 @@ def test_every_number_reads_the_same_on_page_memo_and_workbook(december, tmp_pat
 
 def test_no_codes_in_the_reader_facing_tables(december, tmp_path, monkeypatch):
     res, frame = december
-    codes = ({h["code"] for h in res["headline"]} | {o["indicator"] for o in res["indicators_off_target"]}
+    codes = ({h["code"] for h in res["headline"]} | {"430300"} | {o["indicator"] for o in res["indicators_off_target"]}
              | {o["unit"] for o in res["indicators_off_target"]} | {c["category"] for c in res["tasks"]["by_category"]})
     assert {"assoc_decoupled_rate", "C1"} <= codes and any(u.isalpha() for u in codes)
     tables = results_tables(res, lang="zh")
     wb = _workbook(res, tmp_path, monkeypatch)
     shown = [_page(headline_display(frame)), _page(display_table(tables["off_target"], lang="zh")),
              _page(display_table(tables["by_category"], lang="zh")),
-             *(_sheet(wb, t) for t in ("主要指标", "未达标指标", "分类任务进展"))]
+             *(_sheet(wb, t) for t in ("主要指标", "未达标指标", "分类任务进展", "评估得分", "全市得分"))]
+    assert len(_sheet(wb, "评估得分")[1]) == len(res["evaluation"]["scores"]) >= 8  # the scores, not a note
     for head, rows in shown:
         assert not any("代码" in str(h) for h in head), head
         texts = {c if isinstance(c, str) else getattr(c, "value", None) for r in rows for c in r}

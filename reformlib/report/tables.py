@@ -97,7 +97,7 @@ def results_tables(results: Mapping[str, Any], *, lang: str = "zh") -> dict[str,
                       else _risk_frame(risky, results, lang))
     evaluation, note = section(results, "evaluation")
     out["scores"] = _frame(None if evaluation is None else evaluation.get("scores", []), note,
-                           ["rank", "unit", "name", "score", "grade", "rank_p05", "rank_p95"])
+                           ["rank", "name", "score", "grade", "rank_p05", "rank_p95"])
     off, note = section(results, "indicators_off_target")
     off_frame = _frame(off, note, ["unit", "name", "value", "target", "gap", "measure_unit"])
     if off is not None:  # names, never codes; measure_unit writes the numbers and is not shown itself

@@ -359,7 +359,7 @@ def city_score_sheet(results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
     city = evaluation.get("city") if evaluation.get("available") else None
     if not city:
         return pd.DataFrame({"note": [evaluation.get("note") or NOT_SUPPLIED[lang]]})
-    row = {"unit": city["unit"], "name": city["name"], "score": city["score"], "grade": city["grade"]}
+    row = {"name": city["name"], "score": city["score"], "grade": city["grade"]}
     if evaluation.get("period"):
         row["assessment_period"] = str(evaluation["period"])
     row["note"] = MEMO[lang]["eval_city"].format(score=number(city["score"]), grade=city["grade"])
