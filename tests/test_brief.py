@@ -15,7 +15,7 @@ from reformlib.briefs import content as brief
 from reformlib.briefs import publish
 from reformlib.briefs.run import check_executed, run_brief, validate_params
 from reformlib.errors import ParameterError
-from reformlib.i18n import HEADINGS, NOT_SUPPLIED
+from reformlib.i18n import HEADINGS, NOT_SUPPLIED, WARNING_TEXT
 from reformlib.report.browser import html_is_offline
 from reformlib.report.results import read_results, validate_results
 
@@ -86,7 +86,11 @@ def test_results_and_manifest(published, demo):
     # June: too few tasks due to fit the model or to hold a month out, and the page says both
     assert warn["model_fitted"] is False and "模型未拟合" in html
     assert warn["checked"] is False and "截至本月尚无可留出检验的月份" in html
-    assert all(r["band"] in html for r in res["tasks"]["at_risk"])
+    # ranked by the gap to schedule without a fitted model: progress against schedule, no probability band
+    risky, words = res["tasks"]["at_risk"], WARNING_TEXT["zh"]
+    assert all("band" not in r for r in risky) and words["band_col"] not in html
+    assert all(words[k] in html for k in ("progress_col", "expected_col", "gap_col"))
+    assert all(f"{round(r['expected'])}%" in html for r in risky)
     insp, pilots = res["inspections"], res["pilots"]
     assert insp["rectified"] + insp["open"] == insp["found"] > 0
     assert 0 < pilots["national"] <= 25 and 0 < pilots["provincial"] <= 30 and pilots["local"] <= 132
@@ -156,7 +160,8 @@ def _observations(values: dict[tuple[str, str], float], month: str = "2017-06") 
 
 
 def test_off_target_is_direction_aware():
-    units = pd.DataFrame({"unit": ["430302", "430304"], "name_zh": ["雨湖区", "岳塘区"], "name_en": ["Yuhu", "Yuetang"]})
+    units = pd.DataFrame({"unit": ["430302", "430304"], "name_zh": ["雨湖区", "岳塘区"], "name_en": ["Yuhu", "Yuetang"],
+                          "territorial": [True, True]})
     obs = _observations({("430302", "up"): 49.0, ("430304", "up"): 50.0, ("430302", "down"): 10.5,
                          ("430304", "down"): 9.0, ("430302", "band"): 40.0, ("430304", "band"): 29.0,
                          ("430302", "flow"): 59.0, ("430304", "flow"): 61.0, ("430302", "free"): 0.0})
