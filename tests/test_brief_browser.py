@@ -82,7 +82,7 @@ def test_workbook_sheets_headers_and_numbers(published):
     assert inspections == [res["inspections"][k] for k in ("found", "rectified", "open", "open_over_90_days")]
     assert all(isinstance(v, int) for v in inspections)
     headline = wb[SHEETS["zh"]["headline"]]
-    col = [c.value for c in headline[1]].index("数值") + 1
+    col = next(i for i, c in enumerate(headline[1], start=1) if str(c.value).startswith("本月数值"))
     values = [headline.cell(row=r, column=col) for r in range(2, headline.max_row + 1)]
     assert values and all(c.data_type == "n" and isinstance(c.value, (int, float)) for c in values)
     by_category = wb[SHEETS["zh"]["by_category"]]
@@ -123,7 +123,7 @@ def test_page_prints_on_a4_with_table_headers_on_every_page(published, tmp_path)
     texts = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")
     assert "import reformlib" not in "".join(texts) and "In [" not in "".join(texts)  # no code, no prompts
-    assert "较上年末变化" in texts[0] and "二、改革任务推进情况" in "".join(texts)
+    assert "一、主要指标" in texts[0] and "二、改革任务推进情况" in "".join(texts)
     # as printed (print media in the same Chromium): rows never split, headers repeated on every page
     from playwright.sync_api import sync_playwright
 
@@ -159,7 +159,8 @@ def test_number_columns_right_text_columns_left_and_changes_as_numbers_print_the
     head = re.search(r"<table.*?</thead>", html, re.S).group(0)  # the headline table comes first
     cls = {html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(2))).strip(): "num" in m.group(1)
            for m in re.finditer(r'<th([^>]*)>(.*?)</th>', head, re.S)}
-    assert cls["指标"] is False and cls["计量单位"] is False and cls["数值"] is True and cls["较上年末变化"] is True
+    value = next(h for h in cls if h.startswith("本月数值"))  # flows: the year to date, as the header says
+    assert cls["指标"] is False and cls[value] is True and cls["较上年末变化"] is True
     for h in read_results(published / "results.json")["headline"]:
         if h["change"] is not None:
             assert f">{difference(h['change'], h['unit'], 'zh', signed=True)}</td>" in html, h["code"]

@@ -34,6 +34,7 @@ from reformlib.errors import RunError
 from reformlib.report.browser import PAGE, active_content, content_security_policy, html_is_offline, style_sheets
 from reformlib.report.memo import write_memo
 from reformlib.report.memo_pdf import memo_pdf
+from reformlib.report.numbers import MISSING
 from reformlib.report.tables import HEADERS, SHEETS, results_tables
 from reformlib.report.workbook import BRIEF_HEADERS, BRIEF_SHEETS, brief_sheets, write_tables
 
@@ -168,7 +169,7 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?")
 
 def align_columns(body: str) -> str:
     """``body`` with every table's number columns (every non-empty cell a number, as
-    :data:`_NUMERIC` reads it) marked ``class="num"`` (right-aligned), the other columns
+    :data:`_NUMERIC` reads it, "—" for a missing figure aside) marked ``class="num"`` (right-aligned), the other columns
     left as text (left-aligned), header cells included; a column of dates (``2017-12-31``)
     is marked ``class="date"`` (never broken at its hyphens)."""
     from bs4 import BeautifulSoup
@@ -180,7 +181,7 @@ def align_columns(body: str) -> str:
         width = max((len(r) for r in rows), default=0)
         for col in range(width):
             texts = [r[col].get_text(strip=True) for r in rows if col < len(r) and r[col].name == "td"]
-            filled = [t for t in texts if t]
+            filled = [t for t in texts if t and t != MISSING]  # "—" marks a figure not reported
             kind = ("num" if filled and all(_NUMERIC.fullmatch(t) for t in filled) else
                     "date" if filled and all(_DATE.fullmatch(t) for t in filled) else None)
             if kind is None:
