@@ -197,6 +197,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reformlib: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
+        # the kernel died with the same Ctrl-C: the notebook client's unawaited cell task would
+        # otherwise log its DeadKernelError traceback at exit; the run's log already holds it
+        import logging
+
+        logging.getLogger("asyncio").disabled = True
         print(f"reformlib: {exc or 'interrupted by Ctrl-C'}", file=sys.stderr)
         return 130
     except OSError as exc:  # a full disk, a read-only folder: one sentence, not a traceback
