@@ -18,6 +18,7 @@ from reformlib.errors import ParameterError
 from reformlib.i18n import HEADINGS, NOT_SUPPLIED, WARNING_TEXT
 from reformlib.report.browser import html_is_offline
 from reformlib.report.results import read_results, validate_results
+from reformlib.report.tables import results_tables
 
 pytestmark = pytest.mark.slow
 
@@ -196,7 +197,7 @@ def test_sections_not_yet_available_say_so_in_results_and_tables(published):
     res = read_results(reports / "2017-06" / "current" / "results.json")
     res["evaluation"] = {"available": False, "note": NOT_SUPPLIED["zh"]}
     res["tasks"] = {**res["tasks"], "at_risk": [], "note": NOT_SUPPLIED["zh"]}
-    tables = publish.results_tables(validate_results(res), lang="zh")
+    tables = results_tables(validate_results(res), lang="zh")
     for key in ("scores", "at_risk"):
         assert list(tables[key].columns) == ["note"] and "本节尚未纳入" in tables[key].iloc[0, 0]
     assert list(tables["inspections"].columns) == ["found", "rectified", "open", "open_over_90_days"]

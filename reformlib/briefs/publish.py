@@ -32,11 +32,7 @@ from reformlib.data.io import atomic_write
 from reformlib.data.paths import ROOT
 from reformlib.errors import RunError
 from reformlib.report.browser import PAGE, active_content, content_security_policy, html_is_offline, style_sheets
-from reformlib.report.memo import write_memo
-from reformlib.report.memo_pdf import memo_pdf
 from reformlib.report.numbers import MISSING
-from reformlib.report.tables import HEADERS, SHEETS, results_tables
-from reformlib.report.workbook import BRIEF_HEADERS, BRIEF_SHEETS, brief_sheets, write_tables
 
 #: Files every published brief holds (figures are checked from the results file's list).
 EXPECTED_FILES = ("brief.html", "memo.docx", "tables.xlsx", "results.json")
@@ -54,7 +50,13 @@ def write_documents(folder: Path, *, lang: str) -> dict[str, dict[str, Any]]:
     """``tables.xlsx``, ``memo.docx`` and, with LibreOffice, ``memo.pdf`` from
     ``folder/results.json`` (validated on reading). Returns the ``documents`` record of the
     manifest: per file, ``made`` and, for a file not made, ``reason``."""
+    # the document writers (python-docx, openpyxl, the model's tables) are imported here, not
+    # with this module, so that a command refused before anything runs starts quickly
+    from reformlib.report.memo import write_memo
+    from reformlib.report.memo_pdf import memo_pdf
     from reformlib.report.results import read_results
+    from reformlib.report.tables import HEADERS, SHEETS, results_tables
+    from reformlib.report.workbook import BRIEF_HEADERS, BRIEF_SHEETS, brief_sheets, write_tables
 
     res = read_results(folder / "results.json")
     sheets = {**SHEETS[lang], **BRIEF_SHEETS[lang]}
