@@ -63,7 +63,7 @@ rl.save_figure(fig, "figures/extra.png")"""
 # missing figure, which only the check after a whole run finds
 @pytest.mark.parametrize("source, timeout, words, early", [
     ("raise RuntimeError('boom in the brief')", 600, "RuntimeError: boom in the brief", True),
-    ("import time\ntime.sleep(600)", 10, "Timeout", True),
+    ("import time\ntime.sleep(600)", 5, "Timeout", True),
     ("import os\nos._exit(3)", 600, "DeadKernelError", True),
     (GLYPH, 600, "MissingGlyphError", True),
     ("import os\nos.remove('figures/task_progress.png')", 600, "figure figures/task_progress.png is missing", False),

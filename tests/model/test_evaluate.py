@@ -88,7 +88,7 @@ MOVABLE = ["land_transfer_rate", "gov_debt_ratio", "housing_destock_months", "pa
            "market_entities_new", "school_places_new", "approval_items_investment", "legal_point_rate"]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(unit=st.sampled_from(["430300", "430321", "430381", "xtgx", "tyjk"]), indicator=st.sampled_from(MOVABLE),
        step=st.floats(0.05, 0.6))
 def test_improving_an_indicator_never_lowers_the_score(spec, data, unit, indicator, step):
