@@ -59,8 +59,9 @@ _RISK_HEADERS = {lang: {"band": WARNING_TEXT[lang]["band_col"], "band_observed":
                         "schedule_gap": WARNING_TEXT[lang]["gap_col"]} for lang in WARNING_TEXT}
 HEADERS = {
     "zh": {**CHANGE_HEADERS["zh"], **DEFAULT_HEADERS["zh"], "measure_unit": "计量单位", "reference_value": "2017年文件数值",
-           "comparison": "文件表述", "note": "说明", "unit_name": "单位", **_HEADLINE_HEADERS["zh"], **_RISK_HEADERS["zh"]},
+           "comparison": "文件表述", "note": "说明", "unit_name": "单位", "peer_rank_text": "同类排名", "veto": "一票否决", **_HEADLINE_HEADERS["zh"], **_RISK_HEADERS["zh"]},
     "en": {**CHANGE_HEADERS["en"], "code": "Code", "name": "Name", "value": "Value", "measure_unit": "Measure",
+           "peer_rank_text": "Rank in peer group", "veto": "Veto",
            "reference_value": "Document, 2017", "comparison": "As the document puts it", "category": "Category",
            "total": "Tasks", "completed": "Completed", "completion_rate": "Completion rate (%)", "task_id": "Task",
            "title": "Title", "lead_unit": "Lead unit", "probability": "Probability of missing the deadline",
@@ -97,7 +98,7 @@ def results_tables(results: Mapping[str, Any], *, lang: str = "zh") -> dict[str,
                       else _risk_frame(risky, results, lang))
     evaluation, note = section(results, "evaluation")
     out["scores"] = _frame(None if evaluation is None else evaluation.get("scores", []), note,
-                           ["rank", "name", "score", "grade", "rank_p05", "rank_p95"])
+                           ["rank", "name", "score", "grade", "peer_rank_text", "rank_p05", "rank_p95", "veto"])
     off, note = section(results, "indicators_off_target")
     off_frame = _frame(off, note, ["unit", "name", "value", "target", "gap", "measure_unit"])
     if off is not None:  # names, never codes; measure_unit writes the numbers and is not shown itself

@@ -272,3 +272,15 @@ def test_document_figures_stand_only_beside_the_city_at_the_documents_month(dece
         frame, _ = headline_changes(results_tables(other, lang="zh")["headline"], other, lang="zh")
         assert frame["reference_value"].isna().all() and frame["comparison"].isna().all()
         assert frame["headline_value"].notna().any()
+
+
+def test_scores_sheet_gives_the_peer_rank_and_the_veto_beside_the_capped_grade(december):
+    res, folder, _ = december
+    header, rows = _sheet(folder, "评估得分")
+    assert {"同类排名", "一票否决"} <= set(header)
+    by_name = {r["名称"].value: r for r in rows}
+    for s in res["evaluation"]["scores"]:
+        row = by_name[s["name"]]
+        assert row["同类排名"].value == s["peer_rank_text"] and row["等级"].value == s["grade"]
+        assert (row["一票否决"].value or None) == s.get("veto")
+    assert by_name["雨湖区"]["一票否决"].value.startswith("一票否决（重大责任事故）：2017年9月14日")
