@@ -66,3 +66,9 @@ _RESULTS: dict[str, Any] = {
 def results() -> dict[str, Any]:
     """A valid, complete results dict (synthetic demonstration values)."""
     return copy.deepcopy(_RESULTS)
+
+
+@pytest.fixture(scope="session")
+def results_template() -> dict[str, Any]:
+    """The same valid results, for fixtures wider than one test (they copy it before changing it)."""
+    return copy.deepcopy(_RESULTS)

@@ -12,15 +12,14 @@ import pytest
 
 from reformlib.report.memo import memo_content, write_memo
 from reformlib.report.memo_pdf import memo_pdf
-from tests.report.conftest import _RESULTS
 
 pytestmark = pytest.mark.slow
 WIDE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”]")
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    results = copy.deepcopy(_RESULTS)
+def rendered(tmp_path_factory, results_template):
+    results = copy.deepcopy(results_template)
     results["evaluation"]["scores"][2].update(grade="一般", veto="一票否决：发生一起较大安全生产责任事故；等次最高为一般")
     folder = tmp_path_factory.mktemp("memo")
     pdf = memo_pdf(write_memo(results, folder / "memo.docx"))
