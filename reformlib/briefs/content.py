@@ -109,7 +109,7 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
             words = words + differ if words else differ.lstrip("；;,， ")
         rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change, growth=growth,
                          measure_unit=measure(ind.at[code, "measure_unit"], lang), document=doc, document_text=text,
-                         comparison=words if isinstance(words, str) else "",
+                         comparison=words,
                          **_comparisons(observations, ind.loc[code], code, unit, m, now)))
     return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
 

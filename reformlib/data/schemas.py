@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
 import pandera.pandas as pa
 
-from reformlib.errors import ParameterError
+from reformlib.errors import ParameterError, SpecError
 
 KINDS = ("str", "float", "int", "bool", "date", "month")
 UNIT_KINDS = ("city", "district", "county", "county_city", "park", "department")
@@ -256,3 +258,14 @@ REFERENCE = Table("reference", "document_figures.csv", "The source document's ow
 TABLES: dict[str, Table] = {t.name: t for t in (
     UNITS, INDICATORS, OBSERVATIONS, TASKS, PROGRESS, DOCUMENTS, INSPECTIONS, PILOTS,
     RECOGNITIONS, RATINGS, REFERENCE)}
+
+
+def require_columns(frame: object, columns: Sequence[str], *, name: str) -> pd.DataFrame:
+    """``frame`` if it is a DataFrame holding ``columns``; a TypeError, or a SpecError (a
+    ``ValueError``) naming ``name`` and the missing columns, otherwise."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SpecError(f"{name} lacks column(s) {missing}; it has {list(map(str, frame.columns))}")
+    return frame

@@ -1,27 +1,18 @@
 """Checks and lookups shared by the display tables and figures (publication step).
 
-May import: pandas and :mod:`reformlib.errors`.
+The frame check itself is :func:`reformlib.data.schemas.require_columns`, shared with the statistics.
+
+May import: pandas and :mod:`reformlib.data`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from reformlib.errors import SpecError
+from reformlib.data.schemas import require_columns
 
 __all__ = ["lookup", "require_columns"]
-
-
-def require_columns(frame: object, columns: Sequence[str], *, name: str) -> pd.DataFrame:
-    """``frame`` if it is a DataFrame holding ``columns``; a TypeError, or a SpecError (a
-    ``ValueError``) naming ``name`` and the missing columns, otherwise."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SpecError(f"{name} lacks column(s) {missing}; it has {list(map(str, frame.columns))}")
-    return frame
 
 
 def lookup(names: Mapping[str, str] | pd.Series | None) -> Callable[[object], object]:

@@ -17,21 +17,13 @@ from typing import Literal
 import pandas as pd
 
 from reformlib.data.periods import as_month
+from reformlib.data.schemas import require_columns
 from reformlib.errors import SpecError
 from reformlib.stats.panel import event_study
 
 __all__ = ["first_treated", "pilot_event_study", "pilot_targets"]
 
 _PILOT_COLUMNS = ("unit", "start", "target_indicators")
-
-
-def _require(frame: object, columns: Sequence[str], *, name: str) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SpecError(f"{name} lacks column(s) {missing}; it has {list(map(str, frame.columns))}")
-    return frame
 
 
 def _start_months(start: pd.Series) -> pd.Series:
@@ -66,7 +58,7 @@ def pilot_targets(
     ...                         pilot_ids=["P001", "P003"])  # doctest: +SKIP
     >>> targets[["pilot_id", "unit", "indicator", "start_month"]]  # doctest: +SKIP
     """
-    _require(pilots, _PILOT_COLUMNS, name="pilots")
+    require_columns(pilots, _PILOT_COLUMNS, name="pilots")
     if not isinstance(min_months, int) or isinstance(min_months, bool) or min_months < 1:
         raise SpecError(f"min_months must be a positive integer, got {min_months!r}")
     ids = pilots["pilot_id"] if "pilot_id" in pilots else pd.Series(pilots.index, index=pilots.index)
@@ -119,8 +111,8 @@ def pilot_event_study(
     >>> es = pilot_event_study(obs, pilots, units, indicator="gov_debt_ratio")  # doctest: +SKIP
     >>> rl.plot_event_study(es, lang="en")  # doctest: +SKIP
     """
-    _require(observations, ("unit", "indicator", "period", "value"), name="observations")
-    _require(units, ("unit", "territorial"), name="units")
+    require_columns(observations, ("unit", "indicator", "period", "value"), name="observations")
+    require_columns(units, ("unit", "territorial"), name="units")
     if indicator not in set(observations["indicator"]):
         raise SpecError(f"indicator {indicator!r} has no observations")
     first = first_treated(pilots, indicator=indicator)
