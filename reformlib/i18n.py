@@ -572,6 +572,13 @@ PEERS_TEXT: dict[str, dict[str, str]] = {
            "cols": "Unit|Score|Grade|Rank among peers|Interval of that rank|Rank among all parts|Note"},
 }
 
+#: The family figure's rows that stand for a peer group (:func:`reformlib.briefs.content.family_section`).
+FAMILY_ROWS: dict[str, dict[str, str]] = {
+    "zh": {"peers": "{group}中位数（{n}个单位）", "county_district": "县市区", "park": "园区", "department": "市直部门"},
+    "en": {"peers": "Median of the {group} ({n} units)", "county_district": "counties, cities and districts",
+           "park": "parks", "department": "city departments"},
+}
+
 #: What the early warning's probabilities mean, stated beside the at-risk list.
 WARNING_TEXT: dict[str, dict[str, str]] = {
     "zh": {"meaning": "概率指任务到截止月底仍未完成（逾期）的可能性，按档显示。",

@@ -22,13 +22,15 @@ from reformlib.briefs.shared import memoised
 from reformlib.data.periods import as_month, month_end
 from reformlib.data.schemas import CITY, unit_code
 from reformlib.data.task_status import task_status
-from reformlib.i18n import HEADLINE_TEXT, MEMO, NOT_SUPPLIED, measure, name_column
+from reformlib.i18n import FAMILY, FAMILY_ROWS, HEADINGS, HEADLINE_TEXT, MEMO, NOT_SUPPLIED, PEER_GROUP_OF, measure, name_column
 from reformlib.model.evaluate import DATA_TABLES, evaluate, rank_uncertainty
 from reformlib.model.spec import Spec, load_spec
 from reformlib.report.tables import brief_scores
 from reformlib.tasks import ledger, warning
 
-__all__ = ["CITY", "HEADLINE_COLUMNS", "at_risk_section", "evaluation_section", "family_frame", "headline", "inspections_summary",
+__all__ = ["CITY", "FAMILY_UNITS_SHOWN", "HEADLINE_COLUMNS", "at_risk_section", "brief_figures", "evaluation_section",
+           "family_frame", "family_section", "headline", "inspections_summary",
+
            "latest_month", "off_target", "pilots_summary", "results", "supervision_frame", "supervision_list",
            "target_in", "task_progress",
            "value_in"]
@@ -436,9 +438,66 @@ def family_frame(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd
     return pd.DataFrame(rows)
 
 
+#: A family figure names every unit up to this many territorial units below the city; beyond
+#: it, the city's brief shows the city and each peer group's median.
+FAMILY_UNITS_SHOWN = 30
+_FAMILY_COLUMNS = ["unit", "unit_name", "indicator", "indicator_name", "value", "band_low", "band_high", "target"]
+
+
+def family_section(frame: pd.DataFrame, family: str, *, lang: str, unit: str | int | None = None,
+                   units: pd.DataFrame) -> dict:
+    """The family figure's data for ``results.json`` (``family``), from :func:`family_frame`
+    (every territorial unit's values, computed once for a month and shared by every unit's
+    brief): the city's brief names every unit (up to :data:`FAMILY_UNITS_SHOWN` below the
+    city, else the city and each peer group's median); a unit's brief shows the unit, the
+    median of its peer group (:data:`~reformlib.i18n.PEER_GROUP_OF`, the unit included) and
+    the city, so a unit's results stay a few rows whatever the number of units. Each row's
+    ``kind`` says which it is (``unit``, ``peers``, ``city``); a peers row gives ``peer_size``."""
+    one = _one_unit(unit)
+    kinds = units.set_index("unit")["kind"].astype(str)
+    below = [u for u in units.loc[units["territorial"].astype(bool), "unit"].astype(str) if u != CITY]
+    group = {u: PEER_GROUP_OF.get(kinds.get(u, ""), kinds.get(u, "")) for u in below}
+    frame = frame.assign(unit=frame["unit"].astype(str))
+    if one is None and len(below) <= FAMILY_UNITS_SHOWN:
+        rows = [{**r, "kind": "city" if r["unit"] == CITY else "unit"} for r in frame[_FAMILY_COLUMNS].to_dict("records")]
+    else:
+        keep = [CITY] if one is None else [one, CITY]
+        mine = frame[frame["unit"].isin(keep)]
+        shown = [group[one]] if one is not None and one in group else sorted(set(group.values()))
+        rows = []
+        for ind, d in frame.groupby("indicator", sort=False):
+            first = d.iloc[0]
+            own = mine[(mine["indicator"] == ind)]
+            for u in ([one] if one is not None else []):
+                rows += [{**r, "kind": "unit"} for r in own[own["unit"] == u][_FAMILY_COLUMNS].to_dict("records")]
+            for g in shown:
+                members = [u for u, gg in group.items() if gg == g]
+                values = d.loc[d["unit"].isin(members), "value"].dropna()
+                if values.empty:
+                    continue
+                name = FAMILY_ROWS[lang]["peers"].format(group=FAMILY_ROWS[lang].get(g, g), n=len(values))
+                rows.append({"unit": f"peers:{g}", "unit_name": name, "indicator": ind,
+                             "indicator_name": first["indicator_name"], "value": float(values.median()),
+                             "band_low": first["band_low"], "band_high": first["band_high"], "target": first["target"],
+                             "kind": "peers", "peer_size": int(len(values))})
+            rows += [{**r, "kind": "city"} for r in own[own["unit"] == CITY][_FAMILY_COLUMNS].to_dict("records")]
+    clean = [{k: (None if v is None or (isinstance(v, float) and pd.isna(v)) else
+                  float(v) if k in ("value", "band_low", "band_high", "target") else v if k == "peer_size" else str(v))
+              for k, v in r.items()} for r in rows]
+    return {"available": True, "family": family, "name": FAMILY[lang].get(family, family), "rows": clean}
+
+
+def brief_figures(family: str, *, lang: str) -> list[dict]:
+    """The brief's figures for ``results.json`` (``figures``): the task progress by category
+    and the indicator family by unit, each captioned with the heading it stands under."""
+    return [{"name": "task_progress", "path": "figures/task_progress.png", "caption": HEADINGS[lang]["tasks"]},
+            {"name": f"family_{family}", "path": f"figures/family_{family}.png",
+             "caption": HEADINGS[lang]["family"].format(family=FAMILY[lang].get(family, family))}]
+
+
 def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_table: pd.DataFrame,
             status: pd.DataFrame, by_category: pd.DataFrame, synthetic: bool, figures: list[dict],
-            sections: dict | None = None, units: pd.DataFrame | None = None) -> dict:
+            sections: dict | None = None, units: pd.DataFrame | None = None, family: Mapping | None = None) -> dict:
     """The brief's results (every number the HTML, memo and workbook quote), shaped as ``results.json``.
 
     ``sections`` supplies ``at_risk`` (:func:`at_risk_section`, records or the placeholder of :func:`not_yet`),
@@ -446,7 +505,10 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
     :func:`off_target`), ``supervision`` (:func:`supervision_list`) and ``changes``
     (:func:`reformlib.briefs.changes.changes_section`, left out when not supplied); a section not
     supplied is marked not yet available. With ``units``, ``names`` maps every unit's code
-    to its name in ``lang``, so that no output has to print a code.
+    to its name in ``lang``, so that no output has to print a code. ``family``
+    (:func:`family_section`) is the family figure's data. The page is rebuilt from these
+    results alone (:mod:`reformlib.briefs.render`): each category's counts by status, the
+    tasks not started and each headline figure's ``document_text`` are kept for it.
     """
     counts = status["status"].value_counts()
     total = int(len(status))
@@ -456,11 +518,13 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
     if isinstance(risky, Mapping) and "at_risk" in risky:  # at_risk_section: the list and what it means
         risky, meaning = risky["at_risk"], risky.get("warning")
     tasks = {"available": True, "total": total,
-             **{k: int(counts.get(k, 0)) for k in ("completed", "on_schedule", "behind", "overdue")},
+             **{k: int(counts.get(k, 0)) for k in ("completed", "on_schedule", "behind", "overdue", "not_started")},
              "completion_rate": round(100 * counts.get("completed", 0) / total, 1) if total else 0.0,
              "by_category": [
-                 {"category": r.category, "name": r.name, "total": int(r.total), "completed": int(r.completed),
-                  "completion_rate": float(r.completion_rate)} for r in by_category.itertuples(index=False)],
+                 {"category": r["category"], "name": r["name"], "total": int(r["total"]), "completed": int(r["completed"]),
+                  "completion_rate": float(r["completion_rate"]),
+                  **{k: int(r[k]) for k in ("on_schedule", "behind", "overdue", "not_started") if k in r}}
+                 for r in by_category.to_dict("records")],
              "at_risk": risky if isinstance(risky, list) else []}
     if meaning is not None:
         tasks["warning"] = meaning
@@ -475,6 +539,7 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
         "headline": [
             {"code": r.code, "name": r.name, "value": _num(r.value), "unit": r.measure_unit,
              "reference_value": _num(r.document), "comparison": r.comparison,
+             "document_text": str(getattr(r, "document_text", "") or ""),
              "change": _num(getattr(r, "change", None)), "growth": _num(getattr(r, "growth", None)),
              **_headline_comparisons(r, unit)}
             for r in headline_table.itertuples(index=False)],
@@ -492,6 +557,8 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
              ("unit", "unit_name", "indicator", "name", "value", "target", "gap") if k in r},
           **({"measure_unit": str(r["measure_unit"])} if isinstance(r.get("measure_unit"), str) else {})}
          for r in off.to_dict("records")])
+    if family is not None:
+        out["family"] = dict(family)
     if "changes" in sections:
         out["changes"] = sections.pop("changes") or {"available": False, "note": NOT_SUPPLIED[lang]}
     if sections:

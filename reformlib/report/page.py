@@ -18,6 +18,7 @@ May import: pandas, :mod:`reformlib.i18n`, :mod:`reformlib.data.periods`,
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -109,11 +110,21 @@ def title_markdown(month: str, lang: str, unit_name: str, synthetic: bool) -> st
     return head + notice
 
 
-def task_sentence(status: pd.DataFrame, month: str | pd.Period, *, lang: str = "zh") -> str:
-    """One sentence on the programme's progress in ``month``."""
-    c = status["status"].value_counts()
-    n = len(status)
-    done, behind, overdue, waiting = (int(c.get(k, 0)) for k in ("completed", "behind", "overdue", "not_started"))
+def task_sentence(status: pd.DataFrame | Mapping, month: str | pd.Period, *, lang: str = "zh") -> str:
+    """One sentence on the programme's progress in ``month``: from each task's status (a
+    frame with a ``status`` column) or from the counts of the results' ``tasks`` section
+    (``total``, ``completed``, ``behind``, ``overdue`` and ``not_started``; without
+    ``not_started``, the tasks in none of the other four statuses)."""
+    keys = ("completed", "behind", "overdue", "not_started")
+    if isinstance(status, Mapping):
+        n = int(status["total"])
+        done, behind, overdue = (int(status.get(k) or 0) for k in keys[:3])
+        waiting = status.get("not_started")
+        waiting = int(n - done - behind - overdue - int(status.get("on_schedule") or 0) if waiting is None else waiting)
+    else:
+        c = status["status"].value_counts()
+        n = len(status)
+        done, behind, overdue, waiting = (int(c.get(k, 0)) for k in keys)
     rate = 100 * done / n if n else 0.0
     m = as_month(month)
     if lang == "zh":

@@ -11,11 +11,12 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
     unit           unit code (text, e.g. "430321") or null for the whole city
     synthetic      true when the run used the synthetic demonstration data
     generated_at   ISO 8601 date-time
-    headline       [{code, name, value, unit, reference_value, comparison, change, growth,
-                     target, band_low, band_high, meets_target, previous_month, year_earlier,
-                     city_value}]
-    tasks          {total, completed, on_schedule, behind, overdue, completion_rate,
-                    by_category: [{category, name, total, completed, completion_rate}],
+    headline       [{code, name, value, unit, reference_value, comparison, document_text, change,
+                     growth, target, band_low, band_high, meets_target, previous_month,
+                     year_earlier, city_value}]
+    tasks          {total, completed, on_schedule, behind, overdue, not_started, completion_rate,
+                    by_category: [{category, name, total, completed, completion_rate,
+                                   on_schedule, behind, overdue, not_started}],
                     at_risk: [{task_id, title, lead_unit, probability, reason, progress,
                                expected}],
                     supervision: [{task_id, title, lead_unit, lead_name, leader_level,
@@ -27,6 +28,8 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
     inspections    {found, rectified, open, open_over_90_days,
                     over_90_by_unit: [{unit, name, open_over_90_days}]}
     pilots         {national, provincial, models, local}
+    family         {family, name, rows: [{unit, unit_name, kind, indicator, indicator_name, value,
+                                         band_low, band_high, target, peer_size}]}
     figures        [{name, path, caption}]
     names          {code: name} of every unit and lead unit an output mentions
     tasks.warning  {rule, rule_note, method, model_fitted, checked, n, folds_fitted, auc,
@@ -46,6 +49,13 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
                     revisions: {traceable, note, since: {month, unit, run_id, published_at},
                                 items: [{kind, key, name, unit, unit_name, period, old_value,
                                          new_value, measure_unit, source, revised_at}]}}
+
+The page (:mod:`reformlib.briefs.render`) is rebuilt from this file alone: the headline's
+``document_text`` (the document's figure as the page writes it, empty where the document does
+not describe the figure), each category's counts by status and ``tasks.not_started`` (the
+task figure and sentence), and ``family`` (the family figure's data: in the city's brief every
+territorial unit, ``kind`` "unit" or "city"; in a unit's brief only the unit, its peer group's
+median, ``kind`` "peers" with ``peer_size``, and the city) are kept for it.
 
 Optional fields (a results file without them stays valid): ``headline[].change`` (levels:
 change since last December, in the indicator's unit) and ``growth`` (flows: year-to-date
@@ -176,10 +186,13 @@ _HEADLINE = _record({
     "previous_month": {"type": ["number", "null"]},
     "year_earlier": {"type": ["number", "null"]},
     "city_value": {"type": ["number", "null"]},
+    "document_text": {"type": ["string", "null"]},
 }, optional=("change", "growth", "target", "band_low", "band_high", "meets_target", "previous_month", "year_earlier",
-             "city_value"))
+             "city_value", "document_text"))
 _CATEGORY = _record({"category": _TEXT, "name": _TEXT, "total": _COUNT,
-                     "completed": _COUNT, "completion_rate": _PERCENT})
+                     "completed": _COUNT, "completion_rate": _PERCENT, "on_schedule": _COUNT, "behind": _COUNT,
+                     "overdue": _COUNT, "not_started": _COUNT},
+                    optional=("on_schedule", "behind", "overdue", "not_started"))
 _SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 _AT_RISK = _record({"task_id": _TEXT, "title": _TEXT, "lead_unit": _TEXT,
                     "probability": {"type": "number", "minimum": 0, "maximum": 1},
@@ -221,6 +234,10 @@ _OFF_TARGET = _record({"unit": _TEXT, "unit_name": _TEXT, "indicator": _TEXT, "n
                        "measure_unit": {"type": ["string", "null"]}},
                       optional=("unit_name", "measure_unit"))
 _OVER_90 = _record({"unit": _TEXT, "name": _TEXT, "open_over_90_days": _COUNT})
+_FAMILY_ROW = _record({"unit": _TEXT, "unit_name": _TEXT, "kind": {"enum": ["unit", "peers", "city"]},
+                       "indicator": _TEXT, "indicator_name": _TEXT,
+                       **{k: {"type": ["number", "null"]} for k in ("value", "band_low", "band_high", "target")},
+                       "peer_size": _COUNT}, optional=("peer_size",))
 _FIGURE = _record({"name": _TEXT, "path": _TEXT, "caption": {"type": "string"}})
 _DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}
@@ -275,12 +292,12 @@ RESULTS_SCHEMA: dict[str, Any] = {
         "headline": {"type": "array", "items": _HEADLINE},
         "tasks": _object_section({
             "total": _COUNT, "completed": _COUNT, "on_schedule": _COUNT,
-            "behind": _COUNT, "overdue": _COUNT, "completion_rate": _PERCENT,
+            "behind": _COUNT, "overdue": _COUNT, "not_started": _COUNT, "completion_rate": _PERCENT,
             "by_category": {"type": "array", "items": _CATEGORY},
             "at_risk": {"type": "array", "items": _AT_RISK},
             "supervision": {"type": "array", "items": _SUPERVISE},
             "warning": _WARNING,
-        }, optional=("supervision", "warning")),
+        }, optional=("not_started", "supervision", "warning")),
         "evaluation": _object_section({"scores": {"type": "array", "items": _SCORE},
                                        "city": _record({"unit": _TEXT, "name": _TEXT, "score": _NUM,
                                                         "grade": _TEXT}),
@@ -295,15 +312,16 @@ RESULTS_SCHEMA: dict[str, Any] = {
                                        optional=("over_90_by_unit",)),
         "pilots": _object_section({"national": _COUNT, "provincial": _COUNT,
                                    "models": _COUNT, "local": _COUNT}),
+        "family": _object_section({"family": _TEXT, "name": _TEXT, "rows": {"type": "array", "items": _FAMILY_ROW}}),
         "figures": _list_section(_FIGURE),
         "names": {"type": "object", "additionalProperties": _TEXT},
         "changes": _object_section(_CHANGES, optional=("revisions",)),
     }, optional=("tasks", "evaluation", "indicators_off_target", "inspections",
-                 "pilots", "figures", "names", "changes")),
+                 "pilots", "family", "figures", "names", "changes")),
 }
 
 #: Sections that may be missing, in document order.
-SECTIONS: tuple[str, ...] = ("tasks", "evaluation", "indicators_off_target",
+SECTIONS: tuple[str, ...] = ("tasks", "evaluation", "indicators_off_target", "family",
                              "inspections", "pilots", "figures", "changes")
 
 _FORMATS = FormatChecker(formats=())

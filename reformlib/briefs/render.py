@@ -1,0 +1,303 @@
+"""The brief's page from its results (publication step: ``results.json`` -> blocks -> page).
+
+The page's content is defined once, here, as an ordered list of blocks built from a brief's
+results alone (:func:`blocks`, by section :func:`section`): :class:`Text` (Markdown), :class:`Table`
+(a frame with the reader's headers, every cell as the page shows it) and :class:`Figure` (a
+saved PNG with its caption). The brief notebook displays these blocks (each has the
+``_repr_*_`` method IPython displays, so nbconvert writes the city's page from them), and a
+batch of unit briefs writes each unit's page straight from that unit's results, with no
+kernel: :func:`draw_figures` draws the figures the results list, from the results, and
+:func:`write_page` writes ``brief.html`` with the same skeleton, style sheet, print rules,
+column alignment and Content-Security-Policy as the notebook's page
+(:func:`reformlib.briefs.publish.write_page_html`).
+
+Nothing from the data becomes markup: every value inside Markdown is escaped
+(:func:`reformlib.report.page.markdown_text`) and Markdown is converted by mistune with raw
+HTML escaped; every table cell and header goes through
+:func:`reformlib.report.tables.styled` (HTML-escaped); every alt text through
+:func:`html.escape`.
+
+May import: as :mod:`reformlib.briefs`, and mistune (nbconvert's Markdown converter).
+"""
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reformlib.briefs import peers, risk
+from reformlib.briefs.content import supervision_frame
+from reformlib.data.schemas import CITY
+from reformlib.i18n import CHANGES, FAMILY, MEMO, name_column, t
+from reformlib.report import page
+from reformlib.report.memo import changes_summary, revisions_summary
+from reformlib.report.tables import display_table, results_tables, styled
+
+__all__ = ["SECTIONS", "Figure", "Table", "Text", "block_html", "blocks", "draw_figures", "headline_table",
+           "section", "write_page"]
+
+#: The page's sections, in order.
+SECTIONS = ("title", "headline", "tasks", "at_risk", "supervision", "evaluation", "off_target", "family",
+            "inspections", "pilots", "changes")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of Markdown (headings, sentences); every data value in it already escaped."""
+
+    markdown: str
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as the reader sees it: headers in the reader's language, each cell as the page
+    writes it. ``key`` names it on the page (the ids of its cells)."""
+
+    key: str
+    frame: pd.DataFrame
+
+    def to_html(self) -> str:
+        return styled(self.frame).set_uuid(self.key).to_html()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of the results' list: its ``path`` (relative to the brief's folder) and its
+    ``caption`` (the image's alt text)."""
+
+    name: str
+    path: str
+    caption: str
+
+    def _repr_png_(self) -> tuple[bytes, dict[str, str]]:
+        """The saved PNG (read relative to the working folder, where the notebook runs), with
+        its caption as the image's alt text."""
+        return Path(self.path).read_bytes(), {"alt": self.caption}
+
+
+Block = Text | Table | Figure
+
+
+def _table(key: str, frame: pd.DataFrame, lang: str, empty: str | None = None) -> Block:
+    """``frame`` as the page shows it (:func:`~reformlib.report.tables.display_table`): a
+    table, or the sentence standing for an empty one."""
+    shown = display_table(frame, lang=lang, empty=empty)
+    return Table(key, shown.data) if isinstance(shown.data, pd.DataFrame) else Text(str(shown.data))
+
+
+def headline_table(results: Mapping[str, Any]) -> pd.DataFrame:
+    """The headline as :func:`reformlib.briefs.content.headline` made it, from the results'
+    ``headline`` (``unit`` is the measure, ``reference_value`` the document's figure)."""
+    cols = ["code", "name", "value", "change", "growth", "measure_unit", "document", "document_text", "comparison",
+            "target", "band_low", "band_high", "meets_target", "previous_month", "year_earlier", "city_value"]
+    rename = {"unit": "measure_unit", "reference_value": "document"}
+    rows = [{rename.get(k, k): v for k, v in r.items()} for r in results.get("headline", [])]
+    frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
+    frame["document_text"] = frame["document_text"].fillna("")
+    frame["comparison"] = frame["comparison"].fillna("")
+    return frame
+
+
+def _unit_name(results: Mapping[str, Any], lang: str, units: pd.DataFrame | None) -> str:
+    code = results.get("unit") or CITY
+    names = results.get("names") or {}
+    if code in names:
+        return names[code]
+    if units is not None:
+        found = units.loc[units["unit"].astype(str) == code, name_column(lang)]
+        if len(found):
+            return str(found.iloc[0])
+    return code
+
+
+def _figure(results: Mapping[str, Any], name: str | None = None, prefix: str | None = None) -> list[Figure]:
+    listed = results.get("figures")
+    return [Figure(f["name"], f["path"], f.get("caption") or "") for f in (listed if isinstance(listed, list) else [])
+            if f["name"] == name or (prefix and f["name"].startswith(prefix))][:1]
+
+
+def _family_name(results: Mapping[str, Any], lang: str) -> str | None:
+    family = results.get("family")
+    if isinstance(family, Mapping) and family.get("available", True) and family.get("name"):
+        return str(family["name"])
+    listed = _figure(results, prefix="family_")
+    if listed:
+        code = listed[0].name.removeprefix("family_")
+        return FAMILY[lang].get(code, code)
+    return None
+
+
+def section(key: str, results: Mapping[str, Any], *, lang: str, units: pd.DataFrame | None = None,
+            tables: Mapping[str, pd.DataFrame] | None = None) -> list[Block]:
+    """The blocks of one section of the page (:data:`SECTIONS`), from ``results`` alone
+    (``units``: names for a results file without ``names``; ``tables``: the results' tables,
+    :func:`~reformlib.report.tables.results_tables`, when already made)."""
+    if key not in SECTIONS:
+        raise ValueError(f"section: unknown section {key!r}; expected one of {SECTIONS}")
+    tables = results_tables(results, lang=lang) if tables is None else tables
+    tasks = results.get("tasks") if isinstance(results.get("tasks"), Mapping) else {}
+    out: list[Block] = []
+    if key == "title":
+        out.append(Text(page.title_markdown(results["month"], lang, _unit_name(results, lang, units),
+                                            bool(results.get("synthetic")))))
+    elif key == "headline":
+        headline = headline_table(results)
+        out += [Text(page.headline_heading(headline, lang)), Table("headline", page.headline_display(headline, lang=lang).data)]
+    elif key == "tasks":
+        out.append(Text(page.heading("tasks", lang)))
+        if "total" in tasks:
+            out.append(Text(page.task_sentence(tasks, results["month"], lang=lang)))
+        out += _figure(results, "task_progress")
+        out.append(_table("by_category", tables["by_category"], lang))
+    elif key == "at_risk":
+        out.append(Text(page.heading("at_risk", lang)))
+        at_risk = tasks.get("at_risk") or []
+        if at_risk and tasks.get("warning"):
+            out.append(Text(page.markdown_text(tasks["warning"]["text"])))
+        out.append(_table("at_risk", risk.risk_frame(at_risk, lang=lang, units=units) if at_risk else tables["at_risk"],
+                          lang, empty=t("no_open_tasks", lang)))
+    elif key == "supervision":
+        out += [Text("### " + MEMO[lang]["att_supervision"]),
+                _table("supervision", supervision_frame(tasks.get("supervision", []), lang=lang), lang)]
+    elif key == "evaluation":
+        out.append(Text(page.heading("evaluation", lang)))
+        evaluation = results.get("evaluation") if isinstance(results.get("evaluation"), Mapping) else {}
+        if evaluation.get("available", True) and evaluation.get("scores"):
+            out += [Text(page.markdown_text(peers.scores_note(evaluation, lang))),
+                    _table("scores", peers.scores_frame(evaluation, lang=lang), lang)]
+        else:
+            out.append(_table("scores", tables["scores"], lang))
+    elif key == "off_target":
+        out += [Text(page.heading("off_target", lang)), _table("off_target", tables["off_target"], lang)]
+    elif key == "family":
+        name = _family_name(results, lang)
+        if name is not None:
+            out += [Text(page.heading("family", lang, family=name)), *_figure(results, prefix="family_")]
+    elif key in ("inspections", "pilots"):
+        out += [Text(page.heading(key, lang)), _table(key, tables[key], lang)]
+    elif key == "changes":
+        w = CHANGES[lang]
+        out.append(Text("## " + w["heading"]))
+        summary = changes_summary(results, lang=lang)
+        if summary is not None:
+            out.append(Text(page.markdown_text(summary)))
+        out += [_table("changes", tables["changes"], lang), Text("### " + w["revisions_heading"])]
+        revised = revisions_summary(results, lang=lang)
+        if revised is not None:
+            out.append(Text(page.markdown_text(revised)))
+        changes = results.get("changes") if isinstance(results.get("changes"), Mapping) else {}
+        if ((changes.get("revisions") or {}).get("items")):
+            out.append(_table("revisions", tables["revisions"], lang))
+    return out
+
+
+def blocks(results: Mapping[str, Any], *, lang: str, units: pd.DataFrame | None = None) -> list[Block]:
+    """The whole page, section by section (:data:`SECTIONS`), from ``results`` alone."""
+    tables = results_tables(results, lang=lang)
+    return [b for key in SECTIONS for b in section(key, results, lang=lang, units=units, tables=tables)]
+
+
+# ------------------------------------------------------------------------------ figures
+def _progress_frame(results: Mapping[str, Any]) -> pd.DataFrame:
+    from reformlib.data.task_status import STATUSES
+
+    rows = (results.get("tasks") or {}).get("by_category") or []
+    missing = sorted({k for r in rows for k in STATUSES if k != "completed" and k not in r})
+    if missing:
+        raise ValueError(f"results: tasks.by_category lacks the counts {missing} the task figure draws "
+                         "(results made before they were kept; run the brief again)")
+    return pd.DataFrame(rows)
+
+
+def _family_frame(results: Mapping[str, Any]) -> pd.DataFrame:
+    family = results.get("family")
+    if not isinstance(family, Mapping) or family.get("available") is False or not family.get("rows"):
+        raise ValueError("results: no family section to draw the family figure from "
+                         "(results made before it was kept; run the brief again)")
+    return pd.DataFrame(family["rows"]).astype({"value": float, "band_low": float, "band_high": float,
+                                                 "target": float})
+
+
+def draw_figures(folder: Path, results: Mapping[str, Any], *, lang: str) -> None:
+    """Draw every figure ``results["figures"]`` lists into ``folder`` (its ``path``, under
+    ``figures/``), from the results alone: the task progress by category
+    (:func:`~reformlib.report.plots.progress_figure`) and the indicator family by unit
+    (:func:`~reformlib.report.plots.family_figure`), saved by
+    :func:`~reformlib.report.figures.save_figure` (atomic, refused with a missing glyph) and
+    closed. Outside a Jupyter kernel pyplot is switched to the Agg backend (nothing shown)."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from reformlib.report.figures import save_figure
+    from reformlib.report.plots import family_figure, progress_figure, setup_plots
+
+    if "inline" not in matplotlib.get_backend():
+        plt.switch_backend("Agg")
+    setup_plots()
+    listed = results.get("figures")
+    jobs = []  # every figure's data first: nothing is drawn when any of it is missing
+    for fig in listed if isinstance(listed, list) else []:
+        name = fig["name"]
+        if name == "task_progress":
+            jobs.append((fig, lambda frame, _: progress_figure(frame, lang=lang), _progress_frame(results)))
+        elif name.startswith("family_"):
+            jobs.append((fig, lambda frame, name: family_figure(frame, lang=lang, family=name.removeprefix("family_")),
+                         _family_frame(results)))
+        else:
+            raise ValueError(f"results: figure {name!r} cannot be drawn from results "
+                             "(known: task_progress, family_<family>)")
+    for fig, draw, frame in jobs:
+        drawn = draw(frame, fig["name"])
+        try:
+            save_figure(drawn, Path(folder) / fig["path"])
+        finally:
+            plt.close(drawn)
+
+
+# --------------------------------------------------------------------------------- page
+def _markdown():
+    import mistune
+
+    # raw HTML in Markdown is escaped (shown as text), never passed through; no autolinks
+    return mistune.create_markdown(escape=True, plugins=["strikethrough", "table"])
+
+
+def block_html(block: Block, folder: Path, markdown=None) -> str:
+    """One block as HTML: Markdown converted by mistune (raw HTML escaped), a table through
+    :func:`~reformlib.report.tables.styled` (every cell escaped), a figure embedded as a PNG
+    ``data:`` URL with its caption as alt text."""
+    if isinstance(block, Text):
+        return (markdown or _markdown())(block.markdown)
+    if isinstance(block, Table):
+        return f'<div class="output_html">\n{block.to_html()}\n</div>'
+    if isinstance(block, Figure):
+        data = base64.b64encode((Path(folder) / block.path).read_bytes()).decode("ascii")
+        return (f'<div class="output_png"><img alt="{html.escape(block.caption, quote=True)}" '
+                f'src="data:image/png;base64,{data}"></div>')
+    raise TypeError(f"block_html: not a block: {type(block).__name__}")
+
+
+def write_page(folder: Path, results: Mapping[str, Any], *, lang: str, nav: str = "",
+               units: pd.DataFrame | None = None) -> Path:
+    """Write ``folder/brief.html`` from ``results`` (:func:`blocks`; the figures must have been
+    drawn, :func:`draw_figures`): the notebook's page without a notebook, written by
+    :func:`reformlib.briefs.publish.write_page_html` (skeleton, style sheet with A4 print
+    rules, aligned columns, Content-Security-Policy, offline check). ``nav`` (HTML,
+    :func:`reformlib.briefs.index.navigation`) goes at the top."""
+    from reformlib.briefs.publish import page_title, write_page_html
+
+    folder = Path(folder)
+    markdown = _markdown()
+    body = "\n".join(block_html(b, folder, markdown) for b in blocks(results, lang=lang, units=units))
+    return write_page_html(folder / "brief.html", body, title=page_title(results["month"], lang), lang=lang, nav=nav)

@@ -1,0 +1,188 @@
+"""The brief's page rendered from its results alone (no notebook, no kernel): the notebook's
+sections and headings in order, offline and inert like the nbconvert page, every value from
+the data escaped, figures drawn from the results after the data files are gone, and the page
+loaded (and printed at A4) by headless Chromium."""
+from __future__ import annotations
+
+import copy
+import html as html_lib
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+import reformlib as rl
+from reformlib.briefs import content as brief
+from reformlib.briefs import render
+from reformlib.briefs.publish import STYLE, pdf_problems
+from reformlib.i18n import CHANGES, HEADINGS, MEMO
+from reformlib.report.browser import CHROMIUM, CHROMIUM_ARGS, active_content, html_is_offline, inspect_html
+from reformlib.report.results import validate_results
+
+pytestmark = pytest.mark.slow
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
+                                    reason=f"headless Chromium not installed at {CHROMIUM} (`make chromium`)")
+HOSTILE = '<script>alert("x")</script> & \'q\' ![i](https://example.invalid/i.png)'
+
+
+def _results(folder: Path, month: str, unit: str, lang: str = "zh") -> dict:
+    """A brief's results as the notebook makes them (without the uncertainty analysis)."""
+    data, pilots, reference = rl.load_data(folder), rl.load_pilots(folder), rl.load_reference()
+    uc = unit or brief.CITY
+    obs, ind, units = data["observations"], data["indicators"], data["units"]
+    status, by_category = brief.task_progress(data["tasks"], data["progress"], month, lang=lang, unit=uc)
+    sections = {
+        "at_risk": brief.at_risk_section(data["tasks"], data["progress"], month, lang=lang, unit=uc, units=units),
+        "evaluation": brief.evaluation_section(data, month, lang=lang, uncertainty=False),
+        "indicators_off_target": brief.off_target(obs, ind, units, month, lang=lang, unit=uc),
+        "inspections": brief.inspections_summary(data["inspections"], month, unit=uc, units=units, lang=lang),
+        "pilots": brief.pilots_summary(pilots, month, unit=uc),
+        "supervision": brief.supervision_list(data["tasks"], status, month, lang=lang, units=units),
+    }
+    family = brief.family_section(brief.family_frame(obs, ind, units, "debt", month, lang=lang), "debt",
+                                  lang=lang, unit=uc, units=units)
+    return validate_results(brief.results(
+        month=month, lang=lang, unit=unit or None, units=units, synthetic=True,
+        headline_table=brief.headline(obs, ind, reference, month, lang=lang, unit=uc, units=units),
+        status=status, by_category=by_category, figures=brief.brief_figures("debt", lang=lang),
+        sections=sections, family=family))
+
+
+@pytest.fixture(scope="module")
+def built(demo, tmp_path_factory):
+    """Results of the city's and 雨湖区's June briefs, made from a copy of the
+    demonstration data that is deleted before anything is rendered."""
+    data = tmp_path_factory.mktemp("data") / "demo"
+    shutil.copytree(demo, data)
+    out = {"city": _results(data, "2017-06", ""), "unit": _results(data, "2017-06", "430302")}
+    shutil.rmtree(data)
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(built, tmp_path_factory):
+    folders = {}
+    for key, res in built.items():
+        folder = tmp_path_factory.mktemp(key)
+        render.draw_figures(folder, res, lang="zh")
+        render.write_page(folder, res, lang="zh")
+        folders[key] = folder
+    return folders
+
+
+def _headings(html: str) -> list[str]:
+    return [h.get_text(" ", strip=True) for h in BeautifulSoup(html, "html.parser").find_all(["h1", "h2", "h3"])]
+
+
+def test_every_section_heading_of_the_notebook_page_in_order(pages, built):
+    words = HEADINGS["zh"]
+    for key, folder in pages.items():
+        html = (folder / "brief.html").read_text(encoding="utf-8")
+        headings = _headings(html)
+        assert headings[0].startswith("改革简报") and ("湘潭市" if key == "city" else "雨湖区") in headings[0]
+        expected = [words["headline_own"], words["tasks"], words["at_risk"], MEMO["zh"]["att_supervision"],
+                    words["evaluation"], words["off_target"], words["family"].format(family="债务"),
+                    words["inspections"], words["pilots"], CHANGES["zh"]["heading"], CHANGES["zh"]["revisions_heading"]]
+        assert headings[1:] == expected, key
+        # the blocks' own headings are those of the page, in the same order
+        from_blocks = [b.markdown.lstrip("#").strip().split("\n")[0] for b in render.blocks(built[key], lang="zh")
+                       if isinstance(b, render.Text) and b.markdown.startswith("#")]
+        assert len(from_blocks) == len(headings)
+
+
+def test_the_page_says_what_the_results_say(pages, built):
+    res = built["city"]
+    html = (pages["city"] / "brief.html").read_text(encoding="utf-8")
+    tasks = res["tasks"]
+    assert f"{tasks['total']}项年度改革任务中已完成{tasks['completed']}项" in html
+    assert "合成演示数据" in html
+    soup = BeautifulSoup(html, "html.parser")
+    scores = [t for t in soup.find_all("table") if "同类排名" in t.get_text()]
+    assert scores, "the evaluation's score table"
+    names = [r.find_all("td")[0].get_text(strip=True) for r in scores[0].find("tbody").find_all("tr")]
+    assert names == [s["name"] for s in res["evaluation"]["scores"]]
+    # number columns right-aligned, text columns left as text
+    first = scores[0].find("tbody").find("tr").find_all("td")
+    assert "num" in first[1].get("class", []) and "num" not in first[0].get("class", [])
+
+
+def test_the_page_is_offline_inert_and_carries_the_policy(pages):
+    for folder in pages.values():
+        html = (folder / "brief.html").read_text(encoding="utf-8")
+        assert html_is_offline(html) == [] and active_content(html) == []
+        policy = html_lib.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)[1])
+        assert "script-src 'none'" in policy and "connect-src 'none'" in policy and "img-src data:" in policy
+        assert STYLE in html and "@page { size: A4" in html
+        assert "<script" not in html
+
+
+def test_figures_are_drawn_from_results_with_their_captions_as_alt_text(pages, built):
+    for key, folder in pages.items():
+        html = (folder / "brief.html").read_text(encoding="utf-8")
+        images = BeautifulSoup(html, "html.parser").find_all("img")
+        listed = built[key]["figures"]
+        assert [i["alt"] for i in images] == [f["caption"] for f in listed]
+        assert all(i["src"].startswith("data:image/png;base64,") for i in images)
+        for f in listed:
+            assert (folder / f["path"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_unit_brief_keeps_its_family_figure_small(built):
+    rows = built["unit"]["family"]["rows"]
+    assert {r["kind"] for r in rows} == {"unit", "peers", "city"}
+    per_indicator = {r["indicator"] for r in rows}
+    assert len(rows) == 3 * len(per_indicator)
+    assert all(r["unit_name"] in ("雨湖区", "湘潭市") or r["unit_name"].startswith("县市区中位数") for r in rows)
+    city = built["city"]["family"]["rows"]
+    assert len({r["unit"] for r in city}) == 9 and {r["kind"] for r in city} == {"unit", "city"}
+
+
+def test_names_from_the_data_are_escaped(built, pages, tmp_path):
+    res = copy.deepcopy(built["unit"])
+    res["names"]["430302"] = HOSTILE
+    res["headline"][0]["name"] = HOSTILE
+    res["evaluation"]["scores"][0]["name"] = HOSTILE
+    off = res["indicators_off_target"]
+    if off:
+        off[0]["name"] = HOSTILE
+    res["figures"][0]["caption"] = HOSTILE
+    validate_results(res)
+    shutil.copytree(pages["unit"] / "figures", tmp_path / "figures")
+    html = render.write_page(tmp_path, res, lang="zh").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<script" not in html
+    assert html_is_offline(html) == [] and active_content(html) == []
+    soup = BeautifulSoup(html, "html.parser")
+    assert HOSTILE in soup.find("h1").get_text()  # shown as the characters it is made of
+    cells = [td.get_text() for td in soup.find_all("td")]
+    assert HOSTILE in cells
+    assert soup.find("img")["alt"] == HOSTILE
+
+
+def test_drawing_needs_what_the_figures_are_drawn_from(built, tmp_path):
+    res = copy.deepcopy(built["unit"])
+    del res["family"]
+    with pytest.raises(ValueError, match="family"):
+        render.draw_figures(tmp_path, res, lang="zh")
+
+
+@needs_chromium
+def test_a_rendered_page_loads_and_prints_at_a4_in_chromium(pages, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    path = pages["unit"] / "brief.html"
+    seen = inspect_html(path)
+    assert seen["external_requests"] == [] and seen["page_errors"] == [] and seen["console_errors"] == []
+    assert seen["csp_violations"] == [] and seen["active_elements"] == [] and seen["event_handlers"] == []
+    assert seen["images"] == 2 and seen["images_rendered"] == 2 and seen["tables"] >= 5
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(path.as_uri(), wait_until="load")
+            page.pdf(path=str(tmp_path / "brief.pdf"), prefer_css_page_size=True)
+        finally:
+            browser.close()
+    assert pdf_problems(tmp_path / "brief.pdf") == []
