@@ -139,6 +139,15 @@ MEMO: dict[str, dict[str, str]] = {
         "level_party_secretary": "市委书记", "level_mayor": "市长", "level_group_leader": "专项小组组长",
         "level_unit_head": "单位主要负责人", "level_county_head": "县市区园区主要负责人",
         "level_division_head": "处室负责人",
+        "insp_past_due": "未整改的问题中，已超过整改时限的{n}。",
+        "past_due_head": "督察问题超过整改时限未整改", "past_due_advice_head": "限期整改超时限问题",
+        "past_due_problem": "截至{date}，督察发现的问题中有{n}已超过整改时限仍未整改",
+        "past_due_by_unit": "，其中{items}",
+        "past_due_longest": "；超期最久的是{unit}在{inspection}中发现的问题（整改时限{due}，已超期{days}天）",
+        "past_due_advice": "建议{units}对超过整改时限的问题逐一说明原因，重新明确责任人和整改时限，"
+                           "整改完成后报市委改革办销号，由市委改革办跟踪督办。",
+        "att_past_due": "超过整改时限未整改的督察问题",
+        "att_past_due_cols": "单位|督察|发现日期|整改时限|超期天数",
     },
     "en": {
         "title": "Progress of the comprehensive deepening of reform, {month}",
@@ -223,6 +232,17 @@ MEMO: dict[str, dict[str, str]] = {
         "level_party_secretary": "party secretary", "level_mayor": "mayor", "level_group_leader": "group leader",
         "level_unit_head": "unit head", "level_county_head": "county or park head",
         "level_division_head": "division head",
+        "insp_past_due": "Of the open problems, {n} are past their rectification deadline.",
+        "past_due_head": "Inspection problems past their rectification deadline",
+        "past_due_advice_head": "Rectify the problems past their deadline",
+        "past_due_problem": "By {date}, inspection problems open past their rectification deadline: {n}",
+        "past_due_by_unit": ": {items}",
+        "past_due_longest": "; the longest past it was found in {unit} by the {inspection} (deadline {due}, "
+                            "{days} days past it)",
+        "past_due_advice": "{units} should explain each problem past its deadline, name a person and a new "
+                           "deadline for it, and report it closed to the reform office, which follows up.",
+        "att_past_due": "Inspection problems open past their rectification deadline",
+        "att_past_due_cols": "Unit|Inspection|Found on|Deadline|Days past the deadline",
     },
 }
 
@@ -519,12 +539,15 @@ WORKBOOK_TEXT: dict[str, dict[str, str]] = {
     "zh": {"supervision": "督办清单", "city_score": "全市得分", "change": "较上年末变化", "growth": "较上年同期增长",
            "lead_name": "牵头单位", "leader_level": "牵头领导", "progress": "进度", "days_overdue": "逾期天数",
            "status_text": "状态", "note": "说明", "period": "评估期", "deadline": "完成时限",
-           "no_supervision": "本月没有逾期、本月到期未完成或近两个月到期且进度滞后的任务。"},
+           "no_supervision": "本月没有逾期、本月到期未完成或近两个月到期且进度滞后的任务。",
+           "past_due": "超过整改时限未整改", "no_past_due": "本月末没有超过整改时限仍未整改的督察问题。"},
     "en": {"supervision": "Supervision list", "city_score": "City score", "change": "Change since last December",
            "growth": "Growth on last year", "lead_name": "Lead unit", "leader_level": "Leader", "progress": "Progress",
            "days_overdue": "Days overdue", "status_text": "Status", "note": "Note", "period": "Assessment period",
            "deadline": "Deadline",
-           "no_supervision": "No task is overdue, due this month and unfinished, or due within two months and behind schedule."},
+           "no_supervision": "No task is overdue, due this month and unfinished, or due within two months and behind schedule.",
+           "past_due": "Open past the rectification deadline",
+           "no_past_due": "No inspection problem is open past its rectification deadline at the end of the month."},
 }
 
 #: The headline's own comparisons (:func:`reformlib.briefs.content.headline`): column labels of
@@ -627,4 +650,50 @@ PLOT_TEXT: dict[str, dict[str, str]] = {
            "as_of": " (end of {name})", "as_of_plain": "end of {name}", "family_title": "The {family} indicators by unit", "any_family": "Indicators by unit",
            "open": " (", "close": ")", "sep": "; ", "city_red": "the city in red", "band_dashed": "dashed: edges of the reasonable band",
            "target_solid": "green line: target"},
+}
+
+#: How a unit's score is made up (:mod:`reformlib.report.makeup`): the lines of its table and
+#: the memo's sentence; the parts add up to the score shown.
+MAKE_UP: dict[str, dict[str, str]] = {
+    "zh": {"cols": "项目|分值|说明", "full": "基础分（适用考核项目满分）", "full_note": "各适用考核项目满分合计",
+           "lost": "失分：{item}", "gained": "超额得分：{item}", "rescale": "不适用项目按比例折算至{base}分",
+           "base_line": "基础得分", "base_note": "基础分减去各项失分", "base_note_rescaled": "基础分减去各项失分，再按比例折算",
+           "not_applicable": "不适用项目：{items}", "score_line_monthly": "评估得分",
+           "bonus_item": "加分：{item}", "bonus_cap": "加分合计封顶", "bonus_line": "加分合计", "no_bonus": "本期无加分",
+           "quantitative_line": "定量得分", "quantitative_note": "基础得分加上加分",
+           "quantitative_part": "定量得分×{weight}", "qualitative_part": "定性评价得分×{weight}",
+           "part_note": "{value}分×{weight}",
+           "score_line": "综合得分", "score_note": "定量部分与定性部分之和，即评估得分",
+           "score_note_monthly": "基础得分加上加分，即评估得分（月度评估不含定性评价）",
+           "sentence": "{unit}{assessment}得分{score}分：{parts}。",
+           "sentence_base": "基础分{full}分，失分{lost}分，基础得分{base}分",
+           "sentence_base_rescaled": "适用考核项目满分{full}分，失分{lost}分，得{earned}分，"
+                                     "按比例折算至{base_points}分后基础得分{base}分",
+           "sentence_bonus": "加分{bonus}分，定量得分{quantitative}分", "sentence_bonus_monthly": "加分{bonus}分",
+           "sentence_monthly": "合计{score}分（月度评估不含定性评价）",
+           "sentence_year": "定量得分按{q_weight}计{q_part}分，定性评价得分{qualitative}分按{l_weight}计{l_part}分，"
+                            "合计{score}分",
+           "sep": "；", "att": "{unit}{assessment_title}得分构成", "sheet": "得分构成"},
+    "en": {"cols": "Item|Points|Why", "full": "Base (full points of the items that apply)",
+           "full_note": "full points of the items that apply",
+           "not_applicable": "items that do not apply: {items}", "score_line_monthly": "Score",
+           "base_note_rescaled": "base less the points lost, then rescaled",
+           "lost": "Lost: {item}", "gained": "Above full points: {item}", "rescale": "Items that do not apply: rescaled to {base}",
+           "base_line": "Base score", "base_note": "base less the points lost (and the rescaling)",
+           "bonus_item": "Bonus: {item}", "bonus_cap": "Bonus over its total cap", "bonus_line": "Bonus",
+           "no_bonus": "no bonus this period",
+           "quantitative_line": "Quantitative score", "quantitative_note": "base score plus bonus",
+           "quantitative_part": "Quantitative score x {weight}", "qualitative_part": "Qualitative score x {weight}",
+           "part_note": "{value} x {weight}",
+           "score_line": "Score", "score_note": "the two parts added: the assessment's score",
+           "score_note_monthly": "base score plus bonus: the assessment's score (no qualitative part monthly)",
+           "sentence": "{unit} scored {score} in {assessment}: {parts}.",
+           "sentence_base": "base {full}, {lost} points lost, base score {base}",
+           "sentence_base_rescaled": "full points of the items that apply {full}, {lost} lost, {earned} earned, "
+                                     "rescaled to {base_points}: base score {base}",
+           "sentence_bonus": "bonus {bonus}, quantitative score {quantitative}", "sentence_bonus_monthly": "bonus {bonus}",
+           "sentence_monthly": "score {score} (no qualitative part in a monthly assessment)",
+           "sentence_year": "the quantitative score counts {q_weight} ({q_part}), the qualitative score {qualitative} "
+                            "counts {l_weight} ({l_part}), together {score}",
+           "sep": "; ", "att": "How the score of {unit} is made up: {assessment_title}", "sheet": "Score make-up"},
 }

@@ -12,7 +12,7 @@ import pytest
 import reformlib as rl
 from reformlib.briefs import content as brief
 from reformlib.report.memo import memo_content
-from reformlib.report.numbers import number
+from reformlib.report.numbers import score
 from reformlib.report.results import validate_results
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,8 @@ def _results(data, pilots, reference, month: str, unit: str) -> dict:
 @pytest.fixture(scope="module")
 def runs(demo):
     data, pilots, reference = rl.load_data(None), rl.load_pilots(None), rl.load_reference()
-    return {key: _results(data, pilots, reference, *key) for key in (("2017-06", ""), ("2017-12", "430302"))}
+    return {key: _results(data, pilots, reference, *key) for key in (("2017-06", ""), ("2017-12", "430302"),
+                                                                       ("2017-12", ""))}
 
 
 def _text(c) -> str:
@@ -75,7 +76,7 @@ def test_veto_stands_beside_the_capped_grade(runs):
     assert row[2] == yuhu["grade"] and "一票否决" in row[3]
     low = next(t for h, t in c.problems if h.endswith("部分单位评估等级偏低"))
     assert "湘乡市" not in low  # the unit's memo speaks of the unit
-    assert f"雨湖区{number(yuhu['score'])}分（{yuhu['grade']}），一票否决" in low
+    assert f"雨湖区{score(yuhu['score'])}分（{yuhu['grade']}），一票否决" in low
 
 
 def test_tasks_due_this_month_and_unfinished_are_on_the_supervision_list(demo):
@@ -103,7 +104,7 @@ def test_memo_figures_are_those_of_results(runs):
         assert f"{tasks['total']}项年度改革任务已完成{tasks['completed']}项，完成率{tasks['completion_rate']:.1f}%" in text
         for s in res["evaluation"]["scores"]:
             if s["unit"] != "430300":
-                assert f"{s['name']}{number(s['score'])}{s['grade']}" in text.replace("\n", "")
+                assert f"{s['name']}{score(s['score'])}{s['grade']}" in text.replace("\n", "")
         insp = res["inspections"]
         assert f"督察发现问题{insp['found']}个，已整改{insp['rectified']}个" in text
 
@@ -157,12 +158,53 @@ def test_city_is_reported_not_ranked_among_its_parts(runs):
         assert sorted(s["rank"] for s in scores) == list(range(1, len(scores) + 1))
 
 
-def test_unit_memo_lists_its_lost_points_with_reasons(runs):
+def test_unit_memo_shows_how_its_score_is_made_up(runs):
+    """The unit memo's points lost, bonus and qualitative part add up to the score beside the
+    grade (it listed 20.47 lost points beside 86.21 with nothing to reconcile them)."""
     res = runs[("2017-12", "430302")]
     yuhu = next(s for s in res["evaluation"]["scores"] if s["unit"] == "430302")
     assert yuhu["lost_points"] and all(p["lost"] > 0 and p["reason"] for p in yuhu["lost_points"])
-    title, header, rows = next(a for a in memo_content(res).attachments if a[0].endswith("失分明细"))
-    assert title == "雨湖区2017年度年终评估（含定性评价）失分明细" and header == ["考核项目", "失分", "原因"]  # December: year-end
-    assert [r[1] for r in rows] == [number(p["lost"]) for p in yuhu["lost_points"]]
-    assert not any(CODES.fullmatch(r[0]) for r in rows)  # item names, not codes
-    assert not any(a[0].endswith("失分明细") for a in memo_content(runs[("2017-06", "")]).attachments)
+    content = memo_content(res)
+    title, header, rows = next(a for a in content.attachments if a[0].endswith("得分构成"))
+    assert title == "雨湖区2017年度年终评估（含定性评价）得分构成" and header == ["项目", "分值", "说明"]  # December: year-end
+    lines = {r[0]: r[1] for r in rows}
+    assert [lines[f"失分：{p['item']}"] for p in yuhu["lost_points"]] == [f"-{p['lost']:.2f}" for p in yuhu["lost_points"]]
+    assert (lines["基础分（适用考核项目满分）"], lines["基础得分"], lines["加分合计"], lines["定量得分"]) == (
+        "100.00", "79.53", "+7.00", "86.53")
+    assert (lines["定量得分×80%"], lines["定性评价得分×20%"], lines["综合得分"]) == ("69.22", "16.99", "86.21")
+    assert lines["综合得分"] == score(yuhu["score"]) and not any(CODES.fullmatch(r[0]) for r in rows)
+    said = next(s for s in content.overview if s.startswith("雨湖区2017年度年终评估（含定性评价）得分86.21分："))
+    assert "失分20.47分" in said and "加分7.00分" in said and "按20%计16.99分" in said and said.endswith("合计86.21分。")
+    june = memo_content(runs[("2017-06", "")]).attachments
+    assert not any(a[0].endswith(("失分明细", "得分构成")) for a in june)  # the city's memo lists no unit's make-up
+
+
+def test_problems_past_their_rectification_deadline_are_reported(runs):
+    """11 inspection problems are open past their 整改时限 at 2017-12-31, 湘乡市 with 3: the
+    results count and list them, the memo states them as a problem citing the figures with a
+    recommendation naming the units, and still keeps the open-over-90-days rule."""
+    insp = runs[("2017-12", "")]["inspections"]
+    assert insp["past_due"] == 11 == len(insp["past_due_items"]) == sum(r["past_due"] for r in insp["past_due_by_unit"])
+    by_name = {r["name"]: r["past_due"] for r in insp["past_due_by_unit"]}
+    assert by_name["湘乡市"] == 3 and by_name["湘潭经开区"] == 3
+    days = [r["days_past_due"] for r in insp["past_due_items"]]
+    assert days == sorted(days, reverse=True) and min(days) >= 1
+    assert all(r["due_on"] < "2017-12-31" for r in insp["past_due_items"])
+    c = memo_content(runs[("2017-12", "")])
+    problems, advice = dict(c.problems), dict(c.advice)
+    head = next(h for h in problems if h.endswith("督察问题超过整改时限未整改"))
+    text = problems[head]
+    assert text.startswith("截至2017年12月31日，督察发现的问题中有11个已超过整改时限仍未整改，其中湘乡市3个、湘潭经开区3个")
+    longest = insp["past_due_items"][0]
+    assert f"已超期{longest['days_past_due']}天" in text and longest["name"] in text
+    ref = head[:head.index("）") + 1]
+    said = next(v for h, v in advice.items() if h.endswith("限期整改超时限问题"))
+    assert said.startswith(f"针对问题{ref}，建议湘乡市、湘潭经开区")
+    assert all(r["name"] in said for r in insp["past_due_by_unit"])
+    assert "未整改的问题中，已超过整改时限的11个。" in c.overview
+    title, header, rows = next(a for a in c.attachments if a[0] == "超过整改时限未整改的督察问题")
+    assert header == ["单位", "督察", "发现日期", "整改时限", "超期天数"] and len(rows) == 11
+    if insp["open_over_90_days"]:  # the 90-day rule stays
+        assert any(h.endswith("督察问题整改超期") for h in problems)
+    unit = runs[("2017-12", "430302")]["inspections"]  # a unit's brief counts its own
+    assert unit["past_due"] == 1 and [r["name"] for r in unit["past_due_by_unit"]] == ["雨湖区"]

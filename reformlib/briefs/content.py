@@ -24,14 +24,16 @@ from reformlib.data.schemas import CITY, unit_code
 from reformlib.data.task_status import task_status
 from reformlib.i18n import FAMILY, FAMILY_ROWS, HEADINGS, HEADLINE_TEXT, MEMO, NOT_SUPPLIED, PEER_GROUP_OF, measure, name_column
 from reformlib.model.evaluate import DATA_TABLES, evaluate, rank_uncertainty
+from reformlib.model.makeup import score_make_up
 from reformlib.model.spec import Spec, load_spec
+from reformlib.report.makeup import make_up_record
 from reformlib.report.tables import brief_scores
 from reformlib.tasks import ledger, warning
 
 __all__ = ["CITY", "FAMILY_UNITS_SHOWN", "HEADLINE_COLUMNS", "at_risk_section", "brief_figures", "evaluation_section",
            "family_frame", "family_section", "headline", "inspections_summary",
 
-           "latest_month", "off_target", "pilots_summary", "results", "supervision_frame", "supervision_list",
+           "latest_month", "off_target", "past_due_frame", "pilots_summary", "results", "supervision_frame", "supervision_list",
            "target_in", "task_progress",
            "value_in"]
 
@@ -265,11 +267,8 @@ def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period,
     scores = brief_scores(result, lang=lang, uncertainty=None)
     vetoes = result.points[result.points["kind"] == "veto"]
     reasons = vetoes.groupby("unit")[f"reason_{lang}"].agg("；".join if lang == "zh" else "; ".join)
-    lost = result.lost_points(lang=lang).merge(result.spec.rubric[["item", f"name_{lang}"]], on="item", how="left")
-    by_unit = {u: [{"item": str(r[f"name_{lang}"] if isinstance(r[f"name_{lang}"], str) else r["item"]),
-                    "lost": round(float(r["lost"]), 2), "reason": str(r[f"reason_{lang}"])}
-                   for r in g.to_dict("records")] for u, g in lost.groupby("unit")}
-    scores = [{**s, "veto": reasons.get(s["unit"]), "lost_points": by_unit.get(s["unit"], [])} for s in scores]
+    made = _make_up(result, lang)
+    scores = [{**s, "veto": reasons.get(s["unit"]), **made.get(s["unit"], {"lost_points": []})} for s in scores]
     city = [s for s in scores if s["unit"] == CITY]
     parts = _ranked_among_parts([s for s in scores if s["unit"] != CITY], result.combined, spread, lang=lang,
                                 peer_groups=peer_groups)
@@ -277,6 +276,21 @@ def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period,
            "assessment_label": peers.assessment_label(kind, month, lang), "scores": parts}
     if city:
         out["city"] = {k: city[0][k] for k in ("unit", "name", "score", "grade")}
+    return out
+
+
+def _make_up(result, lang: str) -> dict[str, dict]:
+    """Each unit's ``make_up`` (:func:`reformlib.report.makeup.make_up_record`: how its score
+    is made up, in the model's arithmetic, parts adding up to the score shown) and its
+    ``lost_points`` (the make-up's items that lost points, worst first, as the make-up prints them)."""
+    terms, totals = score_make_up(result, lang=lang)
+    out = {}
+    for unit, row in totals.iterrows():
+        record = make_up_record(terms[terms["unit"] == unit], row, lang=lang)
+        lost = sorted((t for t in record["terms"] if t["part"] == "item" and t["points"] < 0),
+                      key=lambda t: t["points"])
+        out[str(unit)] = {"make_up": record, "lost_points": [
+            {"item": t["item"], "lost": round(-t["points"], 2) + 0.0, "reason": t["reason"]} for t in lost]}
     return out
 
 
@@ -384,8 +398,11 @@ def supervision_frame(records: list[dict], *, lang: str = "zh") -> pd.DataFrame:
 def inspections_summary(inspections: pd.DataFrame, month: str | pd.Period, *, unit: str | int | None = None,
                         units: pd.DataFrame | None = None, lang: str = "zh") -> dict:
     """Inspection problems as of the end of ``month``: found, rectified, open (found -
-    rectified) and open for more than 90 days since they were found (with ``units``, also
-    by unit, named)."""
+    rectified), open for more than 90 days since they were found and (``past_due``) open
+    past their rectification deadline (整改时限, ``due_on`` before the month's last day, as the
+    model's deduction counts them); with ``units``, both also by unit, named; the problems past
+    their deadline listed (``past_due_items``: unit, inspection, found, deadline, days past
+    it), longest past first."""
     end = month_end(month)
     one = _one_unit(unit)
     df = inspections if one is None else inspections[inspections["unit"] == one]
@@ -395,11 +412,38 @@ def inspections_summary(inspections: pd.DataFrame, month: str | pd.Period, *, un
     over90 = open_ & ((end - df["found_on"]).dt.days > 90)
     out = {"available": True, "found": int(found.sum()), "rectified": int(rectified.sum()),
            "open": int(open_.sum()), "open_over_90_days": int(over90.sum())}
-    if units is not None:
-        names = units.set_index("unit")[name_column(lang)]
+    past = open_ & df["due_on"].notna() & (df["due_on"] < end) if "due_on" in df.columns else None
+    if past is not None:
+        out["past_due"] = int(past.sum())
+    names = units.set_index("unit")[name_column(lang)] if units is not None else None
+    if names is not None:
         out["over_90_by_unit"] = [{"unit": str(u), "name": str(names.get(u, u)), "open_over_90_days": int(n)}
                                   for u, n in df[over90].groupby("unit").size().items()]
+    if past is not None:
+        late = df[past].assign(days=(end - df.loc[past, "due_on"]).dt.days)
+        late = late.sort_values(["days", "problem_id"], ascending=[False, True])
+        inspection = "inspection_zh" if lang == "zh" or "inspection_en" not in late.columns else "inspection_en"
+        if names is not None:
+            counts = late.groupby("unit").size()
+            out["past_due_by_unit"] = sorted(
+                ({"unit": str(u), "name": str(names.get(u, u)), "past_due": int(n)} for u, n in counts.items()),
+                key=lambda r: (-r["past_due"], r["unit"]))
+        out["past_due_items"] = [
+            {"problem_id": str(r.problem_id), "unit": str(r.unit),
+             "name": str(names.get(r.unit, r.unit)) if names is not None else str(r.unit),
+             "inspection": str(getattr(r, inspection, "") or ""), "found_on": f"{r.found_on:%Y-%m-%d}",
+             "due_on": f"{r.due_on:%Y-%m-%d}", "days_past_due": int(r.days)} for r in late.itertuples(index=False)]
     return out
+
+
+def past_due_frame(inspections: Mapping, *, lang: str = "zh") -> pd.DataFrame:
+    """The inspection problems open past their rectification deadline
+    (``results["inspections"]["past_due_items"]``) as the page shows them: unit by name,
+    inspection, found on, deadline, days past it; longest past first."""
+    cols = MEMO[lang]["att_past_due_cols"].split("|")
+    rows = [[r["name"], r["inspection"], r["found_on"], r["due_on"], r["days_past_due"]]
+            for r in (inspections or {}).get("past_due_items", [])]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def pilots_summary(pilots: pd.DataFrame, month: str | pd.Period, *, unit: str | int | None = None) -> dict:

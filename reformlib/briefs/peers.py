@@ -28,7 +28,7 @@ import pandas as pd
 from reformlib.data.periods import as_month
 from reformlib.data.schemas import CITY
 from reformlib.i18n import PEER_GROUP_OF, PEERS_TEXT
-from reformlib.report.numbers import number
+from reformlib.report.numbers import number, score
 
 __all__ = ["ASSESSMENTS", "assessment_label", "assessment_period", "peer_ranks", "scores_frame", "scores_note"]
 
@@ -118,6 +118,6 @@ def scores_frame(evaluation: Mapping, *, lang: str = "zh") -> pd.DataFrame:
     for s in evaluation.get("scores", []):
         lo, hi = s.get("peer_rank_p05"), s.get("peer_rank_p95")
         span = "" if lo is None or hi is None else (number(lo) if lo == hi else f"{number(lo)}–{number(hi)}")
-        rows.append([s["name"], number(s["score"]), s["grade"], s.get("peer_rank_text", ""), span,
+        rows.append([s["name"], score(s["score"]), s["grade"], s.get("peer_rank_text", ""), span,
                      number(s["rank"]), s.get("veto") or ""])
     return pd.DataFrame(rows, columns=cols)

@@ -21,7 +21,11 @@ Rules of 二、存在问题, in this order (a rule whose section is missing give
    attachment marks key tasks too.
 3. **Low grades**: units (never the city itself) graded 一般 or 较差, with score and grade,
    and the one-vote veto beside a capped grade (``scores[].veto``).
-4. **Inspection problems open over 90 days**: the count and, when listed
+4. **Inspection problems past their rectification deadline** (整改时限): the count at the
+   month's end, the units holding them (``inspections.past_due_by_unit``) and the longest past
+   its deadline (``inspections.past_due_items``); the recommendation names those units, and an
+   attachment lists every such problem.
+5. **Inspection problems open over 90 days**: the count and, when listed
    (``inspections.over_90_by_unit``), the units holding them.
 
 一、总体情况 ends with one sentence on what changed since last month (:func:`changes_summary`),
@@ -41,6 +45,7 @@ Numbers read as :mod:`reformlib.report.numbers` writes them. The layout is
 """
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -48,10 +53,11 @@ from typing import Any
 
 from reformlib.data.periods import month_words
 from reformlib.errors import ParameterError
-from reformlib.i18n import CHANGES, HEADLINE_TEXT, MEMO, UNIT_NAMES, WARNING_TEXT
+from reformlib.i18n import CHANGES, HEADLINE_TEXT, MAKE_UP, MEMO, UNIT_NAMES, WARNING_TEXT
 from reformlib.report.at_risk import schedule_cells, shows_bands
+from reformlib.report.makeup import make_up_rows, make_up_sentence
 from reformlib.report.memo_layout import MemoContent, write_docx
-from reformlib.report.numbers import MISSING, count, difference, headline_cell, number, observed_band, quantity
+from reformlib.report.numbers import MISSING, count, difference, headline_cell, number, observed_band, quantity, score
 from reformlib.report.results import section, validate_results
 
 __all__ = ["CITY_CODE", "MemoContent", "changes_summary", "key_findings", "memo_content", "revisions_summary",
@@ -178,11 +184,27 @@ def _evaluation(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     city = [s for s in (evaluation or {}).get("scores", []) if s["unit"] == CITY_CODE]
     city += [(evaluation or {})["city"]] if (evaluation or {}).get("city") else []
     out = [t["eval" if len(scores) > 1 else "eval_one"].format(
-        assessment=assessment(results, t), n=len(scores), top=top["name"], top_score=number(top["score"]), top_grade=top["grade"],
-        bottom=bottom["name"], bottom_score=number(bottom["score"]), bottom_grade=bottom["grade"])]
+        assessment=assessment(results, t), n=len(scores), top=top["name"], top_score=score(top["score"]), top_grade=top["grade"],
+        bottom=bottom["name"], bottom_score=score(bottom["score"]), bottom_grade=bottom["grade"])]
     if city:
-        out.append(t["eval_city"].format(score=number(city[0]["score"]), grade=city[0]["grade"]))
+        out.append(t["eval_city"].format(score=score(city[0]["score"]), grade=city[0]["grade"]))
     return out
+
+
+def _own_score(results: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The score record of a unit's memo's own unit (None in the city's memo)."""
+    if not _own_unit(results):
+        return None
+    return next((s for s in ranked(results) if s["unit"] == results["unit"]), None)
+
+
+def _make_up(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[str]:
+    """A unit's memo: one sentence in which the parts of its score add up to it
+    (:func:`reformlib.report.makeup.make_up_sentence`)."""
+    own = _own_score(results)
+    if not own or not own.get("make_up"):
+        return []
+    return [make_up_sentence(own["make_up"], name=own["name"], assessment=assessment(results, t), lang=lang)]
 
 
 def _inspections_and_pilots(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[str]:
@@ -196,6 +218,8 @@ def _inspections_and_pilots(results: Mapping[str, Any], t: Mapping[str, str], la
         out = [t["insp" if insp["open_over_90_days"] else "insp_none_old"].format(
             found=count(insp["found"], word, lang), rectified=count(insp["rectified"], word, lang),
             open=count(insp["open"], word, lang), over90=count(insp["open_over_90_days"], word, lang))]
+        if insp.get("past_due"):
+            out.append(t["insp_past_due"].format(n=count(insp["past_due"], word, lang)))
     pilots, note = section(results, "pilots")
     if pilots is None:
         return out + [_na(t, "pilots_na", note)]
@@ -269,7 +293,7 @@ def key_findings(results: Mapping[str, Any], *, lang: str = "zh") -> list[str]:
     t = MEMO[_check_lang(lang)]
     changed = changes_summary(results, lang=lang)
     return (_headline(results, t, lang) + _targets(results, lang) + _tasks(results, t, lang) + _evaluation(results, t)
-            + _inspections_and_pilots(results, t, lang) + ([changed] if changed else []))
+            + _make_up(results, t, lang) + _inspections_and_pilots(results, t, lang) + ([changed] if changed else []))
 
 
 # ------------------------------------------------------------------------- 存在问题
@@ -336,7 +360,7 @@ def _low_grades(results, t, lang, names) -> tuple[str, str] | None:
     units = [s for s in ranked(results) if s["grade"] in low and (not own or s["unit"] == results["unit"])]
     if not units:
         return None
-    items = [t["grade_item"].format(unit=s["name"], score=number(s["score"]), grade=s["grade"])
+    items = [t["grade_item"].format(unit=s["name"], score=score(s["score"]), grade=s["grade"])
              + (t["veto"].format(veto=s["veto"]) if s.get("veto") else "") for s in units]
     return (t["grade_problem"].format(n=count(len(units), t["unit_word"], lang), items=_join(items, t),
                                       assessment=assessment(results, t)),
@@ -358,7 +382,36 @@ def _old_problems(results, t, lang, names) -> tuple[str, str] | None:
     return problem + t["stop"], t["old_advice_all"]
 
 
-_RULES = (_gaps, _overdue, _low_grades, _old_problems)
+def _past_due(results, t, lang, names) -> tuple[str, str] | None:
+    insp = section(results, "inspections")[0]
+    if not insp or not insp.get("past_due"):
+        return None
+    month_end = results["month"] + "-" + str(calendar.monthrange(*map(int, results["month"].split("-")))[1])
+    problem = t["past_due_problem"].format(date=_date(month_end, lang), n=count(insp["past_due"], t["problem_word"], lang))
+    by_unit = insp.get("past_due_by_unit") or []
+    if by_unit:
+        problem += t["past_due_by_unit"].format(items=t["list_sep"].join(
+            [f"{names.get(r['unit'], r['name'])}{count(r['past_due'], t['problem_word'], lang)}"
+             if lang == "zh" else f"{names.get(r['unit'], r['name'])} {r['past_due']}" for r in by_unit]))
+    items = insp.get("past_due_items") or []
+    if items:
+        r = items[0]
+        problem += t["past_due_longest"].format(unit=names.get(r["unit"], r["name"]), inspection=r["inspection"],
+                                                due=_date(r["due_on"], lang), days=number(r["days_past_due"]))
+    units = [r["unit"] for r in by_unit] or list(dict.fromkeys(r["unit"] for r in items))
+    if not units:
+        return problem + t["stop"], t["old_advice_all"]
+    return problem + t["stop"], t["past_due_advice"].format(units=_units(units, names, t))
+
+
+#: The rules of 二、存在问题 in order, with the keys of their problem and advice headings.
+_RULES = ((_gaps, 0), (_overdue, 1), (_low_grades, 2), (_past_due, "past_due"), (_old_problems, 3))
+
+
+def _heads(t: Mapping[str, str], key: int | str) -> tuple[str, str]:
+    if isinstance(key, str):
+        return t[f"{key}_head"], t[f"{key}_advice_head"]
+    return t["problem_heads"].split("|")[key], t["advice_heads"].split("|")[key]
 
 
 def _numbered(i: int, lang: str) -> str:
@@ -372,13 +425,16 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
     if scores:
         out.append((t["att_scores"].format(assessment_title=assessment(results, t, title=True)),
                     t["att_scores_cols"].split("|"),
-                    [[s["name"], number(s["score"]), s["grade"], s.get("veto") or ""] for s in scores]))
-    own = [s for s in ranked(results) if s["unit"] == results["unit"] and s.get("lost_points")]
-    if own:  # a unit's memo lists where its points were lost, and why
-        out.append((t["att_lost"].format(unit=own[0]["name"], assessment=assessment(results, t),
+                    [[s["name"], score(s["score"]), s["grade"], s.get("veto") or ""] for s in scores]))
+    own = _own_score(results)
+    if own and own.get("make_up"):  # a unit's memo: how its score is made up, each lost point with its reason
+        out.append((MAKE_UP[lang]["att"].format(unit=own["name"], assessment_title=assessment(results, t, title=True)),
+                    MAKE_UP[lang]["cols"].split("|"), make_up_rows(own["make_up"], lang=lang)))
+    elif own and own.get("lost_points"):  # results without a make-up: where its points were lost, and why
+        out.append((t["att_lost"].format(unit=own["name"], assessment=assessment(results, t),
                                          assessment_title=assessment(results, t, title=True)),
                     t["att_lost_cols"].split("|"),
-                    [[p["item"], number(p["lost"]), p["reason"]] for p in own[0]["lost_points"]]))
+                    [[p["item"], score(p["lost"]), p["reason"]] for p in own["lost_points"]]))
     tasks = section(results, "tasks")[0] or {}
     if tasks.get("supervision"):
         out.append((t["att_supervision"], t["att_supervision_cols"].split("|"), [
@@ -399,6 +455,11 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
     headline = _headline_rows(results, lang)
     if headline:
         out.append(headline)
+    late = (section(results, "inspections")[0] or {}).get("past_due_items") or []
+    if late:
+        out.append((t["att_past_due"], t["att_past_due_cols"].split("|"), [
+            [names.get(r["unit"], r["name"]), r["inspection"], r["found_on"], r["due_on"], number(r["days_past_due"])]
+            for r in late]))
     off = section(results, "indicators_off_target")[0] or []
     if off:
         out.append((t["att_off"], t["att_off_cols"].split("|"), [
@@ -434,11 +495,10 @@ def memo_content(results: Mapping[str, Any], *, lang: str = "zh") -> MemoContent
     t = MEMO[_check_lang(lang)]
     names = names_of(data, lang)
     scope = names.get(data["unit"], data["unit"]) if data["unit"] not in (None, CITY_CODE) else ""
-    found = [(k, p) for k, rule in enumerate(_RULES) if (p := rule(data, t, lang, names)) is not None]
-    heads, advice_heads = t["problem_heads"].split("|"), t["advice_heads"].split("|")
-    problems = [(_numbered(i, lang) + heads[k], p[0]) for i, (k, p) in enumerate(found)]
-    advice = [(_numbered(i, lang) + advice_heads[k], t["advice_ref"].format(ref=_numbered(i, lang).strip()) + p[1])
-              for i, (k, p) in enumerate(found)]
+    found = [(_heads(t, k), p) for rule, k in _RULES if (p := rule(data, t, lang, names)) is not None]
+    problems = [(_numbered(i, lang) + h[0], p[0]) for i, (h, p) in enumerate(found)]
+    advice = [(_numbered(i, lang) + h[1], t["advice_ref"].format(ref=_numbered(i, lang).strip()) + p[1])
+              for i, (h, p) in enumerate(found)]
     if not found:
         problems, advice = [("", t["no_problem"])], [("", t["no_advice"])]
     return MemoContent(

@@ -17,7 +17,10 @@ the same figure reads the same everywhere (OFFICE.md, "Typography in pages and t
 - a difference in the same unit (percentage points for percentages):
   ``difference(-4, "%", "zh") == "4.0个百分点"``, ``difference(-8094, "mu", signed=True) == "-8,094亩"``;
 - a value with the catalogue's unit of measurement: ``quantity(75, "villages", "zh") ==
-  "75个"``, ``quantity(75, "villages", "en") == "75 villages"``, ``quantity(53, "%") == "53.0%"``.
+  "75个"``, ``quantity(75, "villages", "en") == "75 villages"``, ``quantity(53, "%") == "53.0%"``;
+- scores and points of the evaluation always with two decimals: ``score(86.2) == "86.20"``,
+  ``score(-16.467, signed=True) == "-16.47"``; parts of a score rounded so that they add up to
+  the rounded whole (:func:`apportion`, the largest-remainder method).
 
 :data:`EXCEL_FORMATS` gives the matching Excel number formats, so that a workbook cell shows
 what the memo prints. May import: :mod:`reformlib.i18n` only.
@@ -29,8 +32,8 @@ import re
 
 from reformlib.i18n import WARNING_TEXT, measure
 
-__all__ = ["EXCEL_FORMATS", "MISSING", "band", "cell", "count", "difference", "excel_format", "headline_cell", "number",
-           "observed_band", "percent", "points", "present", "probability", "quantity", "quantity_format"]
+__all__ = ["EXCEL_FORMATS", "MISSING", "apportion", "band", "cell", "count", "difference", "excel_format", "headline_cell",
+           "number", "observed_band", "percent", "points", "present", "probability", "quantity", "quantity_format", "score"]
 
 #: Excel number formats by kind of column: what :func:`number`, :func:`percent` and
 #: :func:`probability` print.
@@ -39,6 +42,8 @@ EXCEL_FORMATS: dict[str, str] = {
     "percent": '0.0"%"',
     "points": '+0.0;-0.0;0.0',
     "probability": "0%",
+    "score": "#,##0.00",
+    "signed_score": "+#,##0.00;-#,##0.00;0.00",
 }
 #: Columns of the brief's tables by kind (every other numeric column is a plain number).
 _KINDS: dict[str, str] = {
@@ -47,7 +52,8 @@ _KINDS: dict[str, str] = {
     "behind": "count", "overdue": "count", "found": "count", "rectified": "count", "open": "count",
     "open_over_90_days": "count", "national": "count", "provincial": "count", "models": "count",
     "local": "count", "rank": "count", "days_overdue": "count", "progress": "percent",
-    "expected": "percent",
+    "expected": "percent", "score": "score", "score_before": "score", "quantitative": "score",
+    "qualitative": "score",
 }
 _PLURAL = {"entity": "entities", "family": "families", "inquiry": "inquiries", "person": "persons"}
 
@@ -65,6 +71,39 @@ def number(x: float | int, *, decimals: int = 2) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def score(x: float | int, *, signed: bool = False) -> str:
+    """A score or points of the evaluation, always with two decimals: ``86.20``, ``1,234.50``;
+    ``signed`` writes ``+7.00`` / ``-16.47``."""
+    v = round(_check(x, "score"), 2)
+    v = 0.0 if v == 0 else v  # no "-0.00"
+    return f"{v:+,.2f}" if signed and v else f"{v:,.2f}"
+
+
+def apportion(values: list[float] | tuple[float, ...], total: float, *, decimals: int = 2) -> list[float]:
+    """``values`` rounded to ``decimals`` so that they sum exactly to ``total`` (itself rounded to
+    ``decimals``): each is rounded down, and the units of the last decimal still missing go to
+    the largest remainders (the largest-remainder, or Hamilton, method; a surplus is taken from the
+    smallest). Each result differs from its value by less than one unit of the last decimal
+    whenever ``total`` is the rounded sum, so the parts shown add up to the whole shown:
+    ``apportion([69.226013, 16.9875], 86.21) == [69.22, 16.99]``."""
+    scale = 10 ** decimals
+    target = round(_check(total, "apportion total") * scale)
+    raw = [round(_check(v, "apportion value") * scale, 6) for v in values]
+    floors = [math.floor(r) for r in raw]
+    short = target - sum(floors)
+    if not raw:
+        if short:
+            raise ValueError(f"apportion: no values to make up a total of {total!r}")
+        return []
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - floors[i]), -abs(raw[i]), i))
+    step = 1 if short > 0 else -1
+    if step < 0:
+        order.reverse()
+    for k in range(abs(short)):
+        floors[order[k % len(order)]] += step
+    return [f / scale for f in floors]
 
 
 def percent(x: float | int, *, decimals: int = 1) -> str:
@@ -205,6 +244,8 @@ def cell(column: str, value: float | int) -> str:
         return probability(value)
     if kind == "count":
         return number(value, decimals=0)
+    if kind == "score":
+        return score(value)
     return number(value)
 
 

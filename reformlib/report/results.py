@@ -22,11 +22,14 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
                     supervision: [{task_id, title, lead_unit, lead_name, leader_level,
                                    deadline, progress, status, days_overdue, key_task}]}
     evaluation     {available, note, scores: [{unit, name, score, grade, rank,
-                    rank_p05, rank_p95, veto}]}
+                    rank_p05, rank_p95, veto, lost_points, make_up}]}
     indicators_off_target  [{unit, unit_name, indicator, name, value, target, gap,
                              measure_unit}]
     inspections    {found, rectified, open, open_over_90_days,
-                    over_90_by_unit: [{unit, name, open_over_90_days}]}
+                    over_90_by_unit: [{unit, name, open_over_90_days}], past_due,
+                    past_due_by_unit: [{unit, name, past_due}],
+                    past_due_items: [{problem_id, unit, name, inspection, found_on, due_on,
+                                      days_past_due}]}
     pilots         {national, provincial, models, local}
     family         {family, name, rows: [{unit, unit_name, kind, indicator, indicator_name, value,
                                          band_low, band_high, target, peer_size}]}
@@ -70,10 +73,18 @@ deadline; tasks due this month and unfinished, "due_this_month"; tasks due withi
 months and behind schedule, "behind"; ``progress`` in percent, ``deadline`` "YYYY-MM-DD";
 ``key_task`` true for a key task, 重点任务),
 ``scores[].veto`` (the one-vote veto that capped the grade, in words), ``scores[].lost_points``
-(each rubric item on which the unit lost points: item name, points lost, reason),
+(each rubric item on which the unit lost points: item name, points lost, reason, as the
+make-up prints them), ``scores[].make_up`` (how the score is made up, in the model's arithmetic:
+``full`` points of the items that apply, ``terms`` [{part: item | rescale | bonus | bonus_cap,
+item, points, reason}], ``base``, ``bonus``, ``quantitative``, and at year end ``qualitative``,
+its ``share`` and the two weighted parts ``quantitative_part`` and ``qualitative_part``, then
+``score``; every figure to two decimals, the parts adding up exactly to each subtotal and to
+the score),
 ``indicators_off_target[].unit_name`` and ``measure_unit``, ``evaluation.city`` (the whole
 city's score and grade, reported and not ranked among its parts), and
-``inspections.over_90_by_unit``; the early warning's meaning: ``tasks.at_risk[]``'s
+``inspections.over_90_by_unit``; ``inspections.past_due`` (problems open at the month's end
+past their rectification deadline, 整改时限), by unit (``past_due_by_unit``) and one by one
+(``past_due_items``, longest past first); the early warning's meaning: ``tasks.at_risk[]``'s
 ``lead_name``, ``band`` (the probability's band) and ``band_observed`` with its Wilson
 interval (the miss rate observed in that band on the held-out check, a share, over
 ``band_n`` snapshots), ``progress`` and ``expected`` (the task's progress and the progress its
@@ -101,7 +112,7 @@ the source document writes them; ``probability`` is a share in [0, 1].
 
 Numpy scalars (``np.int64(213)``) are accepted and stored as plain numbers. Beyond the
 schema, :func:`validate_results` checks a few sums (completed <= total,
-rectified + open = found, open_over_90_days <= open, a headline's ``growth`` equal to its
+rectified + open = found, open_over_90_days <= open, past_due <= open and its lists counting it, a score's make-up adding up to it, a headline's ``growth`` equal to its
 value's growth on ``year_earlier``, ``meets_target`` only beside a ``target``, ``city_value``
 only in a unit's brief, rank_p05 <= rank_p95 (and
 peer_rank_p05 <= peer_rank_p95, peer_rank <= peer_size), a rank change
@@ -123,6 +134,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from reformlib.errors import DataValidationError, Problem
 from reformlib.report.atomic import atomic_path
+from reformlib.report.makeup import make_up_sums
 
 __all__ = [
     "RESULTS_SCHEMA",
@@ -216,6 +228,14 @@ _SUPERVISE = _record({"task_id": _TEXT, "title": _TEXT, "lead_unit": _TEXT,
                       "progress": _PERCENT,
                       "status": {"enum": ["overdue", "due_this_month", "behind"]},
                       "days_overdue": _COUNT, "key_task": {"type": "boolean"}}, optional=("key_task",))
+_NUM_OR_NULL = {"type": ["number", "null"]}
+_MAKE_UP = _record({
+    "full": _NUM, "base_points": _NUM,
+    "terms": {"type": "array", "items": _record({"part": {"enum": ["item", "rescale", "bonus", "bonus_cap"]},
+                                                 "item": _TEXT, "points": _NUM, "reason": {"type": "string"}})},
+    "base": _NUM, "bonus": _NUM, "quantitative": _NUM, "qualitative": _NUM_OR_NULL,
+    "share": {"type": ["number", "null"], "exclusiveMinimum": 0, "maximum": 1},
+    "quantitative_part": _NUM_OR_NULL, "qualitative_part": _NUM_OR_NULL, "score": _NUM})
 _SCORE = _record({"unit": _TEXT, "name": _TEXT, "score": _NUM, "grade": _TEXT,
                   "rank": {"type": "integer", "minimum": 1},
                   "rank_p05": {"type": ["number", "null"], "minimum": 1},
@@ -226,9 +246,10 @@ _SCORE = _record({"unit": _TEXT, "name": _TEXT, "score": _NUM, "grade": _TEXT,
                   "peer_group": _TEXT, "peer_group_name": _TEXT,
                   "peer_rank": {"type": "integer", "minimum": 1}, "peer_size": {"type": "integer", "minimum": 1},
                   "peer_rank_p05": {"type": ["number", "null"], "minimum": 1},
-                  "peer_rank_p95": {"type": ["number", "null"], "minimum": 1}, "peer_rank_text": _TEXT},
+                  "peer_rank_p95": {"type": ["number", "null"], "minimum": 1}, "peer_rank_text": _TEXT,
+                  "make_up": _MAKE_UP},
                  optional=("rank_p05", "rank_p95", "veto", "lost_points", "peer_group", "peer_group_name", "peer_rank",
-                           "peer_size", "peer_rank_p05", "peer_rank_p95", "peer_rank_text"))
+                           "peer_size", "peer_rank_p05", "peer_rank_p95", "peer_rank_text", "make_up"))
 _OFF_TARGET = _record({"unit": _TEXT, "unit_name": _TEXT, "indicator": _TEXT, "name": _TEXT,
                        "value": _NUM, "target": _NUM, "gap": _NUM,
                        "measure_unit": {"type": ["string", "null"]}},
@@ -238,6 +259,11 @@ _FAMILY_ROW = _record({"unit": _TEXT, "unit_name": _TEXT, "kind": {"enum": ["uni
                        "indicator": _TEXT, "indicator_name": _TEXT,
                        **{k: {"type": ["number", "null"]} for k in ("value", "band_low", "band_high", "target")},
                        "peer_size": _COUNT}, optional=("peer_size",))
+_PAST_DUE = _record({"unit": _TEXT, "name": _TEXT, "past_due": _COUNT})
+_PAST_DUE_ITEM = _record({"problem_id": _TEXT, "unit": _TEXT, "name": _TEXT, "inspection": {"type": "string"},
+                          "found_on": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                          "due_on": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                          "days_past_due": {"type": "integer", "minimum": 1}})
 _FIGURE = _record({"name": _TEXT, "path": _TEXT, "caption": {"type": "string"}})
 _DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}
@@ -308,8 +334,11 @@ RESULTS_SCHEMA: dict[str, Any] = {
         "indicators_off_target": _list_section(_OFF_TARGET),
         "inspections": _object_section({"found": _COUNT, "rectified": _COUNT,
                                         "open": _COUNT, "open_over_90_days": _COUNT,
-                                        "over_90_by_unit": {"type": "array", "items": _OVER_90}},
-                                       optional=("over_90_by_unit",)),
+                                        "over_90_by_unit": {"type": "array", "items": _OVER_90},
+                                        "past_due": _COUNT,
+                                        "past_due_by_unit": {"type": "array", "items": _PAST_DUE},
+                                        "past_due_items": {"type": "array", "items": _PAST_DUE_ITEM}},
+                                       optional=("over_90_by_unit", "past_due", "past_due_by_unit", "past_due_items")),
         "pilots": _object_section({"national": _COUNT, "provincial": _COUNT,
                                    "models": _COUNT, "local": _COUNT}),
         "family": _object_section({"family": _TEXT, "name": _TEXT, "rows": {"type": "array", "items": _FAMILY_ROW}}),
@@ -413,6 +442,15 @@ def _consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
                 problems.append(JsonProblem(None, "$.inspections.over_90_by_unit",
                                             f"the units' counts sum to {listed}, not to "
                                             f"open_over_90_days ({insp['open_over_90_days']})"))
+        at_most("$.inspections", "past_due", "open", insp)
+        for key in ("past_due_by_unit", "past_due_items"):
+            rows = insp.get(key)
+            if isinstance(rows, list) and isinstance(insp.get("past_due"), int):
+                listed = (sum(r.get("past_due", 0) for r in rows if isinstance(r, Mapping)) if key == "past_due_by_unit"
+                          else len(rows))
+                if listed != insp["past_due"]:
+                    problems.append(JsonProblem(None, f"$.inspections.{key}", f"{key} counts {listed} problems, "
+                                                f"not past_due ({insp['past_due']})"))
         vals = [insp.get(k) for k in ("found", "rectified", "open")]
         if all(isinstance(v, int) for v in vals) and vals[1] + vals[2] != vals[0]:
             problems.append(JsonProblem(None, "$.inspections",
@@ -428,6 +466,7 @@ def _consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
                     problems.append(JsonProblem(None, f"$.evaluation.scores[{i}]",
                                                 f"{name}_p05 ({lo}) exceeds {name}_p95 ({hi})"))
             at_most(f"$.evaluation.scores[{i}]", "peer_rank", "peer_size", s)
+            problems += _make_up_consistency(s, f"$.evaluation.scores[{i}]")
     changes, _ = section(obj, "changes")
     if isinstance(changes, Mapping):
         for i, r in enumerate(changes.get("ranks") or []):
@@ -437,6 +476,21 @@ def _consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
                                             f"rank_change ({r['rank_change']}) must equal rank_before - rank "
                                             f"({r['rank_before']} - {r['rank']})"))
     return problems
+
+
+def _make_up_consistency(s: Mapping[str, Any], where: str) -> list[JsonProblem]:
+    """A score's make-up adds up, in hundredths, to its subtotals and to the score beside the
+    grade (:func:`reformlib.report.makeup.make_up_sums`)."""
+    record = s.get("make_up")
+    if not isinstance(record, Mapping):
+        return []
+    try:
+        problems = make_up_sums(record)
+    except (KeyError, TypeError, ValueError):  # the schema reports a malformed record
+        return []
+    if isinstance(s.get("score"), (int, float)) and round(s["score"] * 100) != round(record["score"] * 100):
+        problems.append(f"the make-up's score ({record['score']}) is not the score ({s['score']})")
+    return [JsonProblem(None, f"{where}.make_up", p) for p in problems]
 
 
 def _headline_consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:

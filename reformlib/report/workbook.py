@@ -27,7 +27,9 @@ headline's change columns (:func:`headline_changes`: since last December in the 
 own unit, percentage points for percentages; growth on the same months of last year in
 percent), the 督办清单 (:func:`supervision_sheet`, from ``results["tasks"]["supervision"]``)
 and the city's own score (:func:`city_score_sheet`, from ``results["evaluation"]["city"]``),
-each number formatted as :mod:`reformlib.report.numbers` prints it in the page and the memo.
+each number formatted as :mod:`reformlib.report.numbers` prints it in the page and the memo; and
+how each score is made up (:func:`make_up_sheet`), the inspection problems open past their
+rectification deadline (:func:`past_due_sheet`, and their count on the inspections sheet).
 
 :func:`write_csv_for_excel` writes ``utf-8-sig`` so that Excel shows Chinese correctly.
 Both write atomically: a failure leaves an existing file untouched.
@@ -51,14 +53,16 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from reformlib.errors import ParameterError
-from reformlib.i18n import HEADLINE_TEXT, MEMO, NOT_SUPPLIED, WORKBOOK_TEXT
+from reformlib.i18n import HEADLINE_TEXT, MAKE_UP, MEMO, NOT_SUPPLIED, WORKBOOK_TEXT
 from reformlib.report.atomic import atomic_path
+from reformlib.report.makeup import make_up_lines
 from reformlib.report.memo import CITY_CODE, DOCUMENT_MONTH
-from reformlib.report.numbers import EXCEL_FORMATS, difference, excel_format, number, present, quantity_format
+from reformlib.report.numbers import EXCEL_FORMATS, difference, excel_format, present, quantity_format, score
 
 __all__ = ["BRIEF_HEADERS", "BRIEF_SHEETS", "DEFAULT_HEADERS", "MAX_SHEET_NAME", "brief_sheets", "city_score_sheet",
-           "difference_format", "headline_changes", "off_target_sheet", "safe_sheet_name", "supervision_sheet", "write_tables",
-           "write_csv_for_excel"]
+           "difference_format", "headline_changes", "inspections_sheet", "make_up_sheet", "off_target_sheet",
+           "past_due_sheet", "safe_sheet_name",
+           "supervision_sheet", "write_tables", "write_csv_for_excel"]
 
 MAX_SHEET_NAME = 31
 _FORBIDDEN = set("[]:*?/\\")
@@ -259,12 +263,14 @@ def write_csv_for_excel(df: pd.DataFrame, path: Path | str, *, lang: str = "zh",
 # ----------------------------------------------------------------- a brief's extra sheets
 #: Sheet titles of the sheets :func:`brief_sheets` adds, by language.
 BRIEF_SHEETS: dict[str, dict[str, str]] = {lang: {"supervision": WORKBOOK_TEXT[lang]["supervision"],
-                                                  "city_score": WORKBOOK_TEXT[lang]["city_score"]}
+                                                  "city_score": WORKBOOK_TEXT[lang]["city_score"],
+                                                  "make_up": MAKE_UP[lang]["sheet"],
+                                                  "past_due": MEMO[lang]["att_past_due"]}
                                            for lang in WORKBOOK_TEXT}
 #: Headers of the columns :func:`brief_sheets` adds, by language.
 BRIEF_HEADERS: dict[str, dict[str, str]] = {
     lang: {"change_since_december": WORKBOOK_TEXT[lang]["change"], "growth_on_last_year": WORKBOOK_TEXT[lang]["growth"],
-           "headline_value": HEADLINE_TEXT[lang]["value"],
+           "headline_value": HEADLINE_TEXT[lang]["value"], "past_due": WORKBOOK_TEXT[lang]["past_due"],
            "assessment_period": WORKBOOK_TEXT[lang]["period"],
            **{k: WORKBOOK_TEXT[lang][k] for k in ("lead_name", "leader_level", "progress", "days_overdue",
                                                   "status_text", "note", "deadline")}}
@@ -334,9 +340,10 @@ def off_target_sheet(frame: pd.DataFrame, *, lang: str) -> tuple[pd.DataFrame, d
 
 
 def supervision_sheet(results: Mapping[str, Any], *, lang: str) -> tuple[pd.DataFrame, dict[str, list[str | None]]]:
-    """The 督办清单 (``results["tasks"]["supervision"]``): task, title, lead unit by name,
-    responsible leader, deadline, progress (as the memo prints it, ``90%``), status and days
-    overdue; a one-cell note when the list is empty or the section is missing."""
+    """The 督办清单 (``results["tasks"]["supervision"]``): task, title (a key task marked
+    重点任务, as the page and the memo mark it), lead unit by name, responsible leader, deadline,
+    progress (as the memo prints it, ``90%``), status and days overdue; a one-cell note when the
+    list is empty or the section is missing."""
     tasks = results.get("tasks") or {}
     records = tasks.get("supervision")
     if not records:
@@ -344,12 +351,55 @@ def supervision_sheet(results: Mapping[str, Any], *, lang: str) -> tuple[pd.Data
         return pd.DataFrame({"note": [note]}), {}
     words = MEMO[lang]
     frame = pd.DataFrame([{
-        "task_id": r["task_id"], "title": r["title"], "lead_name": r.get("lead_name") or r["lead_unit"],
+        "task_id": r["task_id"], "title": r["title"] + (words["key_mark"] if r.get("key_task") else ""),
+        "lead_name": r.get("lead_name") or r["lead_unit"],
         "leader_level": words.get("level_" + r["leader_level"], r["leader_level"]),
         "deadline": dt.date.fromisoformat(r["deadline"]), "progress": float(r["progress"]),
         "status_text": words["status_" + r["status"]], "days_overdue": int(r["days_overdue"]) if r["days_overdue"] else None}
         for r in records])
     return frame, {"progress": ['0"%"'] * len(frame)}
+
+
+def make_up_sheet(results: Mapping[str, Any], *, lang: str) -> tuple[pd.DataFrame, dict[str, list[str | None]]]:
+    """How each score is made up (``scores[].make_up``, :func:`reformlib.report.makeup.make_up_rows`):
+    in a unit's brief the unit's own lines, in the city's brief every unit's, each led by the
+    unit's name; points as numbers with two decimals (signed where a part adds or takes away),
+    so that the lines add up to the score as the page and the memo print them. A one-cell
+    note when no score carries a make-up."""
+    evaluation = results.get("evaluation") or {}
+    scores = [s for s in (evaluation.get("scores") or []) if s.get("make_up")
+              and (results.get("unit") in (None, CITY_CODE) or s["unit"] == results.get("unit"))]
+    if not scores:
+        return pd.DataFrame({"note": [evaluation.get("note") or NOT_SUPPLIED[lang]]}), {}
+    cols = ["unit_name", *MAKE_UP[lang]["cols"].split("|")]
+    lines = make_up_lines(scores, lang=lang)
+    points = [float(line[2].replace(",", "")) for line in lines]
+    signed = [line[2][:1] in "+-" for line in lines]
+    frame = pd.DataFrame([[line[0], line[1], p, line[3]] for line, p in zip(lines, points)], columns=cols)
+    return frame, {cols[2]: [EXCEL_FORMATS["signed_score" if s else "score"] for s in signed]}
+
+
+def inspections_sheet(frame: pd.DataFrame, results: Mapping[str, Any]) -> pd.DataFrame:
+    """The inspections sheet with the problems open past their rectification deadline
+    (``results["inspections"]["past_due"]``) beside those open over 90 days."""
+    insp = results.get("inspections") or {}
+    if "past_due" not in insp or "open" not in frame.columns:
+        return frame
+    return frame.assign(past_due=[insp["past_due"]] * len(frame))
+
+
+def past_due_sheet(results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
+    """Every inspection problem open past its rectification deadline (``past_due_items``), as
+    the memo's attachment lists it: unit by name, inspection, found on, deadline, days past it;
+    a one-cell note when there is none or the results do not list them."""
+    insp = results.get("inspections") or {}
+    items = insp.get("past_due_items")
+    if not items:
+        note = WORKBOOK_TEXT[lang]["no_past_due"] if items is not None else (insp.get("note") or NOT_SUPPLIED[lang])
+        return pd.DataFrame({"note": [note]})
+    cols = MEMO[lang]["att_past_due_cols"].split("|")
+    return pd.DataFrame([[r["name"], r["inspection"], dt.date.fromisoformat(r["found_on"]),
+                          dt.date.fromisoformat(r["due_on"]), int(r["days_past_due"])] for r in items], columns=cols)
 
 
 def city_score_sheet(results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
@@ -362,7 +412,7 @@ def city_score_sheet(results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
     row = {"name": city["name"], "score": city["score"], "grade": city["grade"]}
     if evaluation.get("period"):
         row["assessment_period"] = str(evaluation["period"])
-    row["note"] = MEMO[lang]["eval_city"].format(score=number(city["score"]), grade=city["grade"])
+    row["note"] = MEMO[lang]["eval_city"].format(score=score(city["score"]), grade=city["grade"])
     return pd.DataFrame([row])
 
 
@@ -379,14 +429,23 @@ def brief_sheets(tables: Mapping[str, pd.DataFrame], results: Mapping[str, Any],
             out[key], formats[key] = headline_changes(frame, results, lang=lang)
         elif key == "off_target":
             out[key], formats[key] = off_target_sheet(frame, lang=lang)
+        elif key == "inspections":
+            out[key] = inspections_sheet(frame, results)
         else:
             out[key] = frame
         if key == "at_risk":
             out["supervision"], formats["supervision"] = supervision_sheet(results, lang=lang)
+        if key == "inspections":
+            out["past_due"] = past_due_sheet(results, lang=lang)
         if key == "scores":
             out["city_score"] = city_score_sheet(results, lang=lang)
+            out["make_up"], formats["make_up"] = make_up_sheet(results, lang=lang)
     if "supervision" not in out:
         out["supervision"], formats["supervision"] = supervision_sheet(results, lang=lang)
     if "city_score" not in out:
         out["city_score"] = city_score_sheet(results, lang=lang)
+    if "past_due" not in out:
+        out["past_due"] = past_due_sheet(results, lang=lang)
+    if "make_up" not in out:
+        out["make_up"], formats["make_up"] = make_up_sheet(results, lang=lang)
     return out, formats

@@ -89,7 +89,7 @@ def test_each_problem_cites_its_figures_and_each_recommendation_names_its_units(
     assert "本月到期尚未完成的任务1项" in overdue
     assert "进度滞后的任务中，有1项本月到期尚未完成，已列入督办清单。" in c.overview
     assert "市住建局、市纪委限期办结" in advice["（二）限期办结逾期任务"]
-    assert "雨湖区84分（一般），一票否决：发生一起较大安全生产责任事故；等次最高为一般" in problems["（三）部分单位评估等级偏低"]
+    assert "雨湖区84.00分（一般），一票否决：发生一起较大安全生产责任事故；等次最高为一般" in problems["（三）部分单位评估等级偏低"]
     old = problems["（四）督察问题整改超期"]
     assert "3个超过90天" in old and "湘乡市2个" in old and "湘潭经开区1个" in old
     assert advice["（四）督促超期问题销号"].startswith("针对问题（四），建议湘乡市、湘潭经开区")
@@ -147,7 +147,7 @@ def test_city_is_reported_not_ranked(full):
     scores = c.attachments[0]
     assert scores[0] == "各县市区和园区月度评估得分与等级"
     assert [r[0] for r in scores[2]] == ["湘潭县", "韶山市", "雨湖区", "天易经开区"]
-    assert "全市整体得分60分（较差），不参与县市区和园区排名。" in c.overview
+    assert "全市整体得分60.00分（较差），不参与县市区和园区排名。" in c.overview  # scores keep two decimals
     assert "湘潭市60" not in "".join(t for _, t in c.problems)
     assert "4个县市区和园区中得分最高的是湘潭县" in "".join(c.overview)
 

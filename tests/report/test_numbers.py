@@ -38,5 +38,33 @@ def test_workbook_cells_read_as_the_memo_prints_them(tmp_path):
     write_tables({"t": frame}, tmp_path / "t.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
     formats = [[c.number_format for c in row] for row in ws.iter_rows(min_row=2)]
-    assert formats == [["0%", '0.0"%"', "#,##0", "#,##0.00", "#,##0.0"], ["0%", '0.0"%"', "#,##0", "#,##0", "#,##0"]]
+    assert formats == [["0%", '0.0"%"', "#,##0", "#,##0.00", "#,##0.0"],
+                       ["0%", '0.0"%"', "#,##0", "#,##0.00", "#,##0"]]  # a score keeps two decimals (84.00)
     assert [c.value for c in ws[2]] == [0.9999, 87.3, 12345, 86.53, 9.9]  # the numbers stay numbers
+
+
+def test_scores_keep_two_decimals_and_parts_add_up_to_the_whole_shown():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from reformlib.report.numbers import apportion, cell, excel_format, score
+
+    assert score(86.2) == "86.20" and score(1234.5) == "1,234.50" and score(-0.001) == "0.00"
+    assert score(7, signed=True) == "+7.00" and score(-16.467484, signed=True) == "-16.47"
+    assert cell("score", 86.2) == "86.20" and excel_format("score", 86.2) == "#,##0.00"
+    # 0.8 x 86.532516 + 0.2 x 84.9375 = 86.213513: each part rounded alone would print 69.23 + 16.99 = 86.22
+    assert apportion([69.226013, 16.9875], 86.21) == [69.22, 16.99]
+    assert apportion([100.0, -16.467484, -2.0, -2.0], 79.53) == [100.0, -16.47, -2.0, -2.0]
+    assert apportion([], 0) == []
+    with pytest.raises(ValueError, match="no values"):
+        apportion([], 1.0)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.floats(min_value=-200, max_value=200, allow_nan=False), min_size=1, max_size=12))
+    def parts_add_up(values):
+        total = round(sum(values), 2)
+        shown = apportion(values, total)
+        assert round(sum(round(v * 100) for v in shown)) == round(total * 100)
+        assert all(abs(a - v) < 0.01 + 1e-9 for a, v in zip(shown, values))
+
+    parts_add_up()

@@ -172,3 +172,22 @@ def test_public_names_of_the_report_package():
     assert set(results_module.__all__) == {
         "RESULTS_SCHEMA", "SECTIONS", "JsonProblem", "validate_results", "write_results",
         "read_results", "section"}
+
+
+def test_a_make_up_that_does_not_add_up_to_the_score_is_reported(results):
+    make_up = {"full": 100.0, "base_points": 100.0,
+               "terms": [{"part": "item", "item": "改革成效指数", "points": -16.47, "reason": "完成度58.8%"},
+                         {"part": "bonus", "item": "试点成为示范", "points": 7.0, "reason": "获2次"}],
+               "base": 83.53, "bonus": 7.0, "quantitative": 90.53, "qualitative": 84.94, "share": 0.2,
+               "quantitative_part": 72.42, "qualitative_part": 16.99, "score": 89.41}
+    results["evaluation"]["scores"][0] = {**results["evaluation"]["scores"][0], "score": 89.41, "make_up": make_up}
+    assert validate_results(results)["evaluation"]["scores"][0]["make_up"]["score"] == 89.41
+    bad = {**make_up, "base": 79.53}  # 100.00 - 16.47 is not 79.53
+    results["evaluation"]["scores"][0] = {**results["evaluation"]["scores"][0], "make_up": bad}
+    with pytest.raises(DataValidationError) as err:
+        validate_results(results)
+    text = str(err.value)
+    assert "$.evaluation.scores[0].make_up" in text and "give 83.53, not 79.53" in text
+    results["evaluation"]["scores"][0] = {**results["evaluation"]["scores"][0], "score": 89.4, "make_up": make_up}
+    with pytest.raises(DataValidationError, match="is not the score"):
+        validate_results(results)

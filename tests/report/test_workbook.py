@@ -284,3 +284,51 @@ def test_scores_sheet_gives_the_peer_rank_and_the_veto_beside_the_capped_grade(d
         assert row["同类排名"].value == s["peer_rank_text"] and row["等级"].value == s["grade"]
         assert (row["一票否决"].value or None) == s.get("veto")
     assert by_name["雨湖区"]["一票否决"].value.startswith("一票否决（重大责任事故）：2017年9月14日")
+
+
+def test_make_up_sheet_adds_up_to_every_score(december):
+    """The city's workbook sets out how each unit's score is made up; the points, printed with
+    two decimals, add up to the score of the 评估得分 sheet."""
+    res, folder, _ = december
+    header, rows = _sheet(folder, "得分构成")
+    assert header == ["单位", "项目", "分值", "说明"]
+    scores = {s["name"]: s for s in res["evaluation"]["scores"]}
+    last = {}
+    for row in rows:
+        assert row["分值"].data_type == "n" and row["分值"].number_format in ("#,##0.00", "+#,##0.00;-#,##0.00;0.00")
+        last[row["单位"].value] = row
+    assert set(last) == set(scores)
+    for name, row in last.items():
+        assert row["项目"].value == "综合得分" and row["分值"].value == pytest.approx(scores[name]["score"])
+    yuhu = [r for r in rows if r["单位"].value == "雨湖区"]
+    assert [r["分值"].value for r in yuhu if r["项目"].value.startswith("失分：")] == [-16.47, -2.0, -2.0]
+
+
+def test_supervision_sheet_marks_key_tasks_as_the_page_and_memo_do(december):
+    import copy
+
+    from reformlib.briefs.content import supervision_frame
+    from reformlib.i18n import MEMO
+    from reformlib.report.workbook import supervision_sheet
+
+    res, _, _ = december
+    res = copy.deepcopy(res)
+    listed = res["tasks"]["supervision"]
+    listed[1]["key_task"] = True  # December's list holds no key task of the demo ledger: mark one
+    frame, _ = supervision_sheet(res, lang="zh")
+    page = supervision_frame(listed, lang="zh")
+    assert list(frame["title"]) == list(page["任务"])  # as the page shows it
+    assert frame["title"][1] == listed[1]["title"] + MEMO["zh"]["key_mark"]
+    assert sum(t.endswith(MEMO["zh"]["key_mark"]) for t in frame["title"]) == sum(r["key_task"] for r in listed) == 1
+
+
+def test_problems_past_their_rectification_deadline_have_a_sheet_and_a_count(december):
+    res, folder, _ = december
+    insp = res["inspections"]
+    header, rows = _sheet(folder, "超过整改时限未整改的督察问题")
+    assert header == ["单位", "督察", "发现日期", "整改时限", "超期天数"] and len(rows) == insp["past_due"] == 11
+    assert [r["单位"].value for r in rows] == [r["name"] for r in insp["past_due_items"]]
+    assert [r["超期天数"].value for r in rows] == [r["days_past_due"] for r in insp["past_due_items"]]
+    assert rows[0]["整改时限"].value.date().isoformat() == insp["past_due_items"][0]["due_on"]
+    header, rows = _sheet(folder, "督察整改")
+    assert rows[0]["超过整改时限未整改"].value == 11 and rows[0]["超90天未整改"].value == insp["open_over_90_days"]
