@@ -266,15 +266,15 @@ def page_title(month: str, lang: str) -> str:
     return f"改革简报 {month}" if lang == "zh" else f"Reform brief {month}"
 
 
-def write_page_html(out: Path, body: str, *, title: str, lang: str, nav: str = "") -> Path:
+def write_page_html(out: Path, body: str, *, title: str, lang: str, nav: str = "", aligned: bool = False) -> Path:
     """Write ``out``, a brief's page, from its ``body`` (HTML): ``nav`` at the top, number
-    columns right-aligned (:func:`align_columns`), the page skeleton
+    columns right-aligned (:func:`align_columns`; ``aligned``: the body's tables are already), the page skeleton
     (:data:`~reformlib.report.browser.PAGE`) with :data:`STYLE` (A4 print rules) and a
     Content-Security-Policy allowing only its own style sheets and embedded images. Refused
     (:class:`RunError`, nothing written) if the page holds any external URL or anything that
     could run. Both the notebook's page (:func:`to_html`) and a page rendered from results
     (:func:`reformlib.briefs.render.write_page`) are written here."""
-    body = nav + "\n" + align_columns(body)
+    body = nav + "\n" + (body if aligned else align_columns(body))
     policy = content_security_policy([STYLE, *style_sheets(body)])
     page = PAGE.format(lang="zh-CN" if lang == "zh" else "en", title=html.escape(title), style=STYLE,
                        body=body, policy=html.escape(policy))

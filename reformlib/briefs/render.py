@@ -32,6 +32,7 @@ import pandas as pd
 
 from reformlib.briefs import peers, risk
 from reformlib.briefs.content import supervision_frame
+from reformlib.briefs.publish import align_columns, page_title, write_page_html
 from reformlib.data.schemas import CITY
 from reformlib.i18n import CHANGES, FAMILY, MEMO, name_column, t
 from reformlib.report import page
@@ -209,6 +210,10 @@ def blocks(results: Mapping[str, Any], *, lang: str, units: pd.DataFrame | None 
 
 
 # ------------------------------------------------------------------------------ figures
+#: The figures' layout resolution (matplotlib's default), fixed so that a figure drawn in a
+#: notebook's kernel and in a batch process is the same file; saved at 200 dpi.
+FIGURE_DPI = 100
+
 def _progress_frame(results: Mapping[str, Any]) -> pd.DataFrame:
     from reformlib.data.task_status import STATUSES
 
@@ -235,7 +240,8 @@ def draw_figures(folder: Path, results: Mapping[str, Any], *, lang: str) -> None
     (:func:`~reformlib.report.plots.progress_figure`) and the indicator family by unit
     (:func:`~reformlib.report.plots.family_figure`), saved by
     :func:`~reformlib.report.figures.save_figure` (atomic, refused with a missing glyph) and
-    closed. Outside a Jupyter kernel pyplot is switched to the Agg backend (nothing shown)."""
+    closed, laid out at :data:`FIGURE_DPI` whatever the caller's settings. Outside a Jupyter
+    kernel pyplot is switched to the Agg backend (nothing shown)."""
     import matplotlib
     import matplotlib.pyplot as plt
 
@@ -258,11 +264,12 @@ def draw_figures(folder: Path, results: Mapping[str, Any], *, lang: str) -> None
             raise ValueError(f"results: figure {name!r} cannot be drawn from results "
                              "(known: task_progress, family_<family>)")
     for fig, draw, frame in jobs:
-        drawn = draw(frame, fig["name"])
-        try:
-            save_figure(drawn, Path(folder) / fig["path"])
-        finally:
-            plt.close(drawn)
+        with matplotlib.rc_context({"figure.dpi": FIGURE_DPI}):  # the layout, whatever the caller's settings
+            drawn = draw(frame, fig["name"])
+            try:
+                save_figure(drawn, Path(folder) / fig["path"])
+            finally:
+                plt.close(drawn)
 
 
 # --------------------------------------------------------------------------------- page
@@ -275,12 +282,13 @@ def _markdown():
 
 def block_html(block: Block, folder: Path, markdown=None) -> str:
     """One block as HTML: Markdown converted by mistune (raw HTML escaped), a table through
-    :func:`~reformlib.report.tables.styled` (every cell escaped), a figure embedded as a PNG
+    :func:`~reformlib.report.tables.styled` (every cell escaped) with its number columns
+    right-aligned (:func:`~reformlib.briefs.publish.align_columns`), a figure embedded as a PNG
     ``data:`` URL with its caption as alt text."""
     if isinstance(block, Text):
         return (markdown or _markdown())(block.markdown)
     if isinstance(block, Table):
-        return f'<div class="output_html">\n{block.to_html()}\n</div>'
+        return f'<div class="output_html">\n{align_columns(block.to_html())}\n</div>'
     if isinstance(block, Figure):
         data = base64.b64encode((Path(folder) / block.path).read_bytes()).decode("ascii")
         return (f'<div class="output_png"><img alt="{html.escape(block.caption, quote=True)}" '
@@ -295,9 +303,8 @@ def write_page(folder: Path, results: Mapping[str, Any], *, lang: str, nav: str 
     :func:`reformlib.briefs.publish.write_page_html` (skeleton, style sheet with A4 print
     rules, aligned columns, Content-Security-Policy, offline check). ``nav`` (HTML,
     :func:`reformlib.briefs.index.navigation`) goes at the top."""
-    from reformlib.briefs.publish import page_title, write_page_html
-
     folder = Path(folder)
     markdown = _markdown()
     body = "\n".join(block_html(b, folder, markdown) for b in blocks(results, lang=lang, units=units))
-    return write_page_html(folder / "brief.html", body, title=page_title(results["month"], lang), lang=lang, nav=nav)
+    return write_page_html(folder / "brief.html", body, title=page_title(results["month"], lang), lang=lang, nav=nav,
+                           aligned=True)
