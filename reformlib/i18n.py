@@ -276,6 +276,13 @@ HEADINGS = {
 #: Placeholders of sections not supplied.
 NOT_SUPPLIED = {"zh": "本节尚未纳入。", "en": "Not yet available."}
 
+#: The record of a run of ``notebooks/units.ipynb`` (:func:`reformlib.briefs.units.run_summary`).
+UNITS_RUN: dict[str, dict[str, str]] = {
+    "zh": {"summary": "{month}：已写出{n}个单位的简报结果{synthetic}，用时{seconds}秒。", "synthetic": "（合成演示数据）"},
+    "en": {"summary": "{month}: the brief results of {n} units written{synthetic} in {seconds} s.",
+           "synthetic": " (SYNTHETIC demonstration data)"},
+}
+
 #: What changed since last month and which values were revised since the last published brief
 #: (:mod:`reformlib.briefs.changes`; sentences and tables of :mod:`reformlib.report`).
 CHANGES: dict[str, dict[str, str]] = {

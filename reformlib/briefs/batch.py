@@ -1,30 +1,38 @@
 """Running many briefs (publication step: the due briefs of a schedule -> published briefs):
-the briefs of one month one after another on one kept kernel, in chunks spread over
-processes of this machine or over the workers of a Dask distributed cluster.
+the units' briefs of a month computed once and drawn from their results, the city's on one
+kept kernel, in chunks spread over processes of this machine or over the workers of a Dask
+distributed cluster.
 
-A brief run by itself starts a kernel, imports the libraries (about 5 CPU-s) and computes
-the month's city-wide results (the evaluation with its rank uncertainty, the month before
-for the changes) that every other brief of the month computes again. A chunk
-(:func:`run_chunk`) instead opens one :class:`~reformlib.briefs.notebooks.BriefKernel` and
-publishes its briefs on it one after another, each through
-:func:`reformlib.briefs.run.publish_brief`, the step a single run takes: its own staging
-folder, the executed notebook (papermill injects the parameters as for a single run, and
-the kernel is reset out of the record before each notebook), results.json, page, memo,
-workbook, manifest and atomic publish, or the failure kept in ``failed/``. The shared
-results are computed by the first brief of the month and kept in the kernel's memory for
-the others (:mod:`reformlib.briefs.shared`). A cell that raises fails its brief only; a
-kernel that died is started again for the next brief.
+Unit briefs: the unit jobs of one month and language are computed by ONE papermill run of
+``units.ipynb`` (:func:`reformlib.briefs.run.compute_units`, in this process): the month's
+city-wide results (the evaluation with its rank uncertainty, the month before's, the early
+warning's ranked list) once, every unit's own sections from its own rows
+(:mod:`reformlib.briefs.units`), each unit's ``results.json`` written beside the executed
+notebook. Then each unit's brief is published by :func:`render_chunk` through
+:func:`reformlib.briefs.run.publish_unit`: its own lock and staging folder, the executed
+notebook as its record (a hard link), its results, figures and page drawn from the results
+(:mod:`reformlib.briefs.render`), memo and workbook, manifest and atomic publish, or the
+failure kept in ``failed/``; no kernel per unit. A unit brief made alone
+(``python -m reformlib brief --unit X``) goes the same way with one unit, so it is the same
+brief apart from timestamps and its record.
+
+City briefs: a chunk (:func:`run_chunk`) opens one
+:class:`~reformlib.briefs.notebooks.BriefKernel` and publishes its briefs (``brief.ipynb``)
+on it one after another, each through :func:`reformlib.briefs.run.publish_brief`, the step
+a single run takes (the kernel reset out of the record before each notebook). A cell that
+raises fails its brief only; a kernel that died is started again for the next brief.
 
 :func:`chunks` cuts the jobs into runs of one month, as many per month as there are
 workers. :func:`run_jobs` runs them: in this process with one worker, in that many
 processes of this machine otherwise, or on a Dask cluster (``scheduler``: an address
 ``tcp://host:port`` of a running scheduler, or ``local`` for a
 ``distributed.LocalCluster`` of ``workers`` processes started for the batch). Every worker
-publishes into the same reports folder: on a cluster of several machines that folder, the
-data, the notebooks and the environment (this package and its pinned libraries, the
-``reformlib`` kernel) must be the same paths on every machine (a shared file system whose
-``flock`` works, for the briefs' locks). ``distributed`` is imported only when a scheduler
-is named.
+publishes into the same reports folder (the units' computed results wait in
+``<reports>/.units/<run-id>/`` until their briefs are published): on a cluster of several
+machines that folder, the data, the notebooks and the environment (this package and its
+pinned libraries, the ``reformlib`` kernel) must be the same paths on every machine (a
+shared file system whose ``flock`` works, for the briefs' locks). ``distributed`` is
+imported only when a scheduler is named.
 """
 from __future__ import annotations
 
@@ -46,11 +54,23 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 from reformlib.briefs.freshness import brief_inputs  # noqa: E402
 from reformlib.briefs.notebooks import BriefKernel, check_parameters, kernel_available  # noqa: E402
-from reformlib.briefs.run import data_facts, publish_brief, templates_of, validate_params  # noqa: E402
+from reformlib.briefs.run import (  # noqa: E402
+    UnitsRun,
+    compute_units,
+    data_facts,
+    data_source,
+    publish_brief,
+    publish_unit,
+    remove_run,
+    templates_for,
+    templates_of,
+    units_parameters,
+    validate_params,
+)
 from reformlib.data.paths import data_folder  # noqa: E402
 from reformlib.errors import ParameterError, ReformlibError  # noqa: E402
 
-__all__ = ["BriefJob", "Outcome", "chunks", "run_chunk", "run_jobs"]
+__all__ = ["BriefJob", "Outcome", "chunks", "render_chunk", "run_chunk", "run_jobs"]
 
 
 @dataclass(frozen=True)
@@ -104,17 +124,17 @@ def run_chunk(jobs: list[BriefJob], *, data: str | os.PathLike | None = None, re
     in order (a failure is an outcome, never raised, so one brief cannot lose the others).
     Each brief takes its own lock, waiting for a single run of the same brief that holds it.
     ``on_done(outcome)`` is called as each one ends."""
-    data_dir = str(data_folder(data).resolve())
+    data_dir = data_source(data)
     templates = templates_of(notebook_dir)
     out: list[Outcome] = []
     setup = None
     try:
         facts = data_facts(data_dir)
-        inputs = brief_inputs(data_dir, templates)
+        inputs = brief_inputs(str(data_folder(data_dir).resolve()), templates)
         kernel_available()
     except ReformlibError as exc:
         setup = str(exc)
-    with BriefKernel(data_dir) as kernel:
+    with BriefKernel(str(data_folder(data_dir).resolve())) as kernel:
         for job in jobs:
             t0 = time.perf_counter()
             try:
@@ -134,6 +154,59 @@ def run_chunk(jobs: list[BriefJob], *, data: str | os.PathLike | None = None, re
     return out
 
 
+def render_chunk(jobs: list[BriefJob], run: UnitsRun, *, data: str | os.PathLike | None = None,
+                 reports: str | os.PathLike | None = None, notebook_dir: str | os.PathLike | None = None,
+                 on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Publish the unit briefs ``jobs`` (of one month and language) from ``run``, the one
+    run of ``units.ipynb`` that computed their results (:func:`reformlib.briefs.run.compute_units`),
+    one after another, each through :func:`reformlib.briefs.run.publish_unit` (its own lock,
+    staging folder, page, figures and documents drawn from its results, manifest and atomic
+    publish, or its failure kept aside); no kernel is started. One :class:`Outcome` per job."""
+    data_dir = data_source(data)
+    template = templates_for("unit", notebook_dir)[0]
+    out: list[Outcome] = []
+    setup = None
+    try:
+        facts = data_facts(data_dir)
+        inputs = brief_inputs(data_dir, [template])
+    except ReformlibError as exc:
+        setup = str(exc)
+    for job in jobs:
+        t0 = time.perf_counter()
+        try:
+            if setup:
+                raise ParameterError(setup)
+            params = validate_params(job.month, job.lang, job.unit, data=data_dir, facts=facts)
+            result = publish_unit(params, run, template=template, reports=reports, quiet=True, wait=True, inputs=inputs,
+                                  update_index=False)
+            outcome = Outcome(job, "published", round(time.perf_counter() - t0, 1), str(result.html))
+        except Exception as exc:  # noqa: BLE001 - every brief's failure is its outcome
+            outcome = Outcome(job, "failed", round(time.perf_counter() - t0, 1), _failure(exc))
+        out.append(outcome)
+        if on_done:
+            on_done(outcome)
+    return out
+
+
+def _compute(jobs: list[BriefJob], *, data: str, reports: str | None, timeout: int,
+             notebook_dir: str | None) -> UnitsRun:
+    """The one run of ``units.ipynb`` for the unit briefs ``jobs`` of one month and language
+    (its failure, or a refusal before it runs, is the run's ``error``)."""
+    import dataclasses
+
+    job = jobs[0]
+    template = templates_for(job.unit, notebook_dir)[0]
+    try:
+        check_parameters(template, units_parameters(job.month, job.lang, [j.unit for j in jobs]))
+        kernel_available()
+    except ReformlibError as exc:
+        reports_root = Path(reports) if reports else None
+        run = UnitsRun(run_id="not-run", folder=(reports_root or Path(".")) / ".units" / "not-run", units=tuple(j.unit for j in jobs))
+        return dataclasses.replace(run, error=str(exc))
+    return compute_units(job.month, job.lang, [j.unit for j in jobs], data=data, template=template, reports=reports,
+                         timeout=timeout, quiet=True)
+
+
 def _lost(part: list[BriefJob], why: str) -> list[Outcome]:
     return [Outcome(job, "failed", 0.0, why) for job in part]
 
@@ -142,15 +215,17 @@ def run_jobs(jobs: list[BriefJob], *, data: str | os.PathLike | None = None, rep
              timeout: int = 600, notebook_dir: str | os.PathLike | None = None, workers: int = 1,
              scheduler: str | None = None, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Run every job (none is skipped here: :func:`reformlib.briefs.schedule.run_batch`
-    chooses the due ones), in chunks of one month on one kernel each (:func:`run_chunk`):
+    chooses the due ones): the unit jobs of each month and language computed by one run of
+    ``units.ipynb`` here, then published in chunks (:func:`render_chunk`); the city's in
+    chunks of one month on one kernel each (:func:`run_chunk`); the chunks run
     with ``scheduler`` on a Dask cluster (``local``: a ``LocalCluster`` of ``workers``
     processes), else in this process (``workers`` 1) or ``workers`` processes of this
     machine. Outcomes in the order of ``jobs``; ``on_done(outcome)`` as each is known (for
     a chunk run elsewhere: when the chunk ends)."""
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise ParameterError(f"workers must be a positive integer, got {workers!r}")
-    kwargs = dict(data=str(data_folder(data).resolve()), reports=str(Path(reports).resolve()) if reports else None,
-                  timeout=timeout, notebook_dir=str(notebook_dir) if notebook_dir else None)
+    kwargs = dict(data=data_source(data), reports=str(Path(reports).resolve()) if reports else None,
+                  notebook_dir=str(notebook_dir) if notebook_dir else None)
     found: dict[BriefJob, Outcome] = {}
 
     def done(outcomes: list[Outcome]) -> None:
@@ -159,27 +234,49 @@ def run_jobs(jobs: list[BriefJob], *, data: str | os.PathLike | None = None, rep
             if on_done:
                 on_done(outcome)
 
-    if scheduler:
-        _on_dask(jobs, scheduler, workers, kwargs, done)
-    elif workers == 1 or len(jobs) <= 1:
-        for part in chunks(jobs, 1):
-            run_chunk(part, **kwargs, on_done=lambda o: done([o]))
-    else:
-        parts = chunks(jobs, workers)
-        with ProcessPoolExecutor(max_workers=min(workers, len(parts)),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(run_chunk, part, **kwargs): part for part in parts}
-            for future in as_completed(futures):
-                try:
-                    done(future.result())
-                except Exception as exc:  # noqa: BLE001 - a process that died loses its chunk only
-                    done(_lost(futures[future], f"the process running it failed: {_failure(exc)}"))
+    # the unit briefs: their results computed once per month and language (units.ipynb, here)
+    groups: dict[tuple[str, str], list[BriefJob]] = {}
+    for job in jobs:
+        if job.unit:
+            groups.setdefault((job.month, job.lang), []).append(job)
+    runs = {key: _compute(group, timeout=timeout, **kwargs) for key, group in groups.items()}
+    # then every chunk: the city's briefs on a kept kernel, the units' drawn from their results
+    tasks: list[tuple[Callable, list[BriefJob], dict]] = []
+    city = [job for job in jobs if not job.unit]
+
+    def plan(n: int) -> None:  # the chunks for n workers
+        tasks.clear()
+        tasks.extend((run_chunk, part, dict(kwargs, timeout=timeout)) for part in chunks(city, n))
+        for key, group in groups.items():
+            tasks.extend((render_chunk, part, dict(kwargs, run=runs[key])) for part in chunks(group, n))
+
+    try:
+        if scheduler:
+            _on_dask(plan, tasks, scheduler, workers, done)
+        elif workers == 1 or len(jobs) <= 1:
+            plan(1)
+            for fn, part, kw in tasks:
+                fn(part, **kw, on_done=lambda o: done([o]))
+        else:
+            plan(workers)
+            with ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
+                                     mp_context=multiprocessing.get_context("spawn")) as pool:
+                futures = {pool.submit(fn, part, **kw): part for fn, part, kw in tasks}
+                for future in as_completed(futures):
+                    try:
+                        done(future.result())
+                    except Exception as exc:  # noqa: BLE001 - a process that died loses its chunk only
+                        done(_lost(futures[future], f"the process running it failed: {_failure(exc)}"))
+    finally:
+        for run in runs.values():
+            remove_run(run)
     return [found[job] for job in jobs]
 
 
-def _on_dask(jobs: list[BriefJob], scheduler: str, workers: int, kwargs: dict,
+def _on_dask(plan: Callable[[int], None], tasks: list, scheduler: str, workers: int,
              done: Callable[[list[Outcome]], None]) -> None:
-    """Chunks of ``jobs`` as tasks of a Dask cluster, one chunk per worker thread and month."""
+    """The chunks ``plan(threads)`` puts into ``tasks`` (function, jobs, arguments) as tasks
+    of a Dask cluster, as many per month as the cluster has worker threads."""
     import logging
 
     from distributed import Client, LocalCluster
@@ -198,10 +295,9 @@ def _on_dask(jobs: list[BriefJob], scheduler: str, workers: int, kwargs: dict,
     try:
         if not client.nthreads():
             client.wait_for_workers(1, timeout=120)
-        threads = sum(client.nthreads().values())
-        parts = chunks(jobs, threads)
-        futures = {client.submit(run_chunk, part, **kwargs, pure=False, key=f"briefs-{part[0].month}-{i}-{uuid.uuid4().hex[:8]}"): part
-                   for i, part in enumerate(parts)}
+        plan(sum(client.nthreads().values()))
+        futures = {client.submit(fn, part, **kw, pure=False, key=f"briefs-{part[0].month}-{i}-{uuid.uuid4().hex[:8]}"): part
+                   for i, (fn, part, kw) in enumerate(tasks)}
         for future in dask_completed(futures):
             try:
                 done(future.result())

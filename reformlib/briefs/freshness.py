@@ -3,10 +3,12 @@
 A brief's content depends on its parameters and on seven kinds of input, each recorded
 in the run's ``manifest.json`` under ``inputs`` and compared by :func:`why_due`:
 
-- ``data``: every data file of the data folder (SHA-256 by file name);
+- ``data``: every data file of the data folder (SHA-256 by file name); for a unit's brief
+  made from a store (read by SQL, :mod:`reformlib.briefs.units`), the store's file;
 - ``model``: the evaluation model's specification, ``data/model/*``;
 - ``reference``: the source document's figures, ``data/reference/*.csv``;
-- ``notebooks``: the brief's template notebooks;
+- ``notebooks``: the brief's template notebooks (the city's ``brief.ipynb``, a unit's
+  ``units.ipynb``);
 - ``code``: reformlib's own source (:func:`reformlib.provenance.code_version`);
 - ``packages``: Python's version and the installed version of every package pinned in
   ``requirements.txt`` (and of those :data:`reformlib.provenance.PACKAGES` names);
@@ -74,8 +76,9 @@ def brief_inputs(data_dir: str | os.PathLike, templates: Sequence[Path], *, mode
                  reference: str | os.PathLike = REFERENCE) -> dict[str, dict[str, str]]:
     """Everything a brief's content depends on besides its parameters, by kind (``model``
     and ``reference``: the folders the brief notebook reads them from)."""
+    path = Path(data_dir)
     return {
-        "data": folder_hashes(data_dir),
+        "data": {path.name: file_sha256(path)} if path.is_file() else folder_hashes(data_dir),
         "model": folder_hashes(model),
         "reference": folder_hashes(reference, suffixes=(".csv",)),
         "notebooks": {Path(t).name: file_sha256(t) for t in templates},

@@ -30,6 +30,13 @@ What can go wrong, and what is done about it (see PIPELINE.md):
   notebook, checks, documents, manifest and atomic publish, or its failure kept aside.
 - The HTML uses nbconvert's ``basic`` template inside a page of our own: figures embedded,
   no script, style or font fetched from the internet, code hidden.
+- A unit's brief (:func:`publish_unit`) is computed by ``units.ipynb`` (:func:`compute_units`),
+  once for every unit of a batch of one month and language or for the one unit of a single
+  run, into ``<reports>/.units/<run-id>/``; the brief holds that executed notebook (a hard
+  link) as its record, its own ``results.json``, and the page, figures, memo and workbook
+  drawn from those results (:mod:`reformlib.briefs.render`), staged, checked and published
+  by the same steps. A store is given to it as the store (:func:`data_source`: read by SQL,
+  only the months needed), never as a folder of its whole panel.
 
 Where a brief goes (:func:`brief_folder`): ``reports/<month>/`` for the whole city,
 ``reports/<month>/<unit>/`` for one unit, and an ``en/`` folder below either for English;
@@ -74,10 +81,14 @@ from reformlib.errors import DataValidationError, ParameterError, Problem, RunEr
 from reformlib.i18n import LANGS
 from reformlib.provenance import code_version
 
-__all__ = ["BRIEF_NOTEBOOKS", "BriefParams", "DataFacts", "RunResult", "available_months", "brief_folder", "check_executed",
-           "check_timeout", "data_facts", "publish_brief", "run_brief", "templates_of", "unit_refusal", "validate_params"]
+__all__ = ["BRIEF_NOTEBOOKS", "UNIT_NOTEBOOKS", "BriefParams", "DataFacts", "RunResult", "UnitsRun", "available_months",
+           "brief_folder", "check_executed", "check_timeout", "compute_units", "data_facts", "data_source", "publish_brief",
+           "publish_unit", "remove_run", "run_brief", "templates_for", "templates_of", "unit_refusal", "validate_params"]
 #: The notebooks of a brief, executed in this order into one page.
 BRIEF_NOTEBOOKS: tuple[str, ...] = ("brief.ipynb",)
+#: The notebook that computes the results of units' briefs of one month and language, once for
+#: many units (:func:`compute_units`); each unit's brief holds the executed copy as its record.
+UNIT_NOTEBOOKS: tuple[str, ...] = ("units.ipynb",)
 
 
 @dataclass(frozen=True)
@@ -201,7 +212,15 @@ def validate_params(month: str | None = None, lang: str = "zh", unit: str | int 
     if code is not None and code not in facts.units:
         raise ParameterError(f"unit must be {unit_refusal(unit, facts)}")
     unit = "" if code in (None, CITY) else code
-    return BriefParams(month=month, lang=lang, unit=unit, data_dir=str(data_folder(data).resolve()))
+    return BriefParams(month=month, lang=lang, unit=unit, data_dir=data_source(data) if unit else str(data_folder(data).resolve()))
+
+
+def data_source(data: str | os.PathLike | None = None) -> str:
+    """The data as a unit brief reads them (:func:`compute_units`): a store itself (read by SQL,
+    only the months a brief needs), else the data folder; absolute. (The city's brief reads a
+    store through the folder of its current tables, :func:`reformlib.data.paths.data_folder`.)"""
+    path = Path(data) if data not in (None, "") else Path(os.environ.get("REFORMLIB_DATA") or DEMO)
+    return str(path.resolve()) if is_store(path) else str(data_folder(path).resolve())
 
 
 def check_timeout(timeout: object) -> int:
@@ -222,6 +241,12 @@ def templates_of(notebook_dir: str | os.PathLike | None = None,
                  notebooks: tuple[str, ...] = BRIEF_NOTEBOOKS) -> list[Path]:
     """The template notebooks of a brief, in order."""
     return [Path(notebook_dir or NOTEBOOKS) / n for n in notebooks]
+
+
+def templates_for(unit: str, notebook_dir: str | os.PathLike | None = None) -> list[Path]:
+    """The template notebooks a brief is made from: the city's (``unit`` empty)
+    :data:`BRIEF_NOTEBOOKS`, a unit's :data:`UNIT_NOTEBOOKS`."""
+    return templates_of(notebook_dir, UNIT_NOTEBOOKS if unit else BRIEF_NOTEBOOKS)
 
 
 def _reports_parameter(root: Path, staging: Path) -> str:
@@ -307,6 +332,14 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
     """
     check_timeout(timeout)
     params = validate_params(month, lang, unit, data=data)
+    if params.unit and notebooks == BRIEF_NOTEBOOKS:  # a unit's brief: units.ipynb for that one unit
+        template = templates_for(params.unit, notebook_dir)[0]
+        check_parameters(template, units_parameters(params.month, params.lang, [params.unit]))
+        kernel_available()
+        return publish_unit(params, lambda: compute_units(params.month, params.lang, [params.unit], data=params.data_dir,
+                                                          reports=reports, template=template, timeout=timeout,
+                                                          quiet=quiet),
+                            template=template, reports=reports, quiet=quiet, wait=wait)
     templates = templates_of(notebook_dir, notebooks)
     for nb in templates:
         check_parameters(nb, params.as_notebook_parameters())
@@ -353,6 +386,188 @@ def publish_brief(params: BriefParams, templates: list[Path], *, reports: str | 
         except Exception as exc:  # noqa: BLE001 - a full disk, a read-only folder, ...
             raise publish.keep_failed(staging, f"{what}: {_first_line(exc)}", manifest,
                                       detail=traceback.format_exc()) from None
+        try:
+            version = promote(lock, staging)
+        except OSError as exc:
+            if staging.exists():
+                raise publish.keep_failed(staging, f"{what}: publishing failed: {_first_line(exc)}", manifest) from None
+            raise RunError(f"{what}: publishing failed: {_first_line(exc)}; the published brief is unchanged") from None
+    current = target / CURRENT
+    _say(quiet, f"published {current / 'brief.html'} ({manifest['timings_seconds']['total']:.1f} s)")
+    trouble = index.update_index(reports) if update_index else None
+    if trouble:
+        print(f"reformlib: {trouble}", file=sys.stderr, flush=True)  # noqa: T201 - the brief is published all the same
+    return RunResult(folder=current, html=current / "brief.html", manifest=manifest, version=version)
+
+
+# ------------------------------------------------------------------- unit briefs, computed once
+@dataclass(frozen=True)
+class UnitsRun:
+    """One run of ``units.ipynb`` (:func:`compute_units`) for a month and language: its
+    folder (``<reports>/.units/<run-id>/``, on the reports' file system so that every worker
+    reads it), the executed notebook, its ``run.log``, the folder of the units' results
+    (``<unit>.json``) and, when it failed, ``error`` (one line naming the cell)."""
+
+    run_id: str
+    folder: Path
+    units: tuple[str, ...]
+    error: str = ""
+    timings: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def notebook(self) -> Path:
+        return self.folder / "notebooks" / UNIT_NOTEBOOKS[0]
+
+    @property
+    def log(self) -> Path:
+        return self.folder / "run.log"
+
+    def results(self, unit: str) -> Path:
+        return self.folder / "units" / f"{unit}.json"
+
+
+def units_parameters(month: str, lang: str, units: list[str], *, reports_dir: str = "") -> dict[str, str]:
+    """What ``units.ipynb`` gets: the data reach the kernel through ``REFORMLIB_DATA``; the
+    reports folder relative to the run's folder; the units' codes separated by commas."""
+    return {"month": month, "lang": lang, "units": ",".join(units), "data_dir": "", "reports_dir": reports_dir,
+            "out_dir": "units"}
+
+
+def compute_units(month: str, lang: str, units: list[str], *, data: str | os.PathLike, template: Path,
+                  reports: str | os.PathLike | None = None, timeout: int = 600, quiet: bool = True) -> UnitsRun:
+    """Execute ``template`` (``units.ipynb``) once with papermill for ``units`` (checked
+    codes) of ``month`` in ``lang``, into ``<reports>/.units/<run-id>/``; the run's
+    ``error`` says which cell failed, if one did (nothing is raised). ``data``: the checked
+    data source (:func:`data_source`). The limit per cell is ``timeout`` plus 2 s per unit (the
+    cell that computes every unit's results grows with their number)."""
+    root = reports_folder(reports)
+    run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")[:-3] + f"-{uuid.uuid4().hex[:6]}"
+    folder = root / ".units" / run_id
+    (folder / "notebooks").mkdir(parents=True)
+    run = UnitsRun(run_id=run_id, folder=folder, units=tuple(units))
+    params = units_parameters(month, lang, list(units), reports_dir=_reports_parameter(root, folder))
+    limit = timeout + 2 * len(units)
+    _say(quiet, f"{template.name}: {len(units)} unit(s) of {month} ({lang})")
+    t0 = time.perf_counter()
+    try:
+        execute(template, run.notebook, params, cwd=folder, timeout=limit, progress=not quiet, log=run.log, data_dir=data,
+                quiet=quiet)
+    except Exception as exc:  # noqa: BLE001 - every failure of the notebook is reported the same way
+        return dataclasses.replace(run, error=f"notebook {template.name} failed in {failure_cause(exc, run.notebook, timeout=limit)}")
+    run.timings[template.name] = notebook_timings(run.notebook, time.perf_counter() - t0)
+    problems = check_executed(run.notebook)
+    if problems:
+        return dataclasses.replace(run, error=f"notebook {template.name}: {'; '.join(problems)}")
+    return run
+
+
+def remove_run(run: UnitsRun) -> None:
+    """Remove a run's folder once its briefs are published (each holds its own copy), and
+    ``.units/`` when no other run is left in it."""
+    import shutil
+
+    shutil.rmtree(run.folder, ignore_errors=True)
+    try:
+        run.folder.parent.rmdir()
+    except OSError:  # another run's folder is there, or it is gone already
+        pass
+
+
+def _link(source: Path, target: Path) -> None:
+    """``target`` as a hard link to ``source`` (a copy where the file system has none)."""
+    import shutil
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.PathLike | None = None,
+                 quiet: bool = False, wait: bool = False, inputs: dict | None = None,
+                 update_index: bool = True) -> RunResult:
+    """Publish the brief of one unit (checked ``params``) from a run of ``units.ipynb``
+    (:class:`UnitsRun`, or a function making it, called once the brief's lock is held: a
+    single run holds the lock for the whole run): in its own staging folder, the executed
+    notebook of the run (a hard link; the record of every unit of the run), ``run.log``, the
+    unit's ``results.json``, its figures and page drawn from the results
+    (:mod:`reformlib.briefs.render`), memo and workbook, manifest, atomic publish; or the
+    failure kept in ``failed/`` (:class:`RunError`). ``inputs``: as for :func:`publish_brief`."""
+    import shutil
+
+    from reformlib.briefs import render
+
+    target = brief_folder(params, reports)
+    what = f"brief {params.month} {params.unit} ({params.lang})"
+    with brief_lock(target, wait=wait, name=what) as lock:
+        recover(lock)
+        started = time.perf_counter()
+        if callable(run):
+            run = run()
+        run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")[:-3] + f"-{uuid.uuid4().hex[:6]}"
+        staging = new_staging(lock, run_id)
+        params = dataclasses.replace(params, reports_dir=_reports_parameter(reports_folder(reports), staging))
+        inputs = inputs if inputs is not None else brief_inputs(params.data_dir, [template])
+        manifest = {"run_id": run_id, "status": "running", "parameters": params.key(),
+                    "data": publish.shown(params.data_dir), "inputs": inputs, "input_hashes": inputs["data"],
+                    "code_version": code_version([template]), "packages": inputs["packages"], "kernel": KERNEL,
+                    "computed_by": {"notebook": f"notebooks/{template.name}", "run_id": run.run_id,
+                                    "units": len(run.units)},
+                    "timings_seconds": dict(run.timings), "documents": {}}
+        timings, documents = manifest["timings_seconds"], manifest["documents"]
+        try:
+            if run.notebook.is_file():
+                _link(run.notebook, staging / "notebooks" / template.name)
+            if run.log.is_file():
+                shutil.copyfile(run.log, staging / "run.log")
+            if run.error:
+                raise _Failure(run.error)
+            step = "checking results.json"
+            try:
+                if not run.results(params.unit).is_file():
+                    raise RunError(f"{run.notebook.name} wrote no results for {params.unit}")
+                shutil.copyfile(run.results(params.unit), staging / "results.json")
+                from reformlib.report.results import read_results
+
+                results = read_results(staging / "results.json")
+                if (results.get("unit"), results.get("month"), results.get("lang")) != (params.unit, params.month, params.lang):
+                    raise RunError(f"results.json is of {results.get('month')} {results.get('unit')} ({results.get('lang')})")
+                step, t0 = "drawing the figures", time.perf_counter()
+                render.draw_figures(staging, results, lang=params.lang)
+                missing = publish.check_figures(staging)
+                if missing:
+                    raise RunError("; ".join(missing))
+                step = "making brief.html"
+                render.write_page(staging, results, lang=params.lang,
+                                  nav=index.navigation(reports, params.month, params.unit, params.lang))
+                timings["html"] = round(time.perf_counter() - t0, 2)
+                step, t0 = "making memo.docx, memo.pdf and tables.xlsx", time.perf_counter()
+                documents.update(publish.write_documents(staging, lang=params.lang))
+                timings["documents"] = round(time.perf_counter() - t0, 2)
+            except Exception as exc:  # noqa: BLE001
+                raise _Failure(f"{step} failed: {_first_line(exc)}") from None
+            if not documents.get("memo.pdf", {}).get("made", True):
+                _say(quiet, f"memo.pdf not made: {documents['memo.pdf']['reason']} (recorded in manifest.json)")
+            missing = publish.check_outputs(staging, documents)
+            if missing:
+                raise _Failure(f"incomplete outputs: {'; '.join(missing)}")
+            timings["total"] = round(time.perf_counter() - started, 2)
+            manifest.update(status="published", published_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+            publish.write_manifest(staging, manifest)
+            publish.uniform_modes(staging)
+        except _Failure as failure:
+            raise publish.keep_failed(staging, f"{what}: {failure}", manifest) from None
+        except KeyboardInterrupt:
+            failed = publish.keep_failed(staging, f"{what}: interrupted by Ctrl-C", manifest, status="interrupted",
+                                         detail=traceback.format_exc())
+            raise KeyboardInterrupt(str(failed)) from None
+        except Exception as exc:  # noqa: BLE001 - a full disk, a read-only folder, ...
+            raise publish.keep_failed(staging, f"{what}: {_first_line(exc)}", manifest,
+                                      detail=traceback.format_exc()) from None
+        finally:
+            if len(run.units) == 1 and run.units[0] == params.unit:  # a run of this brief alone: nothing else reads it
+                remove_run(run)
         try:
             version = promote(lock, staging)
         except OSError as exc:

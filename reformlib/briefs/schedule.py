@@ -25,8 +25,9 @@ A brief is due unless its folder already publishes a complete brief made from th
 parameters and inputs: data, model specification, reference figures, notebooks, code,
 package versions and fonts (:mod:`reformlib.briefs.freshness`); :func:`explain` says for
 each brief why it runs or is skipped, and ``force`` runs it anyway. Due briefs run in
-chunks of one month, each chunk's briefs one after another on one kept kernel that
-computes the month's shared results once (:mod:`reformlib.briefs.batch`); the chunks run
+chunks of one month: the city's briefs on one kept kernel, the units' briefs of a month and
+language from one run of ``units.ipynb`` that computes all their results at once, each then
+drawn from its results without a kernel (:mod:`reformlib.briefs.batch`); the chunks run
 ``workers`` at a time in processes of this machine, or on a Dask cluster (``scheduler``);
 a failure in one brief does not stop the others. Each run takes its brief's own lock
 (:func:`reformlib.briefs.store.brief_lock`) and waits for a single run of the same brief
@@ -48,10 +49,19 @@ import yaml
 from reformlib.briefs import index, publish
 from reformlib.briefs.batch import BriefJob, Outcome, run_jobs
 from reformlib.briefs.freshness import brief_inputs
-from reformlib.briefs.run import DataFacts, brief_folder, check_timeout, data_facts, templates_of, unit_refusal, validate_params
+from reformlib.briefs.run import (
+    DataFacts,
+    brief_folder,
+    check_timeout,
+    data_facts,
+    data_source,
+    templates_for,
+    unit_refusal,
+    validate_params,
+)
 from reformlib.briefs.store import CURRENT
 from reformlib.data import months as data_months
-from reformlib.data.paths import data_folder, reports_folder
+from reformlib.data.paths import reports_folder
 from reformlib.data.schemas import unit_code
 from reformlib.errors import ParameterError, RunError
 from reformlib.i18n import LANGS
@@ -182,13 +192,15 @@ def explain(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
     brief); an empty list means it is current and will be skipped. ``facts``: the data's
     months and units when already read."""
     root = reports_folder(reports).resolve()
-    data_dir = str(data_folder(data).resolve())
-    inputs = brief_inputs(data_dir, templates_of(notebook_dir))
+    data_dir = data_source(data)
     facts = facts if facts is not None else data_facts(data_dir)
+    inputs: dict[bool, dict] = {}  # the city's brief and a unit's read different notebooks (and a store differently)
     out = []
     for job in jobs:
         params = validate_params(job.month, job.lang, job.unit or None, data=data_dir, facts=facts)
-        reasons = publish.why_due(brief_folder(params, root), parameters=params.key(), inputs=inputs)
+        if bool(job.unit) not in inputs:
+            inputs[bool(job.unit)] = brief_inputs(params.data_dir, templates_for(job.unit, notebook_dir))
+        reasons = publish.why_due(brief_folder(params, root), parameters=params.key(), inputs=inputs[bool(job.unit)])
         out.append((job, ["--force"] + reasons if force else reasons))
     return out
 
@@ -217,7 +229,7 @@ def run_batch(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
         raise ParameterError(f"workers must be a positive integer, got {workers!r}")
     check_timeout(timeout)
     root = reports_folder(reports).resolve()
-    data_dir = str(data_folder(data).resolve())
+    data_dir = data_source(data)
     outcomes: dict[BriefJob, Outcome] = {}
     done = 0
 

@@ -1,0 +1,401 @@
+"""The month's results for many units at once (publication step: loaded data -> each unit's
+``results.json``), for a batch of unit briefs run as one notebook (``notebooks/units.ipynb``).
+
+:func:`unit_results` gives, for each unit asked, exactly the results the brief notebook
+(``notebooks/brief.ipynb``) writes for that unit (:func:`reformlib.briefs.content.results`,
+validated by the results schema), but computes what every unit of the month shares once:
+
+- the evaluation of the month with its rank uncertainty, and the monthly evaluations of the
+  month and the month before for the changes in rank (:mod:`reformlib.briefs.shared` keeps
+  them; each unit reads the same one);
+- the early warning's held-out check, its choice of rule and the whole ranked list of open
+  tasks (:func:`at_risk_ranking`), from which each unit keeps its own tasks;
+- the names of the units and the categories.
+
+The frames are split by unit once (a ``groupby``'s row positions: a unit's observations, with
+the city's beside them for the headline's comparison, its tasks and their reports, its
+inspections and pilots), and each unit's sections are computed from its own rows by the same
+functions the brief notebook calls on the whole frames; those functions keep only that unit's
+rows, so the result is the same, without rescanning every unit's rows for each unit.
+
+:func:`month_inputs` loads what a month's unit briefs read: the tables the evaluation reads,
+with the panel cut to the months the month and the month before read
+(:func:`reformlib.data.months.load_months`, pushed down to a store or a Parquet file), the
+pilots (None when the data hold none: that section then says so) and the document's figures.
+
+May import: pandas, numpy, :mod:`reformlib.data`, :mod:`reformlib.model`,
+:mod:`reformlib.tasks`, :mod:`reformlib.report`, :mod:`reformlib.i18n` and
+:mod:`reformlib.briefs` (content, changes, shared).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reformlib.briefs import changes as brief_changes
+from reformlib.briefs import content, risk
+from reformlib.data import io, schemas
+from reformlib.data.dataset import is_store
+from reformlib.data.months import load_months, period_months, period_tables
+from reformlib.data.paths import DEMO, data_folder
+from reformlib.data.periods import as_month
+from reformlib.data.schemas import CITY, unit_code
+from reformlib.data.store import Store
+from reformlib.data.task_status import task_status
+from reformlib.i18n import CHANGES, NOT_SUPPLIED, UNITS_RUN, measure, name_column
+from reformlib.model.evaluate import DATA_TABLES
+from reformlib.report.results import validate_results, write_results
+from reformlib.tasks import warning
+
+__all__ = ["at_risk_ranking", "month_inputs", "run_summary", "unit_results", "units_asked", "write_unit_results"]
+
+
+def month_inputs(data: str | os.PathLike | None, month: str | pd.Period) -> dict[str, pd.DataFrame | None]:
+    """The tables a month's unit briefs read from ``data`` (a store or a data folder; default
+    ``$REFORMLIB_DATA``, else the demonstration set), by name: those the evaluation reads
+    (:data:`~reformlib.model.evaluate.DATA_TABLES`), the panel holding only the months from
+    January of the year before the month before ``month`` to ``month`` (what the month's and
+    the month before's evaluations, the headline and the changes read), and ``pilots`` (None
+    when the data hold no pilots table). A store is read by SQL (the panel by one query with
+    the months pushed down), never turned into a folder of its whole panel."""
+    m = as_month(month)
+    first = period_months(m - 1)[0]
+    path = Path(data) if data not in (None, "") else Path(os.environ.get("REFORMLIB_DATA") or DEMO)
+    small = [n for n in DATA_TABLES if n != "observations"]
+    if is_store(path):
+        if not path.exists():
+            data_folder(path)  # builds the demonstration store, or raises naming it
+        with Store(path).reading() as con:
+            present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            has_pilots = "pilots" in present and con.execute("SELECT count(*) FROM pilots").fetchone()[0] > 0
+        names = small + (["pilots"] if has_pilots else [])
+        frames, _ = period_tables(path, names, period=m)
+    else:
+        folder = data_folder(path)
+        has_pilots = io.table_path(folder, schemas.PILOTS).exists()
+        frames = {n: io.LOADERS[n](folder) for n in small + (["pilots"] if has_pilots else [])}
+    frames["observations"] = load_months(path, (str(first), str(m)))
+    frames.setdefault("pilots", None)
+    return {n: frames[n] for n in (*DATA_TABLES, "pilots")}
+
+
+def units_asked(units: str | Iterable[str], table: pd.DataFrame) -> list[str]:
+    """The unit codes ``units`` names: ``"all"`` (every territorial unit below the city, in the
+    data's order), or codes (a list, or text separated by commas); a code that is not a
+    territorial unit of the data raises :class:`ValueError` naming it."""
+    territorial = [str(u) for u in table.loc[table["territorial"].astype(bool), "unit"] if str(u) != CITY]
+    if isinstance(units, str) and units.strip() == "all":
+        return territorial
+    items = [u.strip() for u in units.split(",")] if isinstance(units, str) else list(units)
+    codes = [unit_code(u) for u in items if str(u).strip()]
+    unknown = [c for c in codes if c not in set(territorial)]
+    if unknown or not codes:
+        raise ValueError(f"units must be 'all' or codes of territorial units below the city, got {units!r}"
+                         + (f" ({', '.join(unknown[:5])} unknown)" if unknown else ""))
+    return list(dict.fromkeys(codes))
+
+
+def at_risk_ranking(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, lang: str,
+                    units: pd.DataFrame | None) -> dict | None:
+    """What every unit's at-risk list of a month shares (the first half of
+    :func:`reformlib.briefs.content.at_risk_section` for a unit): the held-out check, the rule
+    chosen and every open task ranked by it, with each task's schedule; None when no open task
+    has a deadline ahead (the lists are then empty)."""
+    if warning.features(tasks, progress, month, units=units).empty:
+        return None
+    check = warning.month_check(tasks, progress, month, units=units)
+    choice = warning.choose_rule(tasks, progress, month, units=units, check=check)
+    table = warning.at_risk(tasks, progress, month, top=len(tasks), units=units, lang=lang, rule="auto", check=check)
+    synthetic = bool("synthetic" in tasks and tasks["synthetic"].astype(bool).all())
+    return {"check": check, "choice": choice, "table": table, "synthetic": synthetic,
+            "schedule": task_status(tasks, progress, month).set_index("task_id")}
+
+
+def _unit_at_risk(ranking: dict | None, unit: str, *, lang: str, names: pd.Series, top: int) -> dict:
+    """The second half of :func:`reformlib.briefs.content.at_risk_section` for one unit: its
+    own tasks of the ranked list, their schedule and what the probabilities mean."""
+    if ranking is None:
+        return {"at_risk": [], "warning": None}
+    full = ranking["table"]
+    table = full[full["lead_unit"] == unit].head(top)
+    summary = risk.warning_summary(ranking["check"], table, ranking["choice"], lang=lang, synthetic=ranking["synthetic"])
+    bands = {b["band"]: b for b in summary["bands"]}
+    shown = risk.shows_bands(summary["method"])
+    schedule = ranking["schedule"]
+    records = []
+    for r, rec in zip(table.itertuples(index=False), warning.at_risk_records(table)):
+        seen = bands.get(r.band, {})
+        row = {**rec, "lead_name": str(names.get(r.lead_unit, r.lead_unit)),
+               "progress": round(float(schedule.at[r.task_id, "progress"]), 1),
+               "expected": round(float(schedule.at[r.task_id, "expected"]), 1)}
+        if shown:
+            row.update({"band": str(r.band), "band_n": int(seen.get("n", 0)), "band_observed": seen.get("observed"),
+                        "band_observed_low": seen.get("observed_low"), "band_observed_high": seen.get("observed_high")})
+        records.append(row)
+    return {"at_risk": records, "warning": summary}
+
+
+def _rank_rows(data: Mapping[str, pd.DataFrame], m: pd.Period, *, lang: str, evaluation: Mapping) -> dict[str, dict]:
+    """Each unit's row of the changes' ranks (its rank, grade and score this month and the month
+    before, monthly assessments), by unit, as :mod:`reformlib.briefs.changes` gives it for one unit."""
+    now = evaluation
+    if evaluation.get("assessment", "monthly") != "monthly":
+        now = content.evaluation_section(data, m, lang=lang, uncertainty=False, assessment="monthly")
+    if not now or not now.get("available", True) or not now.get("scores"):
+        return {}
+    was = content.evaluation_section(data, m - 1, lang=lang, uncertainty=False, assessment="monthly")
+    earlier = {s["unit"]: s for s in was.get("scores", [])}
+    rows = {}
+    for s in now["scores"]:
+        b = earlier.get(s["unit"])
+        if b is None:
+            continue
+        rows[s["unit"]] = {"unit": s["unit"], "name": s["name"], "rank_before": int(b["rank"]), "rank": int(s["rank"]),
+                           "rank_change": int(b["rank"]) - int(s["rank"]), "grade_before": b["grade"], "grade": s["grade"],
+                           "score_before": round(float(b["score"]), 2), "score": round(float(s["score"]), 2)}
+    return rows
+
+
+class _Split:
+    """A frame's row positions by the value of one column, found once."""
+
+    def __init__(self, frame: pd.DataFrame, column: str) -> None:
+        self.frame = frame
+        self.rows = {str(k): v for k, v in frame.groupby(column, sort=False).indices.items()} if len(frame) else {}
+        self._none = np.array([], dtype=np.int64)
+
+    def of(self, *keys: str) -> pd.DataFrame:
+        """The rows of ``keys``, in the frame's order."""
+        parts = [self.rows.get(k, self._none) for k in keys]
+        return self.frame.iloc[np.sort(np.concatenate(parts)) if len(parts) > 1 else parts[0]]
+
+
+class _Values:
+    """Each indicator's value for every unit in a few months, as
+    :func:`reformlib.briefs.content.value_in` reads it (flows: the year to date), computed once
+    per indicator and month over all units (a groupby of that indicator's rows), then looked up
+    for each unit."""
+
+    def __init__(self, observations: pd.DataFrame, indicators: pd.DataFrame, months: Iterable[pd.Period]) -> None:
+        self.annual = dict(zip(indicators["indicator"], indicators["annual"]))
+        split = _Split(observations, "indicator")
+        self.has = {code: set(observations["unit"].iloc[rows].astype(str)) for code, rows in split.rows.items()}
+        self.values = {}
+        for code, annual in self.annual.items():
+            frame = split.of(code)
+            for when in months:
+                self.values[(code, when)] = content.value_in(frame, annual, when)
+
+    def get(self, code: str, when: pd.Period, unit: str) -> object:
+        """The value (None when the unit has none), as ``value_in(...).get(unit)`` gives it."""
+        return self.values[(code, when)].get(unit)
+
+
+def _headline(values: _Values, indicators: pd.DataFrame, reference: pd.DataFrame, m: pd.Period, *, lang: str,
+              unit: str) -> pd.DataFrame:
+    """:func:`reformlib.briefs.content.headline` for one unit below the city, from the values
+    computed once (the document's figure and words describe the city, so a unit has neither)."""
+    ind = indicators.set_index("indicator")
+    ref = reference.set_index("code")
+    rows = []
+    for code in [c for c in ind.index if c in ref.index]:
+        if unit not in values.has.get(code, ()):
+            continue
+        annual = ind.at[code, "annual"]
+        now = values.get(code, m, unit)
+        change = growth = None
+        if annual == "december":
+            before = values.get(code, pd.Period(f"{m.year - 1}-12", "M"), unit)
+            change = now - before if before is not None and now is not None else None
+        else:
+            last = values.get(code, m - 12, unit)
+            growth = 100 * (now / last - 1) if last else None
+        r = ref.loc[code]
+        doc = r["value"] if pd.notna(r["value"]) else r["change"]
+        rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change, growth=growth,
+                         measure_unit=measure(ind.at[code, "measure_unit"], lang), document=doc, document_text="",
+                         comparison="", **_comparisons(values, ind.loc[code], code, unit, m, now)))
+    return pd.DataFrame(rows, columns=content.HEADLINE_COLUMNS)
+
+
+def _comparisons(values: _Values, indicator: pd.Series, code: str, unit: str, m: pd.Period, now) -> dict:
+    """``content._comparisons`` for one unit below the city: its target, a month and a year
+    earlier, and the city's value, each as the headline reads it."""
+    annual = indicator["annual"]
+
+    def at(who: str, when: pd.Period) -> float | None:
+        v = values.get(code, when, who)
+        return None if v is None or pd.isna(v) else float(v)
+
+    target = meets = low = high = None
+    has_target = indicator["direction"] == "band" or pd.notna(indicator["target"])
+    if has_target and now is not None and pd.notna(now):
+        target, miss = content.target_in(indicator, m, now)
+        target, meets = float(target), not miss
+        if indicator["direction"] == "band":
+            low, high = float(indicator["band_low"]), float(indicator["band_high"])
+    city = at(CITY, m) if CITY in values.has.get(code, ()) else None
+    previous = None if annual != "december" and m.month == 1 else at(unit, m - 1)
+    return dict(target=target, band_low=low, band_high=high, meets_target=meets, previous_month=previous,
+                year_earlier=at(unit, m - 12), city_value=city)
+
+
+def _off_target(values: _Values, indicators: pd.DataFrame, names: pd.Series, m: pd.Period, *, lang: str,
+                unit: str) -> pd.DataFrame:
+    """:func:`reformlib.briefs.content.off_target` for one unit, from the values computed once."""
+    rows = []
+    for r in indicators.itertuples(index=False):
+        if r.direction != "band" and pd.isna(r.target):
+            continue
+        value = values.get(r.indicator, m, unit)
+        if value is None or pd.isna(value):
+            continue
+        target, miss = content.target_in(r, m, value)
+        if miss:
+            rows.append(dict(unit=unit, unit_name=names.get(unit, unit), indicator=r.indicator,
+                             name=getattr(r, name_column(lang)), direction=r.direction, value=round(float(value), 2),
+                             target=round(float(target), 2), gap=round(float(value - target), 2),
+                             measure_unit=getattr(r, "measure_unit", None)))
+    cols = ["unit", "unit_name", "indicator", "name", "direction", "value", "target", "gap", "measure_unit"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _crossed(values: _Values, indicators: pd.DataFrame, names: pd.Series, m: pd.Period, *, lang: str,
+             unit: str) -> list[dict]:
+    """The changes' indicators that crossed their target for one unit (as
+    :func:`reformlib.briefs.changes.changes_since` gives them), from the values computed once."""
+    rows = []
+    for r in indicators.itertuples(index=False):
+        if r.direction != "band" and pd.isna(r.target):
+            continue
+        v1, v0 = values.get(r.indicator, m, unit), values.get(r.indicator, m - 1, unit)
+        if v1 is None or v0 is None or pd.isna(v1) or pd.isna(v0):
+            continue
+        t1, miss1 = content.target_in(r, m, float(v1))
+        t0, miss0 = content.target_in(r, m - 1, float(v0))
+        if miss1 == miss0:
+            continue
+        band = r.direction == "band"
+        if band:
+            t0 = t1 = t1 if miss1 else t0
+        rows.append({"unit": unit, "unit_name": str(names.get(unit, unit)), "indicator": str(r.indicator),
+                     "name": str(getattr(r, name_column(lang))), "direction": str(r.direction),
+                     "now": "missed" if miss1 else "met", "value_before": round(float(v0), 2),
+                     "target_before": round(float(t0), 2), "value": round(float(v1), 2), "target": round(float(t1), 2),
+                     "band_low": round(float(r.band_low), 2) if band else None,
+                     "band_high": round(float(r.band_high), 2) if band else None,
+                     "measure_unit": str(r.measure_unit) if isinstance(r.measure_unit, str) else None})
+    return sorted(rows, key=lambda r: (r["now"], r["indicator"]))
+
+
+def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period, *, lang: str,
+                 units: Iterable[str], reference: pd.DataFrame, data_path: str | os.PathLike | None = None,
+                 reports: str | os.PathLike | None = None, family: str = "debt", top: int = 10,
+                 validate: bool = True) -> dict[str, dict]:
+    """Each of ``units``' results for ``month`` in ``lang``, by unit code: what
+    ``notebooks/brief.ipynb`` writes for that unit (:func:`reformlib.briefs.content.results`;
+    ``family`` and ``top`` as its parameters), the month's shared parts computed once (see the
+    module). ``data``: the loaded tables (:func:`month_inputs`; the evaluation's tables and
+    ``pilots``, None when the data hold none); ``reference``: the document's figures;
+    ``data_path`` and ``reports``: where the data and the published briefs are, for the values
+    revised since each unit's last brief. ``validate``: check each result by the results
+    schema (:func:`reformlib.report.results.validate_results`) and return it as JSON reads it."""
+    m = as_month(month)
+    month_text = str(m)
+    obs, indicators, table = data["observations"], data["indicators"], data["units"]
+    tasks, progress, inspections, pilots = data["tasks"], data["progress"], data["inspections"], data.get("pilots")
+    tables = {n: data[n] for n in DATA_TABLES}
+    codes = [unit_code(u) for u in units]
+    if CITY in codes:
+        raise ValueError(f"unit_results makes the briefs of units below the city; the city's ({CITY}) is brief.ipynb's")
+    synthetic = bool(obs["synthetic"].all())
+    names = table.set_index("unit")[name_column(lang)]
+
+    # what every unit shares, once
+    evaluation = content.evaluation_section(tables, m, lang=lang)
+    ranking = at_risk_ranking(tasks, progress, m, lang=lang, units=table)
+    earliest = min(obs["period"].min(), progress["period"].min())
+    has_before = not (m - 1 < earliest)
+    ranks = _rank_rows(tables, m, lang=lang, evaluation=evaluation) if has_before else {}
+    figures = content.brief_figures(family, lang=lang)
+    family_table = content.family_frame(obs, indicators, table, family, m, lang=lang)
+    if pilots is None:
+        pilots_section = {"available": False, "note": NOT_SUPPLIED[lang]}
+
+    # each indicator's values for every unit, once; each frame split by unit once
+    values = _Values(obs, indicators, {m, m - 1, m - 12, pd.Period(f"{m.year - 1}-12", "M")})
+    lead = tasks.set_index("task_id")["lead_unit"].astype(str)
+    task_rows = _Split(tasks, "lead_unit")
+    progress_rows = _Split(progress.assign(_lead=progress["task_id"].map(lead)), "_lead")
+    inspection_rows = _Split(inspections, "unit")
+    pilot_rows = _Split(pilots, "unit") if pilots is not None else None
+
+    out = {}
+    for u in codes:
+        tasks_u = task_rows.of(u)
+        progress_u = progress_rows.of(u).drop(columns="_lead")
+        insp_u = inspection_rows.of(u)
+        headline = _headline(values, indicators, reference, m, lang=lang, unit=u)
+        status, by_category = content.task_progress(tasks_u, progress_u, m, lang=lang, unit=u)
+        sections = {
+            "at_risk": _unit_at_risk(ranking, u, lang=lang, names=names, top=top),
+            "evaluation": evaluation,
+            "indicators_off_target": _off_target(values, indicators, names, m, lang=lang, unit=u),
+            "inspections": content.inspections_summary(insp_u, m, unit=u, units=table, lang=lang),
+            "supervision": content.supervision_list(tasks_u, status, m, lang=lang, units=table),
+            "pilots": content.pilots_summary(pilot_rows.of(u), m, unit=u) if pilot_rows is not None else pilots_section,
+        }
+        sections["changes"] = _changes(tables, m, u, values=values, tasks_u=tasks_u, progress_u=progress_u,
+                                       insp_u=insp_u, has_before=has_before, ranks=ranks, names=names, lang=lang,
+                                       data_path=data_path, reports=reports)
+        result = content.results(month=month_text, lang=lang, unit=u, headline_table=headline, status=status,
+                                 by_category=by_category, synthetic=synthetic, figures=figures, sections=sections,
+                                 units=table,
+                                 family=content.family_section(family_table, family, lang=lang, unit=u, units=table))
+        out[u] = validate_results(result) if validate else result
+    return out
+
+
+def _changes(data: Mapping[str, pd.DataFrame], m: pd.Period, unit: str, *, values: _Values, tasks_u: pd.DataFrame,
+             progress_u: pd.DataFrame, insp_u: pd.DataFrame, has_before: bool, ranks: Mapping[str, dict],
+             names: pd.Series, lang: str, data_path, reports) -> dict:
+    """One unit's ``changes`` (:func:`reformlib.briefs.changes.changes_section` for that unit),
+    from its own rows and the ranks computed once for the month."""
+    before = m - 1
+    out = {"available": True, "month": str(m), "previous_month": str(before), "completed": [], "newly_overdue": [],
+           "ranks": [], "crossed": [], "rectified": []}
+    if not has_before:
+        words = f"{before.year}年{before.month}月" if lang == "zh" else before.strftime("%B %Y")
+        out = {**out, "note": CHANGES[lang]["no_previous"].format(previous=words)}
+    else:
+        out["completed"], out["newly_overdue"] = brief_changes._tasks(tasks_u, progress_u, m, one=unit, names=names,
+                                                                       lang=lang)
+        out["ranks"] = [ranks[unit]] if unit in ranks else []
+        out["crossed"] = _crossed(values, data["indicators"], names, m, lang=lang, unit=unit)
+        out["rectified"] = brief_changes._rectified(insp_u, data["tasks"], m, one=unit, names=names, lang=lang)
+    out["revisions"] = brief_changes.revisions_section(data, m, unit=unit, lang=lang, data_path=data_path,
+                                                       reports=reports)
+    return out
+
+
+def write_unit_results(results: Mapping[str, Mapping], folder: str | os.PathLike) -> list[Path]:
+    """Write each unit's results as ``<folder>/<unit>.json``, each validated by the results
+    schema and written atomically (:func:`reformlib.report.results.write_results`)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_results(res, folder / f"{unit}.json") for unit, res in results.items()]
+
+
+def run_summary(results: Mapping[str, Mapping], *, month: str | pd.Period, lang: str, seconds: float) -> str:
+    """One sentence for the run's record: how many units' results were written for which month,
+    whether the data are synthetic, and in how many seconds."""
+    m = as_month(month)
+    synthetic = bool(results) and all(r.get("synthetic") for r in results.values())
+    when = f"{m.year}年{m.month}月" if lang == "zh" else m.strftime("%B %Y")
+    words = UNITS_RUN[lang]
+    return words["summary"].format(month=when, n=f"{len(results):,}", seconds=f"{seconds:.0f}",
+                                   synthetic=words["synthetic"] if synthetic else "")
