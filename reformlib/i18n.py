@@ -275,6 +275,8 @@ HEADINGS = {
 
 #: Placeholders of sections not supplied.
 NOT_SUPPLIED = {"zh": "本节尚未纳入。", "en": "Not yet available."}
+#: The ``<title>`` of a brief's page (:func:`reformlib.briefs.publish.page_title`).
+PAGE_TITLE = {"zh": "改革简报 {month}", "en": "Reform brief {month}"}
 
 #: The record of a run of ``notebooks/units.ipynb`` (:func:`reformlib.briefs.units.run_summary`).
 UNITS_RUN: dict[str, dict[str, str]] = {

@@ -31,6 +31,7 @@ from reformlib.briefs.store import brief_lock, current_version, recover
 from reformlib.data.io import atomic_write
 from reformlib.data.paths import ROOT
 from reformlib.errors import RunError
+from reformlib.i18n import PAGE_TITLE
 from reformlib.report.browser import PAGE, active_content, content_security_policy, html_is_offline, style_sheets
 from reformlib.report.numbers import MISSING
 
@@ -263,7 +264,7 @@ def to_html(notebooks: list[Path], out: Path, *, title: str, lang: str, nav: str
 
 def page_title(month: str, lang: str) -> str:
     """The ``<title>`` of a brief's page."""
-    return f"改革简报 {month}" if lang == "zh" else f"Reform brief {month}"
+    return PAGE_TITLE[lang].format(month=month)
 
 
 def write_page_html(out: Path, body: str, *, title: str, lang: str, nav: str = "", aligned: bool = False) -> Path:

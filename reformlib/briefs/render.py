@@ -290,7 +290,11 @@ def block_html(block: Block, folder: Path, markdown=None) -> str:
     if isinstance(block, Table):
         return f'<div class="output_html">\n{align_columns(block.to_html())}\n</div>'
     if isinstance(block, Figure):
-        data = base64.b64encode((Path(folder) / block.path).read_bytes()).decode("ascii")
+        path = Path(folder) / block.path
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: the figure {block.name!r} the results list is missing "
+                                    "(draw it first: draw_figures)")
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
         return (f'<div class="output_png"><img alt="{html.escape(block.caption, quote=True)}" '
                 f'src="data:image/png;base64,{data}"></div>')
     raise TypeError(f"block_html: not a block: {type(block).__name__}")
