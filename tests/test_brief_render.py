@@ -83,10 +83,16 @@ def test_every_section_heading_of_the_notebook_page_in_order(pages, built):
         html = (folder / "brief.html").read_text(encoding="utf-8")
         headings = _headings(html)
         assert headings[0].startswith("改革简报") and ("湘潭市" if key == "city" else "雨湖区") in headings[0]
+        res = built[key]
+        # a unit's brief: how the unit's score is made up; either: the problems past their deadline
+        make_up = [f"雨湖区{res['evaluation']['assessment_label']}得分构成"] if key == "unit" else []
+        late = [MEMO["zh"]["att_past_due"]] if res["inspections"].get("past_due_items") else []
         expected = [words["headline_own"], words["tasks"], words["at_risk"], MEMO["zh"]["att_supervision"],
-                    words["evaluation"], words["off_target"], words["family"].format(family="债务"),
-                    words["inspections"], words["pilots"], CHANGES["zh"]["heading"], CHANGES["zh"]["revisions_heading"]]
+                    words["evaluation"], *make_up, words["off_target"], words["family"].format(family="债务"),
+                    words["inspections"], *late, words["pilots"], CHANGES["zh"]["heading"],
+                    CHANGES["zh"]["revisions_heading"]]
         assert headings[1:] == expected, key
+        assert late or key == "unit", "the city's June brief lists problems past their deadline"
         # the blocks' own headings are those of the page, in the same order
         from_blocks = [b.markdown.lstrip("#").strip().split("\n")[0] for b in render.blocks(built[key], lang="zh")
                        if isinstance(b, render.Text) and b.markdown.startswith("#")]
@@ -128,6 +134,17 @@ def test_figures_are_drawn_from_results_with_their_captions_as_alt_text(pages, b
         assert all(i["src"].startswith("data:image/png;base64,") for i in images)
         for f in listed:
             assert (folder / f["path"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_unit_page_shows_how_its_score_is_made_up(pages, built):
+    own = next(s for s in built["unit"]["evaluation"]["scores"] if s["unit"] == "430302")
+    html = (pages["unit"] / "brief.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    table = next(t for t in soup.find_all("table") if "项目" in t.get_text() and "基础得分" in t.get_text())
+    rows = [[c.get_text(strip=True) for c in tr.find_all("td")] for tr in table.find("tbody").find_all("tr")]
+    assert rows[-1][1] == f"{own['score']:.2f}"  # the make-up ends at the score the table above shows
+    for lost in own["lost_points"]:
+        assert any(lost["item"] in r[0] and lost["reason"] == r[2] for r in rows), lost
 
 
 def test_a_unit_brief_keeps_its_family_figure_small(built):
@@ -186,3 +203,19 @@ def test_a_rendered_page_loads_and_prints_at_a4_in_chromium(pages, tmp_path):
         finally:
             browser.close()
     assert pdf_problems(tmp_path / "brief.pdf") == []
+
+
+def test_the_notebook_displays_these_blocks_section_by_section():
+    """The city's page (brief.ipynb under nbconvert) and a rendered page come from one
+    definition: the notebook displays render.section for every section, in order, and
+    writes no page content of its own."""
+    import nbformat
+
+    from reformlib.data.paths import NOTEBOOKS
+
+    nb = nbformat.read(NOTEBOOKS / "brief.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    shown = re.findall(r'render\.section\("([a-z_]+)", results', code)
+    assert shown == list(render.SECTIONS)
+    assert "Markdown(" not in code and "display_table" not in code
+    assert "render.draw_figures(" in code

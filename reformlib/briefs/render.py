@@ -31,12 +31,13 @@ from typing import Any
 import pandas as pd
 
 from reformlib.briefs import peers, risk
-from reformlib.briefs.content import supervision_frame
+from reformlib.briefs.content import past_due_frame, supervision_frame
 from reformlib.briefs.publish import align_columns, page_title, write_page_html
 from reformlib.data.schemas import CITY
-from reformlib.i18n import CHANGES, FAMILY, MEMO, name_column, t
+from reformlib.i18n import CHANGES, FAMILY, MAKE_UP, MEMO, name_column, t
 from reformlib.report import page
-from reformlib.report.memo import changes_summary, revisions_summary
+from reformlib.report.makeup import make_up_frame
+from reformlib.report.memo import assessment, changes_summary, revisions_summary
 from reformlib.report.tables import display_table, results_tables, styled
 
 __all__ = ["SECTIONS", "Figure", "Table", "Text", "block_html", "blocks", "draw_figures", "headline_table",
@@ -177,6 +178,11 @@ def section(key: str, results: Mapping[str, Any], *, lang: str, units: pd.DataFr
         if evaluation.get("available", True) and evaluation.get("scores"):
             out += [Text(page.markdown_text(peers.scores_note(evaluation, lang))),
                     _table("scores", peers.scores_frame(evaluation, lang=lang), lang)]
+            own = next((s for s in evaluation["scores"] if s["unit"] == results.get("unit") and s.get("make_up")), None)
+            if own is not None:  # a unit's brief: how its score is made up, each lost point with its reason
+                title = MAKE_UP[lang]["att"].format(unit=own["name"], assessment_title=assessment(results, MEMO[lang], title=True))
+                out += [Text("### " + page.markdown_text(title)),
+                        _table("make_up", make_up_frame(evaluation, own["unit"], lang=lang), lang)]
         else:
             out.append(_table("scores", tables["scores"], lang))
     elif key == "off_target":
@@ -187,6 +193,10 @@ def section(key: str, results: Mapping[str, Any], *, lang: str, units: pd.DataFr
             out += [Text(page.heading("family", lang, family=name)), *_figure(results, prefix="family_")]
     elif key in ("inspections", "pilots"):
         out += [Text(page.heading(key, lang)), _table(key, tables[key], lang)]
+        inspections = results.get(key) if key == "inspections" and isinstance(results.get(key), Mapping) else {}
+        if inspections.get("past_due_items"):  # open past their rectification deadline, longest first
+            out += [Text("### " + MEMO[lang]["att_past_due"]),
+                    _table("past_due", past_due_frame(inspections, lang=lang), lang)]
     elif key == "changes":
         w = CHANGES[lang]
         out.append(Text("## " + w["heading"]))
