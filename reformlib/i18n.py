@@ -619,7 +619,6 @@ WARNING_TEXT: dict[str, dict[str, str]] = {
            "band_item": "{band}档{observed}（95%区间{low}–{high}，{n}个快照）",
            "band_empty": "{band}档无快照",
            "unchecked": "截至本月尚无可留出检验的月份，这些概率未经检验，只可作排序参考。",
-           "unfitted": "本月已到期任务不足{min_tasks}项，模型未拟合；名单中的概率来自简单规则，不是模型的概率。",
            "synthetic": "演示数据为合成数据，其逾期由数据生成程序按台账各列人为设定。",
            "band_col": "逾期概率（档）", "observed_col": "该档实际逾期率（留出检验）",
            "observed_cell": "{observed}（{low}–{high}）", "sep": "；",
@@ -635,8 +634,6 @@ WARNING_TEXT: dict[str, dict[str, str]] = {
            "band_item": "{band}: {observed} (95 % interval {low}-{high}, {n})",
            "band_empty": "{band}: no snapshot",
            "unchecked": "No month can be held out yet to check these probabilities; read them as an order only.",
-           "unfitted": "Fewer than {min_tasks} tasks were due by this month, so the model was not fitted; the list's "
-                       "probabilities come from a simple rule, not from the model.",
            "synthetic": "The demonstration data are synthetic; their delays are planted by the data generator from the "
                         "ledger's columns.",
            "band_col": "Probability of missing (band)", "observed_col": "Observed miss rate in the band (held-out)",

@@ -231,3 +231,18 @@ def test_peer_ranks_that_do_not_add_up_are_refused(sections, data):
     said = [str(p) for p in info.value.problems]
     assert any("peer_rank (" in p and "exceeds peer_size" in p for p in said)
     assert any("peer_rank_p05" in p and "exceeds peer_rank_p95" in p for p in said)
+
+
+def test_every_sentence_of_the_warning_text_is_used():
+    """No sentence of WARNING_TEXT lies unused (one said the list's probabilities came from a
+    simple rule, while a list made without a fitted model shows no probability at all)."""
+    from pathlib import Path
+
+    import reformlib
+    from reformlib.i18n import WARNING_TEXT
+
+    root = Path(reformlib.__file__).parent
+    code = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py") if p.name != "i18n.py")
+    assert set(WARNING_TEXT["zh"]) == set(WARNING_TEXT["en"])
+    unused = [k for k in WARNING_TEXT["zh"] if f'"{k}"' not in code and f"'{k}'" not in code]
+    assert unused == [] and "unfitted" not in WARNING_TEXT["zh"]

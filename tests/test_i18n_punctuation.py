@@ -82,3 +82,20 @@ def test_chinese_literals_of_the_publication_step_use_full_width_punctuation():
            for folder in ("report", "briefs") for path in sorted((root / folder).rglob("*.py"))
            for line, text in _literals(path) if text not in separators and half_width_in_chinese(text)}
     assert bad == {}
+
+
+def test_chinese_literals_of_the_task_reasons_and_the_synthetic_catalogue_use_full_width_punctuation():
+    """The at-risk list's reasons and the held-out check's sentences (reformlib.tasks.reasons),
+    and the synthetic data's Chinese names and notes (reformlib.synth), follow the same rule."""
+    from pathlib import Path
+
+    import reformlib
+
+    root = Path(reformlib.__file__).parent
+    paths = [root / "tasks" / "reasons.py", *sorted((root / "synth").glob("*.py"))]
+    def chinese(text: str) -> bool:  # an English sentence may quote Chinese in its own parentheses
+        return len(re.findall(r"[\u4e00-\u9fff]", text)) >= len(re.findall(r"[A-Za-z]", text))
+
+    bad = {f"{path.relative_to(root)}:{line}": text for path in paths for line, text in _literals(path)
+           if chinese(text) and half_width_in_chinese(text)}
+    assert bad == {}

@@ -12,11 +12,16 @@ edge (right on odd pages, left on even ones), one character in.
 
 Fonts (:data:`FONTS`) are the official faces as Windows names them, set in ``w:eastAsia``
 of every run (python-docx's ``font.name`` sets only the Latin slots; theme fonts are
-removed so that they cannot override); Latin letters and figures use Times New Roman.
+removed so that they cannot override); Latin letters and figures use Times New Roman and are
+tagged English (``w:lang w:val``), Chinese text Chinese (``w:eastAsia``), so that no figure is
+broken across lines; a table's columns are at least as wide as their widest figure or date
+(:func:`column_widths`), and a date keeps its hyphens unbreakable.
 The file is written atomically: a failure leaves an existing memo untouched.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +36,7 @@ from docx.shared import Mm, Pt
 
 from reformlib.report.atomic import atomic_path
 
-__all__ = ["FONTS", "LATIN_FONT", "LINE_PITCH", "MemoContent", "write_docx"]
+__all__ = ["FONTS", "LATIN_FONT", "LINE_PITCH", "NON_BREAKING_HYPHEN", "MemoContent", "column_widths", "write_docx"]
 
 #: The official faces by role, as Windows names them (w:eastAsia of each run).
 FONTS: dict[str, str] = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "heading": "黑体",
@@ -41,9 +46,14 @@ LATIN_FONT = "Times New Roman"
 #: 22 lines on 225 mm: the exact line pitch of the body.
 LINE_PITCH = Pt(225 / 22 / 25.4 * 72)
 _BODY, _TITLE, _PAGE, _TABLE = Pt(16), Pt(22), Pt(14), Pt(12)
+#: Left and right margin of a table cell (Word's default, 0.08 inch), in points.
+_CELL_MARGIN = 5.4
 #: Character spacing of body runs, in twentieths of a point (28 characters to the line).
 _CONDENSE = -5
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+#: A date in a table cell is written with this hyphen, at which no line breaks.
+NON_BREAKING_HYPHEN = "\u2011"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -144,8 +154,10 @@ def _styles(doc: Any, lang: str) -> None:
     normal = doc.styles["Normal"]
     _fonts(normal.element, FONTS["body"])
     normal.font.size = _BODY
+    # w:val is the language of the Latin-script text, figures included: tagged Chinese, LibreOffice
+    # breaks a figure anywhere ("52.|5", "9|0%"); tagged English, a figure and its % stay whole
     el = OxmlElement("w:lang")
-    el.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-GB")
+    el.set(qn("w:val"), "en-GB")
     el.set(qn("w:eastAsia"), "zh-CN")
     normal.element.get_or_add_rPr().append(el)
     _fonts(doc.styles["Table Grid"].element, FONTS["body"])
@@ -159,16 +171,50 @@ def _headed(doc: Any, head: str, text: str) -> None:
     _run(p, text)
 
 
+def _text_width(text: str) -> float:
+    """Width of ``text`` in table type (12 pt), in points: a Chinese character a full em, a
+    Latin letter or figure about half of one."""
+    return sum(_TABLE.pt if unicodedata.east_asian_width(ch) in "WF" else 0.55 * _TABLE.pt for ch in text)
+
+
+def column_widths(header: list[str], rows: list[list[str]], *, total: float = 156 / 25.4 * 72) -> list[float]:
+    """Widths (points) of a table's columns on the type area: each column at least as wide as
+    its widest figure or date (never broken across lines) and its header's two first characters,
+    the rest of the width shared in proportion to how much wider each column's text would like
+    to be; a table whose text fits is widened evenly to the type area."""
+    pad = 2 * _CELL_MARGIN + 2
+    columns = list(zip(header, *rows)) if rows else [(h,) for h in header]
+    low, want = [], []
+    for col in columns:
+        figures = [_text_width(v) for v in col[1:] if v[:1].isdigit() or v[:1] in "+-"]
+        low.append(max([2 * _TABLE.pt, *figures]) + pad)
+        want.append(max(low[-1], min(max(_text_width(v) for v in col), 14 * _TABLE.pt) + pad))
+    if sum(want) <= total:
+        return [w + (total - sum(want)) / len(want) for w in want]
+    room, wish = total - sum(low), [w - lo for w, lo in zip(want, low)]
+    if room <= 0 or not sum(wish):
+        return [lo * total / sum(low) for lo in low]
+    return [lo + room * w / sum(wish) for lo, w in zip(low, wish)]
+
+
 def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
     for row_cells, values, role in [(table.rows[0].cells, header, "heading")] + [
             (table.add_row().cells, r, "body") for r in rows]:
         for cell, text in zip(row_cells, values):
             p = cell.paragraphs[0]
             numeric = role == "body" and text[:1].isdigit()
             p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT
+            if _DATE.fullmatch(text):  # a date is never broken at its hyphens ("2017-04-|30")
+                text = text.replace("-", NON_BREAKING_HYPHEN)
             _run(p, text, role, size=_TABLE)
+    widths = column_widths(header, rows)
+    for i, width in enumerate(widths):  # the grid (LibreOffice) and every cell (Word)
+        table.columns[i].width = Pt(width)
+        for cell in table.columns[i].cells:
+            cell.width = Pt(width)
     for row in table.rows:  # a row never splits across pages; the header repeats
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     header_pr = OxmlElement("w:tblHeader")

@@ -135,7 +135,7 @@ INDICATORS = [
      Recipe(start=40.0, dec2016=80.0, dec2017=100.0, spread=0.0, hi=100)),
     ("legal_station_rate", "乡镇公共法律服务工作站建成率", "township public legal service stations built", "%", "higher", None, "legal", "december", 95.0, True, DOC,
      Recipe(start=52.0, dec2016=74.0, dec2017=95.0, spread=0.05, hi=100)),
-    ("legal_point_rate", "村(社区)公共法律服务工作点建成率", "village public legal service points built", "%", "higher", None, "legal", "december", 90.0, True, DOC,
+    ("legal_point_rate", "村（社区）公共法律服务工作点建成率", "village public legal service points built", "%", "higher", None, "legal", "december", 90.0, True, DOC,
      Recipe(start=38.0, dec2016=63.0, dec2017=90.0, spread=0.07, hi=100)),
     ("petition_legal_share", "进京非访中涉法涉诉占比", "law-related share of unauthorised petitions in Beijing", "%", "lower", None, "legal", "december", 30.0, True, DOC,
      Recipe(start=53.0, dec2016=36.0, dec2017=22.0, spread=0.15, hi=100)),

@@ -86,7 +86,7 @@ def build_pilots(quality: dict[str, float], rng: np.random.Generator) -> pd.Data
                 if (unit, code) not in used:
                     used.add((unit, code))
                     target = code
-            rows.append(dict(pilot_id=f"{prefix[level]}{i:03d}", name_zh=f"{zh_level[level]}改革试点{prefix[level]}{i:03d}(合成)",
+            rows.append(dict(pilot_id=f"{prefix[level]}{i:03d}", name_zh=f"{zh_level[level]}改革试点{prefix[level]}{i:03d}（合成）",
                              name_en=f"{level} reform pilot {prefix[level]}{i:03d} (synthetic)", level=level, unit=unit,
                              became_model=False, named_in_document=False, target_indicators=target))
     pilots = pd.DataFrame(rows)
@@ -113,7 +113,7 @@ def build_recognitions(quality: dict[str, float], pilots: pd.DataFrame, rng: np.
         for _ in range(rng.poisson(np.exp(0.6 + 0.5 * quality[unit]))):
             lv = levels[rng.choice(4, p=[0.15, 0.15, 0.25, 0.45])]
             rows.append(dict(unit=unit, level=lv, date=pd.Timestamp(2017, int(rng.integers(1, 13)), 20),
-                             description_zh="改革经验获推介(合成)"))
+                             description_zh="改革经验获推介（合成）"))
     rec = pd.DataFrame(rows).sort_values(["date", "unit"]).reset_index(drop=True)
     rec.insert(0, "recognition_id", [f"R{i + 1:03d}" for i in range(len(rec))])
     return rec.assign(synthetic=True)

@@ -128,7 +128,7 @@ def build_tasks(quality: dict[str, float], rng: np.random.Generator) -> tuple[pd
     end_month = np.minimum(start_month + length, 12)
     tasks["start"] = [pd.Timestamp(2017, m, 1) for m in start_month]
     tasks["deadline"] = [_month_end(2017, m) for m in end_month]
-    tasks["title_zh"] = [f"{r.subcategory_zh}:{FORM_ZH[r.completion_form]}({r.task_id})" for r in tasks.itertuples()]
+    tasks["title_zh"] = [f"{r.subcategory_zh}：{FORM_ZH[r.completion_form]}（{r.task_id}）" for r in tasks.itertuples()]
     tasks["title_en"] = [f"{r.subcategory_en}: {FORM_EN[r.completion_form]} ({r.task_id})" for r in tasks.itertuples()]
     tasks["target_zh"] = [f"{_month_end(2017, m).month}月底前{FORM_ZH[r.completion_form]}" for m, r in zip(end_month, tasks.itertuples())]
     tasks["responsible"] = [f"{r.lead_unit}-{'主要负责人' if r.leader_level in ('county_head', 'unit_head') else '分管负责人'}"
@@ -191,6 +191,6 @@ def build_documents(tasks: pd.DataFrame, rng: np.random.Generator) -> pd.DataFra
     leads = rng.choice(tasks["lead_unit"].unique(), n)
     return pd.DataFrame(dict(
         doc_id=[f"D{i + 1:03d}" for i in range(n)],
-        title_zh=[f"关于{tasks['subcategory_zh'].iloc[int(rng.integers(len(tasks)))]}的实施意见(D{i + 1:03d})" for i in range(n)],
+        title_zh=[f"关于{tasks['subcategory_zh'].iloc[int(rng.integers(len(tasks)))]}的实施意见（D{i + 1:03d}）" for i in range(n)],
         lead_unit=leads, due=due, issued_on=issued, reviewed_by_group=reviewed,
         internal_review=reviewed | (rng.random(n) < 0.5), synthetic=True))

@@ -158,7 +158,7 @@ def _ledger(units: pd.DataFrame, last: pd.Period, rng: np.random.Generator) -> d
         "category_en": [f"synthetic category {c}" for c in cat], "subcategory": [f"C{c}.1" for c in cat],
         "subcategory_zh": [f"合成子类{c}.1" for c in cat], "subcategory_en": [f"synthetic sub-category {c}.1" for c in cat],
         "title_zh": [f"合成任务{t}" for t in ids], "title_en": [f"synthetic task {t}" for t in ids], "lead_unit": lead,
-        "key_task": rng.random(n_tasks) < 0.2, "leader_level": "county_head", "target_zh": "年底前完成(合成)",
+        "key_task": rng.random(n_tasks) < 0.2, "leader_level": "county_head", "target_zh": "年底前完成（合成）",
         "completion_form": "project", "start": start, "deadline": deadline, "responsible": [f"{u}-主要负责人" for u in lead],
         "synthetic": True})
     months = pd.period_range(f"{last.year}-01", last, freq="M")
@@ -186,7 +186,7 @@ def _ledger(units: pd.DataFrame, last: pd.Period, rng: np.random.Generator) -> d
         "recognition_id": [f"R{i + 1:03d}" for i in range(n_rec)], "unit": rng.choice(codes, n_rec),
         "level": rng.choice(["ministry", "provincial_leader", "provincial_brief"], n_rec),
         "date": pd.to_datetime(f"{last.year}-01-01") + pd.to_timedelta(rng.integers(0, 330, n_rec), unit="D"),
-        "description_zh": "改革经验获推介(合成)", "synthetic": True})
+        "description_zh": "改革经验获推介（合成）", "synthetic": True})
     groups = np.tile(np.asarray(RATER_GROUPS, dtype=object), len(codes))
     ratings = pd.DataFrame({"unit": np.repeat(codes, len(RATER_GROUPS)), "rater_group": groups,
                             "rater_id": [f"{g[:2]}01" for g in groups],

@@ -23,8 +23,8 @@ _REASON = {
            "shortfall": "按目前速度截止时预计完成{projected:.0f}%", "log_need": "按目前速度截止时预计完成{projected:.0f}%",
            "key_task": "{key_word}", "workload": "牵头单位承担{workload:.0f}项任务",
            "unit_behind_share": "牵头单位其他任务{unit_pct:.0f}%滞后或逾期", "category": "属{category_name}类",
-           "leader_level": "由{leader}牵头", "completion_form": "完成形式为{form}", "lead_kind": "牵头单位类型({lead_kind})",
-           "sep": ";", "key": "重点任务", "not_key": "非重点任务", "behind": "落后", "ahead": "超前"},
+           "leader_level": "由{leader}牵头", "completion_form": "完成形式为{form}", "lead_kind": "牵头单位类型（{lead_kind}）",
+           "sep": "；", "key": "重点任务", "not_key": "非重点任务", "behind": "落后", "ahead": "超前"},
     "en": {"progress": "{progress:.0f} % done", "gap": "{abs_gap:.0f} points {gap_word} schedule",
            "velocity_1": "{velocity_1:.0f} points gained last month", "velocity_2": "{velocity_2:.0f} points a month over two months",
            "months_since_start": "{months_since_start:.0f} months under way", "months_to_deadline": "{months_to_deadline:.0f} months to the deadline",
@@ -42,7 +42,7 @@ FEATURE_LABELS = {
     "zh": {"category": "任务大类", "leader_level": "牵头领导层级", "completion_form": "完成形式", "lead_kind": "牵头单位类型",
            "progress": "当前进度", "gap": "进度与计划之差", "velocity_1": "上月推进", "velocity_2": "近两月月均推进",
            "months_since_start": "已实施月数", "months_to_deadline": "距截止月数", "planned_months": "计划周期",
-           "share_elapsed": "计划时间已过比例", "shortfall": "外推截止时缺口", "log_need": "剩余工作量/按现速可完成量(对数)",
+           "share_elapsed": "计划时间已过比例", "shortfall": "外推截止时缺口", "log_need": "剩余工作量/按现速可完成量（对数）",
            "key_task": "重点任务", "workload": "牵头单位任务数", "unit_behind_share": "牵头单位其他任务滞后比例"},
     "en": {"category": "category", "leader_level": "leader level", "completion_form": "completion form", "lead_kind": "lead-unit kind",
            "progress": "progress", "gap": "gap to schedule", "velocity_1": "gain last month", "velocity_2": "gain per month, two months",
@@ -73,8 +73,8 @@ def reason_text(row: pd.Series, contrib: pd.Series, info: pd.Series, *, lang: st
 
 
 _PLANTED = {
-    "zh": "说明:演示数据是合成的,任务逾期由数据生成程序(reformlib.synth.ledger)按台账自身的列(任务大类、完成形式、牵头单位任务量、牵头领导层级)"
-          "和进度节奏人为设定,而这些正是模型的特征;模型在此学到的只说明它能学到这种机制,不说明真实任务的逾期也是这样产生的。",
+    "zh": "说明：演示数据是合成的，任务逾期由数据生成程序（reformlib.synth.ledger）按台账自身的列（任务大类、完成形式、牵头单位任务量、牵头领导层级）"
+          "和进度节奏人为设定，而这些正是模型的特征；模型在此学到的只说明它能学到这种机制，不说明真实任务的逾期也是这样产生的。",
     "en": "Note: the demonstration data are synthetic, and their delays are planted by the data generator "
           "(reformlib.synth.ledger) as a function of the ledger's own columns (category, completion form, lead-unit "
           "workload, leadership) and of the pace of progress, which are the model's features; what the model finds "
@@ -82,9 +82,10 @@ _PLANTED = {
 }
 
 
-def _interval(row, metric: str, signed: bool = False) -> str:
+def _interval(row, metric: str, signed: bool = False, lang: str = "en") -> str:
     fmt = "{:+.3f}" if signed else "{:.3f}"
-    return f"{fmt.format(row[metric])} ({fmt.format(row[metric + '_low'])}, {fmt.format(row[metric + '_high'])})"
+    value, low, high = (fmt.format(row[k]) for k in (metric, metric + "_low", metric + "_high"))
+    return f"{value}（{low}，{high}）" if lang == "zh" else f"{value} ({low}, {high})"
 
 
 def validation_text(metrics: pd.DataFrame, *, lang: str = "zh", synthetic: bool = False) -> str:
@@ -97,8 +98,8 @@ def validation_text(metrics: pd.DataFrame, *, lang: str = "zh", synthetic: bool 
     n, fitted = int(m.at["model", "n"]), int(m.at["model", "folds_fitted"])
     base = m.loc["baseline"]
     if fitted == 0:
-        return (f"在{n}个留出月份的任务快照上,已知结果的任务太少,各期均未拟合模型,预警采用简单线性外推基准:"
-                f"ROC AUC为{_interval(base, 'auc')}。模型与基准的比较须待更多任务到期后进行。" + tail) if lang == "zh" else (
+        return (f"在{n}个留出月份的任务快照上，已知结果的任务太少，各期均未拟合模型，预警采用简单线性外推基准："
+                f"ROC AUC为{_interval(base, 'auc', lang='zh')}。模型与基准的比较须待更多任务到期后进行。" + tail) if lang == "zh" else (
                 f"On {n} task snapshots of held-out months too few tasks had a known outcome to fit the model at any "
                 f"cutoff, so the warning used the plain linear-extrapolation baseline: ROC AUC {_interval(base, 'auc')}. "
                 f"The model can be compared with the baseline once more tasks are due." + tail)
@@ -108,15 +109,15 @@ def validation_text(metrics: pd.DataFrame, *, lang: str = "zh", synthetic: bool 
     verdict = {name: ("better" if row["auc_low"] > 0 else "worse" if row["auc_high"] < 0 else "unclear")
                for name, row in (("gap", vs_gap), ("baseline", vs_base))}
     if lang == "zh":
-        head = (f"在模型实际拟合的{fitted}个留出期、{n}个任务快照上(另有{left_out}个快照来自未拟合模型的月份,不计入),"
-                f"模型的ROC AUC为{_interval(mod, 'auc')}(括号内为按任务重抽样的95%区间),Brier分数为{_interval(mod, 'brier')};"
-                f"线性外推基准的AUC为{m.at['baseline', 'auc']:.3f},“进度落后计划程度”规则为{m.at['gap', 'auc']:.3f}。")
-        chance = "模型排序优于随机(AUC区间高于0.5)。" if above_chance else "AUC区间包含0.5,不能认为模型的排序优于随机。"
-        words = {"better": "高于", "worse": "低于", "unclear": "与之没有可分辨的差别(区间包含0):"}
-        comp = (f"与“进度落后计划程度”规则相比,模型AUC{words[verdict['gap']]}{_interval(vs_gap, 'auc', True)};"
-                f"与线性外推基准相比,{words[verdict['baseline']]}{_interval(vs_base, 'auc', True)}。")
+        head = (f"在模型实际拟合的{fitted}个留出期、{n}个任务快照上（另有{left_out}个快照来自未拟合模型的月份，不计入），"
+                f"模型的ROC AUC为{_interval(mod, 'auc', lang='zh')}（括号内为按任务重抽样的95%区间），Brier分数为{_interval(mod, 'brier', lang='zh')}；"
+                f"线性外推基准的AUC为{m.at['baseline', 'auc']:.3f}，“进度落后计划程度”规则为{m.at['gap', 'auc']:.3f}。")
+        chance = "模型排序优于随机（AUC区间高于0.5）。" if above_chance else "AUC区间包含0.5，不能认为模型的排序优于随机。"
+        words = {"better": "高于", "worse": "低于", "unclear": "与之没有可分辨的差别（区间包含0）："}
+        comp = (f"与“进度落后计划程度”规则相比，模型AUC{words[verdict['gap']]}{_interval(vs_gap, 'auc', True, lang='zh')}；"
+                f"与线性外推基准相比，{words[verdict['baseline']]}{_interval(vs_base, 'auc', True, lang='zh')}。")
         rule = ("预警名单可按模型排序。" if verdict["gap"] == "better" else
-                "模型未被证明优于按进度落后程度排序这一简单规则;at_risk(rule=\"auto\")因此按该规则排序。")
+                "模型未被证明优于按进度落后程度排序这一简单规则，因此预警名单按该规则排序。")
         return head + chance + (comp + rule if above_chance else "") + tail
     head = (f"On {n} task snapshots of the {fitted} held-out folds in which the model was fitted ({left_out} snapshots "
             f"from months where it was not fitted are left out), the model's ROC AUC is {_interval(mod, 'auc')} "

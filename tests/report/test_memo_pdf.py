@@ -21,6 +21,11 @@ WIDE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”]")
 def rendered(tmp_path_factory, results_template):
     results = copy.deepcopy(results_template)
     results["evaluation"]["scores"][2].update(grade="一般", veto="一票否决：发生一起较大安全生产责任事故；等次最高为一般")
+    # the June 2017 memo's gaps, whose figures LibreOffice broke across lines ("差距52.|5个百分点")
+    results["indicators_off_target"] = [
+        {"unit": u, "unit_name": n, "indicator": "river_chief_plan_rate", "name": "河长制工作方案出台率", "value": v,
+         "target": 100.0, "gap": v - 100.0, "measure_unit": "%"}
+        for u, n, v in (("430302", "雨湖区", 40.0), ("430381", "湘乡市", 45.0), ("430321", "湘潭县", 47.5))]
     folder = tmp_path_factory.mktemp("memo")
     pdf = memo_pdf(write_memo(results, folder / "memo.docx"))
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
@@ -42,7 +47,7 @@ def test_pdf_pages_sections_and_page_numbers(rendered):
     text = "".join(body).replace(" ", "")
     for heading in ("一、总体情况", "二、存在问题", "三、下步建议", "市委全面深化改革领导小组："):
         assert heading in text
-    assert "雨湖区84分（一般），一票否决：发生一起较大安全生产责任事故；等次最高为一般" in text.replace("\n", "")
+    assert "雨湖区84.00分（一般），一票否决：发生一起较大安全生产责任事故；等次最高为一般" in text.replace("\n", "")
     for n, page in enumerate(pages, start=1):
         assert re.search(rf"—\s*{n}\s*—", page), n
     for i, (title, _, _) in enumerate(content.attachments, start=1):
@@ -70,3 +75,13 @@ def test_open_stand_ins_are_embedded(rendered):
     assert "NotoSansCJK" in names  # 黑体
     assert "UKai" in names  # 楷体
     assert not re.search(r"SimSun|FangSong|KaiTi|SimHei|FZ|DejaVu", names)
+
+
+@needs_tools
+def test_no_figure_is_broken_across_lines(rendered):
+    """A figure and its % sign or decimals stay on one line (the June memo printed "差距52." at
+    a line's end and "5个百分点" on the next, "进度9" and "0%"), in the body and in the tables."""
+    content, pages, _, _ = rendered
+    text = "\n".join(pages).replace(" ", "").replace("\u2011", "-")
+    assert "差距52.5个百分点" in text.replace("\n", "")
+    assert re.findall(r"[0-9][0-9.,\-]*\n[0-9.%][0-9.,%\-]*", text) == []
