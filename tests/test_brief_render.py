@@ -219,3 +219,33 @@ def test_the_notebook_displays_these_blocks_section_by_section():
     assert shown == list(render.SECTIONS)
     assert "Markdown(" not in code and "display_table" not in code
     assert "render.draw_figures(" in code
+
+
+def test_the_family_data_stays_small_with_many_units():
+    """2,850 units: a unit's family data is its row, its peer group's median and the city's
+    per indicator; the city's brief shows the city and each group's median, not every unit."""
+    import numpy as np
+    import pandas as pd
+
+    n = 2850
+    codes = [brief.CITY, *(str(500000 + i) for i in range(n))]
+    units = pd.DataFrame({"unit": codes, "name_zh": codes, "kind": ["city", *["county"] * (n - 300), *["park"] * 300],
+                          "territorial": True})
+    values = np.arange(len(codes), dtype=float)
+    frame = pd.concat([pd.DataFrame({"unit": codes, "unit_name": codes, "indicator": ind, "indicator_name": ind,
+                                     "value": values + k, "band_low": np.nan, "band_high": np.nan, "target": 10.0})
+                       for k, ind in enumerate(["a", "b"])], ignore_index=True)
+    peers = brief.family_peers(frame, units)
+    one = brief.family_section(frame, "debt", lang="zh", unit="500007", units=units, peers=peers)
+    assert [(r["indicator"], r["kind"]) for r in one["rows"]] == [("a", "unit"), ("a", "peers"), ("a", "city"),
+                                                                   ("b", "unit"), ("b", "peers"), ("b", "city")]
+    median = float(np.median(values[1:n - 300 + 1]))  # the 2,550 counties
+    assert one["rows"][1]["value"] == median and one["rows"][1]["peer_size"] == n - 300
+    assert one["rows"][1]["unit_name"] == f"县市区中位数（{n - 300}个单位）"
+    assert one == brief.family_section(frame, "debt", lang="zh", unit="500007", units=units)  # peers made when not given
+    city = brief.family_section(frame, "debt", lang="zh", units=units, peers=peers)
+    assert [(r["indicator"], r["kind"], r["peer_size"] if r["kind"] == "peers" else None) for r in city["rows"]] == [
+        ("a", "peers", n - 300), ("a", "peers", 300), ("a", "city", None),
+        ("b", "peers", n - 300), ("b", "peers", 300), ("b", "city", None)]
+    validate_results({"month": "2017-06", "lang": "zh", "unit": "500007", "synthetic": True,
+                      "generated_at": "2017-07-01T00:00:00+00:00", "headline": [], "family": one})

@@ -31,7 +31,7 @@ from reformlib.report.tables import brief_scores
 from reformlib.tasks import ledger, warning
 
 __all__ = ["CITY", "FAMILY_UNITS_SHOWN", "HEADLINE_COLUMNS", "at_risk_section", "brief_figures", "evaluation_section",
-           "family_frame", "family_section", "headline", "inspections_summary",
+           "family_frame", "family_peers", "family_section", "headline", "inspections_summary",
 
            "latest_month", "off_target", "past_due_frame", "pilots_summary", "results", "supervision_frame", "supervision_list",
            "target_in", "task_progress",
@@ -488,43 +488,55 @@ FAMILY_UNITS_SHOWN = 30
 _FAMILY_COLUMNS = ["unit", "unit_name", "indicator", "indicator_name", "value", "band_low", "band_high", "target"]
 
 
+def family_peers(frame: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Each peer group's median of each indicator of :func:`family_frame` (the territorial
+    units below the city, grouped by :data:`~reformlib.i18n.PEER_GROUP_OF`): columns
+    indicator, group, value (the median), n (units with a value). Computed once for a month
+    and passed to :func:`family_section` for every unit's brief."""
+    table = units.assign(unit=units["unit"].astype(str))
+    below = table[table["territorial"].astype(bool) & (table["unit"] != CITY)]
+    group = below.set_index("unit")["kind"].astype(str).map(lambda k: PEER_GROUP_OF.get(k, k))
+    values = frame.assign(group=frame["unit"].astype(str).map(group)).dropna(subset=["group", "value"])
+    out = values.groupby(["indicator", "group"], sort=False)["value"].agg(["median", "size"]).reset_index()
+    return out.rename(columns={"median": "value", "size": "n"})
+
+
 def family_section(frame: pd.DataFrame, family: str, *, lang: str, unit: str | int | None = None,
-                   units: pd.DataFrame) -> dict:
+                   units: pd.DataFrame, peers: pd.DataFrame | None = None) -> dict:
     """The family figure's data for ``results.json`` (``family``), from :func:`family_frame`
     (every territorial unit's values, computed once for a month and shared by every unit's
-    brief): the city's brief names every unit (up to :data:`FAMILY_UNITS_SHOWN` below the
-    city, else the city and each peer group's median); a unit's brief shows the unit, the
-    median of its peer group (:data:`~reformlib.i18n.PEER_GROUP_OF`, the unit included) and
-    the city, so a unit's results stay a few rows whatever the number of units. Each row's
-    ``kind`` says which it is (``unit``, ``peers``, ``city``); a peers row gives ``peer_size``."""
+    brief, as are ``peers``, :func:`family_peers`, made here when not given): the city's
+    brief names every unit (up to :data:`FAMILY_UNITS_SHOWN` below the city, else the city
+    and each peer group's median); a unit's brief shows the unit, the median of its peer
+    group (:data:`~reformlib.i18n.PEER_GROUP_OF`, the unit included) and the city, so a
+    unit's results stay a few rows whatever the number of units. Each row's ``kind`` says
+    which it is (``unit``, ``peers``, ``city``); a peers row gives ``peer_size``."""
     one = _one_unit(unit)
-    kinds = units.set_index("unit")["kind"].astype(str)
-    below = [u for u in units.loc[units["territorial"].astype(bool), "unit"].astype(str) if u != CITY]
-    group = {u: PEER_GROUP_OF.get(kinds.get(u, ""), kinds.get(u, "")) for u in below}
-    frame = frame.assign(unit=frame["unit"].astype(str))
+    codes = units["unit"].astype(str)
+    below = codes[units["territorial"].astype(bool).to_numpy() & (codes != CITY).to_numpy()]
+    keys = frame["unit"].astype(str)
     if one is None and len(below) <= FAMILY_UNITS_SHOWN:
-        rows = [{**r, "kind": "city" if r["unit"] == CITY else "unit"} for r in frame[_FAMILY_COLUMNS].to_dict("records")]
+        rows = [{**r, "unit": str(r["unit"]), "kind": "city" if str(r["unit"]) == CITY else "unit"}
+                for r in frame[_FAMILY_COLUMNS].to_dict("records")]
     else:
+        peers = family_peers(frame, units) if peers is None else peers
+        if one is not None:
+            kind = str(units.loc[codes == one, "kind"].iloc[0]) if (codes == one).any() else ""
+            peers = peers[peers["group"] == PEER_GROUP_OF.get(kind, kind)]
         keep = [CITY] if one is None else [one, CITY]
-        mine = frame[frame["unit"].isin(keep)]
-        shown = [group[one]] if one is not None and one in group else sorted(set(group.values()))
+        mine = [{**r, "unit": str(r["unit"])} for r in frame.loc[keys.isin(keep).to_numpy(), _FAMILY_COLUMNS].to_dict("records")]
+        first = {r["indicator"]: r for r in frame.drop_duplicates("indicator")[_FAMILY_COLUMNS].to_dict("records")}
+        medians = sorted(peers.to_dict("records"), key=lambda p: p["group"])
         rows = []
-        for ind, d in frame.groupby("indicator", sort=False):
-            first = d.iloc[0]
-            own = mine[(mine["indicator"] == ind)]
-            for u in ([one] if one is not None else []):
-                rows += [{**r, "kind": "unit"} for r in own[own["unit"] == u][_FAMILY_COLUMNS].to_dict("records")]
-            for g in shown:
-                members = [u for u, gg in group.items() if gg == g]
-                values = d.loc[d["unit"].isin(members), "value"].dropna()
-                if values.empty:
-                    continue
-                name = FAMILY_ROWS[lang]["peers"].format(group=FAMILY_ROWS[lang].get(g, g), n=len(values))
-                rows.append({"unit": f"peers:{g}", "unit_name": name, "indicator": ind,
-                             "indicator_name": first["indicator_name"], "value": float(values.median()),
-                             "band_low": first["band_low"], "band_high": first["band_high"], "target": first["target"],
-                             "kind": "peers", "peer_size": int(len(values))})
-            rows += [{**r, "kind": "city"} for r in own[own["unit"] == CITY][_FAMILY_COLUMNS].to_dict("records")]
+        for ind, head in first.items():
+            rows += [{**r, "kind": "unit"} for r in mine if r["indicator"] == ind and r["unit"] == one]
+            for p in (p for p in medians if p["indicator"] == ind):
+                name = FAMILY_ROWS[lang]["peers"].format(group=FAMILY_ROWS[lang].get(p["group"], p["group"]), n=int(p["n"]))
+                rows.append({"unit": f"peers:{p['group']}", "unit_name": name, "indicator": ind,
+                             "indicator_name": head["indicator_name"], "value": float(p["value"]),
+                             **{k: head[k] for k in ("band_low", "band_high", "target")},
+                             "kind": "peers", "peer_size": int(p["n"])})
+            rows += [{**r, "kind": "city"} for r in mine if r["indicator"] == ind and r["unit"] == CITY]
     clean = [{k: (None if v is None or (isinstance(v, float) and pd.isna(v)) else
                   float(v) if k in ("value", "band_low", "band_high", "target") else v if k == "peer_size" else str(v))
               for k, v in r.items()} for r in rows]
