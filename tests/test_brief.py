@@ -23,31 +23,30 @@ from reformlib.report.tables import results_tables
 pytestmark = pytest.mark.slow
 
 
+MONTH = "2017-12"
+
+
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, demo):
-    reports = tmp_path_factory.mktemp("reports")
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv(publish.MEMO_PDF_SWITCH, "on")  # this brief makes its memo's PDF, as a published brief does
-        result = run_brief("2017-06", "zh", reports=reports, quiet=True)
-    return reports, result
+def published(published_reports):
+    """The shared December 2017 city brief (tests/conftest.py): its reports folder and its
+    ``current`` folder."""
+    return published_reports, published_reports / MONTH / "current"
 
 
 def test_brief_is_published_with_every_output(published):
-    reports, result = published
-    folder = reports / "2017-06" / "current"
-    assert result.html == folder / "brief.html" and folder.is_symlink()
-    assert folder.resolve() == result.version.resolve() and result.version.parent.name == "versions"
+    reports, folder = published
+    assert folder.is_symlink() and folder.resolve().parent.name == "versions"
     for name in ("brief.html", "memo.docx", "tables.xlsx", "results.json", "manifest.json", "run.log",
                  "figures/task_progress.png", "figures/family_debt.png", "notebooks/brief.ipynb"):
         assert (folder / name).stat().st_size > 0, name
-    assert not list((reports / "2017-06" / "staging").iterdir())
+    assert not list((reports / MONTH / "staging").iterdir())
     assert check_executed(folder / "notebooks" / "brief.ipynb") == []
     assert publish.check_outputs(folder) == []
 
 
 def test_brief_html_is_self_contained_and_hides_code(published):
-    _, result = published
-    html = result.html.read_text(encoding="utf-8")
+    _, folder = published
+    html = (folder / "brief.html").read_text(encoding="utf-8")
     assert html_is_offline(html) == []
     assert "<script" not in html
     assert html.count('src="data:image/png;base64,') >= 2
@@ -57,16 +56,16 @@ def test_brief_html_is_self_contained_and_hides_code(published):
     for key, title in HEADINGS["zh"].items():
         if "{" not in title and title != "说明" and key not in ("headline", "headline_own"):
             assert title in html, title
-    # June shows no figure of the year-end document: the heading does not name it
-    assert HEADINGS["zh"]["headline_own"] in html and HEADINGS["zh"]["headline"] not in html
+    # December stands beside the year-end document: the heading names it
+    assert HEADINGS["zh"]["headline"] in html and HEADINGS["zh"]["headline_own"] not in html
     assert "30–39%" in html and "3–5人" in html  # band targets read as their band
     assert "本月数值（流量指标为1月至本月累计）" in html and "assoc_decoupled_rate" not in html
 
 
 def test_results_and_manifest(published, demo):
-    reports, _ = published
-    res = read_results(reports / "2017-06" / "current" / "results.json")
-    assert res["month"] == "2017-06" and res["synthetic"] is True
+    _, folder = published
+    res = read_results(folder / "results.json")
+    assert res["month"] == MONTH and res["synthetic"] is True
     assert res["tasks"]["total"] == 213
     codes = {h["code"] for h in res["headline"]}
     assert {"land_transfer_rate", "gov_debt_ratio", "judge_quota_ratio"} <= codes
@@ -74,33 +73,24 @@ def test_results_and_manifest(published, demo):
     scores = res["evaluation"]["scores"]
     assert [s["rank"] for s in scores] == sorted(s["rank"] for s in scores) and len(scores) >= 8
     assert all(1 <= s["rank_p05"] <= s["rank_p95"] <= len(scores) for s in scores)
-    assert 0 < len(res["tasks"]["at_risk"]) <= 10 and "note" not in res["tasks"]
-    # the monthly assessment, named; ranks within each peer group; the list's meaning beside it
-    html = (reports / "2017-06" / "current" / "brief.html").read_text(encoding="utf-8")
-    assert res["evaluation"]["assessment"] == "monthly" and "以下得分为2017年6月月度评估" in html
+    # December: the year-end assessment, named; ranks within each peer group
+    html = (folder / "brief.html").read_text(encoding="utf-8")
+    assert res["evaluation"]["assessment"] == "year_end" and "以下得分为2017年度年终评估" in html
     for group in {s["peer_group"] for s in scores}:
         members = [s for s in scores if s["peer_group"] == group]
         assert sorted(s["peer_rank"] for s in members) == list(range(1, len(members) + 1))
         assert all(s["peer_rank_text"] in html for s in members)
-    warn = res["tasks"]["warning"]
-    assert warn["rule_note"] in html and warn["rule"] == "gap"
-    # June: too few tasks due to fit the model or to hold a month out, and the page says both
-    assert warn["model_fitted"] is False and "模型未拟合" in html
-    assert warn["checked"] is False and "截至本月尚无可留出检验的月份" in html
-    # ranked by the gap to schedule without a fitted model: progress against schedule, no probability band
-    risky, words = res["tasks"]["at_risk"], WARNING_TEXT["zh"]
-    assert all("band" not in r for r in risky) and words["band_col"] not in html
-    assert all(words[k] in html for k in ("progress_col", "expected_col", "gap_col"))
-    assert all(f"{round(r['expected'])}%" in html for r in risky)
+    # every task falls due by the year's end: none is still open before its deadline
+    assert res["tasks"]["at_risk"] == [] and "warning" not in res["tasks"]
     insp, pilots = res["inspections"], res["pilots"]
     assert insp["rectified"] + insp["open"] == insp["found"] > 0
     assert 0 < pilots["national"] <= 25 and 0 < pilots["provincial"] <= 30 and pilots["local"] <= 132
     assert res["indicators_off_target"] and all(o["value"] != o["target"] for o in res["indicators_off_target"])
-    man = json.loads((reports / "2017-06" / "current" / "manifest.json").read_text(encoding="utf-8"))
-    assert man["status"] == "published" and man["parameters"] == {"month": "2017-06", "lang": "zh", "unit": ""}
+    man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert man["status"] == "published" and man["parameters"] == {"month": MONTH, "lang": "zh", "unit": ""}
     pdf = man["documents"]["memo.pdf"]  # the memo's PDF, made with LibreOffice (`make memo-tools`), on A4 pages
     assert pdf == {"made": True, "tool": "LibreOffice"}, pdf
-    assert publish.pdf_problems(reports / "2017-06" / "current" / "memo.pdf") == []
+    assert publish.pdf_problems(folder / "memo.pdf") == []
     assert set(man["input_hashes"]) >= {"observations.parquet", "tasks.csv"}
     assert set(man["inputs"]) == {"data", "model", "reference", "notebooks", "code", "packages", "fonts"}
     assert {"grades.csv", "rubric.csv", "spec.yml"} <= set(man["inputs"]["model"])
@@ -108,6 +98,31 @@ def test_results_and_manifest(published, demo):
     nb = man["timings_seconds"]["brief.ipynb"]
     assert man["packages"]["papermill"] and nb["cells"] > 0 and nb["start"] >= 0
     assert nb["wall"] == pytest.approx(nb["cells"] + nb["start"], abs=0.02)
+
+
+def test_june_sections_say_which_assessment_and_that_the_model_was_not_fitted(demo):
+    """What the brief notebook shows for June 2017, made by the functions its cells call:
+    its own figures (no year-end document beside them), the monthly assessment named, and an
+    at-risk list ranked by the gap to schedule because too few tasks were due to fit the
+    model or to hold a month out, each said on the page."""
+    import reformlib as rl
+    from reformlib.briefs import peers, risk
+    from reformlib.report import page
+
+    data = rl.load_data(None)
+    tasks, progress, units = data["tasks"], data["progress"], data["units"]
+    headline = brief.headline(data["observations"], data["indicators"], rl.load_reference(), "2017-06", units=units)
+    assert page.headline_heading(headline, "zh").lstrip("# ") == HEADINGS["zh"]["headline_own"]
+    evaluation = brief.evaluation_section(data, "2017-06", lang="zh", uncertainty=False)
+    assert evaluation["assessment"] == "monthly" and "以下得分为2017年6月月度评估" in peers.scores_note(evaluation, "zh")
+    section = brief.at_risk_section(tasks, progress, "2017-06", lang="zh", unit=brief.CITY, units=units, top=10)
+    warn, risky = section["warning"], section["at_risk"]
+    assert 0 < len(risky) <= 10 and warn["rule"] == "gap" and warn["model_fitted"] is False and warn["checked"] is False
+    assert "模型未拟合" in warn["text"] and "截至本月尚无可留出检验的月份" in warn["text"]
+    words = WARNING_TEXT["zh"]
+    shown = risk.risk_frame(risky, lang="zh", units=units)
+    assert all("band" not in r for r in risky) and words["band_col"] not in shown.columns
+    assert all(words[k] in shown.columns for k in ("progress_col", "expected_col", "gap_col"))
 
 
 @pytest.mark.parametrize("kwargs, words", [
@@ -193,8 +208,8 @@ def test_inspections_and_pilots_as_of_the_month():
 
 
 def test_sections_not_yet_available_say_so_in_results_and_tables(published):
-    reports, _ = published
-    res = read_results(reports / "2017-06" / "current" / "results.json")
+    _, folder = published
+    res = read_results(folder / "results.json")
     res["evaluation"] = {"available": False, "note": NOT_SUPPLIED["zh"]}
     res["tasks"] = {**res["tasks"], "at_risk": [], "note": NOT_SUPPLIED["zh"]}
     tables = results_tables(validate_results(res), lang="zh")
@@ -204,11 +219,9 @@ def test_sections_not_yet_available_say_so_in_results_and_tables(published):
 
 
 def test_missing_or_empty_outputs_are_named(published, tmp_path):
-    reports, _ = published
-    import shutil
-
+    _, folder = published
     copy = tmp_path / "copy"
-    shutil.copytree(reports / "2017-06" / "current", copy)
+    shutil.copytree(folder, copy)
     (copy / "tables.xlsx").write_bytes(b"")
     (copy / "memo.docx").unlink()
     (copy / "figures" / "family_debt.png").unlink()
@@ -244,13 +257,12 @@ def test_changes_since_last_month_are_in_results_page_workbook_and_memo(publishe
     from reformlib.report.memo import changes_summary, memo_content
     from reformlib.report.tables import SHEETS
 
-    reports, result = published
-    folder = reports / "2017-06" / "current"
+    _, folder = published
     res = read_results(folder / "results.json")
     c = res["changes"]
-    assert (c["month"], c["previous_month"]) == ("2017-06", "2017-05") and c["completed"] and c["rectified"]
+    assert (c["month"], c["previous_month"]) == (MONTH, "2017-11") and c["completed"] and c["rectified"]
     assert c["revisions"]["traceable"] is False  # the demonstration folder keeps no revisions
-    html = result.html.read_text(encoding="utf-8")
+    html = (folder / "brief.html").read_text(encoding="utf-8")
     sentence = changes_summary(res)
     assert CHANGES["zh"]["heading"] in html and sentence in html and c["revisions"]["note"] in html
     assert all(r["title"] in html for r in c["completed"])
@@ -261,9 +273,9 @@ def test_changes_since_last_month_are_in_results_page_workbook_and_memo(publishe
 
 
 def test_the_memo_pdf_can_be_turned_off_and_the_manifest_says_so(published, tmp_path, monkeypatch):
-    reports, _ = published
+    _, folder = published
     copy = tmp_path / "copy"
-    shutil.copytree(reports / "2017-06" / "current", copy)
+    shutil.copytree(folder, copy)
     (copy / "memo.pdf").unlink()
     monkeypatch.setenv(publish.MEMO_PDF_SWITCH, "off")
     record = publish.write_documents(copy, lang="zh")

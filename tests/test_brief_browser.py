@@ -31,9 +31,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, demo):
-    result = run_brief("2017-12", "zh", reports=tmp_path_factory.mktemp("reports"), quiet=True)
-    return result.folder
+def published(published_reports):
+    """The shared December 2017 city brief (tests/conftest.py), as published."""
+    return published_reports / "2017-12" / "current"
 
 
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from reformlib.data.paths import NOTEBOOKS, ROOT
 from reformlib.errors import RunError
 
 pytestmark = pytest.mark.slow
+MONTH = "2017-12"
 
 
 def _template(tmp_path: Path, extra_source: str, *, early: bool = False) -> Path:
@@ -42,11 +44,12 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def good_brief(tmp_path_factory, demo):
-    """One published brief that every failure below must leave exactly as it is."""
+def good_brief(tmp_path_factory, published_reports):
+    """One published brief (a copy of the shared December brief, links kept) that every
+    failure below must leave exactly as it is."""
     reports = tmp_path_factory.mktemp("good") / "reports"
-    run_brief("2017-03", "zh", reports=reports, quiet=True)
-    return reports, _snapshot(reports / "2017-03")
+    shutil.copytree(published_reports, reports, symlinks=True)
+    return reports, _snapshot(reports / MONTH)
 
 
 def _failed_runs(folder: Path) -> set[Path]:
@@ -70,11 +73,11 @@ rl.save_figure(fig, "figures/extra.png")"""
 ], ids=["exception", "cell-timeout", "dead-kernel", "missing-glyph", "missing-figure"])
 def test_failed_run_is_kept_aside_and_published_brief_untouched(tmp_path, good_brief, source, timeout, words, early):
     reports, before = good_brief
-    folder = reports / "2017-03"
+    folder = reports / MONTH
     earlier = _failed_runs(folder)
     templates = _template(tmp_path, source, early=early)
     with pytest.raises(RunError) as err:
-        run_brief("2017-03", "zh", reports=reports, notebook_dir=templates, timeout=timeout, quiet=True)
+        run_brief(MONTH, "zh", reports=reports, notebook_dir=templates, timeout=timeout, quiet=True)
     message = str(err.value)
     assert "brief.ipynb" in message or "checking the figures failed" in message, message
     assert words in message and len(message.splitlines()) <= 7, message
@@ -92,10 +95,10 @@ def test_failed_run_is_kept_aside_and_published_brief_untouched(tmp_path, good_b
 def test_run_killed_from_outside_never_replaces_the_brief(tmp_path, good_brief):
     reports, before = good_brief
     templates = _template(tmp_path, "import time\ntime.sleep(600)", early=True)
-    code = (f"from reformlib.briefs.run import run_brief; run_brief('2017-03', 'zh', reports={str(reports)!r}, "
+    code = (f"from reformlib.briefs.run import run_brief; run_brief({MONTH!r}, 'zh', reports={str(reports)!r}, "
             f"notebook_dir={str(templates)!r}, quiet=True)")
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True, cwd=ROOT)
-    folder = reports / "2017-03"
+    folder = reports / MONTH
     while proc.poll() is None:  # until the sleeping cell runs, however busy the machine is
         staged = list(folder.glob("staging/*/notebooks/brief.ipynb"))
         if staged and _running(staged[0], "time.sleep(600)"):
