@@ -28,14 +28,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.inspection import permutation_importance
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from reformlib.data.periods import as_month
 from reformlib.data.task_status import check_ledger, progress_as_of, task_status
@@ -49,6 +45,10 @@ from reformlib.tasks.reasons import (  # noqa: F401  (re-exported)
     validation_text,  # noqa: F401  (re-exported)
 )
 from reformlib.tasks.scoring import band_labels, bootstrap_scores, reliability
+
+if TYPE_CHECKING:  # scikit-learn (about 2 CPU-s to import) is imported where a model is fitted
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
 
 CATEGORICAL = ["category", "leader_level", "completion_form", "lead_kind"]
 NUMERIC = ["progress", "gap", "velocity_1", "velocity_2", "months_since_start", "months_to_deadline",
@@ -168,6 +168,11 @@ class WarningModel:
 
 
 def _pipeline(C: float) -> Pipeline:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     pre = ColumnTransformer([("cat", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL),
                              ("num", StandardScaler(), NUMERIC)])
     return Pipeline([("pre", pre), ("clf", LogisticRegression(C=C, max_iter=2000, random_state=SEED))])
@@ -193,6 +198,8 @@ def _fit(tasks: pd.DataFrame, progress: pd.DataFrame, c: pd.Period, snapshots: _
     y = train["missed"].to_numpy()
     if len(np.unique(y)) < 2 or train["task_id"].nunique() < MIN_BASELINE_TASKS:
         return WarningModel(c, "baseline", None, None, len(train), int(y.sum()))
+    from sklearn.linear_model import LogisticRegression
+
     base = LogisticRegression(random_state=SEED).fit(train[["shortfall"]], y)
     gap = LogisticRegression(random_state=SEED).fit(train[["gap"]], y)
     if train["task_id"].nunique() < MIN_TASKS:
@@ -246,6 +253,8 @@ def drivers(model: WarningModel, frame: pd.DataFrame, *, n_repeats: int = 10) ->
     """Permutation importance (drop in ROC AUC) of each feature on a labelled frame."""
     if model.pipeline is None or frame["missed"].nunique() < 2:
         return pd.DataFrame(columns=["feature", "importance", "std"])
+    from sklearn.inspection import permutation_importance
+
     imp = permutation_importance(model.pipeline, frame[FEATURES], frame["missed"].astype(int), scoring="roc_auc",
                                  n_repeats=n_repeats, random_state=SEED)
     out = pd.DataFrame({"feature": FEATURES, "importance": imp.importances_mean, "std": imp.importances_std})
