@@ -44,15 +44,17 @@ import hashlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-from nbconvert import HTMLExporter
 
 from reformlib.errors import ParameterError, SetupError
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "OFFLINE_TEMPLATE", "active_content", "content_security_policy",
-           "html_is_offline", "inspect_html", "offline_html_exporter", "style_sheets"]
+if TYPE_CHECKING:  # nbconvert (about 1 CPU-s to import) is imported where a page is exported
+    from nbconvert import HTMLExporter
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "OFFLINE_TEMPLATE", "PAGE", "PRINT_TABLES", "active_content",
+           "content_security_policy", "html_is_offline", "inspect_html", "offline_html_exporter", "style_sheets"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -92,6 +94,8 @@ def offline_html_exporter(*, exclude_input: bool = True, embed_images: bool = Tr
     """An ``HTMLExporter`` whose output loads nothing from the network."""
     if lang not in ("zh", "en"):
         raise ParameterError(f"lang must be 'zh' or 'en', not {lang!r}")
+    from nbconvert import HTMLExporter
+
     return HTMLExporter(
         template_name="lab", template_file="offline.html.j2",
         extra_loaders=[jinja2.DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],
@@ -233,13 +237,28 @@ def style_sheets(html_text: str) -> list[str]:
     return re.findall(r"<style\b[^>]*>(.*?)</style\s*>", html_text, flags=re.I | re.S)
 
 
+#: Print rules for tables, on every page reformlib writes (A4 portrait, about 180 mm of type):
+#: a header cell wraps, also above a column of figures (which themselves stay whole), and is
+#: never narrower than four characters, so that a long Chinese header reads in lines of four
+#: or more characters instead of one or two (Chinese text may break after any character, so
+#: without a floor the table squeezes its headers first); a table of nine or more columns (the
+#: headline's twelve) prints in 8 pt with narrower cell padding.
+PRINT_TABLES = """
+@media print {
+  th, th.num { white-space: normal; min-width: 4em; }
+  table:has(th:nth-child(9)) { font-size: 8pt; }
+  table:has(th:nth-child(9)) th, table:has(th:nth-child(9)) td { padding: 3px 4px; }
+}
+"""
+
 #: The skeleton of every page reformlib writes (the brief, the index of briefs): UTF-8, the
-#: content security policy of :func:`content_security_policy` as a meta tag, one inline style.
+#: content security policy of :func:`content_security_policy` as a meta tag, the page's inline
+#: style and the print rules for tables (:data:`PRINT_TABLES`), which the policy always allows.
 PAGE = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{policy}">
 <title>{title}</title>
-<style>{style}</style></head><body>
+<style>{style}</style><style>""" + PRINT_TABLES.replace("{", "{{").replace("}", "}}") + """</style></head><body>
 {body}
 </body></html>
 """
@@ -247,9 +266,10 @@ PAGE = """<!DOCTYPE html>
 
 def content_security_policy(styles: list[str]) -> str:
     """A policy that forbids every script and every network request: nothing may load
-    but embedded ``data:`` images and the page's own style sheets (by SHA-256)."""
+    but embedded ``data:`` images and the page's own style sheets (by SHA-256): ``styles`` and
+    the print rules every :data:`PAGE` carries (:data:`PRINT_TABLES`)."""
     hashes = " ".join(sorted({f"'sha256-{base64.b64encode(hashlib.sha256(s.encode('utf-8')).digest()).decode()}'"
-                              for s in styles}))
+                              for s in [*styles, PRINT_TABLES]}))
     return ("default-src 'none'; script-src 'none'; object-src 'none'; frame-src 'none'; connect-src 'none'; "
             f"img-src data:; font-src 'none'; media-src 'none'; style-src {hashes or chr(39) + 'none' + chr(39)}; "
             "base-uri 'none'; form-action 'none'")
