@@ -47,10 +47,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from reformlib.errors import ParameterError
 from reformlib.i18n import HEADLINE_TEXT, MAKE_UP, MEMO, NOT_SUPPLIED, WORKBOOK_TEXT
@@ -156,6 +152,8 @@ def _cell_value(value: Any, where: str) -> Any:
         if math.isinf(number):
             raise ParameterError(f"{where}: infinity cannot be written to Excel")
         return number
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl is imported when a workbook is written
+
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     if isinstance(value, pd.Period):
@@ -180,6 +178,9 @@ def _display_width(value: Any) -> int:
 
 def _fill_sheet(ws: Any, frame: pd.DataFrame, names: Mapping[str, str],
                 formats: Mapping[str, Sequence[str | None]] | None = None) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     columns = list(frame.columns)
     ws.append([names.get(c, c) for c in columns])
     bold, grey = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
@@ -226,6 +227,8 @@ def write_tables(tables: Mapping[str, pd.DataFrame], path: Path | str, *, lang: 
     for key, frame in tables.items():
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"tables[{key!r}] must be a DataFrame, not {type(frame).__name__}")
+    from openpyxl import Workbook
+
     wb = Workbook()
     wb.remove(wb.active)
     used: dict[str, str] = {}
