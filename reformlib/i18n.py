@@ -280,9 +280,10 @@ PAGE_TITLE = {"zh": "改革简报 {month}", "en": "Reform brief {month}"}
 
 #: The record of a run of ``notebooks/units.ipynb`` (:func:`reformlib.briefs.units.run_summary`).
 UNITS_RUN: dict[str, dict[str, str]] = {
-    "zh": {"summary": "{month}：已写出{n}个单位的简报结果{synthetic}，用时{seconds}秒。", "synthetic": "（合成演示数据）"},
-    "en": {"summary": "{month}: the brief results of {n} units written{synthetic} in {seconds} s.",
-           "synthetic": " (SYNTHETIC demonstration data)"},
+    "zh": {"summary": "{month}：已写出{units}的简报结果{synthetic}，用时{seconds}秒。", "synthetic": "（合成演示数据）",
+           "one": "{n}个单位", "many": "{n}个单位"},
+    "en": {"summary": "{month}: the brief results of {units} written{synthetic} in {seconds} s.",
+           "synthetic": " (SYNTHETIC demonstration data)", "one": "{n} unit", "many": "{n} units"},
 }
 
 #: What changed since last month and which values were revised since the last published brief

@@ -38,6 +38,7 @@ import pandas as pd
 
 from reformlib.briefs import changes as brief_changes
 from reformlib.briefs import content, risk
+from reformlib.briefs.shared import memoised
 from reformlib.data import io, schemas
 from reformlib.data.dataset import is_store
 from reformlib.data.months import load_months, period_months, period_tables
@@ -104,7 +105,20 @@ def at_risk_ranking(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd
     """What every unit's at-risk list of a month shares (the first half of
     :func:`reformlib.briefs.content.at_risk_section` for a unit): the held-out check, the rule
     chosen and every open task ranked by it, with each task's schedule; None when no open task
-    has a deadline ahead (the lists are then empty)."""
+    has a deadline ahead (the lists are then empty). Kept in the process's memory for the
+    month, language and tables (:mod:`reformlib.briefs.shared`), like the evaluation."""
+    if units is None:
+        return _ranking_of(tasks, progress, month, lang=lang, units=None)
+    return _ranking({"tasks": tasks, "progress": progress, "units": units}, str(as_month(month)), lang=lang)
+
+
+@memoised(("tasks", "progress", "units"))
+def _ranking(data: Mapping[str, pd.DataFrame], month: str, *, lang: str) -> dict | None:
+    return _ranking_of(data["tasks"], data["progress"], month, lang=lang, units=data["units"])
+
+
+def _ranking_of(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Period, *, lang: str,
+                units: pd.DataFrame | None) -> dict | None:
     if warning.features(tasks, progress, month, units=units).empty:
         return None
     check = warning.month_check(tasks, progress, month, units=units)
@@ -397,5 +411,6 @@ def run_summary(results: Mapping[str, Mapping], *, month: str | pd.Period, lang:
     synthetic = bool(results) and all(r.get("synthetic") for r in results.values())
     when = f"{m.year}年{m.month}月" if lang == "zh" else m.strftime("%B %Y")
     words = UNITS_RUN[lang]
-    return words["summary"].format(month=when, n=f"{len(results):,}", seconds=f"{seconds:.0f}",
+    units = words["one" if len(results) == 1 else "many"].format(n=f"{len(results):,}")
+    return words["summary"].format(month=when, units=units, seconds=f"{seconds:.0f}",
                                    synthetic=words["synthetic"] if synthetic else "")

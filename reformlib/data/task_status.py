@@ -67,6 +67,8 @@ def _check_reports(tasks: pd.DataFrame, frame: pd.DataFrame, value: str, path: s
     if missing:
         raise DataValidationError(path, [Problem(None, c, "required column is missing") for c in missing])
     df = frame.reset_index(drop=True)
+    if df.empty:  # no reports (such as a unit's, when it leads no task): nothing to check
+        return
     start = dict(zip(tasks["task_id"], tasks["start"].dt.to_period("M")))
     known = df["task_id"].isin(start).to_numpy()
     problems = [Problem(i, "task_id", "unknown task (not in the task ledger)", df.at[i - 1, "task_id"]) for i in _rows(~known)]
@@ -141,8 +143,8 @@ def task_status(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Per
     expected = expected_progress(tasks, m, milestones=milestones).to_numpy()
     start = tasks["start"].dt.to_period("M").to_numpy()
     end = tasks["deadline"].dt.to_period("M").to_numpy()
-    status = np.select(
-        [start > m, done >= 100, end < m, end == m, done + tolerance < expected],
+    status = np.select(  # as booleans even for no task (an empty object array compares to an object array)
+        [np.asarray(c, dtype=bool) for c in (start > m, done >= 100, end < m, end == m, done + tolerance < expected)],
         ["not_started", "completed", "overdue", "behind", "behind"], default="on_schedule")
     keep = [c for c in ("task_id", "category", "category_zh", "category_en", "lead_unit", "key_task") if c in tasks.columns]
     return tasks[keep].assign(progress=done, expected=expected, status=pd.Categorical(status, categories=STATUSES))

@@ -43,6 +43,8 @@ def status_by_category(status: pd.DataFrame, *, lang: str = "zh") -> pd.DataFram
 
     >>> by_category = status_by_category(task_status(tasks, progress, "2017-06"), lang="zh")  # doctest: +SKIP
     """
+    if status.empty:  # no task (such as a unit that leads none): no category
+        return pd.DataFrame(columns=["category", "name", *STATUSES, "total", "completion_rate"])
     counts = pd.crosstab(status["category"], status["status"], dropna=False)
     counts = counts.reindex(columns=list(STATUSES), fill_value=0)
     counts["total"] = counts.sum(axis=1)
