@@ -130,17 +130,27 @@ def test_page_prints_on_a4_with_table_headers_on_every_page(published, tmp_path)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page()
+            page = browser.new_page(viewport={"width": 680, "height": 1000})  # A4's 180 mm of type, at 96 px an inch
             page.goto((published / "brief.html").as_uri(), wait_until="load")
             page.emulate_media(media="print")
             printed = page.evaluate("""() => ({
               heads: Array.from(document.querySelectorAll('thead')).map(e => getComputedStyle(e).display),
               rows: Array.from(document.querySelectorAll('tbody tr')).map(e => getComputedStyle(e).breakInside),
-              links: Array.from(document.querySelectorAll('.brief-links')).map(e => getComputedStyle(e).display)})""")
+              links: Array.from(document.querySelectorAll('.brief-links')).map(e => getComputedStyle(e).display),
+              headline: Array.from(document.querySelector('table').querySelectorAll('thead th'))
+                .filter(th => th.textContent.trim()).map(th => {
+                  const range = document.createRange(); range.selectNodeContents(th);
+                  return [th.textContent.trim(), new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size];
+                })})""")
         finally:
             browser.close()
     assert len(printed["heads"]) >= 6 and set(printed["heads"]) == {"table-header-group"}
     assert printed["rows"] and set(printed["rows"]) == {"avoid"} and printed["links"] == ["none"]
+    # the headline table (about 12 columns) prints its headers in lines of four characters or more,
+    # not one or two (是否达到本月目标 took eight lines)
+    headline = printed["headline"]
+    assert len(headline) >= 9 and any(text == "是否达到本月目标" for text, _ in headline)
+    assert [(text, lines) for text, lines in headline if lines > max(1, -(-len(text) // 4))] == []
 
 
 def test_figures_carry_their_captions_as_alt_text(published):

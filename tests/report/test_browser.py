@@ -183,3 +183,18 @@ def test_active_content_and_the_policy():
     policy = content_security_policy(["h1 { color: red; }"])
     assert "script-src 'none'" in policy and "img-src data:" in policy and "'sha256-" in policy
     assert style_sheets("<style>a{}</style><p>x</p><style type='text/css'>\nb{}</style>") == ["a{}", "\nb{}"]
+
+
+def test_every_page_carries_the_print_rules_for_tables_and_its_policy_allows_them():
+    """Header cells wrap in print and keep at least four characters a line; a wide table
+    prints smaller; the page's policy allows that style sheet by its hash."""
+    import base64
+    import hashlib
+
+    from reformlib.report.browser import PAGE, PRINT_TABLES, content_security_policy, style_sheets
+
+    page = PAGE.format(lang="zh-CN", policy="", title="t", style="body { margin: 0; }", body="<p>x</p>")
+    assert PRINT_TABLES in style_sheets(page) and "min-width: 4em" in PRINT_TABLES
+    assert "table:has(th:nth-child(9))" in PRINT_TABLES and "th, th.num { white-space: normal" in PRINT_TABLES
+    digest = base64.b64encode(hashlib.sha256(PRINT_TABLES.encode("utf-8")).digest()).decode()
+    assert f"'sha256-{digest}'" in content_security_policy(["body { margin: 0; }"])
