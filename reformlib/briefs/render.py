@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from reformlib.briefs import peers, risk
-from reformlib.briefs.content import past_due_frame, supervision_frame
+from reformlib.briefs.content import HEADLINE_COLUMNS, past_due_frame, supervision_frame
 from reformlib.briefs.publish import align_columns, page_title, write_page_html
 from reformlib.data.schemas import CITY
 from reformlib.i18n import CHANGES, FAMILY, MAKE_UP, MEMO, name_column, t
@@ -101,11 +101,9 @@ def _table(key: str, frame: pd.DataFrame, lang: str, empty: str | None = None) -
 def headline_table(results: Mapping[str, Any]) -> pd.DataFrame:
     """The headline as :func:`reformlib.briefs.content.headline` made it, from the results'
     ``headline`` (``unit`` is the measure, ``reference_value`` the document's figure)."""
-    cols = ["code", "name", "value", "change", "growth", "measure_unit", "document", "document_text", "comparison",
-            "target", "band_low", "band_high", "meets_target", "previous_month", "year_earlier", "city_value"]
     rename = {"unit": "measure_unit", "reference_value": "document"}
     rows = [{rename.get(k, k): v for k, v in r.items()} for r in results.get("headline", [])]
-    frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
+    frame = pd.DataFrame([{c: r.get(c) for c in HEADLINE_COLUMNS} for r in rows], columns=HEADLINE_COLUMNS)
     frame["document_text"] = frame["document_text"].fillna("")
     frame["comparison"] = frame["comparison"].fillna("")
     return frame
