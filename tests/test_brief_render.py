@@ -249,3 +249,12 @@ def test_the_family_data_stays_small_with_many_units():
         ("b", "peers", n - 300), ("b", "peers", 300), ("b", "city", None)]
     validate_results({"month": "2017-06", "lang": "zh", "unit": "500007", "synthetic": True,
                       "generated_at": "2017-07-01T00:00:00+00:00", "headline": [], "family": one})
+
+
+def test_rendering_again_gives_the_same_bytes(pages, built, tmp_path):
+    """Pages and figures are the same files whichever process renders them (a batch on a
+    cluster is compared with one process byte for byte)."""
+    render.draw_figures(tmp_path, built["unit"], lang="zh")
+    render.write_page(tmp_path, built["unit"], lang="zh")
+    for name in ["brief.html", *(f["path"] for f in built["unit"]["figures"])]:
+        assert (tmp_path / name).read_bytes() == (pages["unit"] / name).read_bytes(), name
