@@ -1,28 +1,36 @@
-"""Benchmark of a batch of unit briefs: kernel per brief against one kept kernel and a Dask
-LocalCluster. Prints to stdout only; writes into a temporary folder removed afterwards.
+"""Benchmark of unit briefs: one alone, a batch of the demonstration units and (``--national``)
+285 and 2,850 units of the SYNTHETIC national panel, each batch computed once by one run of
+``units.ipynb`` and drawn unit by unit from its results. Prints to stdout only; writes into a
+temporary folder removed afterwards.
 
-    .venv/bin/python bench/bench_batch.py [--month 2017-12]
+    .venv/bin/python bench/bench_batch.py [--month 2017-12] [--national] [--national-units 285,2850]
 
-On the data set (``$REFORMLIB_DATA``, else the demonstration set), for ``--month`` and the
-territorial units below the city (8 on the demonstration set), in seconds (wall) and seconds
-per brief:
+In one run, wall seconds and seconds per brief:
 
-- a bare papermill run of a notebook holding only the brief's import cell (kernel start-up
+- a bare papermill run of a notebook holding only ``units.ipynb``'s imports (kernel start-up
   and imports: the floor under any brief run by itself);
-- one unit brief by itself (``python -m reformlib brief``), warm;
-- the unit briefs one by one, each a ``python -m reformlib brief`` of its own (a kernel per brief);
-- the same briefs in one kept kernel in this process (``run_batch(workers=1)``);
-- the same on 2 processes of this machine, one kept kernel each (``run_batch(workers=2)``);
-- the same on a ``distributed.LocalCluster`` of 2 worker processes, one kept kernel each
-  (``--scheduler local``).
+- one unit brief by itself (``python -m reformlib brief --unit X``), after one warm-up run;
+  its ratio to the bare run (goal: within 1.5x);
+- every unit below the city of the data set (``$REFORMLIB_DATA``, else the demonstration
+  set: 8 units) as a batch (``python -m reformlib briefs``, 2 worker processes);
+- with ``--national`` (``make bench``): 285 and 2,850 units of ``data/national_synthetic.duckdb``
+  (built by ``python -m reformlib data --national`` when missing, about 5-10 minutes) as
+  batches of 2 worker processes; goal for 2,850: under 30 minutes.
 
-The memo's PDF is turned off in every case (``REFORMLIB_MEMO_PDF=off``): LibreOffice's
-5-10 s a brief is the same whichever way the notebooks run.
+Each batch runs as a command in a child process; its peak resident memory is the largest
+process's of the run (``getrusage(RUSAGE_CHILDREN)`` of a wrapper around the command: the
+kernel computing the results, or a worker publishing). Where the time went comes from the briefs' manifests: the one
+``units.ipynb`` run (computing every unit's results) and the publishing of each brief (page,
+figures, memo, workbook). The memo's PDF is turned off in every case
+(``REFORMLIB_MEMO_PDF=off``): LibreOffice's 5-10 s a brief is the same whichever way the
+results are computed.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,19 +40,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["REFORMLIB_MEMO_PDF"] = "off"
+NATIONAL = ROOT / "data" / "national_synthetic.duckdb"
 
 
 def bare_papermill(tmp: Path) -> float:
-    """Wall time of papermill running a notebook with only the brief's import cell."""
+    """Wall time of papermill running a notebook with only units.ipynb's import lines."""
     import nbformat
     import papermill
 
     from reformlib.briefs.notebooks import KERNEL, KERNEL_ARGS
 
-    brief = nbformat.read(ROOT / "notebooks" / "brief.ipynb", as_version=4)
-    imports = next(c for c in brief.cells if c.cell_type == "code" and "import reformlib as rl" in c.source)
-    nb = nbformat.v4.new_notebook(metadata=brief.metadata)
-    nb.cells = [nbformat.v4.new_code_cell("\n".join(line for line in imports.source.splitlines()
+    units = nbformat.read(ROOT / "notebooks" / "units.ipynb", as_version=4)
+    source = "\n".join(c.source for c in units.cells if c.cell_type == "code")
+    nb = nbformat.v4.new_notebook(metadata=units.metadata)
+    nb.cells = [nbformat.v4.new_code_cell("\n".join(line for line in source.splitlines()
                                                      if line.startswith(("import ", "from "))))]
     nbformat.write(nb, tmp / "imports.ipynb")
     t0 = time.perf_counter()
@@ -53,60 +62,101 @@ def bare_papermill(tmp: Path) -> float:
     return time.perf_counter() - t0
 
 
-def brief_command(month: str, unit: str, reports: Path) -> float:
-    """Wall time of ``python -m reformlib brief`` for one unit."""
-    cmd = [sys.executable, "-m", "reformlib", "brief", "--month", month, "--unit", unit, "--quiet",
-           "--reports", str(reports)]
+#: Runs a command and prints, last, the largest peak resident memory (KiB) of its processes.
+_MEASURED = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)")
+
+
+def measured(args: list[str], what: str) -> tuple[float, float]:
+    """Wall seconds of ``python -m reformlib ARGS`` (which must succeed) and the peak resident
+    memory in GiB of the largest of its processes (itself, its kernels and workers)."""
     t0 = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", _MEASURED, sys.executable, "-m", "reformlib", *args],
+                         capture_output=True, text=True, cwd=ROOT)
+    seconds = time.perf_counter() - t0
     if out.returncode != 0:
-        raise SystemExit(f"the brief of {unit} failed:\n{out.stderr}")
-    return time.perf_counter() - t0
+        raise SystemExit(f"{what} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
+    return seconds, int(out.stdout.strip().splitlines()[-1]) / 2**20
+
+
+def command(args: list[str], what: str) -> float:
+    """Wall seconds of ``python -m reformlib ARGS`` (which must succeed)."""
+    return measured(args, what)[0]
+
+
+def batch(data: Path, month: str, units: list[str], reports: Path, workers: int = 2) -> dict:
+    """A batch of unit briefs by the command line in a child process: wall seconds, the
+    largest process's peak memory, and where the time went (from the manifests)."""
+    import yaml
+
+    config = reports.parent / f"{reports.name}.yml"
+    config.write_text(yaml.safe_dump({"briefs": [{"months": [month], "units": units, "langs": ["zh"]}],
+                                      "data": str(data), "reports": str(reports)}), encoding="utf-8")
+    seconds, peak = measured(["briefs", "--config", str(config), "--workers", str(workers), "--quiet", "--force"],
+                             f"the batch of {len(units)} unit briefs")
+    manifests = [json.loads(p.read_text(encoding="utf-8")) for p in reports.glob(f"{month}/*/current/manifest.json")]
+    if len(manifests) != len(units):
+        raise SystemExit(f"{len(manifests)} of {len(units)} briefs published in {reports}")
+    compute = manifests[0]["timings_seconds"]["units.ipynb"]
+    publish = [m["timings_seconds"]["total"] for m in manifests]
+    return {"seconds": seconds, "peak_gib": peak, "compute": compute,
+            "publish_mean": sum(publish) / len(publish)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--month", default="2017-12")
+    parser.add_argument("--national", action="store_true", help="also 285 and 2,850 units of the national store")
+    parser.add_argument("--national-units", default="285,2850", help="numbers of national units, comma-separated")
     args = parser.parse_args()
-    from reformlib.briefs.run import data_facts
-    from reformlib.briefs.schedule import BriefJob, run_batch
+    from reformlib.briefs.run import data_facts, data_source
     from reformlib.data.schemas import CITY
 
-    units = [u for u in data_facts().units if u != CITY]
-    jobs = [BriefJob(args.month, u, "zh") for u in units]
-    n = len(jobs)
+    data = Path(data_source())
+    units = [u for u in data_facts(data).units if u != CITY]
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"cores: {os.cpu_count()}  load average: {load}  month: {args.month}  unit briefs: {n}"
-          "  (memo.pdf off in every case)")
+    print(f"cores: {os.cpu_count()}  load average: {load}  month: {args.month}  (memo.pdf off in every case)")
     rows = []
 
-    def row(label: str, seconds: float, briefs: int) -> None:
+    def row(label: str, seconds: float, briefs: int, extra: str = "") -> None:
         rows.append((label, seconds, briefs))
-        print(f"  {label:<66} {seconds:7.1f} s  {seconds / briefs:6.1f} s per brief", flush=True)
+        print(f"  {label:<62} {seconds:8.1f} s  {seconds / briefs:6.2f} s per brief{extra}", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         tmp = Path(tmp)
         bare_papermill(tmp)  # warm: page cache, compiled bytecode
-        row("bare papermill run, the brief's imports only", bare_papermill(tmp), 1)
-        brief_command(args.month, units[0], tmp / "warm")
-        row(f"one unit brief by itself ({units[0]}, python -m reformlib brief)",
-            brief_command(args.month, units[0], tmp / "one"), 1)
-        t0 = time.perf_counter()
-        for unit in units:
-            brief_command(args.month, unit, tmp / "by-one")
-        row(f"{n} unit briefs one by one, a kernel each", time.perf_counter() - t0, n)
-        for label, kwargs in [(f"{n} unit briefs in one kept kernel", {"workers": 1}),
-                              (f"{n} unit briefs on 2 processes, one kept kernel each", {"workers": 2}),
-                              (f"{n} unit briefs on a LocalCluster of 2 workers, one kernel each", {"workers": 2, "scheduler": "local"})]:
-            t0 = time.perf_counter()
-            outcomes = run_batch(jobs, reports=tmp / label.replace(" ", "-"), force=True, **kwargs)
-            failed = [o for o in outcomes if o.status != "published"]
-            if failed:
-                raise SystemExit(f"{label}: {len(failed)} failed: {failed[0].detail}")
-            row(label, time.perf_counter() - t0, n)
-    by_one = rows[2][1]
-    print("\nagainst one by one: " + ", ".join(f"{label.split(' ', 3)[-1]} {by_one / s:.1f}x faster"
-                                               for label, s, _ in rows[3:]))
+        bare = bare_papermill(tmp)
+        row("bare papermill run, units.ipynb's imports only", bare, 1)
+        one = ["brief", "--month", args.month, "--unit", units[0], "--quiet"]
+        command([*one, "--reports", str(tmp / "warm")], "the warm-up brief")
+        alone = command([*one, "--reports", str(tmp / "one")], "the unit brief")
+        row(f"one unit brief by itself ({units[0]}, python -m reformlib brief)", alone, 1,
+            f"  ({alone / bare:.2f}x the bare run; goal < 1.5x: {'met' if alone < 1.5 * bare else 'NOT met'})")
+        curve = [(1, alone)]
+        b = batch(data, args.month, units, tmp / "demo")
+        row(f"{len(units)} unit briefs as a batch (2 processes)", b["seconds"], len(units),
+            f"  (computing: {b['compute']['wall']:.1f} s once; publishing: {b['publish_mean']:.2f} s a brief; "
+            f"peak {b['peak_gib']:.2f} GiB)")
+        curve.append((len(units), b["seconds"]))
+        if args.national:
+            if not NATIONAL.exists():
+                print(f"building {NATIONAL.name} (python -m reformlib data --national) ...", flush=True)
+                command(["data", "--national"], "building the national store")
+            national = [u for u in data_facts(NATIONAL).units if u != CITY]
+            print(f"SYNTHETIC national panel {NATIONAL.name}: {len(national):,} units", flush=True)
+            for n in (int(x) for x in args.national_units.split(",")):
+                b = batch(NATIONAL, args.month, national[:n], tmp / f"national-{n}")
+                row(f"{n:,} national unit briefs as a batch (2 processes)", b["seconds"], n,
+                    f"  (computing: {b['compute']['wall']:.0f} s once; publishing: {b['publish_mean']:.2f} s a brief; "
+                    f"peak {b['peak_gib']:.2f} GiB)")
+                curve.append((n, b["seconds"]))
+                shutil.rmtree(tmp / f"national-{n}", ignore_errors=True)
+                if n == 2850:
+                    print(f"goal (2,850 unit briefs < 30 minutes): {'met' if b['seconds'] < 1800 else 'NOT met'} "
+                          f"({b['seconds'] / 60:.1f} minutes)")
+    print("\ngrowth with units: " + ", ".join(
+        f"{n:,} units x{n / curve[i - 1][0]:.0f} -> wall x{s / curve[i - 1][1]:.1f}"
+        for i, (n, s) in enumerate(curve) if i))
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 import re
 import sys
@@ -528,9 +529,8 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
                 if not run.results(params.unit).is_file():
                     raise RunError(f"{run.notebook.name} wrote no results for {params.unit}")
                 shutil.copyfile(run.results(params.unit), staging / "results.json")
-                from reformlib.report.results import read_results
-
-                results = read_results(staging / "results.json")
+                # written by units.ipynb after validation (briefs.units.write_unit_results), copied as it is
+                results = json.loads((staging / "results.json").read_text(encoding="utf-8"))
                 if (results.get("unit"), results.get("month"), results.get("lang")) != (params.unit, params.month, params.lang):
                     raise RunError(f"results.json is of {results.get('month')} {results.get('unit')} ({results.get('lang')})")
                 step, t0 = "drawing the figures", time.perf_counter()

@@ -29,6 +29,7 @@ May import: pandas, numpy, :mod:`reformlib.data`, :mod:`reformlib.model`,
 """
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -49,10 +50,12 @@ from reformlib.data.store import Store
 from reformlib.data.task_status import task_status
 from reformlib.i18n import CHANGES, NOT_SUPPLIED, UNITS_RUN, measure, name_column
 from reformlib.model.evaluate import DATA_TABLES
-from reformlib.report.results import validate_results, write_results
+from reformlib.report.atomic import atomic_path
+from reformlib.report.results import validate_results
 from reformlib.tasks import warning
 
-__all__ = ["at_risk_ranking", "month_inputs", "run_summary", "unit_results", "units_asked", "write_unit_results"]
+__all__ = ["at_risk_ranking", "month_inputs", "run_summary", "unit_results", "units_asked", "validate_many",
+           "write_unit_results"]
 
 
 def month_inputs(data: str | os.PathLike | None, month: str | pd.Period) -> dict[str, pd.DataFrame | None]:
@@ -370,7 +373,28 @@ def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period
                                  by_category=by_category, synthetic=synthetic, figures=figures, sections=sections,
                                  units=table,
                                  family=content.family_section(family_table, family, lang=lang, unit=u, units=table))
-        out[u] = validate_results(result) if validate else result
+        out[u] = result
+    return validate_many(out) if validate else out
+
+
+def validate_many(results: Mapping[str, dict]) -> dict[str, dict]:
+    """Each of ``results`` validated by the results schema
+    (:func:`reformlib.report.results.validate_results`) and returned as JSON reads it. The
+    evaluation section every unit of a month shares (the same object, every unit's scores:
+    2,850 at national scale) is validated whole once, with the first unit's results; each
+    other unit's results are validated with that section holding only its own score, as
+    validating the same object again could find nothing new."""
+    out, shared = {}, None
+    for unit, res in results.items():
+        evaluation = res.get("evaluation")
+        if shared is None or evaluation is not shared or not isinstance(evaluation, Mapping):
+            out[unit] = validate_results(res)
+            shared = evaluation if shared is None else shared
+            continue
+        own = [s for s in evaluation.get("scores", []) if s.get("unit") == unit]
+        checked = validate_results({**res, "evaluation": {**evaluation, "scores": own}})
+        checked["evaluation"] = out[next(iter(out))]["evaluation"]  # the section as validated whole
+        out[unit] = checked
     return out
 
 
@@ -397,11 +421,18 @@ def _changes(data: Mapping[str, pd.DataFrame], m: pd.Period, unit: str, *, value
 
 
 def write_unit_results(results: Mapping[str, Mapping], folder: str | os.PathLike) -> list[Path]:
-    """Write each unit's results as ``<folder>/<unit>.json``, each validated by the results
-    schema and written atomically (:func:`reformlib.report.results.write_results`)."""
+    """Write each unit's results as ``<folder>/<unit>.json`` (UTF-8, readable Chinese, as
+    :func:`reformlib.report.results.write_results` writes them), validated by the results
+    schema (:func:`validate_many`: what the units share once) and written atomically."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    return [write_results(res, folder / f"{unit}.json") for unit, res in results.items()]
+    out = []
+    for unit, res in validate_many(results).items():
+        text = json.dumps(res, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        with atomic_path(folder / f"{unit}.json") as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        out.append(folder / f"{unit}.json")
+    return out
 
 
 def run_summary(results: Mapping[str, Mapping], *, month: str | pd.Period, lang: str, seconds: float) -> str:

@@ -1,0 +1,116 @@
+"""Many units' results of a month at once (reformlib.briefs.units): each unit's results are
+exactly what the brief notebook's own code gives for that unit, computed here without a
+kernel (the notebook's cells up to its results, run in this process); a store is read by
+SQL for the months a brief needs, never as a folder of its whole panel."""
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pandas as pd
+import pytest
+
+import reformlib as rl
+from reformlib.briefs import units as brief_units
+from reformlib.data.dataset import DEMO_STORE, snapshot
+from reformlib.data.paths import NOTEBOOKS
+from reformlib.report.results import validate_results
+
+MONTH = "2017-06"  # a month with open tasks ahead (an at-risk list) and a month before
+#: a district with a veto, a park
+UNITS = ("430302", "xtjk")
+
+
+def _notebook_results(month: str, lang: str, unit: str, reports: str) -> dict:
+    """What brief.ipynb computes as ``results`` for these parameters: its parameters cell,
+    the values papermill would inject, then its code up to the results (no figure drawn)."""
+    nb = nbformat.read(NOTEBOOKS / "brief.ipynb", as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    rest = "\n".join(code[1:3])
+    for end in ("render.draw_figures", "tables = results_tables"):
+        rest = rest.split(end)[0]
+    rest = "\n".join(line for line in rest.splitlines() if not line.startswith("%"))
+    ns: dict = {}
+    exec(code[0], ns)  # noqa: S102 - the template's own parameters cell
+    ns.update(month=month, lang=lang, unit=unit, data_dir="", reports_dir=reports)
+    exec(rest, ns)  # noqa: S102 - the template's own code
+    return validate_results(ns["results"])
+
+
+@pytest.fixture(scope="module")
+def computed(demo, tmp_path_factory):
+    reports = str(tmp_path_factory.mktemp("reports"))
+    data = brief_units.month_inputs(None, MONTH)
+    return data, reports, brief_units.unit_results(data, MONTH, lang="zh", units=UNITS, reference=rl.load_reference(),
+                                                   reports=reports)
+
+
+@pytest.mark.slow  # the month's evaluation twice (the notebook's whole data, the month's window)
+def test_each_units_results_are_what_the_brief_notebook_gives(computed):
+    _, reports, results = computed
+    assert list(results) == list(UNITS)
+    for unit in UNITS:
+        expected = _notebook_results(MONTH, "zh", unit, reports)
+        got = dict(results[unit])
+        assert got.pop("generated_at") and expected.pop("generated_at")
+        assert got == expected, unit
+        assert got["unit"] == unit and {o["unit"] for o in got["indicators_off_target"]} <= {unit}
+        assert got["tasks"]["at_risk"] and all(r["lead_unit"] == unit for r in got["tasks"]["at_risk"])
+
+
+def test_the_month_window_holds_what_the_month_and_the_month_before_read(computed):
+    data, _, _ = computed
+    months = data["observations"]["period"]
+    # the month before (May) reads its flows from January of the year before
+    assert str(months.min()) == "2016-01" and str(months.max()) == MONTH
+    assert data["pilots"] is not None and len(data["pilots"])
+
+
+def test_a_store_is_read_by_sql_for_the_months_needed(demo, tmp_path):
+    store = tmp_path / "copy.duckdb"
+    if not DEMO_STORE.exists():
+        snapshot(DEMO_STORE)  # builds the demonstration store
+    shutil.copy(DEMO_STORE, store)
+    from_store = brief_units.month_inputs(store, MONTH)
+    from_folder = brief_units.month_inputs(None, MONTH)
+    assert not (tmp_path / ".copy.duckdb.tables").exists()  # no folder of the whole panel was written
+    for name, frame in from_folder.items():
+        a, b = from_store[name], frame
+        if name == "observations":  # a store's rows come by unit, indicator and month
+            key = ["unit", "indicator", "period"]
+            a, b = a.sort_values(key, ignore_index=True), b.sort_values(key, ignore_index=True)
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), obj=name)
+
+
+def test_units_are_all_below_the_city_or_named_codes(demo):
+    table = rl.load_units()
+    every = brief_units.units_asked("all", table)
+    assert "430300" not in every and "430302" in every and len(every) == 8
+    assert brief_units.units_asked(" 430302, xtjk ,430302", table) == ["430302", "xtjk"]
+    for bad in ("430300", "999999", ""):
+        with pytest.raises(ValueError, match="units must be 'all' or codes"):
+            brief_units.units_asked(bad, table)
+
+
+def test_the_run_summary_says_what_was_written():
+    res = {"430302": {"synthetic": True}, "xtjk": {"synthetic": True}}
+    assert brief_units.run_summary(res, month="2017-12", lang="zh", seconds=12.4) == \
+        "2017年12月：已写出2个单位的简报结果（合成演示数据），用时12秒。"
+    assert brief_units.run_summary({"430302": {"synthetic": False}}, month="2017-06", lang="en", seconds=3) == \
+        "June 2017: the brief results of 1 unit written in 3 s."
+
+
+def test_what_the_units_share_is_validated_once_and_written_whole(computed, tmp_path):
+    _, _, results = computed
+    shared = {u: dict(r) for u, r in results.items()}
+    first = next(iter(shared.values()))["evaluation"]
+    for r in shared.values():
+        r["evaluation"] = first  # one section every unit shares, as unit_results gives it
+    written = brief_units.write_unit_results(shared, tmp_path)
+    assert [p.name for p in written] == [f"{u}.json" for u in UNITS]
+    for unit, path in zip(UNITS, written):
+        assert validate_results(path) == validate_results(results[unit])  # the whole section, each unit's file
+    bad = {u: dict(r) for u, r in shared.items()}
+    bad[UNITS[1]]["tasks"] = {**bad[UNITS[1]]["tasks"], "total": -1}
+    with pytest.raises(rl.errors.DataValidationError, match="total"):
+        brief_units.write_unit_results(bad, tmp_path / "bad")
