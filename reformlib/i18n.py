@@ -686,7 +686,7 @@ MAKE_UP: dict[str, dict[str, str]] = {
            "not_applicable": "items that do not apply: {items}", "score_line_monthly": "Score",
            "base_note_rescaled": "base less the points lost, then rescaled",
            "lost": "Lost: {item}", "gained": "Above full points: {item}", "rescale": "Items that do not apply: rescaled to {base}",
-           "base_line": "Base score", "base_note": "base less the points lost (and the rescaling)",
+           "base_line": "Base score", "base_note": "base less the points lost",
            "bonus_item": "Bonus: {item}", "bonus_cap": "Bonus over its total cap", "bonus_line": "Bonus",
            "no_bonus": "no bonus this period",
            "quantitative_line": "Quantitative score", "quantitative_note": "base score plus bonus",
