@@ -17,7 +17,7 @@ import yaml
 
 from reformlib.briefs import publish
 from reformlib.briefs.freshness import brief_inputs
-from reformlib.briefs.run import templates_of
+from reformlib.briefs.run import templates_for
 from reformlib.briefs.schedule import (
     BriefJob,
     Outcome,
@@ -104,15 +104,16 @@ def test_a_second_batch_waits_for_no_one(tmp_path):
 # ------------------------------------------------------------------ a real batch, once
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory, demo):
-    """Two unit briefs in parallel through the command line; the template fails for 430304."""
+    """Two unit briefs through the command line: their results computed by one run of
+    units.ipynb, published by 2 processes; the template spoils 430304's results."""
     tmp = tmp_path_factory.mktemp("batch")
-    nb = nbformat.read(NOTEBOOKS / "brief.ipynb", as_version=4)
-    at = next(i + 1 for i, c in enumerate(nb.cells) if "rl.load_data" in c.source)  # fails in seconds
+    nb = nbformat.read(NOTEBOOKS / "units.ipynb", as_version=4)
+    at = next(i + 1 for i, c in enumerate(nb.cells) if "write_unit_results" in c.source)
     nb.cells.insert(at, nbformat.v4.new_code_cell(
-        'if unit == "430304":\n    raise RuntimeError("no reports from 430304")'))
+        'if "430304" in codes:\n    open(f"{out_dir}/430304.json", "w", encoding="utf-8").write("{}")'))
     templates = tmp / "templates"
     templates.mkdir()
-    nbformat.write(nb, templates / "brief.ipynb")
+    nbformat.write(nb, templates / "units.ipynb")
     config = _config(tmp, {"briefs": [{"months": ["2017-12"], "units": ["430302", "430304"], "langs": ["zh"]}],
                            "reports": "reports"})
     proc = subprocess.run([sys.executable, "-m", "reformlib", "briefs", "--config", str(config), "--workers", "2",
@@ -128,13 +129,18 @@ def test_one_failure_does_not_stop_the_others(batch):
     lines = proc.stdout.strip().splitlines()
     row = {line.split()[1]: line for line in lines[2:-1]}
     assert "published" in row["430302"] and str(reports / "2017-12" / "430302" / "current" / "brief.html") in row["430302"]
-    assert "failed" in row["430304"] and "cell" in row["430304"] and "no reports from 430304" in row["430304"]
+    assert "failed" in row["430304"] and "checking results.json failed" in row["430304"]
     assert lines[-1] == "2 brief(s): 1 published, 0 skipped, 1 failed"
     assert "reformlib: 2017-12 430304 zh" in proc.stderr and "failed" in proc.stderr
     assert not (reports / "2017-12" / "430304" / "current").exists()
-    assert len(list((reports / "2017-12" / "430304" / "failed").iterdir())) == 1
+    kept = list((reports / "2017-12" / "430304" / "failed").iterdir())
+    assert len(kept) == 1 and (kept[0] / "notebooks" / "units.ipynb").exists() and (kept[0] / "error.txt").exists()
     for name in publish.EXPECTED_FILES:
         assert (reports / "2017-12" / "430302" / "current" / name).stat().st_size > 0
+    # both briefs hold the one run of units.ipynb that computed them, and its folder is gone
+    published = reports / "2017-12" / "430302" / "current" / "notebooks" / "units.ipynb"
+    assert published.stat().st_ino == (kept[0] / "notebooks" / "units.ipynb").stat().st_ino
+    assert not (reports / ".units").exists()
 
 
 def _changed(inputs: dict, kind: str, name: str, value: str = "0" * 64) -> dict:
@@ -151,7 +157,7 @@ def test_a_brief_published_for_the_same_inputs_is_skipped(batch):
     for kind, name, words in [("data", "tasks.csv", "data files changed: tasks.csv"),
                               ("model", "grades.csv", "model specification (data/model) changed: grades.csv"),
                               ("reference", "document_figures.csv", "reference figures (data/reference) changed"),
-                              ("notebooks", "brief.ipynb", "template notebooks changed"),
+                              ("notebooks", "units.ipynb", "template notebooks changed"),
                               ("code", "reformlib", "reformlib's code changed"),
                               ("packages", "pandas", "package versions changed: pandas"),
                               ("fonts", "NotoSansCJK-Regular.ttc", "fonts")]:
@@ -192,7 +198,7 @@ def test_a_changed_model_spec_or_reference_figure_makes_the_brief_due(batch, tmp
     shutil.copytree(ROOT / "data" / "reference", reference)
     manifest = folder / "current" / "manifest.json"
     man = json.loads(manifest.read_text(encoding="utf-8"))
-    inputs = lambda: brief_inputs(DEMO, templates_of(templates), model=model, reference=reference)  # noqa: E731
+    inputs = lambda: brief_inputs(DEMO, templates_for("430302", templates), model=model, reference=reference)  # noqa: E731
     manifest.write_text(json.dumps({**man, "inputs": inputs()}), encoding="utf-8")
     assert publish.why_due(folder, parameters=man["parameters"], inputs=inputs()) == []
     grades = model / "grades.csv"

@@ -1,11 +1,13 @@
-"""Batches of briefs on one kept kernel and on a Dask cluster (reformlib.briefs.batch).
+"""Batches of briefs on a Dask cluster, alone and on one kept kernel (reformlib.briefs.batch).
 
-One module fixture publishes the same two unit briefs of 2017-12 twice, from one template:
-through the command line on a real ``distributed.LocalCluster`` of two worker processes (each
-worker's chunk one brief, on a kernel of its own, as a brief run by itself), and in this
-process on ONE kept kernel, after a brief whose kernel dies and around a brief whose cell
-raises. Each unit's results.json, memo text, workbook cells, figures and
-executed notebook must be the same both ways."""
+One module fixture publishes two unit briefs of 2017-12 through the command line on a real
+``distributed.LocalCluster`` of two worker processes (their results computed by one run of
+``units.ipynb``, each worker publishing one brief from them), and the first of them again
+by itself in this process (``run_brief``: ``units.ipynb`` for that one unit, then the same
+publishing step). The two briefs of that unit must be the same byte for byte apart from
+timestamps: results.json, memo text, workbook cells, figures and page. The city's briefs of a
+batch run ``brief.ipynb`` on one kept kernel: a kernel that dies and a cell that raises fail
+their own brief only."""
 from __future__ import annotations
 
 import json
@@ -20,36 +22,26 @@ from docx import Document
 from openpyxl import load_workbook
 
 from reformlib.briefs import shared
-from reformlib.briefs.batch import BriefJob, chunks
-from reformlib.briefs.schedule import run_batch
+from reformlib.briefs.batch import BriefJob, chunks, run_chunk
+from reformlib.briefs.run import run_brief
 from reformlib.data.paths import NOTEBOOKS, ROOT
 
 MONTH = "2017-12"
 UNITS = ("430302", "430381")
-RAISES, DIES = "430304", "430321"
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, demo):
     tmp = tmp_path_factory.mktemp("batch-kernel")
-    nb = nbformat.read(NOTEBOOKS / "brief.ipynb", as_version=4)
-    at = next(i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
-    nb.cells.insert(at, nbformat.v4.new_code_cell(
-        f'if unit == "{RAISES}":\n    raise RuntimeError("no reports from {RAISES}")\n'
-        f'if unit == "{DIES}":\n    __import__("os")._exit(1)'))
-    templates = tmp / "templates"
-    templates.mkdir()
-    nbformat.write(nb, templates / "brief.ipynb")
     config = tmp / "briefs.yml"
     config.write_text(yaml.safe_dump({"briefs": [{"months": [MONTH], "units": list(UNITS), "langs": ["zh"]}],
                                       "reports": "cluster"}), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "reformlib", "briefs", "--config", str(config), "--quiet",
-                           "--scheduler", "local", "--workers", "2", "--notebook-dir", str(templates)],
+                           "--scheduler", "local", "--workers", "2"],
                           capture_output=True, text=True, cwd=ROOT, timeout=1200)  # a guard against a hang
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    jobs = [BriefJob(MONTH, u, "zh") for u in (DIES, UNITS[0], RAISES, UNITS[1])]
-    outcomes = run_batch(jobs, reports=tmp / "kernel", workers=1, notebook_dir=templates)
-    return tmp / "cluster", tmp / "kernel", {o.job.unit: o for o in outcomes}, proc
+    alone = run_brief(MONTH, "zh", UNITS[0], reports=tmp / "alone", quiet=True)
+    return tmp / "cluster", tmp / "alone", alone, proc
 
 
 def _results(path) -> dict:
@@ -68,58 +60,60 @@ def _workbook(path) -> dict:
     return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
 
 
-_VOLATILE = re.compile(r"T_[0-9a-f]{5}|0x[0-9a-f]+")  # pandas Styler's random table id, object addresses
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:\+00:00|Z)?")  # an ISO time stamp
 
 
-def _record(path) -> list:
-    nb = nbformat.read(path, as_version=4)
-    return [(c.source, c.get("execution_count"), _VOLATILE.sub("", json.dumps(c.get("outputs", []), sort_keys=True)))
-            for c in nb.cells]
-
-
-@pytest.mark.slow  # runs briefs through papermill
-def test_cluster_and_one_kernel_publish_the_same_briefs(runs):
-    cluster, kernel, outcomes, proc = runs
+@pytest.mark.slow  # runs units.ipynb through papermill twice
+def test_a_unit_brief_of_a_cluster_batch_is_the_brief_made_alone(runs):
+    cluster, alone, result, proc = runs
     assert proc.stdout.strip().splitlines()[-1] == "2 brief(s): 2 published, 0 skipped, 0 failed"
-    for unit in UNITS:
-        assert outcomes[unit].status == "published", outcomes[unit].detail
-        a, b = cluster / MONTH / unit / "current", kernel / MONTH / unit / "current"
-        made = [json.loads((f / "manifest.json").read_text(encoding="utf-8"))["inputs"] for f in (a, b)]
-        assert made[0] == made[1], "the two runs read different inputs (data, notebooks or reformlib's code changed)"
-        raw = (a / "results.json").read_text(encoding="utf-8")
-        assert raw.count("generated_at") == 1 and _results(a / "results.json") == _results(b / "results.json")
-        # byte for byte apart from the one timestamp
-        stamp = re.compile(r'"generated_at": "[^"]*"')
-        assert stamp.sub("", raw) == stamp.sub("", (b / "results.json").read_text(encoding="utf-8"))
-        assert _memo(a / "memo.docx") == _memo(b / "memo.docx") and any(unit in t or "区" in t for t in _memo(a / "memo.docx"))
-        assert _workbook(a / "tables.xlsx") == _workbook(b / "tables.xlsx")
-        figures = sorted(p.name for p in (a / "figures").iterdir())
-        assert figures and figures == sorted(p.name for p in (b / "figures").iterdir())
-        for name in figures:
-            assert (a / "figures" / name).read_bytes() == (b / "figures" / name).read_bytes(), name
-        # the executed record: same cells, outputs and execution counts (1, 2, ...) as a kernel of its own
-        record = _record(b / "notebooks" / "brief.ipynb")
-        assert record == _record(a / "notebooks" / "brief.ipynb")
-        assert [n for _, n, _ in record if n is not None][:3] == [1, 2, 3]
-        man = json.loads((b / "manifest.json").read_text(encoding="utf-8"))
-        assert man["status"] == "published" and man["parameters"] == {"month": MONTH, "lang": "zh", "unit": unit}
+    a, b = cluster / MONTH / UNITS[0] / "current", alone / MONTH / UNITS[0] / "current"
+    assert result.folder == b
+    made = [json.loads((f / "manifest.json").read_text(encoding="utf-8")) for f in (a, b)]
+    assert made[0]["inputs"] == made[1]["inputs"], "the two runs read different inputs (data, notebooks or code changed)"
+    assert made[0]["computed_by"]["units"] == 2 and made[1]["computed_by"]["units"] == 1
+    raw = (a / "results.json").read_text(encoding="utf-8")
+    assert raw.count("generated_at") == 1 and _results(a / "results.json") == _results(b / "results.json")
+    stamp = re.compile(r'"generated_at": "[^"]*"')  # byte for byte apart from the one time stamp
+    assert stamp.sub("", raw) == stamp.sub("", (b / "results.json").read_text(encoding="utf-8"))
+    assert _memo(a / "memo.docx") == _memo(b / "memo.docx") and any("雨湖区" in t for t in _memo(a / "memo.docx"))
+    assert _workbook(a / "tables.xlsx") == _workbook(b / "tables.xlsx")
+    figures = sorted(p.name for p in (a / "figures").iterdir())
+    assert figures and figures == sorted(p.name for p in (b / "figures").iterdir())
+    for name in figures:
+        assert (a / "figures" / name).read_bytes() == (b / "figures" / name).read_bytes(), name
+    page = (a / "brief.html").read_text(encoding="utf-8")
+    assert "雨湖区" in page and _STAMP.sub("", page) == _STAMP.sub("", (b / "brief.html").read_text(encoding="utf-8"))
+    # the other unit of the batch: its own brief, from the same run of units.ipynb
+    other = cluster / MONTH / UNITS[1] / "current"
+    assert _results(other / "results.json")["unit"] == UNITS[1]
+    assert (other / "notebooks" / "units.ipynb").stat().st_ino == (a / "notebooks" / "units.ipynb").stat().st_ino
+    man = json.loads((other / "manifest.json").read_text(encoding="utf-8"))
+    assert man["status"] == "published" and man["parameters"] == {"month": MONTH, "lang": "zh", "unit": UNITS[1]}
 
 
-@pytest.mark.slow  # runs briefs through papermill
-def test_a_failed_brief_in_the_kernel_loses_none_of_the_others(runs):
-    _, kernel, outcomes, _ = runs
-    assert outcomes[DIES].status == "failed" and "DeadKernelError" in outcomes[DIES].detail
-    assert outcomes[RAISES].status == "failed" and f"no reports from {RAISES}" in outcomes[RAISES].detail
-    assert "cell" in outcomes[RAISES].detail
-    for unit in (DIES, RAISES):
-        folder = kernel / MONTH / unit
+@pytest.mark.slow  # starts kernels
+def test_a_failed_city_brief_on_the_kept_kernel_loses_none_of_the_others(tmp_path, demo):
+    """City briefs of a chunk share one kernel: the first kills it, the next (on a new
+    kernel) raises in a cell; each fails alone, kept in failed/ with its notebook."""
+    nb = nbformat.read(NOTEBOOKS / "brief.ipynb", as_version=4)
+    at = next(i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    nb.cells.insert(at, nbformat.v4.new_code_cell(
+        'if month == "2017-11":\n    __import__("os")._exit(1)\n'
+        'if month == "2017-10":\n    raise RuntimeError("no reports for October")'))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    nbformat.write(nb, templates / "brief.ipynb")
+    dies, raises = BriefJob("2017-11", "", "zh"), BriefJob("2017-10", "", "zh")
+    outcomes = {o.job: o for o in run_chunk([dies, raises], reports=tmp_path / "reports", notebook_dir=templates)}
+    assert outcomes[dies].status == "failed" and "DeadKernelError" in outcomes[dies].detail
+    assert outcomes[raises].status == "failed" and "no reports for October" in outcomes[raises].detail
+    assert "cell" in outcomes[raises].detail  # it ran on a new kernel, to the cell that raised
+    for job in (dies, raises):
+        folder = tmp_path / "reports" / job.month
         assert not (folder / "current").exists()
         kept = list((folder / "failed").iterdir())
         assert len(kept) == 1 and (kept[0] / "error.txt").exists() and (kept[0] / "notebooks" / "brief.ipynb").exists()
-    # the brief after the dead kernel ran on a new one; the brief after the raising cell on the same
-    for unit in UNITS:
-        assert (kernel / MONTH / unit / "current" / "results.json").exists()
-    assert "430302" in (kernel / "index.html").read_text(encoding="utf-8")
 
 
 def test_chunks_keep_one_month_per_chunk_and_spread_it_over_the_workers():
