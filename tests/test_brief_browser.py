@@ -79,7 +79,7 @@ def test_workbook_sheets_headers_and_numbers(published):
         assert all(CJK.search(str(h)) for h in header), (name, header)
     res = read_results(published / "results.json")
     inspections = [c.value for c in wb[SHEETS["zh"]["inspections"]][2]]
-    assert inspections == [res["inspections"][k] for k in ("found", "rectified", "open", "open_over_90_days")]
+    assert inspections == [res["inspections"][k] for k in ("found", "rectified", "open", "open_over_90_days", "past_due")]
     assert all(isinstance(v, int) for v in inspections)
     headline = wb[SHEETS["zh"]["headline"]]
     col = next(i for i, c in enumerate(headline[1], start=1) if str(c.value).startswith("本月数值"))
