@@ -67,16 +67,18 @@ _MEASURED = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)")
 
 
-def measured(args: list[str], what: str) -> tuple[float, float]:
-    """Wall seconds of ``python -m reformlib ARGS`` (which must succeed) and the peak resident
-    memory in GiB of the largest of its processes (itself, its kernels and workers)."""
+def measured(args: list[str], what: str, *, fail: bool = True) -> tuple[float, float, str]:
+    """Wall seconds of ``python -m reformlib ARGS``, the peak resident memory in GiB of the
+    largest of its processes (itself, its kernels and workers) and its output; with ``fail``
+    it must succeed."""
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", _MEASURED, sys.executable, "-m", "reformlib", *args],
                          capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - t0
-    if out.returncode != 0:
+    if fail and out.returncode != 0:
         raise SystemExit(f"{what} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
-    return seconds, int(out.stdout.strip().splitlines()[-1]) / 2**20
+    lines = out.stdout.strip().splitlines()
+    return seconds, int(lines[-1]) / 2**20, "\n".join(lines[:-1])
 
 
 def command(args: list[str], what: str) -> float:
@@ -92,15 +94,25 @@ def batch(data: Path, month: str, units: list[str], reports: Path, workers: int 
     config = reports.parent / f"{reports.name}.yml"
     config.write_text(yaml.safe_dump({"briefs": [{"months": [month], "units": units, "langs": ["zh"]}],
                                       "data": str(data), "reports": str(reports)}), encoding="utf-8")
-    seconds, peak = measured(["briefs", "--config", str(config), "--workers", str(workers), "--quiet", "--force"],
-                             f"the batch of {len(units)} unit briefs")
+    seconds, peak, out = measured(["briefs", "--config", str(config), "--workers", str(workers), "--quiet", "--force"],
+                                  f"the batch of {len(units)} unit briefs", fail=False)
     manifests = [json.loads(p.read_text(encoding="utf-8")) for p in reports.glob(f"{month}/*/current/manifest.json")]
-    if len(manifests) != len(units):
-        raise SystemExit(f"{len(manifests)} of {len(units)} briefs published in {reports}")
+    failed = [line for line in out.splitlines() if "  failed  " in line]
+    if not manifests:
+        raise SystemExit(f"none of {len(units)} briefs published in {reports}:\n{out[-3000:]}")
     compute = manifests[0]["timings_seconds"]["units.ipynb"]
     publish = [m["timings_seconds"]["total"] for m in manifests]
-    return {"seconds": seconds, "peak_gib": peak, "compute": compute,
-            "publish_mean": sum(publish) / len(publish)}
+    return {"seconds": seconds, "peak_gib": peak, "compute": compute, "published": len(manifests),
+            "failed": failed, "publish_mean": sum(publish) / len(publish)}
+
+
+def _split(b: dict) -> str:
+    """Where a batch's time went, its peak memory, and what failed (if anything)."""
+    text = (f"  (computing: {b['compute']['wall']:.1f} s once; publishing: {b['publish_mean']:.2f} s a brief; "
+            f"largest process {b['peak_gib']:.2f} GiB)")
+    if b["failed"]:
+        text += f"\n    {b['published']} published, {len(b['failed'])} FAILED, such as: {b['failed'][0].strip()[:200]}"
+    return text
 
 
 def main() -> None:
@@ -134,21 +146,23 @@ def main() -> None:
             f"  ({alone / bare:.2f}x the bare run; goal < 1.5x: {'met' if alone < 1.5 * bare else 'NOT met'})")
         curve = [(1, alone)]
         b = batch(data, args.month, units, tmp / "demo")
-        row(f"{len(units)} unit briefs as a batch (2 processes)", b["seconds"], len(units),
-            f"  (computing: {b['compute']['wall']:.1f} s once; publishing: {b['publish_mean']:.2f} s a brief; "
-            f"peak {b['peak_gib']:.2f} GiB)")
+        row(f"{len(units)} unit briefs as a batch (2 processes)", b["seconds"], len(units), _split(b))
         curve.append((len(units), b["seconds"]))
         if args.national:
             if not NATIONAL.exists():
                 print(f"building {NATIONAL.name} (python -m reformlib data --national) ...", flush=True)
                 command(["data", "--national"], "building the national store")
+            from reformlib.data.store import Store
+
             national = [u for u in data_facts(NATIONAL).units if u != CITY]
-            print(f"SYNTHETIC national panel {NATIONAL.name}: {len(national):,} units", flush=True)
+            leading = set(Store(NATIONAL).sql("SELECT DISTINCT lead_unit FROM tasks")["lead_unit"].astype(str))
+            # the units that lead a task first (each of them has every section), then the others
+            national = [u for u in national if u in leading] + [u for u in national if u not in leading]
+            print(f"SYNTHETIC national panel {NATIONAL.name}: {len(national):,} units, {len(leading):,} of them "
+                  "leading a task (taken first)", flush=True)
             for n in (int(x) for x in args.national_units.split(",")):
                 b = batch(NATIONAL, args.month, national[:n], tmp / f"national-{n}")
-                row(f"{n:,} national unit briefs as a batch (2 processes)", b["seconds"], n,
-                    f"  (computing: {b['compute']['wall']:.0f} s once; publishing: {b['publish_mean']:.2f} s a brief; "
-                    f"peak {b['peak_gib']:.2f} GiB)")
+                row(f"{n:,} national unit briefs as a batch (2 processes)", b["seconds"], n, _split(b))
                 curve.append((n, b["seconds"]))
                 shutil.rmtree(tmp / f"national-{n}", ignore_errors=True)
                 if n == 2850:
