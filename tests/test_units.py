@@ -114,3 +114,61 @@ def test_what_the_units_share_is_validated_once_and_written_whole(computed, tmp_
     bad[UNITS[1]]["tasks"] = {**bad[UNITS[1]]["tasks"], "total": -1}
     with pytest.raises(rl.errors.DataValidationError, match="total"):
         brief_units.write_unit_results(bad, tmp_path / "bad")
+
+
+def _publish(reports, month: str, unit: str) -> None:
+    """A published unit brief's folder as a run leaves it (only its manifest matters here)."""
+    import datetime as dt
+
+    from reformlib.briefs.publish import write_manifest
+    from reformlib.briefs.store import brief_lock, new_staging, promote
+
+    run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    with brief_lock(reports / month / unit) as lock:
+        staging = new_staging(lock, run_id)
+        write_manifest(staging, {"run_id": run_id, "status": "published", "parameters": {"month": month, "lang": "zh",
+                                 "unit": unit}, "published_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()})
+        promote(lock, staging)
+
+
+def _resubmit(store, unit: str, month: str, change: dict[str, float], name: str) -> None:
+    now = store.current("indicators")
+    rows = now[(now["unit"] == unit) & (now["period"] == month)][["unit", "indicator", "period", "value", "synthetic"]]
+    rows = rows.assign(value=[change.get(i, v) for i, v in zip(rows["indicator"], rows["value"])],
+                       sheet="指标", cell=[f"D{i + 3}" for i in range(len(rows))]).reset_index(drop=True)
+    store.ingest("indicators", rows, sha256=f"{name}-{sorted(change.items())}", file_name=name)
+
+
+def test_revisions_of_many_units_from_one_query_are_each_units_own(tmp_path, demo):
+    """Units published at different times, values revised before and after: one query of the
+    store gives each unit what revisions_section gives it alone."""
+    import time
+
+    from reformlib.briefs import changes
+    from reformlib.data.store import Store
+
+    data = rl.load_data()
+    path = tmp_path / "store.duckdb"
+    store = Store(path)
+    obs = data["observations"][data["observations"]["period"].dt.year == 2017]
+    store.put_dataset({**{k: data[k] for k in ("units", "indicators", "tasks")}, "observations": obs},
+                      sha256="dataset", name="demo_2017")
+    reports = tmp_path / "reports"
+    value = lambda u: float(obs[(obs["unit"] == u) & (obs["indicator"] == "land_transfer_rate")  # noqa: E731
+                                & (obs["period"] == pd.Period("2017-06", "M"))]["value"].iloc[0])
+    _publish(reports, "2017-06", "430302")
+    time.sleep(1.1)  # the store and the manifests keep whole seconds
+    _resubmit(store, "430302", "2017-06", {"land_transfer_rate": value("430302") + 1}, "雨湖区（更正）.xlsx")
+    _resubmit(store, "430304", "2017-06", {"land_transfer_rate": value("430304") + 1}, "岳塘区（更正）.xlsx")
+    time.sleep(1.1)
+    _publish(reports, "2017-06", "430304")
+    time.sleep(1.1)
+    _resubmit(store, "430304", "2017-05", {"land_transfer_rate": value("430304") + 2}, "岳塘区5月（更正）.xlsx")
+    units = ["430302", "430304", "430381"]  # 430381: never published
+    many = brief_units.unit_revisions(data, "2017-06", units, lang="zh", data_path=path, reports=reports)
+    for unit in units:
+        assert many[unit] == changes.revisions_section(data, "2017-06", unit=unit, lang="zh", data_path=path,
+                                                       reports=reports), unit
+    assert [i["period"] for i in many["430302"]["items"]] == ["2017-06"]
+    assert [i["period"] for i in many["430304"]["items"]] == ["2017-05"]  # its June revision came before its brief
+    assert many["430381"]["since"] is None

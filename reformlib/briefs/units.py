@@ -54,8 +54,8 @@ from reformlib.report.atomic import atomic_path
 from reformlib.report.results import validate_results
 from reformlib.tasks import warning
 
-__all__ = ["at_risk_ranking", "month_inputs", "run_summary", "unit_results", "units_asked", "validate_many",
-           "write_unit_results"]
+__all__ = ["at_risk_ranking", "month_inputs", "run_summary", "unit_results", "unit_revisions", "units_asked",
+           "validate_many", "write_unit_results"]
 
 
 def month_inputs(data: str | os.PathLike | None, month: str | pd.Period) -> dict[str, pd.DataFrame | None]:
@@ -338,6 +338,7 @@ def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period
     earliest = min(obs["period"].min(), progress["period"].min())
     has_before = not (m - 1 < earliest)
     ranks = _rank_rows(tables, m, lang=lang, evaluation=evaluation) if has_before else {}
+    revisions = unit_revisions(tables, m, codes, lang=lang, data_path=data_path, reports=reports)
     figures = content.brief_figures(family, lang=lang)
     family_table = content.family_frame(obs, indicators, table, family, m, lang=lang)
     if pilots is None:
@@ -368,7 +369,7 @@ def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period
         }
         sections["changes"] = _changes(tables, m, u, values=values, tasks_u=tasks_u, progress_u=progress_u,
                                        insp_u=insp_u, has_before=has_before, ranks=ranks, names=names, lang=lang,
-                                       data_path=data_path, reports=reports)
+                                       revisions=revisions)
         result = content.results(month=month_text, lang=lang, unit=u, headline_table=headline, status=status,
                                  by_category=by_category, synthetic=synthetic, figures=figures, sections=sections,
                                  units=table,
@@ -400,7 +401,7 @@ def validate_many(results: Mapping[str, dict]) -> dict[str, dict]:
 
 def _changes(data: Mapping[str, pd.DataFrame], m: pd.Period, unit: str, *, values: _Values, tasks_u: pd.DataFrame,
              progress_u: pd.DataFrame, insp_u: pd.DataFrame, has_before: bool, ranks: Mapping[str, dict],
-             names: pd.Series, lang: str, data_path, reports) -> dict:
+             names: pd.Series, lang: str, revisions: Mapping[str, dict]) -> dict:
     """One unit's ``changes`` (:func:`reformlib.briefs.changes.changes_section` for that unit),
     from its own rows and the ranks computed once for the month."""
     before = m - 1
@@ -415,8 +416,37 @@ def _changes(data: Mapping[str, pd.DataFrame], m: pd.Period, unit: str, *, value
         out["ranks"] = [ranks[unit]] if unit in ranks else []
         out["crossed"] = _crossed(values, data["indicators"], names, m, lang=lang, unit=unit)
         out["rectified"] = brief_changes._rectified(insp_u, data["tasks"], m, one=unit, names=names, lang=lang)
-    out["revisions"] = brief_changes.revisions_section(data, m, unit=unit, lang=lang, data_path=data_path,
-                                                       reports=reports)
+    out["revisions"] = revisions[unit]
+    return out
+
+
+def unit_revisions(data: Mapping[str, pd.DataFrame], month: str | pd.Period, units: Iterable[str], *, lang: str,
+                   data_path: str | os.PathLike | None = None,
+                   reports: str | os.PathLike | None = None) -> dict[str, dict]:
+    """Each unit's ``changes.revisions``
+    (:func:`reformlib.briefs.changes.revisions_section` for that unit: the values revised since
+    its last published brief), from ONE query of the store's history since the earliest of
+    those briefs, cut by unit and by each unit's own brief, instead of one query of the whole
+    history per unit."""
+    m = as_month(month)
+    store = brief_changes.store_behind(data_path)
+    words = CHANGES[lang]
+    if store is None:
+        return {u: {"traceable": False, "note": words["folder"], "since": None, "items": []} for u in units}
+    since = {u: brief_changes.previous_brief(m, unit=u, lang=lang, reports=reports) for u in units}
+    found = None
+    if any(s is not None for s in since.values()):
+        earliest = min((s for s in since.values() if s is not None), key=lambda s: pd.Timestamp(s["published_at"]))
+        found = Store(store).revisions_since(brief_changes._local(earliest["published_at"]))
+        found = found[found["period"].notna() & (found["period"].astype(str) <= str(m))]
+        found = found.assign(unit=found["unit"].astype(object))
+    out = {}
+    for u, s in since.items():
+        if s is None:
+            out[u] = {"traceable": True, "note": words["no_brief"], "since": None, "items": []}
+            continue
+        own = found[(found["unit"] == u) & (found["new_ingested_at"] > brief_changes._local(s["published_at"]))]
+        out[u] = {"traceable": True, "since": s, "items": brief_changes._items(own, data, lang) if len(own) else []}
     return out
 
 
