@@ -261,12 +261,14 @@ def draw_figures(folder: Path, results: Mapping[str, Any], *, lang: str) -> None
     setup_plots()
     listed = results.get("figures")
     jobs = []  # every figure's data first: nothing is drawn when any of it is missing
+    month = results["month"]  # the titles name it
     for fig in listed if isinstance(listed, list) else []:
         name = fig["name"]
         if name == "task_progress":
-            jobs.append((fig, lambda frame, _: progress_figure(frame, lang=lang), _progress_frame(results)))
+            jobs.append((fig, lambda frame, _: progress_figure(frame, lang=lang, month=month), _progress_frame(results)))
         elif name.startswith("family_"):
-            jobs.append((fig, lambda frame, name: family_figure(frame, lang=lang, family=name.removeprefix("family_")),
+            jobs.append((fig, lambda frame, name: family_figure(frame, lang=lang, family=name.removeprefix("family_"),
+                                                                month=month),
                          _family_frame(results)))
         else:
             raise ValueError(f"results: figure {name!r} cannot be drawn from results "

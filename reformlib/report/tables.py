@@ -34,6 +34,7 @@ from reformlib.report.numbers import (
     present,
     quantity,
 )
+from reformlib.report.numbers import score as score_text
 from reformlib.report.results import section
 from reformlib.report.workbook import DEFAULT_HEADERS
 
@@ -183,7 +184,8 @@ def changes_frames(results: Mapping[str, Any], *, lang: str = "zh") -> tuple[pd.
         move = r["rank_change"]
         moved = (w["rank_up"].format(n=count(move, w["place_word"], lang)) if move > 0 else
                  w["rank_down"].format(n=count(-move, w["place_word"], lang)) if move < 0 else w["rank_same"])
-        score = w["score"].format(before=number(r["score_before"]) + w["score_word"], now=number(r["score"]) + w["score_word"])
+        score = w["score"].format(before=score_text(r["score_before"]) + w["score_word"],
+                                  now=score_text(r["score"]) + w["score_word"])
         rows.append([w["kind_rank"], w["rank_item"], r["name"],
                      w["rank"].format(rank=number(r["rank_before"]), grade=r["grade_before"]),
                      w["rank"].format(rank=number(r["rank"]), grade=r["grade"]), w["part_sep"].join([moved, score])])
