@@ -278,6 +278,9 @@ NOT_SUPPLIED = {"zh": "本节尚未纳入。", "en": "Not yet available."}
 #: The ``<title>`` of a brief's page (:func:`reformlib.briefs.publish.page_title`).
 PAGE_TITLE = {"zh": "改革简报 {month}", "en": "Reform brief {month}"}
 
+#: The pilots section of a brief whose data hold no pilots table (such as the national panel).
+NO_PILOTS = {"zh": "数据中没有试点记录，本节无从统计。", "en": "The data hold no pilots; this section cannot be reported."}
+
 #: The record of a run of ``notebooks/units.ipynb`` (:func:`reformlib.briefs.units.run_summary`).
 UNITS_RUN: dict[str, dict[str, str]] = {
     "zh": {"summary": "{month}：已写出{units}的简报结果{synthetic}，用时{seconds}秒。", "synthetic": "（合成演示数据）",

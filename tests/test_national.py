@@ -207,3 +207,30 @@ def test_checked_tables_read_by_sql_are_the_loaders_frames(demo, tmp_path):
             expected = _cut(expected[expected["indicator"].isin(spec.indicators)].reset_index(drop=True), "2016-01", "2017-06")
         pd.testing.assert_frame_equal(frames[name], expected, check_exact=True)
         assert hashes[schemas.TABLES[name].file].startswith("checked table ")
+
+
+def test_unit_results_of_a_national_store_say_what_it_lacks(scored, tmp_path):
+    """Most national units lead no task and the panel has no pilots: their results still
+    validate, with no tasks and the pilots section not available; the store is read by SQL
+    (a unit brief's data are the store itself, no folder of its panel is written)."""
+    import shutil
+
+    import reformlib as rl
+    from reformlib.briefs import units as brief_units
+
+    shutil.copy(scored, tmp_path / "s.duckdb")  # a copy no other test reads through a folder
+    scored = tmp_path / "s.duckdb"
+    params = validate_params("2017-12", "zh", data_units(scored)["unit"].iloc[0], data=scored)
+    assert params.data_dir == str(scored.resolve())
+    data = brief_units.month_inputs(scored, "2017-12")
+    assert data["pilots"] is None and not (scored.parent / f".{scored.name}.tables").exists()
+    leading = set(data["tasks"]["lead_unit"])
+    every = brief_units.units_asked("all", data["units"])
+    picked = [next(u for u in every if u in leading), next(u for u in every if u not in leading)]
+    results = brief_units.unit_results(data, "2017-12", lang="en", units=picked, reference=rl.load_reference(),
+                                       data_path=scored, reports=tmp_path)
+    with_tasks, without = (results[u] for u in picked)
+    assert with_tasks["tasks"]["total"] >= 1 and without["tasks"]["total"] == 0 and without["tasks"]["by_category"] == []
+    for res in results.values():
+        assert res["synthetic"] is True and res["pilots"] == {"available": False, "note": "The data hold no pilots; this section cannot be reported."}
+        assert len(res["evaluation"]["scores"]) == 40 and res["changes"]["revisions"]["since"] is None

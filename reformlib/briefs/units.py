@@ -21,7 +21,7 @@ rows, so the result is the same, without rescanning every unit's rows for each u
 :func:`month_inputs` loads what a month's unit briefs read: the tables the evaluation reads,
 with the panel cut to the months the month and the month before read
 (:func:`reformlib.data.months.load_months`, pushed down to a store or a Parquet file), the
-pilots (None when the data hold none: that section then says so) and the document's figures.
+pilots (None when the data hold none: that section then says so, :data:`~reformlib.i18n.NO_PILOTS`) and the document's figures.
 
 May import: pandas, numpy, :mod:`reformlib.data`, :mod:`reformlib.model`,
 :mod:`reformlib.tasks`, :mod:`reformlib.report`, :mod:`reformlib.i18n` and
@@ -48,7 +48,7 @@ from reformlib.data.periods import as_month
 from reformlib.data.schemas import CITY, unit_code
 from reformlib.data.store import Store
 from reformlib.data.task_status import task_status
-from reformlib.i18n import CHANGES, NOT_SUPPLIED, UNITS_RUN, measure, name_column
+from reformlib.i18n import CHANGES, NO_PILOTS, UNITS_RUN, measure, name_column
 from reformlib.model.evaluate import DATA_TABLES
 from reformlib.report.atomic import atomic_path
 from reformlib.report.results import validate_results
@@ -342,7 +342,7 @@ def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period
     figures = content.brief_figures(family, lang=lang)
     family_table = content.family_frame(obs, indicators, table, family, m, lang=lang)
     if pilots is None:
-        pilots_section = {"available": False, "note": NOT_SUPPLIED[lang]}
+        pilots_section = {"available": False, "note": NO_PILOTS[lang]}
 
     # each indicator's values for every unit, once; each frame split by unit once
     values = _Values(obs, indicators, {m, m - 1, m - 12, pd.Period(f"{m.year - 1}-12", "M")})
