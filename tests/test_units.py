@@ -4,6 +4,7 @@ kernel (the notebook's cells up to its results, run in this process); a store is
 SQL for the months a brief needs, never as a folder of its whole panel."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import nbformat
@@ -110,6 +111,9 @@ def test_what_the_units_share_is_validated_once_and_written_whole(computed, tmp_
     assert [p.name for p in written] == [f"{u}.json" for u in UNITS]
     for unit, path in zip(UNITS, written):
         assert validate_results(path) == validate_results(results[unit])  # the whole section, each unit's file
+        # byte for byte as write_results writes a results file (the shared section set in as written once)
+        text = json.dumps(validate_results(results[unit]), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        assert path.read_text(encoding="utf-8") == text
     bad = {u: dict(r) for u, r in shared.items()}
     bad[UNITS[1]]["tasks"] = {**bad[UNITS[1]]["tasks"], "total": -1}
     with pytest.raises(rl.errors.DataValidationError, match="total"):

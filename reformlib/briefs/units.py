@@ -456,13 +456,37 @@ def write_unit_results(results: Mapping[str, Mapping], folder: str | os.PathLike
     schema (:func:`validate_many`: what the units share once) and written atomically."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    out = []
+    out, shared, text_of_shared = [], None, ""
     for unit, res in validate_many(results).items():
-        text = json.dumps(res, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        evaluation = res.get("evaluation")
+        if shared is None and isinstance(evaluation, Mapping):  # the section the units share, as JSON once
+            shared = evaluation
+            text_of_shared = _member_text("evaluation", evaluation)
+        if evaluation is shared and shared is not None:
+            text = _dumps({**res, "evaluation": _PLACEHOLDER}).replace(json.dumps(_PLACEHOLDER), text_of_shared, 1)
+        else:
+            text = _dumps(res)
         with atomic_path(folder / f"{unit}.json") as tmp:
             tmp.write_text(text, encoding="utf-8")
         out.append(folder / f"{unit}.json")
     return out
+
+
+#: Stands for the shared section while a unit's results are written (no result holds it).
+_PLACEHOLDER = "\x00shared section\x00"
+
+
+def _dumps(obj: Mapping) -> str:
+    """Results as :func:`reformlib.report.results.write_results` writes them."""
+    return json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _member_text(key: str, value: object) -> str:
+    """The text of ``value`` as it appears as the member ``key`` of a results file (at its depth
+    and indentation), so that it can be set into each unit's file as written once."""
+    text = _dumps({key: value})
+    start = text.index(json.dumps(key) + ": ") + len(json.dumps(key)) + 2
+    return text[start:text.rindex("\n}")]
 
 
 def run_summary(results: Mapping[str, Mapping], *, month: str | pd.Period, lang: str, seconds: float) -> str:
