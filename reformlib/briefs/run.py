@@ -414,6 +414,8 @@ class UnitsRun:
     units: tuple[str, ...]
     error: str = ""
     timings: dict = field(default_factory=dict, compare=False)
+    #: stopped by Ctrl-C: each of its briefs is kept as interrupted, and the interruption goes on
+    interrupted: bool = False
 
     @property
     def notebook(self) -> Path:
@@ -438,7 +440,8 @@ def compute_units(month: str, lang: str, units: list[str], *, data: str | os.Pat
                   reports: str | os.PathLike | None = None, timeout: int = 600, quiet: bool = True) -> UnitsRun:
     """Execute ``template`` (``units.ipynb``) once with papermill for ``units`` (checked
     codes) of ``month`` in ``lang``, into ``<reports>/.units/<run-id>/``; the run's
-    ``error`` says which cell failed, if one did (nothing is raised). ``data``: the checked
+    ``error`` says which cell failed, if one did (nothing is raised; Ctrl-C makes it
+    ``interrupted``). ``data``: the checked
     data source (:func:`data_source`). The limit per cell is ``timeout`` plus 2 s per unit (the
     cell that computes every unit's results grows with their number)."""
     root = reports_folder(reports)
@@ -453,6 +456,8 @@ def compute_units(month: str, lang: str, units: list[str], *, data: str | os.Pat
     try:
         execute(template, run.notebook, params, cwd=folder, timeout=limit, progress=not quiet, log=run.log, data_dir=data,
                 quiet=quiet)
+    except KeyboardInterrupt:
+        return dataclasses.replace(run, error=f"notebook {template.name} interrupted by Ctrl-C", interrupted=True)
     except Exception as exc:  # noqa: BLE001 - every failure of the notebook is reported the same way
         return dataclasses.replace(run, error=f"notebook {template.name} failed in {failure_cause(exc, run.notebook, timeout=limit)}")
     run.timings[template.name] = notebook_timings(run.notebook, time.perf_counter() - t0)
@@ -522,6 +527,8 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
                 _link(run.notebook, staging / "notebooks" / template.name)
             if run.log.is_file():
                 shutil.copyfile(run.log, staging / "run.log")
+            if run.interrupted:
+                raise KeyboardInterrupt
             if run.error:
                 raise _Failure(run.error)
             step = "checking results.json"
