@@ -28,9 +28,11 @@ import pandas as pd
 from reformlib.data.periods import as_month
 from reformlib.data.schemas import CITY
 from reformlib.i18n import PEER_GROUP_OF, PEERS_TEXT
+from reformlib.report.league import excerpt, excerpt_note
 from reformlib.report.numbers import number, score
 
-__all__ = ["ASSESSMENTS", "assessment_label", "assessment_period", "peer_ranks", "scores_frame", "scores_note"]
+__all__ = ["ASSESSMENTS", "assessment_label", "assessment_period", "peer_ranks", "scores_excerpt_note", "scores_frame",
+           "scores_note"]
 
 #: ``auto``: year-end in December, monthly otherwise.
 ASSESSMENTS = ("auto", "monthly", "year_end")
@@ -109,15 +111,27 @@ def scores_note(evaluation: Mapping, lang: str) -> str:
     return PEERS_TEXT[lang]["scores_note"].format(label=evaluation.get("assessment_label", ""))
 
 
-def scores_frame(evaluation: Mapping, *, lang: str = "zh") -> pd.DataFrame:
+def scores_frame(evaluation: Mapping, *, lang: str = "zh", unit: str | None = None) -> pd.DataFrame:
     """The evaluation's scores as the page shows them (best first): unit by name, score, grade,
     rank among peers (``第2/5名（县市区）``) and its 5-95 % interval, rank among all the parts,
-    and the veto beside a capped grade; numbers as :mod:`reformlib.report.numbers` writes them."""
+    and the veto beside a capped grade; numbers as :mod:`reformlib.report.numbers` writes them.
+    A unit's brief (``unit``) over a long league shows an excerpt of its peer group
+    (:func:`reformlib.report.league.excerpt`, a row of "…" where rows are left out)."""
     cols = PEERS_TEXT[lang]["cols"].split("|")
     rows = []
-    for s in evaluation.get("scores", []):
+    shown, _ = excerpt(evaluation.get("scores", []), unit)
+    for s in shown:
+        if s is None:
+            rows.append([PEERS_TEXT[lang]["gap"], *[""] * (len(cols) - 1)])
+            continue
         lo, hi = s.get("peer_rank_p05"), s.get("peer_rank_p95")
         span = "" if lo is None or hi is None else (number(lo) if lo == hi else f"{number(lo)}–{number(hi)}")
         rows.append([s["name"], score(s["score"]), s["grade"], s.get("peer_rank_text", ""), span,
                      number(s["rank"]), s.get("veto") or ""])
     return pd.DataFrame(rows, columns=cols)
+
+
+def scores_excerpt_note(evaluation: Mapping, *, lang: str = "zh", unit: str | None = None) -> str:
+    """The sentence under :func:`scores_frame` when it shows an excerpt; "" otherwise."""
+    shown, size = excerpt(evaluation.get("scores", []), unit)
+    return excerpt_note(shown, size, lang=lang)

@@ -175,7 +175,10 @@ def section(key: str, results: Mapping[str, Any], *, lang: str, units: pd.DataFr
         evaluation = results.get("evaluation") if isinstance(results.get("evaluation"), Mapping) else {}
         if evaluation.get("available", True) and evaluation.get("scores"):
             out += [Text(page.markdown_text(peers.scores_note(evaluation, lang))),
-                    _table("scores", peers.scores_frame(evaluation, lang=lang), lang)]
+                    _table("scores", peers.scores_frame(evaluation, lang=lang, unit=results.get("unit")), lang)]
+            note = peers.scores_excerpt_note(evaluation, lang=lang, unit=results.get("unit"))
+            if note:  # a long league: the unit's peer group in excerpt, said under the table
+                out.append(Text(page.markdown_text(note)))
             own = next((s for s in evaluation["scores"] if s["unit"] == results.get("unit") and s.get("make_up")), None)
             if own is not None:  # a unit's brief: how its score is made up, each lost point with its reason
                 title = MAKE_UP[lang]["att"].format(unit=own["name"], assessment_title=assessment(results, MEMO[lang], title=True))

@@ -1,6 +1,7 @@
 """Presentation (publication step): everything a reader sees, in Chinese or English.
 
 - :mod:`.tables`: display tables and workbook sheets from results, the evaluation's score table;
+  :mod:`.league`: a long league table in excerpt for one unit's brief;
 - :mod:`.page`: the brief page's title, headings and sentences;
 - :mod:`.plots`: figures (task progress and the ledger, an indicator family, trends, an
   interrupted time series, an event study); importing it sets up Chinese glyphs (:mod:`.fonts`);

@@ -53,8 +53,9 @@ from typing import Any
 
 from reformlib.data.periods import month_words
 from reformlib.errors import ParameterError
-from reformlib.i18n import CHANGES, HEADLINE_TEXT, MAKE_UP, MEMO, UNIT_NAMES, WARNING_TEXT
+from reformlib.i18n import CHANGES, HEADLINE_TEXT, MAKE_UP, MEMO, PEERS_TEXT, UNIT_NAMES, WARNING_TEXT
 from reformlib.report.at_risk import schedule_cells, shows_bands
+from reformlib.report.league import excerpt, excerpt_note
 from reformlib.report.makeup import make_up_rows, make_up_sentence
 from reformlib.report.memo_layout import MemoContent, write_docx
 from reformlib.report.numbers import MISSING, count, difference, headline_cell, number, observed_band, quantity, score
@@ -422,10 +423,14 @@ def _numbered(i: int, lang: str) -> str:
 def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[list[str]]]]:
     out = []
     scores = ranked(results)
-    if scores:
-        out.append((t["att_scores"].format(assessment_title=assessment(results, t, title=True)),
+    if scores:  # a unit's memo over a long league: its peer group in excerpt, said in the title
+        shown, size = excerpt(scores, results.get("unit") if _own_unit(results) else None)
+        gap = [PEERS_TEXT[lang]["gap"], "", "", ""]
+        note = excerpt_note(shown, size, lang=lang)
+        out.append((t["att_scores"].format(assessment_title=assessment(results, t, title=True))
+                    + (f"（{note.rstrip('。')}）" if note and lang == "zh" else f" ({note.rstrip('.')})" if note else ""),
                     t["att_scores_cols"].split("|"),
-                    [[s["name"], score(s["score"]), s["grade"], s.get("veto") or ""] for s in scores]))
+                    [gap if s is None else [s["name"], score(s["score"]), s["grade"], s.get("veto") or ""] for s in shown]))
     own = _own_score(results)
     if own and own.get("make_up"):  # a unit's memo: how its score is made up, each lost point with its reason
         out.append((MAKE_UP[lang]["att"].format(unit=own["name"], assessment_title=assessment(results, t, title=True)),
