@@ -65,7 +65,10 @@ class DataValidationError(ReformlibError, ValueError):
     def __init__(self, path: Path | str, problems: Sequence[Problem]):
         self.path = Path(path)
         self.problems = list(problems)
-        lines = [f"{self.path}: {len(self.problems)} problem(s)"]
+        # the first line names the first problem: a run that reports one line (a failed cell,
+        # the command line) still says what is wrong and where
+        first = f"; the first: {self.problems[0]}" if self.problems else ""
+        lines = [f"{self.path}: {len(self.problems)} problem(s){first}"]
         lines += [f"  - {p}" for p in self.problems[:200]]
         if len(self.problems) > 200:
             lines.append(f"  ... and {len(self.problems) - 200} more")

@@ -185,7 +185,7 @@ def _object_section(properties: dict[str, Any], optional: tuple[str, ...] = ()) 
 _UNAVAILABLE = _record({"available": {"const": False}, "note": _TEXT})
 
 _HEADLINE = _record({
-    "code": _TEXT, "name": _TEXT, "value": _NUM,
+    "code": _TEXT, "name": _TEXT, "value": {"type": ["number", "null"]},  # null: not reported this month
     "unit": {"type": ["string", "null"]},
     "reference_value": {"type": ["number", "null"]},
     "comparison": {"type": ["string", "null"]},
