@@ -67,8 +67,9 @@ class DataValidationError(ReformlibError, ValueError):
         self.problems = list(problems)
         # the first line names the first problem: a run that reports one line (a failed cell,
         # the command line) still says what is wrong and where
-        first = f"; the first: {self.problems[0]}" if self.problems else ""
-        lines = [f"{self.path}: {len(self.problems)} problem(s){first}"]
+        n = len(self.problems)
+        first = f": {self.problems[0]}" if n == 1 else f"; the first: {self.problems[0]}" if n else ""
+        lines = [f"{self.path}: {n} problem{'' if n == 1 else 's'}{first}"]
         lines += [f"  - {p}" for p in self.problems[:200]]
         if len(self.problems) > 200:
             lines.append(f"  ... and {len(self.problems) - 200} more")

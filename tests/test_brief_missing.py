@@ -59,4 +59,4 @@ def test_a_schema_error_names_its_first_problem_on_its_first_line():
     err = DataValidationError("<results>", [Problem(None, "$.headline[11].value", "None is not of type 'number'"),
                                             Problem(None, "$.tasks.total", "-1 is less than the minimum of 0")])
     first = str(err).splitlines()[0]
-    assert first.startswith("<results>: 2 problem(s)") and "$.headline[11].value" in first and "not of type" in first
+    assert first.startswith("<results>: 2 problems; the first:") and "$.headline[11].value" in first and "not of type" in first

@@ -78,18 +78,20 @@ def read_submission(path: str | os.PathLike, catalogue: Catalogue) -> Submission
         raise DataValidationError(path, [FileProblem(None, None, "no such file")])
     data = path.read_bytes()
     grids, skipped, problems = read_grids(path)
-    kinds, records = set(), []
+    kinds, records, unfilled = set(), [], 0
     for grid in grids:
         res = read_sheet(grid, catalogue)
         problems += res.problems
         skipped += res.skipped
+        unfilled += res.unfilled
         if res.kind:
             kinds.add(res.kind)
             records += res.records
     if len(kinds) > 1:
         problems.append(FileProblem(None, None, f"sheets of different kinds in one file ({', '.join(sorted(kinds))}): send one kind per file"))
     if not problems and not records:
-        problems.append(FileProblem(None, None, "no data rows found"))
+        problems.append(FileProblem(None, None, f"nothing filled in: all {unfilled} data row(s) have an empty value cell "
+                                    "(a template sent back unfilled?)" if unfilled else "no data rows found"))
     if problems:
         raise DataValidationError(path, problems)
     kind = kinds.pop()

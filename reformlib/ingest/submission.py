@@ -80,6 +80,8 @@ class SheetResult:
     records: list[dict]
     skipped: list[str]
     problems: list[FileProblem]
+    #: data rows whose value cell is empty (a template not filled in): left out, never stored as "no value"
+    unfilled: int = 0
 
 
 def _text(v: object) -> str:
@@ -196,14 +198,22 @@ def read_sheet(grid: Grid, cat: Catalogue) -> SheetResult:
             continue
         if rk != "data":
             continue
+        vcell = get(cells, "value")
+        if kind in ("indicators", "progress") and (vcell is None or vcell.value is None or
+                                                   (isinstance(vcell.value, str) and _text(vcell.value) == "")):
+            counts["unfilled"] = counts.get("unfilled", 0) + 1  # an empty cell is not a report of "no value"
+            continue
         rec = _record(grid, number, cells, get, kind, cat, header_names, default_unit, default_month, problems)
         if rec is not None:
             records.append(rec)
             block.append(rec)
     for what, n in counts.items():
-        if n and what not in ("blank", "data"):
+        if what == "unfilled":
+            skipped.append(f"{where}: {n} row(s) with an empty value cell, read as not reported (the file stands for "
+                           "its units' whole month, as every submission does)")
+        elif n and what not in ("blank", "data"):
             skipped.append(f"{where}: {n} {what} row(s) dropped" + (" (each checked against the sum of its rows)" if what == "total" else ""))
-    return SheetResult(kind, records, skipped, problems)
+    return SheetResult(kind, records, skipped, problems, counts.get("unfilled", 0))
 
 
 def _record(grid, number, cells, get, kind, cat, names, default_unit, default_month, problems) -> dict | None:
