@@ -275,6 +275,18 @@ HEADINGS = {
 
 #: Placeholders of sections not supplied.
 NOT_SUPPLIED = {"zh": "本节尚未纳入。", "en": "Not yet available."}
+#: Headers of the brief's tables (page and workbook) that say what each column holds: a
+#: category is not an indicator, a rate's cells carry their own "%", pilots that became
+#: models and local reforms are counted as such.
+TABLE_HEADERS: dict[str, dict[str, str]] = {
+    "zh": {"category_name": "类别", "indicator_name": "指标", "completion_rate": "完成率",
+           "national": "国家级试点（个）", "provincial": "省级试点（个）", "models": "成为示范的试点（个）",
+           "local": "自主改革事项（项）"},
+    "en": {"category_name": "Category", "indicator_name": "Indicator", "completion_rate": "Completion rate",
+           "national": "National pilots", "provincial": "Provincial pilots", "models": "Pilots that became models",
+           "local": "Local reform initiatives"},
+}
+
 #: The ``<title>`` of a brief's page (:func:`reformlib.briefs.publish.page_title`).
 PAGE_TITLE = {"zh": "改革简报 {month}", "en": "Reform brief {month}"}
 

@@ -32,8 +32,11 @@ def schedule_cells(record: Mapping[str, Any], lang: str) -> tuple[str, str, str]
     if p is None or e is None:
         return "", "", ""
     w = WARNING_TEXT[lang]
+    # one rounding: progress, schedule and the gap between them each rounded once from the
+    # figures themselves, as the reason beside them rounds the gap (``f"{gap:.0f}"``), so the
+    # row never says 23 behind in one cell and 22 in the next
     shown_p, shown_e = round(float(p)), round(float(e))
-    d = shown_p - shown_e
+    d = round(float(p) - float(e))
     gap = (w["gap_even"] if d == 0 else
            w["gap_behind" if d < 0 else "gap_ahead"].format(n=count(abs(d), w["points_word"], lang)))
     return percent(shown_p, decimals=0), percent(shown_e, decimals=0), gap

@@ -32,8 +32,9 @@ import re
 
 from reformlib.i18n import WARNING_TEXT, measure
 
-__all__ = ["EXCEL_FORMATS", "MISSING", "apportion", "band", "cell", "count", "difference", "excel_format", "headline_cell",
-           "number", "observed_band", "percent", "points", "present", "probability", "quantity", "quantity_format", "score"]
+__all__ = ["EXCEL_FORMATS", "MISSING", "apportion", "band", "cell", "count", "date_text", "difference", "excel_format", "growth_cell", "headline_cell",
+           "decimals_of", "excel_value", "number", "observed_band", "percent", "points", "present", "probability", "quantity",
+           "quantity_format", "row_decimals", "score", "small_base"]
 
 #: Excel number formats by kind of column: what :func:`number`, :func:`percent` and
 #: :func:`probability` print.
@@ -51,7 +52,7 @@ _KINDS: dict[str, str] = {
     "rectification_rate": "percent", "total": "count", "completed": "count", "on_schedule": "count",
     "behind": "count", "overdue": "count", "found": "count", "rectified": "count", "open": "count",
     "open_over_90_days": "count", "national": "count", "provincial": "count", "models": "count",
-    "local": "count", "rank": "count", "days_overdue": "count", "progress": "percent",
+    "local": "count", "rank": "count", "overall_rank": "count", "days_overdue": "count", "progress": "percent",
     "expected": "percent", "score": "score", "score_before": "score", "quantitative": "score",
     "qualitative": "score",
 }
@@ -161,21 +162,73 @@ def count(n: int | float, word: str, lang: str) -> str:
 _PERSONS = ("persons", "人")
 
 
-def quantity(x: float | int, unit: str | None, lang: str = "zh") -> str:
+#: Units in 亿元 (hundreds of millions): an English reader reads them in millions of yuan
+#: (``6.74亿元`` is ``674 million yuan``), never as "6.74 100 million yuan".
+_HUNDRED_MILLION = ("100 million yuan", "亿元")
+#: English measure words whose singular is not the plural without its final "s".
+_SINGULAR = {"entities": "entity", "families": "family", "inquiries": "inquiry", "persons": "person"}
+
+
+def _fixed(v: float, decimals: int | None) -> str:
+    """``v`` with thousands separators: exactly ``decimals`` decimals, or (None) at most two."""
+    if decimals is None:
+        return number(v)
+    text = f"{round(v, decimals) + 0.0:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and not any(ch in "123456789" for ch in text) else text
+
+
+def decimals_of(x: float | int) -> int:
+    """The decimals :func:`number` prints for ``x`` (0, 1 or 2): ``decimals_of(6.736) == 2``."""
+    return len(number(x).partition(".")[2])
+
+
+def quantity(x: float | int, unit: str | None, lang: str = "zh", *, decimals: int | None = None) -> str:
     """A value with the catalogue's unit of measurement (``%``, ``mu``, ``villages``, ...);
-    persons are whole, or an average with one decimal: ``quantity(3.12, "人") == "平均3.1人"``."""
+    persons are whole, or an average with one decimal: ``quantity(3.12, "人") == "平均3.1人"``.
+    ``decimals`` fixes the decimals (one number of decimals for every figure of an indicator,
+    :func:`row_decimals`): ``quantity(8, "亿元", decimals=2) == "8.00亿元"``; an average of
+    persons (``decimals`` above 0) says so on every figure: ``quantity(4, "人", decimals=1) ==
+    "平均4.0人"``. In English 亿元 reads in millions of yuan (``quantity(6.74, "100 million
+    yuan", "en") == "674 million yuan"``) and a measure word is singular after 1 (``1 kindergarten``)."""
     if unit in (None, ""):
-        return number(x)
+        return _fixed(_check(x, "quantity"), decimals)
     if unit == "%":
         return percent(x)
+    v = _check(x, "quantity")
+    if unit in _HUNDRED_MILLION and lang == "en":
+        d = max(0, (decimals_of(v) if decimals is None else decimals) - 2)
+        return f"{_fixed(v * 100, d)} million yuan"
     word = measure(unit, lang)
     if unit in _PERSONS:
-        v = round(_check(x, "quantity"), 1)
-        if not v.is_integer():
-            return f"平均{v:,.1f}{word}" if lang == "zh" else f"average {v:,.1f} {word}"
+        d = (1 if not round(v, 1).is_integer() else 0) if decimals is None else min(decimals, 1)
+        if d:
+            return f"平均{_fixed(v, d)}{word}" if lang == "zh" else f"average {_fixed(v, d)} {word}"
+    shown = _fixed(v, decimals)
     if lang == "zh" or word == unit and any("\u4e00" <= ch <= "\u9fff" for ch in word):
-        return f"{number(x)}{word}"
-    return f"{number(x)} {word}"
+        return f"{shown}{word}"
+    if shown == "1":
+        word = _SINGULAR.get(word, word[:-1] if word.endswith("s") else word)
+    return f"{shown} {word}"
+
+
+#: The figures of a headline row that are one indicator's values, written with one number of decimals.
+_ROW_FIGURES = ("value", "target", "previous_month", "year_earlier", "city_value")
+
+
+def row_decimals(row: dict, key: str | None = None) -> int:
+    """The decimals every figure of a headline row is written with: the most any of its
+    values needs (:func:`decimals_of`, at most two), so that ``8亿元 | 6.74亿元 | 5.2亿元``
+    reads ``8.00亿元 | 6.74亿元 | 5.20亿元`` and ``9.9个月 | -4个月`` reads ``9.9个月 | -4.0个月``.
+    Persons are counted whole, and a figure that is an average has one decimal and says so
+    (``平均4.0人``): the row's own figures are averages when any of them is not whole, and the
+    city's figure beside a unit's (``key == "city_value"``) always is."""
+    unit = row.get("measure_unit", row.get("unit"))
+    if unit in _PERSONS:
+        if key == "city_value":
+            return 1
+        own = [row[k] for k in _ROW_FIGURES if k != "city_value" and present(row.get(k))]
+        return 1 if any(not round(float(v), 1).is_integer() for v in own) else 0
+    return max([decimals_of(row[k]) for k in _ROW_FIGURES if present(row.get(k))] or [0])
 
 
 def band(low: float | int, high: float | int, unit: str | None, lang: str = "zh") -> str:
@@ -196,14 +249,37 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"' if text else ""
 
 
-def quantity_format(x: float | int, unit: str | None, lang: str = "zh") -> str:
+def quantity_format(x: float | int, unit: str | None, lang: str = "zh", *, decimals: int | None = None) -> str:
     """The Excel number format under which ``x`` reads as :func:`quantity` prints it
-    (``0.0"%"`` for 53.0%, ``#,##0"亩"`` for 11,906亩, ``"平均"0.0"人"`` for 平均3.1人)."""
-    shown = quantity(x, unit, lang)
+    (``0.0"%"`` for 53.0%, ``#,##0"亩"`` for 11,906亩, ``"平均"0.0"人"`` for 平均3.1人); a
+    figure in 亿元 read in English in millions scales by a hundred (``#,##0,,`` cannot, so
+    the cell holds the value in millions: see :func:`excel_value`)."""
+    shown = quantity(x, unit, lang, decimals=decimals)
     lead, digits, tail = _SHOWN.match(shown).groups()
     decimals = len(digits.partition(".")[2])
     body = ("#,##0" if "," in digits or unit != "%" else "0") + ("." + "0" * decimals if decimals else "")
     return _quoted(lead) + body + _quoted(tail)
+
+
+def excel_value(x: float | int, unit: str | None, lang: str = "zh") -> float:
+    """The number a workbook cell holds for ``x`` so that, under :func:`quantity_format`, it
+    reads as :func:`quantity` prints it: a figure in 亿元 in millions of yuan in English
+    (``excel_value(6.74, "100 million yuan", "en") == 674.0``), every other figure as it is."""
+    v = _check(x, "excel_value")
+    return round(v * 100, 6) if unit in _HUNDRED_MILLION and lang == "en" else v
+
+
+def date_text(day: str, lang: str) -> str:
+    """A date (``YYYY-MM-DD``) as a sentence writes it: ``2017年11月30日`` in Chinese (the
+    form of 公文 prose, in every font the memo uses), ``2017-11-30`` in English."""
+    text = str(day)[:10]
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if match is None:
+        raise ValueError(f"date_text: a date YYYY-MM-DD is needed, not {day!r}")
+    if lang != "zh":
+        return text
+    y, m, d = match.groups()
+    return f"{y}年{int(m)}月{int(d)}日"
 
 
 #: What a missing figure reads as, on the page, in the memo and in the workbook.
@@ -231,7 +307,35 @@ def headline_cell(row: dict, key: str, lang: str) -> str:
     if key == "target" and present(low) and present(high):
         return band(low, high, unit, lang)
     v = row.get(key)
-    return quantity(v, unit, lang) if present(v) else MISSING
+    return quantity(v, unit, lang, decimals=row_decimals(row, key)) if present(v) else MISSING
+
+
+#: Below this base (last year's figure) a growth in percent says nothing (1 to 7 is "600.0%"):
+#: the change in the indicator's own unit is shown instead (:func:`small_base`).
+SMALL_BASE = 5
+#: Units that measure an amount, not a count of things (their growth is read in percent).
+_NOT_COUNTS = ("%", *_HUNDRED_MILLION, "mu", "亩", "months", "个月")
+
+
+def small_base(row: dict) -> bool:
+    """Whether a headline row's growth on last year stands on too small a base to be read as a
+    percentage: a count (not a percentage) last year below :data:`SMALL_BASE` in size."""
+    base = row.get("year_earlier")
+    unit = row.get("measure_unit", row.get("unit"))
+    return (unit not in _NOT_COUNTS and present(base) and present(row.get("value"))
+            and abs(float(base)) < SMALL_BASE)
+
+
+def growth_cell(row: dict, lang: str) -> str:
+    """A headline row's growth on last year as the page prints it: in percent (``29.3%``), or,
+    on a small base (:func:`small_base`), the change in the indicator's unit (``+6项``)."""
+    g = row.get("growth")
+    if not present(g):
+        return MISSING
+    if small_base(row):
+        return difference(float(row["value"]) - float(row["year_earlier"]), row.get("measure_unit", row.get("unit")),
+                          lang, signed=True, decimals=row_decimals(row))
+    return percent(g)
 
 
 def cell(column: str, value: float | int) -> str:
@@ -249,19 +353,29 @@ def cell(column: str, value: float | int) -> str:
     return number(value)
 
 
-def difference(x: float | int, unit: str | None, lang: str = "zh", *, signed: bool = False) -> str:
+def difference(x: float | int, unit: str | None, lang: str = "zh", *, signed: bool = False,
+               decimals: int | None = None) -> str:
     """A difference of two values in ``unit``: percentage points for percentages
-    (``4.0个百分点``), else the unit's own measure; ``signed`` writes ``+``/``-``."""
+    (``4.0个百分点``), else the unit's own measure; ``signed`` writes ``+``/``-``;
+    ``decimals`` fixes the decimals as for the indicator's values (:func:`row_decimals`):
+    ``difference(-4, "个月", signed=True, decimals=1) == "-4.0个月"``."""
     v = _check(x, "difference")
-    sign = ("+" if v > 0 else "-" if v < 0 else "") if signed else ""
     if unit == "%":
         size = f"{abs(v):.1f}"
+        sign = ("+" if v > 0 else "-" if v < 0 else "") if signed and size != "0.0" else ""
         return f"{sign}{size}个百分点" if lang == "zh" else (
             f"{sign}{size} percentage point{'' if size == '1.0' else 's'}")
     if unit in _PERSONS:  # a change in persons, to one decimal (an average's change is not itself an average)
-        return sign + quantity(round(abs(v)), unit, lang) if round(abs(v), 1).is_integer() else (
-            f"{sign}{abs(v):,.1f}{measure(unit, lang)}" if lang == "zh" else f"{sign}{abs(v):,.1f} {measure(unit, lang)}")
-    return sign + quantity(abs(v), unit, lang)
+        d = decimals if decimals is not None else (0 if round(abs(v), 1).is_integer() else 1)
+        size = _fixed(abs(v), d)
+    else:
+        size = quantity(abs(v), unit, lang, decimals=decimals)
+        d = None
+    shown_zero = not any(ch in "123456789" for ch in size.split(" ")[0])
+    sign = ("+" if v > 0 else "-" if v < 0 else "") if signed and not shown_zero else ""
+    if d is not None:
+        return f"{sign}{size}{measure(unit, lang)}" if lang == "zh" else f"{sign}{size} {measure(unit, lang)}"
+    return sign + size
 
 
 def excel_format(column: str, value: float | int) -> str:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from reformlib.data.periods import as_month
 from reformlib.i18n import HEADINGS, HEADLINE_TEXT, WORKBOOK_TEXT, t
-from reformlib.report.numbers import MISSING, difference, headline_cell, percent, present
+from reformlib.report.numbers import MISSING, difference, growth_cell, headline_cell, present, row_decimals
 from reformlib.report.tables import styled
 
 __all__ = ["heading", "headline_display", "headline_heading", "markdown_text",
@@ -63,10 +63,10 @@ def headline_display(table: pd.DataFrame, *, lang: str = "zh"):
     shown = table.copy()
     records = table.to_dict("records")
     if "change" in shown.columns:
-        shown["change"] = [difference(c, u, lang, signed=True) if _present(c) else MISSING
-                           for c, u in zip(shown["change"], shown["measure_unit"])]
+        shown["change"] = [difference(c, u, lang, signed=True, decimals=row_decimals(r)) if _present(c) else MISSING
+                           for c, u, r in zip(shown["change"], shown["measure_unit"], records)]
     if "growth" in shown.columns:
-        shown["growth"] = [percent(g) if _present(g) else MISSING for g in shown["growth"]]
+        shown["growth"] = [growth_cell(r, lang) for r in records]
     for c in ("value", "target", "previous_month", "year_earlier", "city_value"):
         if c in shown.columns:
             shown[c] = [headline_cell(r, c, lang) for r in records]

@@ -18,7 +18,18 @@ import numpy as np
 import pandas as pd
 
 from reformlib.data.periods import month_words
-from reformlib.i18n import CHANGE_HEADERS, CHANGES, HEADLINE_TEXT, MEMO, NOT_SUPPLIED, UNIT_NAMES, WARNING_TEXT, name_column
+from reformlib.i18n import (
+    CHANGE_HEADERS,
+    CHANGES,
+    HEADLINE_TEXT,
+    MEMO,
+    NOT_SUPPLIED,
+    PEERS_TEXT,
+    TABLE_HEADERS,
+    UNIT_NAMES,
+    WARNING_TEXT,
+    name_column,
+)
 from reformlib.model.evaluate import EvaluationResult
 from reformlib.model.uncertainty import RankUncertainty
 from reformlib.report.at_risk import schedule_cells, shows_bands
@@ -26,6 +37,7 @@ from reformlib.report.numbers import (
     MISSING,
     cell,
     count,
+    date_text,
     difference,
     headline_cell,
     number,
@@ -73,6 +85,10 @@ HEADERS = {
            "provincial": "Provincial pilots", "models": "Became models", "local": "Local reforms", "note": "Note",
            **_HEADLINE_HEADERS["en"], **_RISK_HEADERS["en"]},
 }
+for _lang in HEADERS:  # each column says what it holds, in the words the memo uses for the same table
+    _att_off, _peers = MEMO[_lang]["att_off_cols"].split("|"), PEERS_TEXT[_lang]["cols"].split("|")
+    HEADERS[_lang].update(TABLE_HEADERS[_lang], actual_value=_att_off[2], target_value=_att_off[3],
+                          peer_rank_text=_peers[3], peer_rank_interval=_peers[4], overall_rank=_peers[5])
 #: The headline's own comparisons, after the document's columns (``city_value`` in a unit's brief only).
 HEADLINE_COMPARISONS = ["target", "meets_target", "previous_month", "year_earlier", "city_value"]
 
@@ -93,18 +109,17 @@ def results_tables(results: Mapping[str, Any], *, lang: str = "zh") -> dict[str,
     tasks, tasks_note = section(results, "tasks")
     out = {"headline": headline_frame(results, lang=lang)}
     out["by_category"] = _frame(None if tasks is None else tasks["by_category"], tasks_note,
-                                ["name", "total", "completed", "completion_rate"])
+                                ["name", "total", "completed", "completion_rate"]).rename(columns={"name": "category_name"})
     risky = None if tasks is None or (not tasks["at_risk"] and tasks.get("note")) else tasks["at_risk"]
     out["at_risk"] = (_frame(None, (tasks or {}).get("note", tasks_note), []) if risky is None
                       else _risk_frame(risky, results, lang))
     evaluation, note = section(results, "evaluation")
-    out["scores"] = _frame(None if evaluation is None else evaluation.get("scores", []), note,
-                           ["rank", "name", "score", "grade", "peer_rank_text", "rank_p05", "rank_p95", "veto"])
+    out["scores"] = _scores_frame(evaluation, note)
     off, note = section(results, "indicators_off_target")
     off_frame = _frame(off, note, ["unit", "name", "value", "target", "gap", "measure_unit"])
     if off is not None:  # names, never codes; measure_unit writes the numbers and is not shown itself
         off_frame.insert(0, "unit_name", off_frame["unit"].map(lambda u: names.get(u, u)))
-        off_frame = off_frame.drop(columns="unit")
+        off_frame = off_frame.drop(columns="unit").rename(columns={"name": "indicator_name"})
     out["off_target"] = off_frame
     for key, cols in (("inspections", ["found", "rectified", "open", "open_over_90_days"]),
                       ("pilots", ["national", "provincial", "models", "local"])):
@@ -112,6 +127,23 @@ def results_tables(results: Mapping[str, Any], *, lang: str = "zh") -> dict[str,
         out[key] = _frame(content, note, cols)
     out["changes"], out["revisions"] = changes_frames(results, lang=lang)
     return out
+
+
+def _scores_frame(evaluation: Mapping[str, Any] | None, note: str | None) -> pd.DataFrame:
+    """The scores sheet with the page's columns: unit, score, grade, rank among peers, the
+    interval of that rank (5th to 95th percentile, written as the page writes it), rank among
+    all the parts, veto."""
+    if evaluation is None:
+        return _frame(None, note, [])
+    rows = []
+    for s in evaluation.get("scores", []):
+        lo, hi = s.get("peer_rank_p05"), s.get("peer_rank_p95")
+        span = "" if lo is None or hi is None else (number(lo) if lo == hi else f"{number(lo)}–{number(hi)}")
+        rows.append({"unit_name": s.get("name"), "score": s.get("score"), "grade": s.get("grade"),
+                     "peer_rank_text": s.get("peer_rank_text"), "peer_rank_interval": span,
+                     "overall_rank": s.get("rank"), "veto": s.get("veto")})
+    return pd.DataFrame(rows, columns=["unit_name", "score", "grade", "peer_rank_text", "peer_rank_interval",
+                                       "overall_rank", "veto"])
 
 
 def headline_frame(results: Mapping[str, Any], *, lang: str = "zh") -> pd.DataFrame:
@@ -124,6 +156,9 @@ def headline_frame(results: Mapping[str, Any], *, lang: str = "zh") -> pd.DataFr
         cols.remove("city_value")
     records = list(results.get("headline", []))
     frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in records], columns=cols)
+    # the document's figure as the page prints it (``3–5``, ``+4``), not the number it is read as
+    frame["reference_value"] = pd.Series([r["document_text"] if r.get("document_text") else r.get("reference_value")
+                                          for r in records], index=frame.index, dtype=object)
     words = HEADLINE_TEXT[lang]
     frame["meets_target"] = [MISSING if m is None or pd.isna(m) else words["met" if m else "missed"]
                              for m in frame["meets_target"]]
@@ -176,10 +211,10 @@ def changes_frames(results: Mapping[str, Any], *, lang: str = "zh") -> tuple[pd.
     for r in changes["completed"]:
         rows.append([w["kind_completed"], r["title"], r["lead_name"], pct(r["progress_before"]), w["done"],
                      w["deadline_late" if r.get("completed_late", r["was_overdue"]) else "deadline"]
-                     .format(date=r["deadline"])])
+                     .format(date=date_text(r["deadline"], lang))])
     for r in changes["newly_overdue"]:
         rows.append([w["kind_overdue"], r["title"], r["lead_name"], pct(r["progress_before"]), pct(r["progress"]),
-                     w["days_overdue"].format(date=r["deadline"], days=count(r["days_overdue"], w["day_word"], lang))])
+                     w["days_overdue"].format(date=date_text(r["deadline"], lang), days=count(r["days_overdue"], w["day_word"], lang))])
     for r in changes["ranks"]:
         move = r["rank_change"]
         moved = (w["rank_up"].format(n=count(move, w["place_word"], lang)) if move > 0 else
@@ -198,10 +233,10 @@ def changes_frames(results: Mapping[str, Any], *, lang: str = "zh") -> tuple[pd.
                      w["with_target"].format(value=quantity(r["value_before"], mu, lang), target=before),
                      w["with_target"].format(value=quantity(r["value"], mu, lang), target=now), ""])
     for r in changes["rectified"]:
-        found = w["found"].format(date=r["found_on"], days=count(r["days_open"], w["day_word"], lang))
+        found = w["found"].format(date=date_text(r["found_on"], lang), days=count(r["days_open"], w["day_word"], lang))
         rows.append([w["kind_rectified"], w["problem"].format(inspection=r["inspection"], category=r["category"]),
-                     r["unit_name"], w["not_rectified"], w["rectified_on"].format(date=r["rectified_on"]),
-                     found + (w["late"].format(date=r["due_on"]) if r["late"] and r["due_on"] else "")])
+                     r["unit_name"], w["not_rectified"], w["rectified_on"].format(date=date_text(r["rectified_on"], lang)),
+                     found + (w["late"].format(date=date_text(r["due_on"], lang)) if r["late"] and r["due_on"] else "")])
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS), _revisions_frame(changes.get("revisions"), lang)
 
 
@@ -249,7 +284,14 @@ def display_table(frame: pd.DataFrame, *, lang: str = "zh", empty: str | None = 
 
     if frame.empty:
         return Markdown(html.escape(empty or ("（无）" if lang == "zh" else "(none)")))
-    return styled(display_frame(frame, lang=lang).rename(columns=lambda c: HEADERS[lang].get(c, c)))
+    shown = display_frame(frame, lang=lang)
+    if "measure_unit" in frame.columns:  # an indicator's value set against its target, as the memo heads them
+        shown = shown.rename(columns=OFF_TARGET_COLUMNS)
+    return styled(shown.rename(columns=lambda c: HEADERS[lang].get(c, c)))
+
+
+#: The indicators-off-target table's value and target, under the memo's words for them.
+OFF_TARGET_COLUMNS = {"value": "actual_value", "target": "target_value"}
 
 
 def display_frame(frame: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:

@@ -53,7 +53,17 @@ from reformlib.i18n import HEADLINE_TEXT, MAKE_UP, MEMO, NOT_SUPPLIED, WORKBOOK_
 from reformlib.report.atomic import atomic_path
 from reformlib.report.makeup import make_up_lines
 from reformlib.report.memo import CITY_CODE, DOCUMENT_MONTH
-from reformlib.report.numbers import EXCEL_FORMATS, difference, excel_format, present, quantity_format, score
+from reformlib.report.numbers import (
+    EXCEL_FORMATS,
+    difference,
+    excel_format,
+    excel_value,
+    present,
+    quantity_format,
+    row_decimals,
+    score,
+    small_base,
+)
 
 __all__ = ["BRIEF_HEADERS", "BRIEF_SHEETS", "DEFAULT_HEADERS", "MAX_SHEET_NAME", "brief_sheets", "city_score_sheet",
            "difference_format", "headline_changes", "inspections_sheet", "make_up_sheet", "off_target_sheet",
@@ -281,11 +291,11 @@ BRIEF_HEADERS: dict[str, dict[str, str]] = {
 _NUMBER = re.compile(r"^([+-]?)([0-9,]+)(?:\.([0-9]+))?(.*)$", re.S)
 
 
-def difference_format(value: float, unit: str | None, lang: str) -> str:
+def difference_format(value: float, unit: str | None, lang: str, *, decimals: int | None = None) -> str:
     """The Excel number format under which ``value`` reads as
-    :func:`~reformlib.report.numbers.difference` (signed) prints it: ``+5.2个百分点``,
-    ``+23个``, ``-8,094亩``, ``+1.5 percentage points``."""
-    shown = difference(value, unit, lang, signed=True)
+    :func:`~reformlib.report.numbers.difference` (signed, with ``decimals``) prints it:
+    ``+5.2个百分点``, ``+23个``, ``-8,094亩``, ``+1.5 percentage points``."""
+    shown = difference(value, unit, lang, signed=True, decimals=decimals)
     match = _NUMBER.match(shown)
     if match is None:  # pragma: no cover - difference() always starts with the number
         raise ValueError(f"cannot read {shown!r} as a number and its unit")
@@ -306,23 +316,32 @@ def headline_changes(headline: pd.DataFrame, results: Mapping[str, Any], *,
     if len(rows) != len(headline):
         raise ParameterError(f"headline: {len(headline)} rows in the table, {len(rows)} in the results")
     change = [r.get("change") for r in rows]
-    growth = [r.get("growth") for r in rows]
+    # growth in percent, or on a small base the change in the indicator's unit (numbers.growth_cell)
+    few = [present(r.get("growth")) and small_base(r) for r in rows]
+    growth = [float(r["value"]) - float(r["year_earlier"]) if f else r.get("growth") for r, f in zip(rows, few)]
     out = headline.copy()
     if results.get("month") != DOCUMENT_MONTH or results.get("unit") not in (None, CITY_CODE):
         # the document's figures describe the city at the end of its year: beside nothing else
         out[[c for c in ("reference_value", "comparison") if c in out.columns]] = None
     at = list(out.columns).index("value") + 1 if "value" in out.columns else len(out.columns)
-    out.insert(at, "change_since_december", pd.array(change, dtype="Float64"))
+    out.insert(at, "change_since_december", pd.array(
+        [None if c is None else excel_value(c, r.get("unit"), lang) for c, r in zip(change, rows)], dtype="Float64"))
     out.insert(at + 1, "growth_on_last_year", pd.array(growth, dtype="Float64"))
-    formats = {"change_since_december": [None if c is None else difference_format(c, r.get("unit"), lang)
-                                         for c, r in zip(change, rows)],
-               "growth_on_last_year": [None if g is None else EXCEL_FORMATS["percent"] for g in growth]}
+    formats = {"change_since_december": [None if c is None else difference_format(
+                   c, r.get("unit"), lang, decimals=row_decimals(r)) for c, r in zip(change, rows)],
+               "growth_on_last_year": [None if g is None else difference_format(
+                   g, r.get("unit"), lang, decimals=row_decimals(r)) if f else EXCEL_FORMATS["percent"]
+                   for g, r, f in zip(growth, rows, few)]}
     # each figure's cell reads as the page and the memo print it, with its unit
-    # (reformlib.report.numbers.quantity); a band target and a missing figure are words
+    # (reformlib.report.numbers.quantity), every figure of an indicator with the same decimals
+    # (row_decimals); a band target and a missing figure are words
     for c in ("value", "target", "previous_month", "year_earlier", "city_value"):
         if c in out.columns:
-            formats[c] = [quantity_format(v, r.get("unit"), lang) if isinstance(v, (int, float)) and present(v)
-                          else None for v, r in zip(out[c], rows)]
+            numeric = [isinstance(v, (int, float)) and present(v) for v in out[c]]
+            formats[c] = [quantity_format(v, r.get("unit"), lang, decimals=row_decimals(r, c)) if n else None
+                          for v, r, n in zip(out[c], rows, numeric)]
+            out[c] = pd.Series([excel_value(v, r.get("unit"), lang) if n else v
+                                for v, r, n in zip(out[c], rows, numeric)], index=out.index, dtype=object)
     formats["headline_value"] = formats.pop("value", [None] * len(out))
     return out.rename(columns={"value": "headline_value"}), formats
 
@@ -339,7 +358,14 @@ def off_target_sheet(frame: pd.DataFrame, *, lang: str) -> tuple[pd.DataFrame, d
                for c in ("value", "target") if c in frame.columns}
     if "gap" in frame.columns:
         formats["gap"] = [difference_format(v, u, lang) if present(v) else None for v, u in zip(frame["gap"], units)]
-    return frame.drop(columns="measure_unit"), formats
+    frame = frame.copy()
+    for c in ("value", "target", "gap"):  # a figure in 亿元 is held in millions of yuan in English
+        if c in frame.columns:
+            frame[c] = [excel_value(v, u, lang) if present(v) else v for v, u in zip(frame[c], units)]
+    # value and target under the words the memo and the page head them with (actual_value, target_value)
+    named = {"value": "actual_value", "target": "target_value"}
+    return (frame.drop(columns="measure_unit").rename(columns=named),
+            {named.get(c, c): f for c, f in formats.items()})
 
 
 def supervision_sheet(results: Mapping[str, Any], *, lang: str) -> tuple[pd.DataFrame, dict[str, list[str | None]]]:

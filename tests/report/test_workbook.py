@@ -189,7 +189,7 @@ def _sheet(folder, title):
 
 def test_headline_sheet_has_the_change_columns_formatted_as_the_page_writes_them(december):
     from reformlib.i18n import HEADLINE_TEXT
-    from reformlib.report.numbers import difference
+    from reformlib.report.numbers import difference, row_decimals, small_base
 
     res, folder, _ = december
     header, rows = _sheet(folder, "主要指标")
@@ -202,13 +202,15 @@ def test_headline_sheet_has_the_change_columns_formatted_as_the_page_writes_them
         assert (change.value is None) == (h["change"] is None) and (growth.value is None) == (h["growth"] is None)
         if h["change"] is not None:
             assert change.data_type == "n" and change.value == pytest.approx(h["change"])
-            text = difference(h["change"], h["unit"], "zh", signed=True)  # what the page prints
+            text = difference(h["change"], h["unit"], "zh", signed=True, decimals=row_decimals(h))  # as the page
             unit = text.lstrip("+-0123456789,.")
             assert f'"{unit}"' in change.number_format and change.number_format.startswith("+#,##0"), text
             decimals = len(text[: len(text) - len(unit)].partition(".")[2])
             assert change.number_format.split(";")[0] == "+#,##0" + ("." + "0" * decimals if decimals else "") + f'"{unit}"'
             shown += 1
-        if h["growth"] is not None:
+        if h["growth"] is not None and small_base(h):  # on a small base: the change in the unit
+            assert growth.value == pytest.approx(h["value"] - h["year_earlier"]) and h["unit"] in growth.number_format
+        elif h["growth"] is not None:
             assert growth.value == pytest.approx(h["growth"]) and growth.number_format == '0.0"%"'
     assert shown >= 5 and any(h["unit"] == "%" and h["change"] is not None for h in res["headline"])
 
@@ -278,7 +280,7 @@ def test_scores_sheet_gives_the_peer_rank_and_the_veto_beside_the_capped_grade(d
     res, folder, _ = december
     header, rows = _sheet(folder, "评估得分")
     assert {"同类排名", "一票否决"} <= set(header)
-    by_name = {r["名称"].value: r for r in rows}
+    by_name = {r["单位"].value: r for r in rows}
     for s in res["evaluation"]["scores"]:
         row = by_name[s["name"]]
         assert row["同类排名"].value == s["peer_rank_text"] and row["等级"].value == s["grade"]
