@@ -608,7 +608,8 @@ PEERS_TEXT: dict[str, dict[str, str]] = {
            "peer_rank": "第{rank}/{n}名（{group}）",
            "monthly": "{year}年{month}月月度评估", "year_end": "{year}年度年终评估（含定性评价）",
            "scores_note": "以下得分为{label}。各单位在同类单位（县市区、园区）内排名，“同类排名区间”是改变建模选择"
-                          "（标准化、加总、插补、权重）时同类排名的5%–95%分位；全市整体得分单独报告，不参与排名。",
+                          "（标准化、加总、插补、权重）时同类排名的5%–95%分位。",
+           "city": "全市整体得分{score}分（{grade}），单独报告，不参与排名。",
            "cols": "单位|得分|等级|同类排名|同类排名区间|县市区和园区中排名|说明",
            "excerpt": "本单位所在同类单位共{n}个，表中列出前{ends}名、后{ends}名和本单位前后各{around}名，“…”处从略；完整排名见表格文件。",
            "gap": "…"},
@@ -617,8 +618,8 @@ PEERS_TEXT: dict[str, dict[str, str]] = {
            "monthly": "monthly assessment, {month_name} {year}", "year_end": "year-end assessment {year} (with the qualitative part)",
            "scores_note": "Scores are the {label}. Units are ranked within their peer group (counties, cities and "
                           "districts; parks); the interval is the 5th to 95th percentile of that rank when the modelling "
-                          "choices (normalisation, aggregation, imputation, weights) change. The city as a whole is "
-                          "reported, not ranked.",
+                          "choices (normalisation, aggregation, imputation, weights) change.",
+           "city": "The city as a whole scored {score} ({grade}); it is reported on its own, not ranked.",
            "cols": "Unit|Score|Grade|Rank among peers|Interval of that rank|Rank among all parts|Note",
            "excerpt": "The unit's peer group holds {n} units: the table lists the first {ends}, the last {ends} and the "
                       "{around} either side of this unit, leaving out the rows marked “…”; the workbook has the whole ranking.",

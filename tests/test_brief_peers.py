@@ -246,3 +246,19 @@ def test_every_sentence_of_the_warning_text_is_used():
     assert set(WARNING_TEXT["zh"]) == set(WARNING_TEXT["en"])
     unused = [k for k in WARNING_TEXT["zh"] if f'"{k}"' not in code and f"'{k}'" not in code]
     assert unused == [] and "unfitted" not in WARNING_TEXT["zh"]
+
+
+
+def test_the_page_gives_the_citys_own_score_beside_the_ranked_units(sections, data):
+    """The note above the score table says the city is reported on its own, and reports it:
+    its score and grade as the memo gives them."""
+    from reformlib.report.memo import memo_content
+    from reformlib.report.numbers import score
+
+    evaluation = sections["2017-12"]
+    city = evaluation["city"]
+    note = peers.scores_note(evaluation, "zh")
+    assert f"全市整体得分{score(city['score'])}分（{city['grade']}）" in note and "不参与排名" in note
+    assert all(s["unit"] != brief.CITY for s in evaluation["scores"])
+    memo = memo_content(_results(data, "2017-12", {"evaluation": evaluation}))
+    assert any(score(city["score"]) in line for line in memo.overview)

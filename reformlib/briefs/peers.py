@@ -107,8 +107,13 @@ def _interval(out: pd.DataFrame, name: str, ranks: np.ndarray, index) -> None:
 
 
 def scores_note(evaluation: Mapping, lang: str) -> str:
-    """The sentence above the page's score table: which assessment, how units are ranked."""
-    return PEERS_TEXT[lang]["scores_note"].format(label=evaluation.get("assessment_label", ""))
+    """The sentences above the page's score table: which assessment, how units are ranked, and
+    the city's own score and grade (reported on its own, not ranked) when the evaluation has it."""
+    note = PEERS_TEXT[lang]["scores_note"].format(label=evaluation.get("assessment_label", ""))
+    city = evaluation.get("city")
+    if isinstance(city, Mapping) and city.get("score") is not None:
+        note += ("" if lang == "zh" else " ") + PEERS_TEXT[lang]["city"].format(score=score(city["score"]), grade=city["grade"])
+    return note
 
 
 def scores_frame(evaluation: Mapping, *, lang: str = "zh", unit: str | None = None) -> pd.DataFrame:
