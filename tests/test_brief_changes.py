@@ -186,10 +186,10 @@ def test_a_unit_brief_always_shows_the_unit_s_rank(data, june_evaluation):
     res = {"unit": "430302", "changes": {"available": True, "month": "2017-06", "previous_month": "2017-05",
                                          "completed": [], "newly_overdue": [], "ranks": own, "crossed": [], "rectified": []}}
     r = own[0]
-    moved = "升至" if r["rank_change"] > 0 else "降至" if r["rank_change"] < 0 else "保持"
-    assert "雨湖区月度评估排名" in changes_summary(res) and moved in changes_summary(res)
-    assert f"第{r['rank']}名" in changes_summary(res)
-    assert "kept monthly assessment rank" in changes_summary(res, lang="en") or "from monthly assessment rank" in changes_summary(res, lang="en")
+    moved = "上升" if r["rank_change"] > 0 else "下降" if r["rank_change"] < 0 else "名次未变"
+    assert "雨湖区2017年6月月度评估（不含定性评价）在县市区和园区中居" in changes_summary(res) and moved in changes_summary(res)
+    assert f"居第{r['rank']}名，2017年5月为第{r['rank_before']}名" in changes_summary(res)  # no evaluation: no base to give
+    assert "in the monthly assessment of June 2017 (without the qualitative part)" in changes_summary(res, lang="en")
 
 
 def test_the_rank_sentence_names_the_monthly_assessment_so_december_s_year_end_scores_are_not_read_into_it(data):
@@ -199,7 +199,7 @@ def test_the_rank_sentence_names_the_monthly_assessment_so_december_s_year_end_s
     assert ranks
     res = {"unit": None, "changes": {"available": True, "month": "2017-12", "previous_month": "2017-11", "completed": [],
                                      "newly_overdue": [], "ranks": ranks, "crossed": [], "rectified": []}}
-    assert f"{len(ranks)}个单位月度评估排名或等级发生变化" in changes_summary(res)
+    assert f"{len(ranks)}个单位月度评估排名或等次发生变化" in changes_summary(res)
     assert f"{len(ranks)} units changed monthly assessment rank or grade" in changes_summary(res, lang="en")
     frame, _ = changes_frames(res)
     assert (frame["change"] == "月度评估排名或等级变化").all() and (frame["item"] == "月度评估").all()

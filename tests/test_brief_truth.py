@@ -74,9 +74,11 @@ def test_veto_stands_beside_the_capped_grade(runs):
     c = memo_content(res)
     row = next(r for r in c.attachments[0][2] if r[0] == "雨湖区")
     assert row[2] == yuhu["grade"] and "一票否决" in row[3]
-    low = next(t for h, t in c.problems if h.endswith("部分单位评估等级偏低"))
+    # its grade is the veto's cap, not a low score: a problem of its own, the veto's text unbroken
+    low = next(t for h, t in c.problems if h.endswith("评估等次受一票否决限定"))
     assert "湘乡市" not in low  # the unit's memo speaks of the unit
-    assert f"雨湖区{score(yuhu['score'])}分（{yuhu['grade']}），一票否决" in low
+    assert f"雨湖区得分{score(yuhu['score'])}分，因一票否决（" in low and f"评定为{yuhu['grade']}。" in low
+    assert "；" not in low
 
 
 def test_tasks_due_this_month_and_unfinished_are_on_the_supervision_list(demo):
@@ -101,7 +103,10 @@ def test_memo_figures_are_those_of_results(runs):
     for res in runs.values():
         text = _text(memo_content(res))
         tasks = res["tasks"]
-        assert f"{tasks['total']}项年度改革任务已完成{tasks['completed']}项，完成率{tasks['completion_rate']:.1f}%" in text
+        if tasks["completed"] == tasks["total"]:
+            assert f"{tasks['total']}项年度改革任务已全部完成，完成率{tasks['completion_rate']:.1f}%" in text
+        else:
+            assert f"{tasks['total']}项年度改革任务已完成{tasks['completed']}项，完成率{tasks['completion_rate']:.1f}%" in text
         for s in res["evaluation"]["scores"]:
             if s["unit"] != "430300":
                 assert f"{s['name']}{score(s['score'])}{s['grade']}" in text.replace("\n", "")
@@ -204,7 +209,74 @@ def test_problems_past_their_rectification_deadline_are_reported(runs):
     assert "未整改的问题中，已超过整改时限的11个。" in c.overview
     title, header, rows = next(a for a in c.attachments if a[0] == "超过整改时限未整改的督察问题")
     assert header == ["单位", "督察", "发现日期", "整改时限", "超期天数"] and len(rows) == 11
-    if insp["open_over_90_days"]:  # the 90-day rule stays
-        assert any(h.endswith("督察问题整改超期") for h in problems)
+    if insp["open_over_90_days"]:  # the 90-day rule stays, among the problems past their deadline: each reported once
+        assert "上述超时限问题中，发现已超过90天仍未整改的有" in text
+        assert not any(h.endswith("督察问题整改超期") for h in problems)
     unit = runs[("2017-12", "430302")]["inspections"]  # a unit's brief counts its own
     assert unit["past_due"] == 1 and [r["name"] for r in unit["past_due_by_unit"]] == ["雨湖区"]
+
+
+# ------------------------------------------- December 2017: the memo reads true and as an office sends it
+ZERO = re.compile(r"(?<![\d.,])0(?:项|个|名|天)")
+
+
+def _body(c) -> str:
+    return "\n".join([*c.overview, *(h + t for h, t in c.problems + c.advice)])
+
+
+def test_december_memo_recommends_no_step_already_taken(runs):
+    res = runs[("2017-12", "")]
+    c = memo_content(res)
+    assert any(s.endswith("已列入督办清单。") for s in c.overview)
+    advice = next(t for h, t in c.advice if h.endswith("限期办结逾期任务"))
+    assert "列入督办清单" not in advice and advice.startswith("针对问题（二），建议督促")
+    leads = {r["lead_name"] for r in res["tasks"]["supervision"] if r["status"] in ("overdue", "due_this_month")}
+    assert leads and all(name in advice for name in leads)
+
+
+def test_december_gaps_are_ranked_by_their_share_of_the_target(runs):
+    res = runs[("2017-12", "")]
+    gaps = next(t for h, t in memo_content(res).problems if h.endswith("部分指标与目标差距较大"))
+    assert "按差距占目标值的比例排序" in gaps
+    shares = [float(x) for x in re.findall(r"占目标值的(\d+\.\d)%", gaps)]
+    every = sorted((abs(o["gap"]) / abs(o["target"]) for o in res["indicators_off_target"] if o["target"]), reverse=True)
+    assert len(shares) == 3 and shares == [round(100 * x, 1) for x in every[:3]]
+
+
+def test_december_low_grades_leave_the_vetoed_grade_apart_and_say_dengci(runs):
+    c = memo_content(runs[("2017-12", "")])
+    low = next(t for h, t in c.problems if h.endswith("部分单位评估等次偏低"))
+    listed, _, vetoed = low.partition("另有")
+    assert "湘乡市60.12分（较差）" in listed and "雨湖区" not in listed
+    assert vetoed.startswith("雨湖区得分86.21分，因一票否决（") and "；" not in vetoed
+    text = _body(c) + "".join(a[0] + "".join(a[1]) for a in c.attachments)
+    assert "等级" not in text
+
+
+def test_december_inspection_problems_are_reported_once(runs):
+    city = memo_content(runs[("2017-12", "")])
+    assert sum("督察问题" in h for h, _ in city.problems) == 1
+    unit = memo_content(runs[("2017-12", "430302")])
+    assert [h[3:] for h, _ in unit.problems] == ["部分指标与目标差距较大", "评估等次受一票否决限定", "督察问题超过整改时限未整改"]
+    assert len(unit.advice) == 3 and sum("超过整改时限" in t or "超期问题" in t for _, t in unit.advice) == 1
+
+
+def test_no_memo_prints_a_count_of_zero(runs):
+    for key, res in runs.items():
+        assert ZERO.findall(_body(memo_content(res))) == [], key
+    city = _body(memo_content(runs[("2017-12", "")]))
+    assert "无按期推进中的任务" in city and "有目标的18项主要指标均达到本月目标" in city
+
+
+def test_every_rank_in_the_unit_memo_names_its_assessment_group_and_base(runs, demo):
+    from reformlib.briefs.changes import changes_since
+
+    data = rl.load_data(None)
+    res = dict(runs[("2017-12", "430302")])
+    res["changes"] = changes_since(data, "2017-12", unit="430302", evaluation=res["evaluation"])
+    text = _body(memo_content(validate_results(res)))
+    r = res["changes"]["ranks"][0]
+    assert "雨湖区在2017年度年终评估（含定性评价）中居县市区和园区第3/8名、县市区第3/5名。" in text
+    assert (f"雨湖区2017年12月月度评估（不含定性评价）在县市区和园区中居第{r['rank']}/8名，"
+            f"2017年11月为第{r['rank_before']}/8名") in text
+    assert re.findall(r"第\d+名", text) == []  # every rank with its base

@@ -11,22 +11,34 @@ a code never appears in the text.
 Rules of 二、存在问题, in this order (a rule whose section is missing gives nothing):
 
 1. **Gaps to target**: the indicators off target (``indicators_off_target``) with the
-   largest relative gap ``|gap| / |target|``, at most three, each with its value, target and
-   gap; the recommendation names their units.
+   largest relative gap ``|gap| / |target|``, at most three, each with its value, target, gap
+   and that share; the sentence says they are ranked by it (gaps in 项, 个百分点 or 亿元 cannot
+   be ranked against each other); with no non-zero target, the first listed and none called
+   largest. The recommendation names their units.
 2. **Overdue tasks**: when ``tasks.overdue`` > 0, the count, tasks due this month and still
    unfinished, and the longest overdue tasks of the 督办清单 (``tasks.supervision``) with
    lead unit, days overdue and progress, a key task (``key_task``) marked 重点任务; tasks tied
    at the last days overdue named are all named, or counted when too many
-   (:func:`_longest_overdue`); the recommendation names their lead units. The 督办清单
+   (:func:`_longest_overdue`); the recommendation asks that their lead units, named, finish
+   them by a set date (the tasks are on the 督办清单 already, as 一、总体情况 says). The 督办清单
    attachment marks key tasks too.
-3. **Low grades**: units (never the city itself) graded 一般 or 较差, with score and grade,
-   and the one-vote veto beside a capped grade (``scores[].veto``).
+3. **Low grades** (等次, the document's word): units (never the city itself) graded 一般 or
+   较差 by their score, with score and grade; a unit whose grade is the cap of its one-vote
+   veto (``scores[].veto`` ending with the grade) stands apart, with the veto's text; when only
+   such units are found the problem is headed as a veto's (:func:`_low_grades`).
 4. **Inspection problems past their rectification deadline** (整改时限): the count at the
    month's end, the units holding them (``inspections.past_due_by_unit``) and the longest past
-   its deadline (``inspections.past_due_items``); the recommendation names those units, and an
-   attachment lists every such problem.
-5. **Inspection problems open over 90 days**: the count and, when listed
-   (``inspections.over_90_by_unit``), the units holding them.
+   its deadline (``inspections.past_due_items``); among them those found over 90 days before
+   the month's end, and apart those open over 90 days still within their deadline, so that
+   each problem is reported once; the recommendation names those units, and an attachment
+   lists every such problem.
+5. **Inspection problems open over 90 days**, when none is past its deadline: the count and,
+   when listed (``inspections.over_90_by_unit``), the units holding them.
+
+A count of zero is never printed: it is left out or said in words (无按期推进中的任务,
+均达到本月目标). Every rank the memo prints names its assessment, its group and its base
+(a unit's memo: its place among the counties, districts and parks and in its peer group, and
+in the changes sentence its monthly assessment's place this month and last).
 
 一、总体情况 ends with one sentence on what changed since last month (:func:`changes_summary`),
 when the results carry a ``changes`` section: it counts exactly the rows that section lists.
@@ -138,6 +150,9 @@ def _targets(results: Mapping[str, Any], lang: str) -> list[str]:
         return []
     met = sum(judged)
     word = MEMO[lang]["item_word"]
+    if met in (0, len(judged)):  # all or none: said in words, never "0项未达到"
+        return [MEMO[lang]["targets_all" if met else "targets_none"].format(
+            n=count(len(judged), word, lang), att=_headline_title(results, lang))]
     return [HEADLINE_TEXT[lang]["headline_targets"].format(
         n=count(len(judged), word, lang),
         met=count(met, word, lang), missed=count(len(judged) - met, word, lang),
@@ -151,13 +166,22 @@ def _tasks(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[
     word = t["task_word"]
     due_now = sum(r["status"] == "due_this_month" for r in tasks.get("supervision", []))
     extra = [t["tasks_due_now"].format(n=count(due_now, word, lang))] if due_now else []
-    return [t["tasks"].format(month=month_words(results["month"], lang),
-                              total=count(tasks["total"], word, lang),
-                              completed=count(tasks["completed"], word, lang),
-                              rate=f"{tasks['completion_rate']:.1f}%",
-                              on_schedule=count(tasks["on_schedule"], word, lang),
-                              behind=count(tasks["behind"], word, lang),
-                              overdue=count(tasks["overdue"], word, lang))] + extra
+    month, rate = month_words(results["month"], lang), f"{tasks['completion_rate']:.1f}%"
+    total = count(tasks["total"], word, lang)
+    if not tasks["total"]:
+        return [t["tasks_none"].format(month=month)]
+    if tasks["total"] and tasks["completed"] == tasks["total"]:
+        return [t["tasks_done_all"].format(month=month, total=total, rate=rate)] + extra
+    # a zero is left out, or said in words (无按期推进中的任务); never "0项"
+    parts = [t[key].format(n=count(tasks[field], word, lang))
+             for field, key in (("on_schedule", "tasks_on_schedule"), ("behind", "tasks_behind"),
+                                ("overdue", "tasks_overdue")) if tasks[field]]
+    if not tasks["on_schedule"]:
+        parts.append(t["tasks_no_on_schedule"])
+    key = "tasks_open" if tasks["completed"] else "tasks_open_none"
+    sentence = t[key].format(month=month, total=total, completed=count(tasks["completed"], word, lang), rate=rate,
+                             parts=t["part_sep"].join(parts))
+    return [sentence] + extra
 
 
 def ranked(results: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -189,6 +213,14 @@ def _evaluation(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
         bottom=bottom["name"], bottom_score=score(bottom["score"]), bottom_grade=bottom["grade"])]
     if city:
         out.append(t["eval_city"].format(score=score(city[0]["score"]), grade=city[0]["grade"]))
+    own = _own_score(results)
+    if own and own.get("rank"):  # every rank printed names its assessment, its group and its base
+        text = t["own_rank"].format(unit=own["name"], assessment=assessment(results, t), rank=number(own["rank"]),
+                                    n=number(len(scores)))
+        if own.get("peer_rank") and own.get("peer_size") and own.get("peer_group_name"):
+            text += t["own_peer_rank"].format(group=own["peer_group_name"], rank=number(own["peer_rank"]),
+                                              n=number(own["peer_size"]))
+        out.append(text + t["stop"])
     return out
 
 
@@ -224,10 +256,23 @@ def _inspections_and_pilots(results: Mapping[str, Any], t: Mapping[str, str], la
     pilots, note = section(results, "pilots")
     if pilots is None:
         return out + [_na(t, "pilots_na", note)]
+    return out + [_pilots(results, pilots, t, lang)]
+
+
+def _pilots(results: Mapping[str, Any], pilots: Mapping[str, Any], t: Mapping[str, str], lang: str) -> str:
+    """The pilots sentence; a count of zero is left out or said in words (未承担…), never "0项"."""
     own = _own_unit(results)  # a unit's memo speaks of the unit, not of every unit
-    return out + [t["pilots_unit" if own else "pilots"].format(
-        **({"unit": _unit_name(results, lang)} if own else {}),
-        **{k: count(v, t["item_word"], lang) for k, v in pilots.items() if k in ("national", "provincial", "models", "local")})]
+    n = {k: count(pilots.get(k) or 0, t["item_word"], lang) for k in ("national", "provincial", "models", "local")}
+    parts = [t[f"pilots_{k}"].format(n=n[k]) for k in ("national", "provincial") if pilots.get(k)]
+    if parts:
+        text = t["pilots_lead"].format(parts=t["pilots_and"].join(parts))
+        text += t["pilots_models"].format(n=n["models"]) if pilots.get("models") else ""
+    else:
+        text = t["pilots_none"]
+    if pilots.get("local"):
+        text += t["pilots_local_unit" if own else "pilots_local_city"].format(local=n["local"])
+    subject = t["pilots_subject_unit" if own else "pilots_subject_city"].format(unit=_unit_name(results, lang))
+    return subject + text + t["stop"]
 
 
 def changes_summary(results: Mapping[str, Any], *, lang: str = "zh") -> str | None:
@@ -247,12 +292,7 @@ def changes_summary(results: Mapping[str, Any], *, lang: str = "zh") -> str | No
     own = results["unit"] not in (None, CITY_CODE)
     ranks = changes["ranks"]
     if own and ranks:
-        r = ranks[0]
-        key = "unit_rank_up" if r["rank_change"] > 0 else "unit_rank_down" if r["rank_change"] < 0 else "unit_rank_same"
-        rank = w[key].format(unit=r["name"], before=number(r["rank_before"]), now=number(r["rank"]))
-        grade = w["unit_grade_same" if r["grade"] == r["grade_before"] else "unit_grade"].format(
-            before=r["grade_before"], now=r["grade"])
-        parts.append(rank + ("，" if lang == "zh" else ", ") + grade)
+        parts.append(_rank_change(results, ranks[0], lang))
     elif ranks:
         parts.append(w["part_ranks"].format(n=count(len(ranks), w["unit_word"], lang)))
     for now, part in (("met", "part_met"), ("missed", "part_missed")):
@@ -264,6 +304,27 @@ def changes_summary(results: Mapping[str, Any], *, lang: str = "zh") -> str | No
     if not parts:
         return w["summary_none"].format(previous=previous)
     return w["summary"].format(previous=previous, parts=w["part_sep"].join(parts))
+
+
+def _rank_change(results: Mapping[str, Any], r: Mapping[str, Any], lang: str) -> str:
+    """A unit's monthly assessment rank this month and last, among the city's ranked parts
+    (counties, districts and parks, as ``changes.ranks`` ranks them), naming the assessment,
+    the group and the base (the parts the results' evaluation ranks), and its grade."""
+    t = MEMO[lang]
+    changes = section(results, "changes")[0]
+    n = len(ranked(results))
+
+    def place(rank: int) -> str:
+        return f"{number(rank)}/{number(n)}" if n >= max(r["rank"], r["rank_before"]) else number(rank)
+
+    k = r["rank_change"]
+    move = t["unit_rank_move_up" if k > 0 else "unit_rank_move_down" if k < 0 else "unit_rank_move_same"]
+    rank = t["unit_rank_base"].format(unit=r["name"], month=month_words(changes["month"], lang),
+                                      previous=month_words(changes["previous_month"], lang),
+                                      now=place(r["rank"]), before=place(r["rank_before"]))
+    grade = t["unit_grade_now_same" if r["grade"] == r["grade_before"] else "unit_grade_now"].format(
+        before=r["grade_before"], now=r["grade"])
+    return rank + move.format(k=number(abs(k))) + t["part_sep"] + grade
 
 
 def revisions_summary(results: Mapping[str, Any], *, lang: str = "zh") -> str | None:
@@ -298,19 +359,30 @@ def key_findings(results: Mapping[str, Any], *, lang: str = "zh") -> list[str]:
 
 
 # ------------------------------------------------------------------------- 存在问题
+def _share(o: Mapping[str, Any]) -> float | None:
+    """An indicator's gap as a share of its target (``|gap| / |target|``); None for a zero target."""
+    return abs(o["gap"]) / abs(o["target"]) if o["target"] else None
+
+
 def _gaps(results, t, lang, names) -> tuple[str, str] | None:
+    """Gaps in different units (项, 个百分点, 亿元) cannot be set against each other: the largest
+    are those largest as a share of the target, and the sentence says so and gives each share."""
     off = section(results, "indicators_off_target")[0] or []
     if not off:
         return None
-    worst = sorted(off, key=lambda o: -abs(o["gap"]) / (abs(o["target"]) or 1))[:3]
+    shares = [o for o in off if _share(o) is not None]
+    # every target zero: no share to rank by, so the first are listed and none is called largest
+    worst = sorted(shares, key=lambda o: -_share(o))[:3] if shares else off[:3]
     items = [t["gap_item"].format(unit=names.get(o["unit"], o["unit"]), name=o["name"],
                                   value=quantity(o["value"], o.get("measure_unit"), lang),
                                   target=quantity(o["target"], o.get("measure_unit"), lang),
                                   gap=difference(o["gap"], o.get("measure_unit"), lang))
+             + (t["gap_share"].format(share=f"{100 * _share(o):.1f}%") if shares else "")
              for o in worst]
     n = count(len(off), t["indicator_word"], lang)
-    problem = (t["gap_problem_unit"].format(unit=_unit_name(results, lang), n=n, items=_join(items, t))
-               if _own_unit(results) else t["gap_problem"].format(n=n, items=_join(items, t)))
+    key = "gap_problem_share" if shares else "gap_problem_list"
+    problem = (t[key + "_unit"].format(unit=_unit_name(results, lang), n=n, items=_join(items, t))
+               if _own_unit(results) else t[key].format(n=n, items=_join(items, t)))
     return problem, t["gap_advice"].format(units=_units([o["unit"] for o in worst], names, t))
 
 
@@ -355,22 +427,53 @@ def _overdue(results, t, lang, names) -> tuple[str, str] | None:
     return problem, advice
 
 
-def _low_grades(results, t, lang, names) -> tuple[str, str] | None:
+def _capped(s: Mapping[str, Any]) -> bool:
+    """Whether a unit's grade is the cap of its one-vote veto (the veto's text ends with the
+    highest grade it allows, e.g. "…；等次最高为一般"), so that its grade says nothing of its score."""
+    veto = (s.get("veto") or "").rstrip("。. ")
+    return bool(veto) and veto.endswith(s["grade"])
+
+
+def _veto_words(veto: str, lang: str) -> str:
+    """The veto's text inside a sentence: its own semicolons become commas, so that it never
+    breaks the list it stands in."""
+    return veto.rstrip("。. ").replace("；", "，") if lang == "zh" else veto.rstrip(". ").replace("; ", ", ")
+
+
+def _low_grades(results, t, lang, names) -> tuple[str, str, int | str] | None:
+    """Units graded 一般 or 较差 by their score, and apart from them the units whose grade is
+    the cap of a one-vote veto (their grade is set by the veto, not by a low score); the third
+    item is the key of the headings (:func:`_heads`) when only capped grades are found."""
     low = set(t["low_grades"].split("|"))
     own = results["unit"] not in (None, CITY_CODE)  # a unit's memo speaks of the unit
     units = [s for s in ranked(results) if s["grade"] in low and (not own or s["unit"] == results["unit"])]
     if not units:
         return None
-    items = [t["grade_item"].format(unit=s["name"], score=score(s["score"]), grade=s["grade"])
-             + (t["veto"].format(veto=s["veto"]) if s.get("veto") else "") for s in units]
-    return (t["grade_problem"].format(n=count(len(units), t["unit_word"], lang), items=_join(items, t),
-                                      assessment=assessment(results, t)),
-            t["grade_advice"].format(units=_units([s["unit"] for s in units], names, t)))
+    by_score = [s for s in units if not _capped(s)]
+    capped = [s for s in units if _capped(s)]
+    where = assessment(results, t)
+    vetoed = [t["veto_item"].format(unit=s["name"], score=score(s["score"]), grade=s["grade"],
+                                    veto=_veto_words(s["veto"], lang)) for s in capped]
+    if by_score:
+        items = [t["grade_item"].format(unit=s["name"], score=score(s["score"]), grade=s["grade"])
+                 + (t["veto"].format(veto=_veto_words(s["veto"], lang)) if s.get("veto") else "") for s in by_score]
+        problem = t["grade_problem"].format(n=count(len(by_score), t["unit_word"], lang), items=_join(items, t),
+                                            assessment=where)
+        if vetoed:
+            problem = problem[:-1] + t["stop"] + t["veto_problem_more"].format(items=_join(vetoed, t))
+        low_units = _units([s["unit"] for s in by_score], names, t)
+        advice = (t["grade_veto_advice"].format(low=low_units, veto=_units([s["unit"] for s in capped], names, t))
+                  if capped else t["grade_advice"].format(units=low_units))
+        return problem, advice, 2
+    return (t["veto_problem"].format(assessment=where, items=_join(vetoed, t)),
+            t["veto_advice"].format(units=_units([s["unit"] for s in capped], names, t)), "veto")
 
 
 def _old_problems(results, t, lang, names) -> tuple[str, str] | None:
+    """Problems open over 90 days, when none is past its rectification deadline (else
+    :func:`_past_due` reports them among those past it, each problem once)."""
     insp = section(results, "inspections")[0]
-    if not insp or not insp["open_over_90_days"]:
+    if not insp or not insp["open_over_90_days"] or insp.get("past_due"):
         return None
     by_unit = sorted(insp.get("over_90_by_unit", []), key=lambda r: -r["open_over_90_days"])
     problem = t["old_problem"].format(n=count(insp["open_over_90_days"], t["problem_word"], lang))
@@ -390,19 +493,45 @@ def _past_due(results, t, lang, names) -> tuple[str, str] | None:
     month_end = results["month"] + "-" + str(calendar.monthrange(*map(int, results["month"].split("-")))[1])
     problem = t["past_due_problem"].format(date=_date(month_end, lang), n=count(insp["past_due"], t["problem_word"], lang))
     by_unit = insp.get("past_due_by_unit") or []
-    if by_unit:
+    if len(by_unit) > 1:  # one unit's problems are not split by unit
         problem += t["past_due_by_unit"].format(items=t["list_sep"].join(
             [f"{names.get(r['unit'], r['name'])}{count(r['past_due'], t['problem_word'], lang)}"
              if lang == "zh" else f"{names.get(r['unit'], r['name'])} {r['past_due']}" for r in by_unit]))
     items = insp.get("past_due_items") or []
     if items:
         r = items[0]
-        problem += t["past_due_longest"].format(unit=names.get(r["unit"], r["name"]), inspection=r["inspection"],
+        problem += t["past_due_longest" if len(items) > 1 else "past_due_one"].format(unit=names.get(r["unit"], r["name"]), inspection=r["inspection"],
                                                 due=_date(r["due_on"], lang), days=number(r["days_past_due"]))
+    problem += _past_due_and_old(insp, month_end, t, lang, names)
     units = [r["unit"] for r in by_unit] or list(dict.fromkeys(r["unit"] for r in items))
     if not units:
         return problem + t["stop"], t["old_advice_all"]
     return problem + t["stop"], t["past_due_advice"].format(units=_units(units, names, t))
+
+
+def _past_due_and_old(insp: Mapping[str, Any], month_end: str, t, lang, names) -> str:
+    """Of the problems past their deadline (``past_due_items``), those found more than 90 days
+    before the month's end (the rule of ``open_over_90_days``), by unit; and the problems open
+    over 90 days still within their deadline, counted apart: each problem is reported once."""
+    if not insp["open_over_90_days"]:
+        return ""
+    end = datetime.fromisoformat(month_end)
+    items = insp.get("past_due_items") or []
+    old = [r for r in items if (end - datetime.fromisoformat(r["found_on"])).days > 90]
+    word = t["problem_word"]
+    out = ""
+    if old and len(items) == 1:
+        out += t["past_due_old_one"]
+    elif old and len({r["unit"] for r in items}) == 1:
+        out += t["past_due_old_all"].format(n=count(len(old), word, lang))
+    elif old:
+        by_unit = dict.fromkeys(r["unit"] for r in old)
+        listed = [f"{names.get(u, u)}{count(sum(r['unit'] == u for r in old), word, lang)}" if lang == "zh"
+                  else f"{names.get(u, u)} {sum(r['unit'] == u for r in old)}" for u in by_unit]
+        out += t["past_due_old"].format(n=count(len(old), word, lang), items=t["list_sep"].join(listed))
+    if items and insp["open_over_90_days"] > len(old):
+        out += t["past_due_old_others"].format(n=count(insp["open_over_90_days"] - len(old), word, lang))
+    return out
 
 
 #: The rules of 二、存在问题 in order, with the keys of their problem and advice headings.
@@ -500,7 +629,8 @@ def memo_content(results: Mapping[str, Any], *, lang: str = "zh") -> MemoContent
     t = MEMO[_check_lang(lang)]
     names = names_of(data, lang)
     scope = names.get(data["unit"], data["unit"]) if data["unit"] not in (None, CITY_CODE) else ""
-    found = [(_heads(t, k), p) for rule, k in _RULES if (p := rule(data, t, lang, names)) is not None]
+    found = [(_heads(t, p[2] if len(p) > 2 else k), p) for rule, k in _RULES
+             if (p := rule(data, t, lang, names)) is not None]
     problems = [(_numbered(i, lang) + h[0], p[0]) for i, (h, p) in enumerate(found)]
     advice = [(_numbered(i, lang) + h[1], t["advice_ref"].format(ref=_numbered(i, lang).strip()) + p[1])
               for i, (h, p) in enumerate(found)]

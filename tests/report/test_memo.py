@@ -69,7 +69,7 @@ def test_memo_reads_as_a_memo(tmp_path, full):
     assert heads == sorted(heads)
     assert paragraphs[-1 - len(document.tables) * 4:].count("2018年1月5日") == 0 or "2018年1月5日" in text
     assert "2018年1月5日" in paragraphs and "湘潭市改革数据应用研究中心" in paragraphs
-    assert "附件：1. 各县市区和园区月度评估得分与等级" in paragraphs
+    assert "附件：1. 各县市区和园区月度评估得分与等次" in paragraphs
     assert "合成演示数据" in text
     assert "213项年度改革任务已完成186项，完成率87.3%" in text
     props = document.core_properties
@@ -88,8 +88,10 @@ def test_each_problem_cites_its_figures_and_each_recommendation_names_its_units(
     assert "任务4项" in overdue and "“金融改革:出台文件”（牵头单位市住建局，逾期92天，进度55%）" in overdue
     assert "本月到期尚未完成的任务1项" in overdue
     assert "进度滞后的任务中，有1项本月到期尚未完成，已列入督办清单。" in c.overview
-    assert "市住建局、市纪委限期办结" in advice["（二）限期办结逾期任务"]
-    assert "雨湖区84.00分（一般），一票否决：发生一起较大安全生产责任事故；等次最高为一般" in problems["（三）部分单位评估等级偏低"]
+    assert "建议督促市住建局、市纪委对督办清单所列逾期任务" in advice["（二）限期办结逾期任务"]
+    low = problems["（三）部分单位评估等次偏低"]
+    assert "等次为“一般”或“较差”的有1个单位：天易经开区71.30分（一般）。" in low
+    assert "另有雨湖区得分84.00分，因一票否决：发生一起较大安全生产责任事故，等次最高为一般，评定为一般。" in low
     old = problems["（四）督察问题整改超期"]
     assert "3个超过90天" in old and "湘乡市2个" in old and "湘潭经开区1个" in old
     assert advice["（四）督促超期问题销号"].startswith("针对问题（四），建议湘乡市、湘潭经开区")
@@ -145,7 +147,7 @@ def test_no_code_appears_in_the_chinese_memo(tmp_path, full):
 def test_city_is_reported_not_ranked(full):
     c = memo_content(full)
     scores = c.attachments[0]
-    assert scores[0] == "各县市区和园区月度评估得分与等级"
+    assert scores[0] == "各县市区和园区月度评估得分与等次"
     assert [r[0] for r in scores[2]] == ["湘潭县", "韶山市", "雨湖区", "天易经开区"]
     assert "全市整体得分60.00分（较差），不参与县市区和园区排名。" in c.overview  # scores keep two decimals
     assert "湘潭市60" not in "".join(t for _, t in c.problems)
@@ -238,3 +240,114 @@ def test_real_data_carry_no_synthetic_notice(tmp_path, results):
 
 def test_sections_constant_covers_the_optional_sections():
     assert SECTIONS[0] == "tasks" and "evaluation" in SECTIONS
+
+
+# ------------------------------------------------ the memo reads true and as an office sends it
+ZERO = re.compile(r"(?<![\d.,])0(?:项|个|名|天)")
+
+
+def _memo_text(c) -> str:
+    return "\n".join([*c.overview, *(h + t for h, t in c.problems + c.advice)])
+
+
+def test_a_recommendation_never_asks_for_what_the_overview_says_is_done(full):
+    c = memo_content(full)
+    assert any(s.endswith("已列入督办清单。") for s in c.overview)
+    advice = dict(c.advice)["（二）限期办结逾期任务"]
+    assert "列入督办清单" not in advice  # already on it: the action is to finish them, naming the leads
+    assert "建议督促市住建局、市纪委" in advice and "限期办结" in advice
+
+
+def test_gaps_in_different_units_are_ranked_by_their_share_of_the_target_and_say_so(full):
+    full["indicators_off_target"] = [
+        {"unit": "430381", "unit_name": "湘乡市", "indicator": "approval_items", "name": "投资报建审批事项",
+         "value": 39.0, "target": 35.0, "gap": 4.0, "measure_unit": "项"},
+        {"unit": "430302", "unit_name": "雨湖区", "indicator": "river_chief_rate", "name": "河长制工作方案出台率",
+         "value": 85.0, "target": 100.0, "gap": -15.0, "measure_unit": "%"},
+        {"unit": "tyjk", "unit_name": "天易经开区", "indicator": "approval_items", "name": "投资报建审批事项",
+         "value": 41.0, "target": 35.0, "gap": 6.0, "measure_unit": "项"},
+    ]
+    gaps = dict(memo_content(full).problems)["（一）部分指标与目标差距较大"]
+    assert "按差距占目标值的比例排序，差距最大的是：" in gaps
+    shares = [float(x) for x in re.findall(r"占目标值的(\d+\.\d)%", gaps)]
+    assert shares == [17.1, 15.0, 11.4]  # 6 of 35 项, 15 of 100 %, 4 of 35 项
+    assert gaps.index("差距6项") < gaps.index("差距15.0个百分点") < gaps.index("差距4项")
+    for o in full["indicators_off_target"]:
+        o["target"], o["gap"] = 0.0, o["value"]
+    listed = dict(memo_content(full).problems)["（一）部分指标与目标差距较大"]
+    assert "最大" not in listed and "占目标值" not in listed  # no share to rank by: none is called largest
+
+
+def test_a_grade_capped_by_a_veto_stands_apart_from_the_low_scores_and_the_word_is_dengci(full):
+    c = memo_content(full)
+    low = dict(c.problems)["（三）部分单位评估等次偏低"]
+    listed, _, vetoed = low.partition("另有")
+    assert "天易经开区" in listed and "雨湖区" not in listed  # 84.00 is no low score
+    assert "雨湖区" in vetoed and "一票否决" in vetoed and "；" not in vetoed
+    text = _memo_text(c) + "".join(a[0] + "".join(a[1]) for a in c.attachments)
+    assert "等级" not in text and "等次" in text
+    full["evaluation"]["scores"][3]["grade"] = "良好"  # only the capped grade is left
+    c = memo_content(full)
+    heads = [h for h, _ in c.problems]
+    assert "（三）评估等次受一票否决限定" in heads and not any("偏低" in h for h in heads)
+    assert dict(c.advice)["（三）针对一票否决事项抓好整改"].startswith("针对问题（三），建议雨湖区针对一票否决事项")
+
+
+def _late(pid: str, unit: str, name: str, found: str, due: str, days: int) -> dict:
+    return {"problem_id": pid, "unit": unit, "name": name, "inspection": "市委中期督察", "found_on": found,
+            "due_on": due, "days_past_due": days}
+
+
+def test_each_inspection_problem_is_reported_once(full):
+    items = [_late("P1", "xtjk", "湘潭经开区", "2017-07-15", "2017-08-14", 139),
+             _late("P2", "430302", "雨湖区", "2017-07-24", "2017-09-22", 100),
+             _late("P3", "430381", "湘乡市", "2017-11-24", "2017-12-24", 7)]
+    full["inspections"].update(open_over_90_days=3, past_due=3, past_due_items=items,
+                               past_due_by_unit=[{"unit": r["unit"], "name": r["name"], "past_due": 1} for r in items])
+    c = memo_content(full)
+    insp = [(h, t) for h, t in c.problems if "督察问题" in h]
+    assert len(insp) == 1 and len(c.problems) == len(c.advice) == 4
+    text = insp[0][1]
+    # past due 3; of them found over 90 days ago 2; the third over 90 days is still within its deadline
+    assert "有3个已超过整改时限" in text and "上述超时限问题中，发现已超过90天仍未整改的有2个（湘潭经开区1个、雨湖区1个）" in text
+    assert text.endswith("；另有1个发现已超过90天，尚在整改时限内。")
+    # a unit's memo: its one problem, one problem and one recommendation
+    full["unit"] = "430302"
+    full["inspections"].update(found=4, rectified=3, open=1, open_over_90_days=1, past_due=1, past_due_items=items[1:2],
+                               over_90_by_unit=[{"unit": "430302", "name": "雨湖区", "open_over_90_days": 1}],
+                               past_due_by_unit=[{"unit": "430302", "name": "雨湖区", "past_due": 1}])
+    c = memo_content(full)
+    insp = [t for h, t in c.problems if "督察问题" in h]
+    assert len(insp) == 1 and len(c.problems) == len(c.advice)
+    assert sum("超过整改时限" in t or "超期问题" in t for _, t in c.advice) == 1
+    assert "有1个已超过整改时限仍未整改，为雨湖区在市委中期督察中发现的问题" in insp[0]
+    assert insp[0].endswith("该问题发现已超过90天。") and "最久" not in insp[0]
+
+
+def test_no_count_of_zero_is_printed(full):
+    full["tasks"].update(total=213, completed=182, on_schedule=0, behind=17, overdue=14, completion_rate=85.4)
+    full["headline"] = [{**h, "target": 1.0, "meets_target": True} for h in full["headline"]]
+    full["pilots"] = {"national": 0, "provincial": 3, "models": 0, "local": 0}
+    text = _memo_text(memo_content(full))
+    assert ZERO.findall(text) == []
+    assert "进度滞后17项，逾期未完成14项，无按期推进中的任务。" in text
+    assert "有目标的2项主要指标均达到本月目标" in text and "承担省级改革试点3项。" in text
+    full["tasks"].update(completed=213, on_schedule=0, behind=0, overdue=0, completion_rate=100.0,
+                         supervision=[])
+    text = _memo_text(memo_content(full))
+    assert "213项年度改革任务已全部完成，完成率100.0%。" in text and ZERO.findall(text) == []
+    english = _memo_text(memo_content(full, lang="en"))
+    assert "all 213 annual reform tasks were completed" in english and " 0 " not in english
+
+
+def test_every_rank_names_its_assessment_its_group_and_its_base(full):
+    full["unit"] = "430302"
+    full["evaluation"]["scores"][2].update(peer_group_name="县市区", peer_rank=2, peer_size=3)
+    full["changes"] = {"available": True, "month": "2017-12", "previous_month": "2017-11", "completed": [],
+                       "newly_overdue": [], "crossed": [], "rectified": [],
+                       "ranks": [{"unit": "430302", "name": "雨湖区", "rank_before": 2, "rank": 3, "rank_change": -1,
+                                  "grade_before": "一般", "grade": "一般", "score_before": 80.0, "score": 84.0}]}
+    text = _memo_text(memo_content(full))
+    assert "雨湖区在本月月度评估中居县市区和园区第3/4名、县市区第2/3名。" in text
+    assert "雨湖区2017年12月月度评估（不含定性评价）在县市区和园区中居第3/4名，2017年11月为第2/4名（下降1位）" in text
+    assert re.findall(r"第\d+名", text) == []  # no rank without its base
