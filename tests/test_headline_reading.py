@@ -210,3 +210,41 @@ def test_unit_memo_speaks_of_the_unit_not_of_every_unit(yuhu):
     assert "各单位自主推出改革" not in text and "本期各单位未达到目标" not in text
     assert "本单位自主推出改革15项" in text and "雨湖区承担" in text
     assert "本期雨湖区未达到目标的指标共" in text
+
+
+def test_one_indicator_reads_with_one_number_of_decimals_on_page_and_workbook(december, yuhu, tmp_path, monkeypatch):
+    """8亿元 | 6.74亿元 | 5.2亿元 and 9.9个月 | -4个月 read with one number of decimals; the city's
+    persons are an average on every figure; in English 亿元 reads in millions of yuan; growth
+    from a base below 5 is the change in count; the document's figure as the page prints it."""
+    res, frame = december
+    head, cells = _page(headline_display(frame))
+    row = {h["code"]: (i, h) for i, h in enumerate(res["headline"])}
+    i = row["tax_fee_cut"][0]
+    assert [cells[i][head.index(WORDS[k])] for k in ("value", "previous_month", "year_earlier")] == [
+        "8.00亿元", "6.74亿元", "5.20亿元"]
+    i = row["housing_destock_months"][0]
+    assert cells[i][head.index("较上年末变化")] == "-4.0个月" and cells[i][head.index(WORDS["value"])] == "9.9个月"
+    i = row["reform_office_staff"][0]
+    assert cells[i][head.index(WORDS["value"])] == "平均4.0人"
+    en_head, en_cells = _page(headline_display(frame, lang="en"))
+    value = HEADLINE_TEXT["en"]["value"]
+    assert en_cells[row["tax_fee_cut"][0]][en_head.index(value)] == "800 million yuan"
+    assert not any("100 million" in c for r in en_cells for c in r)
+    header, sheet = _sheet(_workbook(res, tmp_path, monkeypatch), "主要指标")
+    assert _shown(sheet[row["tax_fee_cut"][0]][header.index(WORDS["year_earlier"])]) == "5.20亿元"
+    document = [sheet[row[c][0]][header.index("2017年文件数值")].value for c in ("reform_office_staff", "tax_fee_cut")]
+    assert document == [row["reform_office_staff"][1]["document_text"], row["tax_fee_cut"][1]["document_text"]]
+    assert document[0] == "3–5"
+    unit_res, unit_frame = yuhu
+    head, cells = _page(headline_display(unit_frame))
+    for i, h in enumerate(unit_res["headline"]):
+        if h.get("growth") is not None and h["unit"] == "项" and h["year_earlier"] < 5:
+            assert cells[i][head.index("较上年同期增长")] == f"{h['value'] - h['year_earlier']:+.0f}项", h["code"]
+            assert "%" not in cells[i][head.index("较上年同期增长")]
+
+
+def test_english_names_of_the_data_carry_no_chinese(data):
+    tables, _ = data
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for column in ("category_en", "subcategory_en", "title_en"):
+        assert not tables["tasks"][column].str.contains(cjk).any(), column

@@ -48,7 +48,7 @@ CATEGORIES = [
     ("C2", "园区系统性改革", "industrial parks", 0.4, [
         ("园区管理体制", "park governance"), ("增量配电改革", "incremental power distribution"),
         ("自主创新示范区", "innovation demonstration zone")], 18),
-    ("C3", "放管服和行政审批", "administrative approval (放管服)", 0.0, [
+    ("C3", "放管服和行政审批", "administrative approval (streamlining, delegation and services)", 0.0, [
         ("简政放权", "streamlining administration"), ("商事制度改革", "business registration"),
         ("行业协会商会脱钩", "decoupling trade associations"), ("事业单位改革", "public institutions")], 26),
     ("C4", "农村综合改革", "rural reform", 0.2, [

@@ -151,3 +151,60 @@ def test_effects_table_keeps_estimated_rows_smallest_p_first():
     assert list(table["p-value (Holm)"]) == [0.003, 0.08] and "p-value (Benjamini-Hochberg)" in table.columns
     with pytest.raises(ValueError, match="top"):
         tt.effects_table(EFFECTS, top=0)
+
+
+# --------------------------------------------------------------------------- the brief's tables
+def _brief_head(frame, lang="zh"):
+    from reformlib.report.tables import display_table
+
+    return list(display_table(frame, lang=lang).data.columns)
+
+
+def test_brief_table_headers_say_what_each_column_holds(results):
+    from reformlib.i18n import MEMO
+    from reformlib.report.tables import display_table, results_tables
+
+    for lang in ("zh", "en"):
+        tables = results_tables(results, lang=lang)
+        by_category, off = _brief_head(tables["by_category"], lang), _brief_head(tables["off_target"], lang)
+        assert by_category[0] == ("类别" if lang == "zh" else "Category") and by_category[0] != off[1]
+        assert off[1] == ("指标" if lang == "zh" else "Indicator")
+        # value and target under the memo's words for them (one pair of words)
+        assert off[2:4] == MEMO[lang]["att_off_cols"].split("|")[2:4]
+        # the rate's cells carry "%", so its header does not
+        rate = display_table(tables["by_category"], lang=lang).data.iloc[:, -1]
+        assert rate.iloc[0] == "90.0%" and "%" not in by_category[-1]
+        pilots = _brief_head(tables["pilots"], lang)
+        assert "示范" not in pilots and "自主改革" not in pilots
+        assert all(("试点" in h or "事项" in h) if lang == "zh" else ("pilots" in h.lower() or "initiatives" in h)
+                   for h in pilots)
+
+
+def test_workbook_scores_have_the_pages_rank_columns(results):
+    from reformlib.i18n import PEERS_TEXT
+    from reformlib.report.tables import HEADERS, results_tables
+
+    for s, (rank, lo, hi) in zip(results["evaluation"]["scores"], ((1, 1, 2), (2, 1, 2), (3, 3, 3), (1, 1, 1))):
+        s.update(peer_rank=rank, peer_size=3, peer_rank_p05=lo, peer_rank_p95=hi,
+                 peer_rank_text=f"第{rank}/3名（县市区）")
+    frame = results_tables(results, lang="zh")["scores"]
+    assert [HEADERS["zh"].get(c, c) for c in frame.columns] == [*PEERS_TEXT["zh"]["cols"].split("|")[:6], "一票否决"]
+    tyjk = frame.iloc[3]
+    # the page's interval is of the rank among peers, not the rank among all parts (4 / 5 before)
+    assert (tyjk["peer_rank_text"], tyjk["peer_rank_interval"], tyjk["overall_rank"]) == ("第1/3名（县市区）", "1", 4)
+    assert list(frame["peer_rank_interval"]) == ["1–2", "1–2", "3", "1"]
+    assert not {"rank_p05", "rank_p95"} & set(frame.columns)
+
+
+def test_chinese_dates_in_the_changes_table_read_as_prose_writes_them(results):
+    from reformlib.report.tables import changes_frames
+
+    results["changes"] = {"available": True, "completed": [
+        {"title": "某任务", "lead_name": "雨湖区", "progress_before": 90, "deadline": "2017-11-30", "was_overdue": True}],
+        "newly_overdue": [], "ranks": [], "crossed": [], "rectified": [
+        {"inspection": "市委中期督察", "category": "园区", "unit_name": "湘潭县", "found_on": "2017-08-14",
+         "rectified_on": "2017-12-03", "days_open": 111, "late": True, "due_on": "2017-09-13"}]}
+    frame, _ = changes_frames(results, lang="zh")
+    text = " ".join(frame["note"]) + " ".join(frame["now"])
+    assert "2017年11月30日" in text and "2017年8月14日" in text and "2017年12月3日" in text
+    assert not any(ch in text for ch in "\u2011") and "2017-" not in text

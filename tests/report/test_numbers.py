@@ -68,3 +68,74 @@ def test_scores_keep_two_decimals_and_parts_add_up_to_the_whole_shown():
         assert all(abs(a - v) < 0.01 + 1e-9 for a, v in zip(shown, values))
 
     parts_add_up()
+
+
+# --------------------------------------------------------------------------- one figure, one way
+def test_english_money_reads_in_millions_and_a_measure_word_is_singular_after_one():
+    from reformlib.report.numbers import excel_value, quantity_format
+
+    assert quantity(8, "100 million yuan", "en") == "800 million yuan"  # not "8 100 million yuan"
+    assert quantity(6.736, "100 million yuan", "en") == "674 million yuan"
+    assert quantity(8, "亿元", "zh") == "8亿元"
+    assert excel_value(6.74, "100 million yuan", "en") == pytest.approx(674) and excel_value(6.74, "亿元", "zh") == 6.74
+    assert quantity_format(6.74, "100 million yuan", "en") == '#,##0" million yuan"'
+    assert quantity(1, "kindergartens", "en") == "1 kindergarten" and quantity(1, "entities", "en") == "1 entity"
+    assert quantity(7, "kindergartens", "en") == "7 kindergartens"
+    assert difference(1, "kindergartens", "en", signed=True) == "+1 kindergarten"
+
+
+def test_every_figure_of_an_indicator_has_the_same_decimals():
+    from reformlib.report.numbers import headline_cell, row_decimals
+
+    tax = {"value": 8.0, "unit": "亿元", "previous_month": 6.736, "year_earlier": 5.2}
+    assert [headline_cell(tax, k, "zh") for k in ("value", "previous_month", "year_earlier")] == [
+        "8.00亿元", "6.74亿元", "5.20亿元"]
+    assert [headline_cell(tax, k, "en") for k in ("value", "previous_month", "year_earlier")] == [
+        "800 million yuan", "674 million yuan", "520 million yuan"]
+    months = {"value": 9.9, "unit": "个月", "change": -4.0, "target": 12.0, "previous_month": 10.2, "year_earlier": 13.9}
+    assert difference(months["change"], "个月", "zh", signed=True, decimals=row_decimals(months)) == "-4.0个月"
+    assert headline_cell(months, "target", "zh") == "12.0个月"
+    assert headline_cell({"value": 15.0, "unit": "个月", "city_value": 9.9}, "value", "zh") == "15.0个月"
+
+
+def test_a_citys_average_of_persons_says_so_on_every_figure():
+    from reformlib.report.numbers import headline_cell, row_decimals
+
+    city = {"value": 4.0, "unit": "人", "previous_month": 4.0, "year_earlier": 3.12, "change": 0.88,
+            "band_low": 3.0, "band_high": 5.0}
+    assert [headline_cell(city, k, "zh") for k in ("value", "previous_month", "year_earlier")] == [
+        "平均4.0人", "平均4.0人", "平均3.1人"]
+    assert headline_cell(city, "target", "zh") == "3–5人"
+    assert difference(city["change"], "人", "zh", signed=True, decimals=row_decimals(city)) == "+0.9人"
+    unit = {"value": 4.0, "unit": "人", "previous_month": 4.0, "year_earlier": 3.0, "city_value": 3.12}
+    assert [headline_cell(unit, k, "zh") for k in ("value", "year_earlier", "city_value")] == ["4人", "3人", "平均3.1人"]
+    assert headline_cell({**unit, "unit": "persons"}, "value", "en") == "4 persons"
+    assert headline_cell({**city, "unit": "persons"}, "value", "en") == "average 4.0 persons"
+
+
+def test_growth_on_a_small_base_is_the_change_in_count():
+    from reformlib.report.numbers import growth_cell
+
+    fees = {"value": 7.0, "unit": "项", "year_earlier": 1.0, "growth": 600.0}
+    assert growth_cell(fees, "zh") == "+6项" and growth_cell({**fees, "unit": "items"}, "en") == "+6 items"
+    assert growth_cell({**fees, "year_earlier": 21.0, "value": 34.0, "growth": 61.9}, "zh") == "61.9%"
+    money = {"value": 1.423, "unit": "亿元", "year_earlier": 0.912, "growth": 56.0}  # an amount, not a count
+    assert growth_cell(money, "zh") == "56.0%"
+    assert growth_cell({**fees, "growth": None}, "zh") == "—"
+
+
+def test_an_at_risk_gap_is_rounded_once_as_the_reason_rounds_it():
+    from reformlib.report.at_risk import schedule_cells
+
+    for p, e in ((37.5, 60.5), (37.5, 60.0), (41.2, 63.7), (70.5, 70.0)):
+        gap = schedule_cells({"progress": p, "expected": e}, "en")[2]
+        assert gap.startswith(f"{abs(p - e):.0f} percentage point") or gap == "on schedule", (p, e, gap)
+
+
+def test_chinese_dates_read_as_chinese_prose_writes_them():
+    from reformlib.report.numbers import date_text
+
+    assert date_text("2017-11-30", "zh") == "2017年11月30日" and date_text("2017-08-04", "zh") == "2017年8月4日"
+    assert date_text("2017-11-30", "en") == "2017-11-30"
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        date_text("30/11/2017", "zh")
