@@ -18,6 +18,7 @@ from reformlib.data.dataset import snapshot
 from reformlib.data.store import Store
 from reformlib.data.task_status import completion_month
 from reformlib.report.memo import changes_summary, key_findings, revisions_summary
+from reformlib.report.numbers import date_text
 from reformlib.report.results import validate_results
 from reformlib.report.tables import changes_frames, display_table
 
@@ -221,9 +222,9 @@ def test_a_task_completed_after_its_deadline_month_reads_completed_late(data, mo
     frame, _ = changes_frames(res)
     notes = dict(zip([r["task_id"] for r in completed.values()], frame["note"]))
     for t in late:
-        assert notes[t] == f"完成时限{completed[t]['deadline']}，逾期后完成", t
+        assert notes[t] == f"完成时限{date_text(completed[t]['deadline'], 'zh')}，逾期后完成", t
     on_time = [t for t, r in completed.items() if not r["completed_late"]]
-    assert on_time and all(notes[t] == f"完成时限{completed[t]['deadline']}" for t in on_time)
+    assert on_time and all(notes[t] == f"完成时限{date_text(completed[t]['deadline'], 'zh')}" for t in on_time)
     assert any(not completed[t]["was_overdue"] for t in late)  # behind, not overdue, the month before
 
 
