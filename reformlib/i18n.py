@@ -362,6 +362,12 @@ TABLE_HEADERS: dict[str, dict[str, str]] = {
            "local": "Local reform initiatives"},
 }
 
+#: Said once in an English document where it shows names the data gives only in Chinese
+#: (inspections have no English name in the data): the column that holds them says so.
+DATA_NAMES: dict[str, dict[str, str]] = {
+    "zh": {"inspection_col": "督察"},
+    "en": {"inspection_col": "Inspection (named as in the data, in Chinese)"},
+}
 #: The ``<title>`` of a brief's page (:func:`reformlib.briefs.publish.page_title`).
 PAGE_TITLE = {"zh": "改革简报 {month}", "en": "Reform brief {month}"}
 

@@ -13,6 +13,7 @@ May import: pandas, :mod:`reformlib.data`, :mod:`reformlib.model`, :mod:`reforml
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -22,7 +23,18 @@ from reformlib.briefs.shared import memoised
 from reformlib.data.periods import as_month, month_end
 from reformlib.data.schemas import CITY, unit_code
 from reformlib.data.task_status import task_status
-from reformlib.i18n import FAMILY, FAMILY_ROWS, HEADINGS, HEADLINE_TEXT, MEMO, NOT_SUPPLIED, PEER_GROUP_OF, measure, name_column
+from reformlib.i18n import (
+    DATA_NAMES,
+    FAMILY,
+    FAMILY_ROWS,
+    HEADINGS,
+    HEADLINE_TEXT,
+    MEMO,
+    NOT_SUPPLIED,
+    PEER_GROUP_OF,
+    measure,
+    name_column,
+)
 from reformlib.model.evaluate import DATA_TABLES, evaluate, rank_uncertainty
 from reformlib.model.makeup import score_make_up
 from reformlib.model.spec import Spec, load_spec
@@ -443,7 +455,12 @@ def past_due_frame(inspections: Mapping, *, lang: str = "zh") -> pd.DataFrame:
     cols = MEMO[lang]["att_past_due_cols"].split("|")
     rows = [[r["name"], r["inspection"], r["found_on"], r["due_on"], r["days_past_due"]]
             for r in (inspections or {}).get("past_due_items", [])]
+    if lang != "zh" and any(_CJK.search(str(r[1])) for r in rows):  # names the data gives only in Chinese
+        cols[1] = DATA_NAMES[lang]["inspection_col"]
     return pd.DataFrame(rows, columns=cols)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def pilots_summary(pilots: pd.DataFrame, month: str | pd.Period, *, unit: str | int | None = None) -> dict:

@@ -208,3 +208,16 @@ def test_chinese_dates_in_the_changes_table_read_as_prose_writes_them(results):
     text = " ".join(frame["note"]) + " ".join(frame["now"])
     assert "2017年11月30日" in text and "2017年8月14日" in text and "2017年12月3日" in text
     assert not any(ch in text for ch in "\u2011") and "2017-" not in text
+
+
+def test_english_page_says_inspection_names_are_the_datas_chinese_ones():
+    from reformlib.briefs.content import past_due_frame
+    from reformlib.i18n import DATA_NAMES, MEMO
+
+    item = {"name": "Yuhu District", "inspection": "市委中期督察", "found_on": "2017-07-24", "due_on": "2017-09-22",
+            "days_past_due": 100}
+    en = past_due_frame({"past_due_items": [item]}, lang="en")
+    assert en.columns[1] == DATA_NAMES["en"]["inspection_col"] and "Chinese" in en.columns[1]
+    named = past_due_frame({"past_due_items": [{**item, "inspection": "mid-term inspection"}]}, lang="en")
+    assert named.columns[1] == MEMO["en"]["att_past_due_cols"].split("|")[1]
+    assert list(past_due_frame({"past_due_items": [item]}, lang="zh").columns) == MEMO["zh"]["att_past_due_cols"].split("|")
