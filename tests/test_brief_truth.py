@@ -268,15 +268,16 @@ def test_no_memo_prints_a_count_of_zero(runs):
     assert "无按期推进中的任务" in city and "有目标的18项主要指标均达到本月目标" in city
 
 
-def test_every_rank_in_the_unit_memo_names_its_assessment_group_and_base(runs, demo):
-    from reformlib.briefs.changes import changes_since
-
-    data = rl.load_data(None)
+def test_every_rank_in_the_unit_memo_names_its_assessment_group_and_base(runs):
+    """The brief's year-end place (3rd of 8, 3rd of 5 县市区) and the changes section's monthly
+    one (December 2nd, November 3rd, as changes_since finds them on these data) each with its
+    assessment, group and base."""
     res = dict(runs[("2017-12", "430302")])
-    res["changes"] = changes_since(data, "2017-12", unit="430302", evaluation=res["evaluation"])
+    res["changes"] = {"available": True, "month": "2017-12", "previous_month": "2017-11", "completed": [],
+                      "newly_overdue": [], "crossed": [], "rectified": [],
+                      "ranks": [{"unit": "430302", "name": "雨湖区", "rank_before": 3, "rank": 2, "rank_change": 1,
+                                 "grade_before": "一般", "grade": "一般", "score_before": 75.79, "score": 86.53}]}
     text = _body(memo_content(validate_results(res)))
-    r = res["changes"]["ranks"][0]
     assert "雨湖区在2017年度年终评估（含定性评价）中居县市区和园区第3/8名、县市区第3/5名。" in text
-    assert (f"雨湖区2017年12月月度评估（不含定性评价）在县市区和园区中居第{r['rank']}/8名，"
-            f"2017年11月为第{r['rank_before']}/8名") in text
+    assert "雨湖区2017年12月月度评估（不含定性评价）在县市区和园区中居第2/8名，2017年11月为第3/8名（上升1位），等次仍为一般" in text
     assert re.findall(r"第\d+名", text) == []  # every rank with its base
