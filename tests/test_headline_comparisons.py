@@ -21,7 +21,7 @@ from reformlib.briefs import publish
 from reformlib.errors import DataValidationError
 from reformlib.i18n import HEADLINE_TEXT, WARNING_TEXT
 from reformlib.report.memo import memo_content
-from reformlib.report.numbers import headline_cell, quantity
+from reformlib.report.numbers import headline_cell
 from reformlib.report.page import headline_display
 from reformlib.report.results import validate_results, write_results
 
@@ -142,9 +142,9 @@ def test_june_city_brief_compares_with_its_own_figures_not_the_document(june):
     title, cols, body = next(a for a in c.attachments if a[0] == WORDS["att_headline"])
     assert cols == ["指标", WORDS["value"], "本月目标", "是否达到本月目标", WORDS["previous_month"], WORDS["year_earlier"]]
     for h, r in zip(rows, body):
-        assert r == [h["name"], quantity(h["value"], h["unit"]), headline_cell(h, "target", "zh"),
+        assert r == [h["name"], headline_cell(h, "value", "zh"), headline_cell(h, "target", "zh"),
                      "—" if h["meets_target"] is None else WORDS["met" if h["meets_target"] else "missed"],
-                     quantity(h["previous_month"], h["unit"]), quantity(h["year_earlier"], h["unit"])]
+                     headline_cell(h, "previous_month", "zh"), headline_cell(h, "year_earlier", "zh")]
 
 
 def _cells(table_html: str) -> tuple[list[str], list[list[str]]]:
@@ -165,7 +165,7 @@ def test_page_headline_table_shows_the_labelled_comparisons(data, month, unit, j
     assert "文件表述" not in head and "2017年文件数值" not in head  # not the document's month or a unit
     at = {k: head.index(WORDS[k]) for k in COMPARED if WORDS[k] in head}
     for h, cells in zip(res["headline"], rows):  # as the memo writes them (reformlib.report.numbers)
-        assert cells[head.index(WORDS["value"])] == quantity(h["value"], h["unit"])
+        assert cells[head.index(WORDS["value"])] == headline_cell(h, "value", "zh")
         for key, i in at.items():
             assert cells[i] == headline_cell(h, key, "zh"), (h["code"], key)
 
