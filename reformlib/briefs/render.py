@@ -221,9 +221,9 @@ def blocks(results: Mapping[str, Any], *, lang: str, units: pd.DataFrame | None 
 
 
 # ------------------------------------------------------------------------------ figures
-#: The figures' layout resolution (matplotlib's default), fixed so that a figure drawn in a
-#: notebook's kernel and in a batch process is the same file; saved at 200 dpi.
-FIGURE_DPI = 100
+#: The figures' resolution, for their layout and their files (print resolution), fixed so that
+#: a figure drawn in a notebook's kernel and in a batch process is the same file.
+FIGURE_DPI = 200
 
 def _progress_frame(results: Mapping[str, Any]) -> pd.DataFrame:
     from reformlib.data.task_status import STATUSES
@@ -250,39 +250,35 @@ def draw_figures(folder: Path, results: Mapping[str, Any], *, lang: str) -> None
     ``figures/``), from the results alone: the task progress by category
     (:func:`~reformlib.report.plots.progress_figure`) and the indicator family by unit
     (:func:`~reformlib.report.plots.family_figure`), saved by
-    :func:`~reformlib.report.figures.save_figure` (atomic, refused with a missing glyph) and
-    closed, laid out at :data:`FIGURE_DPI` whatever the caller's settings. Outside a Jupyter
-    kernel pyplot is switched to the Agg backend (nothing shown)."""
+    :func:`~reformlib.report.figures.save_figure` (atomic, refused with a missing glyph),
+    in the house style (:func:`~reformlib.report.plots.house_style`) and laid out at
+    :data:`FIGURE_DPI` whatever the caller's settings, which are left unchanged. The figures are drawn on
+    this thread's kept figures (``reuse=True``: not pyplot's, nothing shown, nothing left
+    open), each laid out by itself and saved at its own size (``crop=False``): the same bytes
+    for the same results, whichever process or thread draws them and whatever it drew before."""
     import matplotlib
-    import matplotlib.pyplot as plt
 
     from reformlib.report.figures import save_figure
-    from reformlib.report.plots import family_figure, progress_figure, setup_plots
-
-    if "inline" not in matplotlib.get_backend():
-        plt.switch_backend("Agg")
-    setup_plots()
+    from reformlib.report.plots import family_figure, house_style, progress_figure
     listed = results.get("figures")
     jobs = []  # every figure's data first: nothing is drawn when any of it is missing
     month = results["month"]  # the titles name it
     for fig in listed if isinstance(listed, list) else []:
         name = fig["name"]
         if name == "task_progress":
-            jobs.append((fig, lambda frame, _: progress_figure(frame, lang=lang, month=month), _progress_frame(results)))
+            jobs.append((fig, lambda frame, _: progress_figure(frame, lang=lang, month=month, reuse=True),
+                         _progress_frame(results)))
         elif name.startswith("family_"):
             jobs.append((fig, lambda frame, name: family_figure(frame, lang=lang, family=name.removeprefix("family_"),
-                                                                month=month),
+                                                                month=month, reuse=True),
                          _family_frame(results)))
         else:
             raise ValueError(f"results: figure {name!r} cannot be drawn from results "
                              "(known: task_progress, family_<family>)")
-    for fig, draw, frame in jobs:
-        with matplotlib.rc_context({"figure.dpi": FIGURE_DPI}):  # the layout, whatever the caller's settings
-            drawn = draw(frame, fig["name"])
-            try:
-                save_figure(drawn, Path(folder) / fig["path"])
-            finally:
-                plt.close(drawn)
+    # the house style and the layout's resolution, whatever the caller's settings (left unchanged)
+    with matplotlib.rc_context({**house_style(), "figure.dpi": FIGURE_DPI}):
+        for fig, draw, frame in jobs:
+            save_figure(draw(frame, fig["name"]), Path(folder) / fig["path"], dpi=FIGURE_DPI, crop=False)
 
 
 # --------------------------------------------------------------------------------- page

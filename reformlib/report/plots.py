@@ -6,7 +6,7 @@ evaluation are in :mod:`.evaluation_plots`). Importing this module registers the
 after ``import reformlib as rl`` shows glyphs, not boxes; :func:`setup_plots` also applies
 the house seaborn theme. No function shows or saves a figure.
 
-May import: matplotlib, seaborn, pandas, :mod:`reformlib.i18n`, :mod:`reformlib.data.schemas`,
+May import: matplotlib, seaborn, pandas, numpy, :mod:`reformlib.i18n`, :mod:`reformlib.data.schemas`,
 :mod:`reformlib.report.fonts`, :mod:`reformlib.report.notebook`, :mod:`reformlib.errors`.
 Figures of analytic results take the frames :mod:`reformlib.tasks` and :mod:`reformlib.stats`
 return; they import neither.
@@ -19,15 +19,21 @@ intervals, a zero line, a dashed line just before the event, the reference perio
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from typing import Any
 
+import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from reformlib.data.schemas import CITY
@@ -46,8 +52,9 @@ from reformlib.report.fonts import cjk_font_available, use_cjk_font
 from reformlib.report.frames import lookup, require_columns
 from reformlib.report.notebook import words
 
-__all__ = ["STATUS_COLOURS", "ageing_figure", "family_figure", "its_figure", "lead_unit_figure", "on_time_figure",
-           "plot_event_study", "progress_figure", "setup_plots", "trend_figure", "warning_figure"]
+__all__ = ["FIGURE_PAD", "STATUS_COLOURS", "ageing_figure", "family_figure", "house_style", "its_figure",
+           "lead_unit_figure", "on_time_figure", "plot_event_study", "progress_figure", "setup_plots", "trend_figure",
+           "warning_figure"]
 
 if cjk_font_available():  # glyphs for any figure drawn after import; setup_plots() says what is missing
     use_cjk_font()
@@ -116,55 +123,227 @@ def setup_plots() -> str:
     return use_cjk_font()
 
 
+_HOUSE_STYLE: dict[str, Any] = {}
+
+
+def house_style() -> dict[str, Any]:
+    """The matplotlib settings :func:`setup_plots` makes (seaborn's theme, the CJK font
+    first), made once per process: figures drawn under ``matplotlib.rc_context(house_style())``
+    have the house style and the caller's settings are left as they were (and the font is
+    registered once, not again for every figure of a batch)."""
+    if not _HOUSE_STYLE:
+        with matplotlib.rc_context():
+            setup_plots()
+            _HOUSE_STYLE.update((k, v) for k, v in dict.items(matplotlib.rcParams) if k != "backend")
+    return dict(_HOUSE_STYLE)
+
+
 def _month_words(month: object, lang: str) -> str:
     m = pd.Period(month, "M")
     return PLOT_TEXT[lang]["as_of"].format(year=m.year, month=m.month, name=m.strftime("%B %Y"))
 
 
-def progress_figure(by_category: pd.DataFrame, *, lang: str = "zh", month: object = None) -> plt.Figure:
+# --------------------------------------------------------------------------- a brief's figures
+# A brief's two figures are drawn for every unit of a batch, so they are built for speed as well
+# as for the reader: plain matplotlib bars (the colours seaborn would draw), titles at a fixed
+# height, margins measured once from the texts (:func:`_fit`) so that the figure is drawn once
+# when saved (no tight layout, no tight bounding box), and with ``reuse=True`` the axes and
+# their ticks kept and redrawn for the next figure of the same shape.
+
+#: Space left around a brief figure's content, in inches (as ``savefig.pad_inches`` leaves).
+FIGURE_PAD = 0.1
+_KEEP = 12  # figures kept per thread with reuse=True (one per shape; each holds a canvas)
+_kept = threading.local()
+
+
+def _figure(kind: tuple, size: tuple[float, float], shape: tuple[int, int], reuse: bool) -> tuple[Figure, Any, bool]:
+    """A figure with a grid of axes: new and registered with pyplot, or (``reuse``) this
+    thread's figure of that kind, size, grid and matplotlib settings with its data artists
+    removed. Returns the figure, the axes (2-d) and whether it is new."""
+    if not reuse:
+        fig, axes = plt.subplots(*shape, figsize=size, squeeze=False)
+        return fig, axes, True
+    kept = _kept.__dict__.setdefault("figures", {})
+    key = (kind, size, shape, repr(list(dict.values(matplotlib.rcParams))))
+    if key in kept:
+        fig, axes = kept[key] = kept.pop(key)  # most recently used last
+        for ax in axes.ravel():
+            for artist in [*ax.patches, *ax.lines, *ax.collections]:
+                artist.remove()
+            ax.containers.clear()
+            ax.relim()
+            ax.set_autoscale_on(True)
+        return fig, axes, False
+    fig = Figure(figsize=size)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(*shape, squeeze=False)
+    kept[key] = (fig, axes)
+    while len(kept) > _KEEP:
+        kept.pop(next(iter(kept)))
+    return fig, axes, True
+
+
+def _set_lines(text: Any, pieces: list[str], width: float, renderer: Any) -> None:
+    """Set ``text`` to ``pieces`` joined, on one line if it is at most ``width`` pixels wide,
+    else broken between pieces into as few lines as fit (a piece wider than ``width`` keeps a
+    line of its own)."""
+    text.set_text("".join(pieces))
+    if text.get_window_extent(renderer).width <= width:
+        return
+    lines = [pieces[0]]
+    for piece in pieces[1:]:
+        text.set_text(lines[-1] + piece)
+        if text.get_window_extent(renderer).width > width:
+            lines[-1] = lines[-1].rstrip()
+            lines.append(piece.lstrip())
+        else:
+            lines[-1] += piece
+    text.set_text("\n".join(lines))
+
+
+def _fit(fig: Figure, axes: Any, *, top: float = 0.0, bottom: float = 0.0) -> None:
+    """Lay out a grid of axes so that tick labels, axis labels and titles fit inside the
+    figure with :data:`FIGURE_PAD` around them, as a tight layout and a tight bounding box
+    would, from one measurement of each axis: how far its labels reach beyond the axes does
+    not depend on where the axes are, except for the rightmost tick label (the ticks may
+    change with the width: half the widest label is kept free) and a title wider than its
+    panel (the panels' width is solved for). Columns share one width and rows one height, as
+    in a tight layout. ``top`` and ``bottom`` (pixels) are kept free for a suptitle and a
+    legend."""
+    renderer = fig._get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    pad = FIGURE_PAD * fig.dpi
+    nrow, ncol = axes.shape
+    left, right, titles = [0.0] * ncol, [0.0] * ncol, [0.0] * ncol
+    above, below = [0.0] * nrow, [0.0] * nrow
+    for (i, j), ax in np.ndenumerate(axes):
+        if not ax.get_visible():
+            continue
+        box = ax.bbox
+        parts = [b for b in (ax.xaxis.get_tightbbox(renderer), ax.yaxis.get_tightbbox(renderer)) if b is not None]
+        ticks = [label.get_window_extent(renderer).width for label in ax.xaxis.get_ticklabels() if label.get_text()]
+        left[j] = max(left[j], box.x0 - min([box.x0, *(b.x0 for b in parts)]))
+        right[j] = max(right[j], max([box.x1, *(b.x1 for b in parts)]) - box.x1, max(ticks, default=0.0) / 2)
+        below[i] = max(below[i], box.y0 - min([box.y0, *(b.y0 for b in parts)]))
+        if ax.title.get_text():
+            title = ax.title.get_window_extent(renderer)
+            above[i] = max(above[i], title.y1 - box.y1)
+            titles[j] = max(titles[j], title.width)
+    hgap = max([below[i] + above[i + 1] for i in range(nrow - 1)], default=0.0) + pad
+    axes_h = (height - 2 * pad - top - bottom - above[0] - below[-1] - (nrow - 1) * hgap) / nrow
+
+    def across(axes_w: float) -> tuple[float, float, list[float]]:
+        """The panels' width, the gap between columns and how far each column's title reaches
+        beyond its panel, for titles laid out over panels ``axes_w`` wide; a title reaching
+        beyond its panel needs room from its neighbour's title, not from its tick labels."""
+        over = [max(0.0, (w - axes_w) / 2) for w in titles]
+        gap = max([max(right[j] + left[j + 1], over[j] + over[j + 1]) for j in range(ncol - 1)], default=0.0) + pad
+        outer = max(left[0], over[0]) + max(right[-1], over[-1])
+        return (width - 2 * pad - outer - (ncol - 1) * gap) / ncol, gap, over
+
+    low, high = 0.0, width  # bisection for the widest panels that leave their titles room
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if across(middle)[0] >= middle else (low, middle)
+    axes_w, wgap, over = across(low)
+    lefts, rights = [max(a, b) for a, b in zip(left, over)], [max(a, b) for a, b in zip(right, over)]
+    if axes_w <= 0 or axes_h <= 0:
+        raise SpecError(f"the figure's labels leave no room for its panels ({width / fig.dpi:.1f} × "
+                        f"{height / fig.dpi:.1f} in); shorten the names")
+    fig.subplots_adjust(left=(pad + lefts[0]) / width, right=1 - (pad + rights[-1]) / width,
+                        bottom=(pad + bottom + below[-1]) / height, top=1 - (pad + top + above[0]) / height,
+                        wspace=wgap / axes_w, hspace=hgap / axes_h)
+
+
+def progress_figure(by_category: pd.DataFrame, *, lang: str = "zh", month: object = None,
+                    reuse: bool = False) -> Figure:
     """Stacked horizontal bars: task statuses by category (a table of
     :func:`reformlib.tasks.ledger.status_by_category`), counted in whole tasks on the axis,
-    under a title that says what is counted (and as of which month, with ``month``); the
-    figure is neither shown nor saved.
+    under a title that says what is counted (and as of which month, with ``month``), the
+    statuses' legend below; the figure is neither shown nor saved.
+
+    With ``reuse`` the figure is not registered with pyplot: it is this thread's figure of
+    this shape, drawn again in place (the same pixels as a new one), valid until the next
+    call with ``reuse`` (save it first; do not close it).
 
     >>> fig = progress_figure(status_by_category(task_status(tasks, progress, "2017-06")))  # doctest: +SKIP
     """
     cols = ["completed", "on_schedule", "behind", "overdue", "not_started"]
-    colours = [STATUS_COLOURS[c] for c in cols]
-    data = by_category.set_index("name")[cols].rename(columns=lambda c: t(c, lang))
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.5))
-    data.iloc[::-1].plot.barh(stacked=True, color=colours, ax=ax, width=0.75)
-    ax.set_xlabel(PLOT_TEXT[lang]["tasks_axis"])
-    ax.set_ylabel("")
+    require_columns(by_category, ["name", *cols], name="by_category")
+    if by_category.empty:
+        raise SpecError("by_category has no category to draw")
+    words = PLOT_TEXT[lang]
+    n = len(by_category)
+    fig, axes, new = _figure(("progress", lang), (8, 0.45 * n + 1.5), (1, 1), reuse)
+    ax = axes[0, 0]
+    y = np.arange(n - 1, -1, -1)  # the first category on top
+    # one collection of the bars' segments (a segment of no task is not drawn), drawn as bars
+    # (the house style's edges); the axis starts at 0
+    counts = by_category[cols].to_numpy(dtype=float)
+    ends = counts.cumsum(axis=1)
+    shown = counts > 0
+    x0, x1 = (ends - counts)[shown], ends[shown]
+    y0, y1 = np.broadcast_to(y[:, None] - 0.375, counts.shape)[shown], np.broadcast_to(y[:, None] + 0.375, counts.shape)[shown]
+    bars = PolyCollection(np.stack([np.c_[x0, y0], np.c_[x0, y1], np.c_[x1, y1], np.c_[x1, y0]], axis=1),
+                          facecolors=np.broadcast_to(np.array([STATUS_COLOURS[c] for c in cols]), counts.shape)[shown])
+    bars.sticky_edges.x.append(0)
+    ax.add_collection(bars)
+    ax.autoscale_view(scaley=False)
+    ax.set_yticks(y, [str(name) for name in by_category["name"]])
+    ax.set_ylim(-0.625, n - 0.375)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(PLOT_TEXT[lang]["progress_title"] + (_month_words(month, lang) if month is not None else ""),
-                 fontsize=11)
-    ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.12 if lang == "zh" else -0.14), frameon=False, fontsize=9)
-    fig.tight_layout()
+    ax.set_xlabel(words["tasks_axis"])
+    ax.set_title(words["progress_title"] + (_month_words(month, lang) if month is not None else ""),
+                 fontsize=11, y=1)
+    if new:
+        fig.legend(handles=[Patch(facecolor=STATUS_COLOURS[c], label=t(c, lang)) for c in cols], ncol=5,
+                   loc="lower center", frameon=False, fontsize=9, borderaxespad=0)
+    legend = fig.legends[0]
+    renderer = fig._get_renderer()
+    size = legend.get_window_extent(renderer)
+    pad = FIGURE_PAD * fig.dpi
+    _fit(fig, axes, bottom=size.height + pad / 2)
+    # the legend at the foot, under the axes' middle as far as the figure's edges allow
+    middle = min(max((ax.bbox.x0 + ax.bbox.x1) / 2, pad + size.width / 2), fig.bbox.width - pad - size.width / 2)
+    legend.set_bbox_to_anchor((middle / fig.bbox.width, pad / fig.bbox.height), transform=fig.transFigure)
     return fig
 
 
-def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "", month: object = None) -> plt.Figure:
+def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "", month: object = None,
+                  reuse: bool = False) -> Figure:
     """One panel per indicator of the family, a bar per unit, the city highlighted (red); the
     edges of a reasonable band as dashed lines and, when ``frame`` has a ``target`` column,
-    the target as a solid line; the title says what is shown and which lines mean what."""
+    the target as a solid line; the title says what is shown and which lines mean what.
+    ``reuse`` as for :func:`progress_figure`."""
+    require_columns(frame, ["unit", "unit_name", "indicator_name", "value", "band_low", "band_high"], name="frame")
+    if frame.empty:
+        raise SpecError("frame has no indicator value to draw")
+    twice = frame[frame.duplicated(["indicator_name", "unit_name"])]
+    if not twice.empty:
+        row = twice.iloc[0]
+        raise SpecError(f"frame row {twice.index[0]}: unit {row['unit_name']!r} appears twice for indicator "
+                        f"{row['indicator_name']!r}; one bar per unit and indicator")
     panels = list(dict.fromkeys(frame["indicator_name"]))
     ncol = min(3, len(panels))
     nrow = -(-len(panels) // ncol)
-    fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 3.4 * nrow), squeeze=False)
+    fig, axes, _ = _figure(("family", len(panels)), (4.2 * ncol, 3.4 * nrow), (nrow, ncol), reuse)
+    # seaborn's bars: its default saturation (0.75) applied to the colours
+    city, other = sns.desaturate("#c62828", 0.75), sns.desaturate("#5c6bc0", 0.75)
     for ax, name in zip(axes.ravel(), panels):
         d = frame[frame["indicator_name"] == name]
-        palette = {u: ("#c62828" if c == CITY else "#5c6bc0") for u, c in zip(d["unit_name"], d["unit"])}
-        sns.barplot(data=d, y="unit_name", x="value", hue="unit_name", palette=palette, legend=False, ax=ax)
+        y = np.arange(len(d))
+        ax.barh(y, d["value"].to_numpy(dtype=float), height=0.8,
+                color=[city if c == CITY else other for c in d["unit"]])
+        ax.set_yticks(y, [str(u) for u in d["unit_name"]])
+        ax.set_ylim(len(d) - 0.5, -0.5)  # the first unit on top
+        ax.yaxis.grid(False)
         for edge in (d["band_low"].iloc[0], d["band_high"].iloc[0]):
             if pd.notna(edge):
                 ax.axvline(edge, ls="--", color="#555555", lw=1)
         target = d["target"].dropna() if "target" in d.columns else pd.Series(dtype=float)
         if not target.empty:
             ax.axvline(float(target.iloc[0]), ls="-", color="#2e7d32", lw=1.6)
-        ax.set_title(name, fontsize=10)
-        ax.set_xlabel("")
-        ax.set_ylabel("")
+        ax.set_title(name, fontsize=10, y=1)
     for ax in axes.ravel()[len(panels):]:
         ax.set_visible(False)
     words = PLOT_TEXT[lang]
@@ -175,8 +354,12 @@ def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "", mo
     notes = ([words["as_of_plain"].format(year=pd.Period(month, "M").year, month=pd.Period(month, "M").month,
                                           name=pd.Period(month, "M").strftime("%B %Y"))] if month is not None else [])
     notes += [words[k] for k in keys]
-    fig.suptitle(title + words["open"] + words["sep"].join(notes) + words["close"], fontsize=11)
-    fig.tight_layout()
+    pieces = [title, *(words["open"] * (k == 0) + note + (words["sep"] if k < len(notes) - 1 else words["close"])
+                       for k, note in enumerate(notes))]
+    suptitle = fig.suptitle("", fontsize=11, y=1 - FIGURE_PAD / fig.get_figheight(), va="top")
+    renderer = fig._get_renderer()
+    _set_lines(suptitle, pieces, fig.bbox.width - 2 * FIGURE_PAD * fig.dpi, renderer)
+    _fit(fig, axes, top=suptitle.get_window_extent(renderer).height + FIGURE_PAD * fig.dpi)
     return fig
 
 

@@ -13,16 +13,19 @@ import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from reformlib.errors import SpecError  # noqa: E402
 from reformlib.report import plots  # noqa: E402
-from reformlib.report.figures import MissingGlyphError, check_glyphs, glyph_errors  # noqa: E402
+from reformlib.report.figures import MissingGlyphError, check_glyphs, glyph_errors, png_bytes, save_figure  # noqa: E402
 from reformlib.report.fonts import cjk_font_available  # noqa: E402
 
 needs_cjk = pytest.mark.skipif(not cjk_font_available(), reason="no Chinese font installed (make fonts)")
 DEJAVU_ONLY = {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"]}
+STATUS_ORDER = ["completed", "on_schedule", "behind", "overdue", "not_started"]
 
 
 @pytest.fixture(autouse=True)
@@ -160,8 +163,11 @@ def test_progress_figure_keeps_its_status_colours():
     by_category = pd.DataFrame({"category": ["C1"], "name": ["economy"], "not_started": [1], "on_schedule": [2],
                                 "behind": [1], "completed": [5], "overdue": [1], "total": [10], "completion_rate": [50.0]})
     fig = plots.progress_figure(by_category, lang="en")
-    colours = {matplotlib.colors.to_hex(p.get_facecolor()) for p in fig.axes[0].patches}
-    assert colours == set(plots.STATUS_COLOURS.values())
+    colours = [matplotlib.colors.to_hex(c) for c in fig.axes[0].collections[0].get_facecolors()]
+    assert colours == [plots.STATUS_COLOURS[s] for s in STATUS_ORDER]
+    legend = fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == ["Completed", "On schedule", "Behind schedule", "Overdue", "Not started"]
+    assert [matplotlib.colors.to_hex(h.get_facecolor()) for h in legend.legend_handles] == colours
 
 
 # --------------------------------------------------------------------------- trends
@@ -226,8 +232,147 @@ def test_brief_figures_count_in_whole_tasks_draw_targets_and_say_what_they_show(
     check_glyphs(fig)
     solid = [line for line in fig.axes[0].lines if line.get_linestyle() == "-" and list(line.get_xdata()) == [90.0, 90.0]]
     assert len(solid) == 1  # the target, as a line
-    assert fig._suptitle.get_text() == "债务类指标各单位数值（截至2017年12月底；红色为全市；绿色实线为目标值）"
+    # one panel: the title is broken between its notes to fit the figure's width
+    assert fig._suptitle.get_text() == "债务类指标各单位数值（截至2017年12月底；\n红色为全市；绿色实线为目标值）"
     without = plots.family_figure(frame.drop(columns="target"), lang="en", family="debt")
     assert not [line for line in without.axes[0].lines if list(line.get_xdata()) == [90.0, 90.0]]
     assert without._suptitle.get_text() == "The debt indicators by unit (the city in red)"
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- a brief's figures, fast
+LONG = "经济体制和财税金融改革及其配套制度建设"  # a long category name
+CATEGORIES = pd.DataFrame({"name": ["放管服", LONG, "农村改革", "司法体制和法治建设"], "completed": [3, 0, 12, 1],
+                           "on_schedule": [1, 2, 0, 0], "behind": [0, 1, 0, 0], "overdue": [1, 0, 0, 0],
+                           "not_started": [0, 1, 0, 0]})
+
+
+def _family_frame(indicators: int, units: list[tuple[str, str]], target: float | None = 90.0) -> pd.DataFrame:
+    rows = [{"unit": code, "unit_name": name, "indicator": f"i{k}", "indicator_name": f"指标{k}（%）" if k else
+             "规上工业企业资产负债率及其他很长的指标名称（%）", "value": 40.0 + 7 * k + 5 * u, "band_low": 30.0 if k == 1 else None,
+             "band_high": 80.0 if k == 1 else None, "target": target}
+            for k in range(indicators) for u, (code, name) in enumerate(units)]
+    return pd.DataFrame(rows).astype({"band_low": float, "band_high": float, "target": float})
+
+
+UNITS = [("430302", "雨湖区"), ("peers:county_district", "县市区中位数（5个单位）"), ("430300", "湘潭市")]
+
+
+def _texts_drawn(fig: Figure) -> list:
+    """Every non-empty text the saved figure shows (titles, axis labels, the tick labels in
+    view, legends), with its box in pixels."""
+    renderer = fig.canvas.get_renderer()
+    texts = [fig._suptitle] + [t for legend in fig.legends for t in legend.get_texts()]
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        texts += [ax.title, ax.xaxis.label, ax.yaxis.label]
+        for axis, (lo, hi) in ((ax.xaxis, sorted(ax.get_xlim())), (ax.yaxis, sorted(ax.get_ylim()))):
+            texts += [t.label1 for t in axis.get_major_ticks() if lo - 1e-9 <= t.get_loc() <= hi + 1e-9]
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in texts
+            if t is not None and t.get_visible() and t.get_text()]
+
+
+def _check_layout(fig: Figure, tmp_path) -> None:
+    """Drawn as saved: every text inside the figure, no two texts overlapping."""
+    save_figure(fig, tmp_path / "fig.png", dpi=int(fig.dpi), crop=False)
+    inside = fig.bbox.padded(1)
+    shown = _texts_drawn(fig)
+    assert shown
+    for text, box in shown:
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1, text
+    for k, (a, box_a) in enumerate(shown):
+        for b, box_b in shown[k + 1:]:
+            assert not box_a.shrunk(0.98, 0.98).overlaps(box_b.shrunk(0.98, 0.98)), (a, b)
+
+
+@needs_cjk
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_progress_figure_fits_its_texts_and_counts_every_task(lang, tmp_path):
+    with matplotlib.rc_context({**plots.house_style(), "figure.dpi": 200}):
+        fig = plots.progress_figure(CATEGORIES, lang=lang, month="2017-12", reuse=True)
+        _check_layout(fig, tmp_path)
+    ax = fig.axes[0]
+    bars = ax.collections[0]
+    # one segment per status with tasks, widths the counts, the first category on top (y = 3)
+    boxes = [p.get_extents() for p in bars.get_paths()]
+    widths = {(round((b.y0 + b.y1) / 2), b.x0, b.x1) for b in boxes}
+    assert widths == {(3, 0, 3), (3, 3, 4), (3, 4, 5), (2, 0, 2), (2, 2, 3), (2, 3, 4), (1, 0, 12), (0, 0, 1)}
+    assert dict(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels()))) == dict(
+        zip([3, 2, 1, 0], CATEGORIES["name"]))
+    assert ax.get_xlim() == (0.0, pytest.approx(12.6))  # starts at 0, 5 % beyond the longest bar
+    ticks = [t for t in ax.get_xticks() if 0 <= t <= 12.6]
+    assert all(float(t).is_integer() for t in ticks)
+    # the legend below the axis label, not over it
+    renderer = fig.canvas.get_renderer()
+    assert fig.legends[0].get_window_extent(renderer).y1 <= ax.xaxis.label.get_window_extent(renderer).y0
+
+
+@needs_cjk
+@pytest.mark.parametrize(("indicators", "units"), [(2, UNITS), (4, UNITS[:2]), (1, [("430300", "湘潭市")])])
+def test_family_figure_fits_its_texts(indicators, units, tmp_path):
+    frame = _family_frame(indicators, units)
+    with matplotlib.rc_context({**plots.house_style(), "figure.dpi": 200}):
+        fig = plots.family_figure(frame, lang="zh", family="debt", month="2017-12", reuse=True)
+        _check_layout(fig, tmp_path)
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == indicators and len(fig.axes) == {1: 1, 2: 2, 4: 6}[indicators]  # 3 panels a row
+    city = matplotlib.colors.to_hex(sns.desaturate("#c62828", 0.75))
+    for ax in shown:
+        faces = [matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches]
+        names = [t.get_text() for t in ax.get_yticklabels()]
+        assert names == [name for _, name in units]
+        assert [f == city for f in faces] == [code == "430300" for code, _ in units]
+        assert ax.get_ylim()[0] > ax.get_ylim()[1]  # the first unit on top
+
+
+def test_family_figure_names_bad_input():
+    frame = _family_frame(1, UNITS)
+    with pytest.raises(SpecError, match=r"frame row 3: unit '雨湖区' appears twice for indicator"):
+        plots.family_figure(pd.concat([frame, frame.iloc[:1]], ignore_index=True))
+    with pytest.raises(SpecError, match="band_high"):
+        plots.family_figure(frame.drop(columns="band_high"))
+    with pytest.raises(SpecError, match="no indicator value"):
+        plots.family_figure(frame.iloc[:0])
+    with pytest.raises(SpecError, match="no category"):
+        plots.progress_figure(CATEGORIES.iloc[:0])
+    with pytest.raises(SpecError, match="overdue"):
+        plots.progress_figure(CATEGORIES.drop(columns="overdue"))
+
+
+def _png(fig: Figure) -> bytes:
+    fig.canvas.draw()
+    return png_bytes(np.asarray(fig.canvas.buffer_rgba()), dpi=200)
+
+
+@needs_cjk
+def test_a_reused_figure_gives_the_pixels_of_a_new_one():
+    """Drawn again in place after other figures of the same shape (other bars, names, ticks,
+    targets, bands), a figure is the same image as one drawn on a new figure."""
+    other = CATEGORIES.assign(name=["甲", "乙", "丙", "丁"], completed=[40, 0, 1, 7])
+    wide = _family_frame(2, [("430302", "很长很长很长很长的单位名称"), ("x", "乙"), ("430300", "湘潭市")], target=None)
+    with matplotlib.rc_context({**plots.house_style(), "figure.dpi": 200}):
+        new_progress = _png(plots.progress_figure(CATEGORIES, month="2017-12"))
+        new_family = _png(plots.family_figure(_family_frame(2, UNITS), family="debt", month="2017-12"))
+        plt.close("all")
+        for _ in range(2):
+            plots.progress_figure(other, month="2018-01", reuse=True)
+            plots.family_figure(wide, family="debt", month="2018-01", reuse=True)
+            again = plots.progress_figure(CATEGORIES, month="2017-12", reuse=True)
+            assert _png(again) == new_progress
+            again = plots.family_figure(_family_frame(2, UNITS), family="debt", month="2017-12", reuse=True)
+            assert _png(again) == new_family
+        assert again is plots.family_figure(wide, family="debt", reuse=True)  # one figure per shape, redrawn
+    assert plt.get_fignums() == []  # reused figures are not pyplot's
+
+
+@needs_cjk
+def test_the_house_style_leaves_the_caller_settings_and_registers_the_font_once():
+    from matplotlib import font_manager
+
+    before = dict(matplotlib.rcParams)
+    style = plots.house_style()
+    fonts = len(font_manager.fontManager.ttflist)
+    assert plots.house_style() == style and len(font_manager.fontManager.ttflist) == fonts
+    assert dict(matplotlib.rcParams) == before
+    assert style["font.sans-serif"][0] == "Noto Sans CJK JP" and style["axes.grid"] is True
