@@ -18,6 +18,12 @@ the same figure reads the same everywhere (OFFICE.md, "Typography in pages and t
   ``difference(-4, "%", "zh") == "4.0个百分点"``, ``difference(-8094, "mu", signed=True) == "-8,094亩"``;
 - a value with the catalogue's unit of measurement: ``quantity(75, "villages", "zh") ==
   "75个"``, ``quantity(75, "villages", "en") == "75 villages"``, ``quantity(53, "%") == "53.0%"``;
+- every figure of one headline indicator with the same decimals (:func:`row_decimals`):
+  ``8.00亿元 | 6.74亿元 | 5.20亿元``, ``9.9个月 | -4.0个月``; a city's average of persons said to be
+  an average on every figure (``平均4.0人``); in English 亿元 in millions of yuan
+  (``674 million yuan``) and a measure word singular after 1 (``1 kindergarten``); growth on a
+  base below :data:`SMALL_BASE` as the change in count (``+6项``, :func:`growth_cell`);
+  dates in Chinese prose as ``2017年11月30日`` (:func:`date_text`);
 - scores and points of the evaluation always with two decimals: ``score(86.2) == "86.20"``,
   ``score(-16.467, signed=True) == "-16.47"``; parts of a score rounded so that they add up to
   the rounded whole (:func:`apportion`, the largest-remainder method).
