@@ -5,7 +5,6 @@ SQL for the months a brief needs, never as a folder of its whole panel."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import nbformat
 import pandas as pd
@@ -13,7 +12,7 @@ import pytest
 
 import reformlib as rl
 from reformlib.briefs import units as brief_units
-from reformlib.data.dataset import DEMO_STORE, snapshot
+from reformlib.data.dataset import store_folder
 from reformlib.data.paths import NOTEBOOKS
 from reformlib.report.results import validate_results
 
@@ -69,9 +68,7 @@ def test_the_month_window_holds_what_the_month_and_the_month_before_read(compute
 
 def test_a_store_is_read_by_sql_for_the_months_needed(demo, tmp_path):
     store = tmp_path / "copy.duckdb"
-    if not DEMO_STORE.exists():
-        snapshot(DEMO_STORE)  # builds the demonstration store
-    shutil.copy(DEMO_STORE, store)
+    store_folder(demo, store)  # the demonstration folder as a store, as it is now
     from_store = brief_units.month_inputs(store, MONTH)
     from_folder = brief_units.month_inputs(None, MONTH)
     assert not (tmp_path / ".copy.duckdb.tables").exists()  # no folder of the whole panel was written

@@ -235,7 +235,7 @@ def _headline(values: _Values, indicators: pd.DataFrame, reference: pd.DataFrame
         doc = r["value"] if pd.notna(r["value"]) else r["change"]
         rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change, growth=growth,
                          measure_unit=measure(ind.at[code, "measure_unit"], lang), document=doc, document_text="",
-                         comparison="", **_comparisons(values, ind.loc[code], code, unit, m, now)))
+                         comparison="", units_behind="", **_comparisons(values, ind.loc[code], code, unit, m, now)))
     return pd.DataFrame(rows, columns=content.HEADLINE_COLUMNS)
 
 
