@@ -258,3 +258,36 @@ def test_rendering_again_gives_the_same_bytes(pages, built, tmp_path):
     render.write_page(tmp_path, built["unit"], lang="zh")
     for name in ["brief.html", *(f["path"] for f in built["unit"]["figures"])]:
         assert (tmp_path / name).read_bytes() == (pages["unit"] / name).read_bytes(), name
+
+
+def test_figures_are_the_same_bytes_whatever_was_drawn_before_and_on_any_thread(pages, built, tmp_path):
+    """A batch draws a unit's figures on figures kept from the units drawn before it (the
+    fixture drew the city's first); a new thread starts with none of them. Either way the
+    files are the same, the caller's matplotlib settings are left as they were, and the
+    images are their figures' size at 200 dpi."""
+    import threading
+
+    import matplotlib
+    from PIL import Image
+
+    failures: list[BaseException] = []
+
+    def draw(key: str) -> None:
+        try:
+            render.draw_figures(tmp_path / key, built[key], lang="zh")
+        except BaseException as exc:  # reported below, on the test's thread
+            failures.append(exc)
+
+    before = dict(matplotlib.rcParams)
+    for key in ("unit", "city"):  # the unit's first this time, each on a thread of its own
+        thread = threading.Thread(target=draw, args=(key,))
+        thread.start()
+        thread.join()
+    assert failures == []
+    assert dict(matplotlib.rcParams) == before
+    for key in ("unit", "city"):
+        for f in built[key]["figures"]:
+            assert (tmp_path / key / f["path"]).read_bytes() == (pages[key] / f["path"]).read_bytes(), (key, f["path"])
+    categories = len(built["unit"]["tasks"]["by_category"])
+    with Image.open(pages["unit"] / "figures" / "task_progress.png") as img:
+        assert img.size == (1600, round((0.45 * categories + 1.5) * 200)) and round(img.info["dpi"][0]) == 200

@@ -101,3 +101,53 @@ def test_bad_arguments_are_named(tmp_path):
         plt.close(fig)
     with pytest.raises(TypeError, match="fig"):
         check_glyphs("not a figure")  # type: ignore[arg-type]
+
+
+def test_png_bytes_is_a_png_of_the_pixels_at_its_resolution():
+    import io
+
+    import numpy as np
+
+    from reformlib.report.figures import png_bytes
+
+    rng = np.random.default_rng(7)
+    pixels = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    data = png_bytes(pixels, dpi=200)
+    with Image.open(io.BytesIO(data)) as img:
+        img.load()
+        assert img.format == "PNG" and img.mode == "RGBA" and img.size == (53, 37)
+        assert round(img.info["dpi"][0]) == 200 and not img.text  # no text chunk (no "Software")
+        assert (np.asarray(img) == pixels).all()
+    assert png_bytes(pixels, dpi=200) == data  # the same bytes for the same pixels
+    with pytest.raises(ParameterError, match="height × width × 4"):
+        png_bytes(pixels[..., :3], dpi=200)
+    with pytest.raises(ParameterError, match="uint8"):
+        png_bytes(pixels.astype(float), dpi=200)
+
+
+def test_an_uncropped_figure_is_drawn_once_at_its_own_size(cjk, tmp_path):
+    import numpy as np
+    from matplotlib.artist import Artist
+
+    class Counted(Artist):
+        """An artist that counts how often the figure draws it."""
+
+        draws = 0
+
+        def draw(self, renderer):
+            Counted.draws += 1
+
+    with matplotlib.rc_context({"figure.dpi": 200}):
+        fig = _chinese_figure()
+    fig.add_artist(Counted())
+    try:
+        path = save_figure(fig, tmp_path / "fig.png", crop=False)
+        assert Counted.draws == 1
+        with Image.open(path) as img:
+            assert img.size == (1000, 600) and round(img.info["dpi"][0]) == 200  # 5 × 3 in at 200 dpi
+            assert (np.asarray(img) == np.asarray(fig.canvas.buffer_rgba())).all()
+        Counted.draws = 0
+        save_figure(fig, tmp_path / "cropped.png")  # a tight bounding box draws twice
+        assert Counted.draws == 2
+    finally:
+        plt.close(fig)
