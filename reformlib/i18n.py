@@ -667,7 +667,9 @@ HEADLINE_TEXT: dict[str, dict[str, str]] = {
            "att_headline_cols": "指标|本月数值（流量指标为1月至本月累计）|本月目标|是否达到本月目标|"
                                 "上月（流量指标为1月至上月累计）|上年同期（流量指标为上年1月至同月累计）",
            "headline_targets": "有目标的{n}主要指标中，{met}达到本月目标，{missed}未达到（附件：{att}）。",
-           "units_differ": "；本数据中{names}本月未达到目标"},
+           "units_differ": "；本数据中{names}本月未达到目标",
+           "units_note": "注：“文件表述”是2017年全市年度总结的原文，说的是全市；本数据中，以下指标有单位本月未达到目标：{items}。",
+           "units_item": "{name}（{names}）", "units_sep": "；"},
     "en": {"target": "Target this month", "meets_target": "Meets this month's target", "met": "met", "missed": "missed",
            "value": "This month (flows: year to date)", "previous_month": "Previous month (flows: year to date)",
            "year_earlier": "Same month last year (flows: year to date)", "city_value": "City",
@@ -677,7 +679,10 @@ HEADLINE_TEXT: dict[str, dict[str, str]] = {
                                 "Previous month (flows: year to date)|Same month last year (flows: year to date)",
            "headline_targets": "Of the {n} headline figures with a target, {met} met this month's target and {missed} "
                                "missed it (attachment: {att}).",
-           "units_differ": "; in these data {names} missed this month's target"},
+           "units_differ": "; in these data {names} missed this month's target",
+           "units_note": "Note: “As the document puts it” quotes the 2017 year-end summary, which speaks of the whole "
+                         "city; in these data some units missed this month's target: {items}.",
+           "units_item": "{name} ({names})", "units_sep": "; "},
 }
 
 #: Peer groups the brief ranks units within (unit kind -> group, :data:`PEER_GROUP_OF`) and

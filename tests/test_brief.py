@@ -60,6 +60,8 @@ def test_brief_html_is_self_contained_and_hides_code(published):
     assert HEADINGS["zh"]["headline"] in html and HEADINGS["zh"]["headline_own"] not in html
     assert "30–39%" in html and "3–5人" in html  # band targets read as their band
     assert "本月数值（流量指标为1月至本月累计）" in html and "assoc_decoupled_rate" not in html
+    # the document's words stand as written; the units of these data that missed the target, in a note apart
+    assert "注：“文件表述”是2017年全市年度总结的原文" in html and "河长制工作方案出台率（雨湖区、湘潭县、湘乡市）" in html
 
 
 def test_results_and_manifest(published, demo):

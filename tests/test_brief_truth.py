@@ -127,22 +127,30 @@ def test_document_wording_only_beside_the_city_in_december_2017(demo):
 
 def test_a_city_figure_the_document_reports_complete_names_the_units_that_are_not(demo):
     """December 2017: the city's 河长制工作方案出台率 stands beside the document's "…全部出台"
-    while three units of the same page are listed below their target for it. The comparison
-    then names every unit the page lists off target for that indicator; without the units
-    table to name them, the document's words are left out."""
+    while three units of the same page are listed below their target for it. The headline
+    names every unit the page lists off target for that indicator, in ``units_behind``, apart
+    from the document's words (which stay as the document wrote them); the page says so in a
+    note under the table and the memo beside the words. Without the units table to name them,
+    the document's words are left out."""
+    from reformlib.report import page
+    from reformlib.report.memo import _document_words
+
     data, reference = rl.load_data(None), rl.load_reference()
     obs, ind, units = data["observations"], data["indicators"], data["units"]
     december = brief.headline(obs, ind, reference, "2017-12", units=units).set_index("code")
     off = brief.off_target(obs, ind, units, "2017-12")
-    shown = december[december["comparison"] != ""]
+    shown = december[(december["comparison"] != "") | (december["units_behind"] != "")]
     assert len(shown) >= 4
     for code, row in shown.iterrows():
         listed = off.loc[off["indicator"] == code, "unit_name"].tolist()
-        for name in listed:
-            assert name in row["comparison"], (code, name, row["comparison"])
-        assert ("本数据中" in row["comparison"]) == bool(listed), (code, row["comparison"])
-    river = december.at["river_chief_plan_rate", "comparison"]
-    assert river.startswith("5个县市区、3个园区和66个乡镇全部出台；本数据中") and "雨湖区" in river
+        assert row["units_behind"].split("、") == listed if listed else row["units_behind"] == "", (code, row["units_behind"])
+        assert "本数据中" not in row["comparison"] and not any(name in row["comparison"] for name in listed), code
+    river = december.loc["river_chief_plan_rate"]
+    assert river["comparison"] == "5个县市区、3个园区和66个乡镇全部出台" and river["units_behind"] == "雨湖区、湘潭县、湘乡市"
+    note = page.units_behind_note(december.reset_index(), "zh")
+    assert note.startswith("注：“文件表述”是2017年全市年度总结的原文") and "河长制工作方案出台率（雨湖区、湘潭县、湘乡市）" in note
+    memo_words = _document_words({"comparison": river["comparison"], "units_behind": river["units_behind"]}, "zh")
+    assert memo_words == "5个县市区、3个园区和66个乡镇全部出台；本数据中雨湖区、湘潭县、湘乡市本月未达到目标"
     unnamed = brief.headline(obs, ind, reference, "2017-12").set_index("code")
     assert unnamed.at["river_chief_plan_rate", "comparison"] == "" == unnamed.at["river_chief_plan_rate", "document_text"]
 

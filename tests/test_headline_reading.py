@@ -185,11 +185,14 @@ def test_no_codes_in_the_reader_facing_tables(december, tmp_path, monkeypatch):
 
 
 def test_comparison_without_document_words_has_no_leading_separator(december):
+    from reformlib.report.memo import _document_words
+
     res, frame = december
-    words = [h["comparison"] for h in res["headline"] if h["comparison"]]
-    assert any("本数据中" in w for w in words)
+    words = [_document_words(h, "zh") for h in res["headline"] if h["comparison"] or h.get("units_behind")]
+    assert any("本数据中" in w for w in words)  # the memo's words: the document's, then the units that missed
     assert not any(w.startswith(("；", ";")) for w in words), words
     assert not any(w.startswith(("；", ";")) for w in frame["comparison"] if w)
+    assert not any("本数据中" in w for w in frame["comparison"] if w)  # the page's column: the document's words only
 
 
 def test_missing_comparisons_read_as_a_dash(data):

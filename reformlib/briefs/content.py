@@ -28,7 +28,6 @@ from reformlib.i18n import (
     FAMILY,
     FAMILY_ROWS,
     HEADINGS,
-    HEADLINE_TEXT,
     MEMO,
     NOT_SUPPLIED,
     PEER_GROUP_OF,
@@ -76,8 +75,9 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
     figure as words and its comparison describe the city at the end of the document's year
     (``period``): for another month or a unit both are left empty, never set beside a value
     they do not describe. Where the data's own territorial units (``units``) miss their
-    target for that indicator in that month, the comparison says so and names them (the
-    document may say "全部", the units' reports may not); without ``units`` to name them the
+    target for that indicator in that month, ``units_behind`` names them (the document may say
+    "全部", the units' reports may not; the page, memo and workbook say so beside the
+    document's words, never inside them); without ``units`` to name them the
     document's figure and words are left out rather than set beside units that contradict them.
 
     Every month and unit is also compared with what describes it (:func:`_comparisons`):
@@ -115,17 +115,15 @@ def headline(observations: pd.DataFrame, indicators: pd.DataFrame, reference: pd
         words = (r["comparison_zh"] if lang == "zh" else r["comparison"]) if describes else ""
         words = words if isinstance(words, str) else ""
         behind = _units_off_target(observations, ind.loc[code], code, m, units) if describes else []
+        units_behind = ""
         if behind and units is None:
             text = words = ""
-        elif behind:
+        elif behind:  # the data's units that missed the target, kept apart from the document's own words
             names = units.set_index("unit")[name_column(lang)]
-            sep = "、" if lang == "zh" else ", "
-            differ = HEADLINE_TEXT[lang]["units_differ"].format(names=sep.join(str(names.get(u, u)) for u in behind))
-            # the separator joins the document's words to this clause: none without the words
-            words = words + differ if words else differ.lstrip("；;,， ")
+            units_behind = ("、" if lang == "zh" else ", ").join(str(names.get(u, u)) for u in behind)
         rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change, growth=growth,
                          measure_unit=measure(ind.at[code, "measure_unit"], lang), document=doc, document_text=text,
-                         comparison=words,
+                         comparison=words, units_behind=units_behind,
                          **_comparisons(observations, ind.loc[code], code, unit, m, now)))
     return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
 
@@ -147,7 +145,7 @@ def _units_off_target(observations: pd.DataFrame, indicator: pd.Series, code: st
 
 #: Columns of :func:`headline`, in order.
 HEADLINE_COLUMNS = ["code", "name", "value", "change", "growth", "measure_unit", "document", "document_text",
-                    "comparison", "target", "band_low", "band_high", "meets_target", "previous_month", "year_earlier",
+                    "comparison", "units_behind", "target", "band_low", "band_high", "meets_target", "previous_month", "year_earlier",
                     "city_value"]
 
 
@@ -613,6 +611,7 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
             {"code": r.code, "name": r.name, "value": _num(r.value), "unit": r.measure_unit,
              "reference_value": _num(r.document), "comparison": r.comparison,
              "document_text": str(getattr(r, "document_text", "") or ""),
+             **({"units_behind": r.units_behind} if getattr(r, "units_behind", "") else {}),
              "change": _num(getattr(r, "change", None)), "growth": _num(getattr(r, "growth", None)),
              **_headline_comparisons(r, unit)}
             for r in headline_table.itertuples(index=False)],

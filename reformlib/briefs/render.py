@@ -106,6 +106,7 @@ def headline_table(results: Mapping[str, Any]) -> pd.DataFrame:
     frame = pd.DataFrame([{c: r.get(c) for c in HEADLINE_COLUMNS} for r in rows], columns=HEADLINE_COLUMNS)
     frame["document_text"] = frame["document_text"].fillna("")
     frame["comparison"] = frame["comparison"].fillna("")
+    frame["units_behind"] = frame["units_behind"].fillna("")
     return frame
 
 
@@ -154,6 +155,9 @@ def section(key: str, results: Mapping[str, Any], *, lang: str, units: pd.DataFr
     elif key == "headline":
         headline = headline_table(results)
         out += [Text(page.headline_heading(headline, lang)), Table("headline", page.headline_display(headline, lang=lang).data)]
+        note = page.units_behind_note(headline, lang)
+        if note:  # the data's units that missed a target the document calls met by all, apart from its words
+            out.append(Text(note))
     elif key == "tasks":
         out.append(Text(page.heading("tasks", lang)))
         if "total" in tasks:

@@ -124,9 +124,19 @@ def _headline(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> li
     if results["month"] != DOCUMENT_MONTH or results["unit"] not in (None, CITY_CODE):
         return []
     items = [t["headline_item"].format(name=h["name"], value=quantity(h["value"], h["unit"], lang),
-                                       comparison=h["comparison"])
-             for h in results.get("headline", []) if h.get("comparison")][:4]
+                                       comparison=_document_words(h, lang))
+             for h in results.get("headline", []) if h.get("comparison") or h.get("units_behind")][:4]
     return [t["headline"].format(items=_join(items, t))] if items else []
+
+
+def _document_words(h: Mapping[str, Any], lang: str) -> str:
+    """A headline figure's comparison with the document, and beside it (never inside it) the
+    data's units that missed the target where the document speaks of the whole city."""
+    words, behind = h.get("comparison") or "", h.get("units_behind")
+    if not behind:
+        return words
+    differ = HEADLINE_TEXT[lang]["units_differ"].format(names=behind)
+    return words + differ if words else differ.lstrip("；;,， ")  # the separator joins it to the words
 
 
 def _own_unit(results: Mapping[str, Any]) -> bool:

@@ -77,7 +77,8 @@ def headline_display(table: pd.DataFrame, *, lang: str = "zh"):
              and not shown[c].astype(str).str.len().any()]
     if "city_value" in shown.columns and not any(_present(v) for v in table["city_value"]):
         empty.append("city_value")
-    hidden = [c for c in ("code", "document", "measure_unit", "band_low", "band_high") if c in shown.columns]
+    # the units that missed the target go in the note under the table (units_behind_note), not in a column
+    hidden = [c for c in ("code", "document", "measure_unit", "band_low", "band_high", "units_behind") if c in shown.columns]
     return styled(shown.drop(columns=[*hidden, *empty]).rename(columns=names))
 
 
@@ -91,6 +92,17 @@ def headline_heading(table: pd.DataFrame, lang: str) -> str:
     """The headline section's heading: against the year-end summary only when the table shows
     the document's figures (the city at the document's month), else against this month's targets."""
     return heading("headline" if shows_document(table) else "headline_own", lang)
+
+
+def units_behind_note(table: pd.DataFrame, lang: str) -> str:
+    """The note under the headline table where the document's words speak of the whole city
+    and some of the data's units missed the target (``units_behind``); "" when none did."""
+    if "units_behind" not in table.columns:
+        return ""
+    words = HEADLINE_TEXT[lang]
+    items = [words["units_item"].format(name=r["name"], names=r["units_behind"])
+             for _, r in table.iterrows() if isinstance(r["units_behind"], str) and r["units_behind"]]
+    return markdown_text(words["units_note"].format(items=words["units_sep"].join(items))) if items else ""
 
 
 def heading(key: str, lang: str, **fmt: str) -> str:

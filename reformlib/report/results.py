@@ -67,7 +67,9 @@ comparisons: ``target`` (the target the value is held to that month: flows pro r
 nearer edge) with ``meets_target``, ``band_low``/``band_high`` (a band indicator's target band,
 which the outputs show as the target), ``previous_month`` and ``year_earlier`` (the value a month
 and a year earlier; flows year to date), and in a unit's brief only ``city_value`` (the city's
-value that month); ``names``, the 督办清单
+value that month); ``headline[].units_behind`` (the data's territorial units, by name, that
+missed the target where the document's words describe the whole city: shown beside those
+words, never as part of them); ``names``, the 督办清单
 ``tasks.supervision`` (overdue tasks, ``status`` "overdue", with ``days_overdue`` past the
 deadline; tasks due this month and unfinished, "due_this_month"; tasks due within two
 months and behind schedule, "behind"; ``progress`` in percent, ``deadline`` "YYYY-MM-DD";
@@ -189,6 +191,7 @@ _HEADLINE = _record({
     "unit": {"type": ["string", "null"]},
     "reference_value": {"type": ["number", "null"]},
     "comparison": {"type": ["string", "null"]},
+    "units_behind": _TEXT,  # the data's units that missed the target where the document's words describe the city
     "change": {"type": ["number", "null"]},
     "growth": {"type": ["number", "null"]},
     "target": {"type": ["number", "null"]},
@@ -200,7 +203,7 @@ _HEADLINE = _record({
     "city_value": {"type": ["number", "null"]},
     "document_text": {"type": ["string", "null"]},
 }, optional=("change", "growth", "target", "band_low", "band_high", "meets_target", "previous_month", "year_earlier",
-             "city_value", "document_text"))
+             "city_value", "document_text", "units_behind"))
 _CATEGORY = _record({"category": _TEXT, "name": _TEXT, "total": _COUNT,
                      "completed": _COUNT, "completion_rate": _PERCENT, "on_schedule": _COUNT, "behind": _COUNT,
                      "overdue": _COUNT, "not_started": _COUNT},

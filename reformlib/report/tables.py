@@ -72,10 +72,11 @@ _RISK_HEADERS = {lang: {"band": WARNING_TEXT[lang]["band_col"], "band_observed":
                         "schedule_gap": WARNING_TEXT[lang]["gap_col"]} for lang in WARNING_TEXT}
 HEADERS = {
     "zh": {**CHANGE_HEADERS["zh"], **DEFAULT_HEADERS["zh"], "measure_unit": "计量单位", "reference_value": "2017年文件数值",
-           "comparison": "文件表述", "note": "说明", "unit_name": "单位", "peer_rank_text": "同类排名", "veto": "一票否决", **_HEADLINE_HEADERS["zh"], **_RISK_HEADERS["zh"]},
+           "comparison": "文件表述", "units_behind": "本数据中本月未达到目标的单位", "note": "说明", "unit_name": "单位", "peer_rank_text": "同类排名", "veto": "一票否决", **_HEADLINE_HEADERS["zh"], **_RISK_HEADERS["zh"]},
     "en": {**CHANGE_HEADERS["en"], "code": "Code", "name": "Name", "value": "Value", "measure_unit": "Measure",
            "peer_rank_text": "Rank in peer group", "veto": "Veto",
-           "reference_value": "Document, 2017", "comparison": "As the document puts it", "category": "Category",
+           "reference_value": "Document, 2017", "comparison": "As the document puts it",
+           "units_behind": "Units in these data that missed this month's target", "category": "Category",
            "total": "Tasks", "completed": "Completed", "completion_rate": "Completion rate (%)", "task_id": "Task",
            "title": "Title", "lead_unit": "Lead unit", "probability": "Probability of missing the deadline",
            "reason": "Why", "unit": "Unit code", "unit_name": "Unit", "score": "Score", "grade": "Grade",
@@ -151,10 +152,12 @@ def headline_frame(results: Mapping[str, Any], *, lang: str = "zh") -> pd.DataFr
     comparisons (:data:`HEADLINE_COMPARISONS`): the target it is held to this month and
     whether it meets it (in words), its value a month and a year earlier, and in a unit's
     brief the city's value that month."""
-    cols = ["name", "value", "unit", "reference_value", "comparison", *HEADLINE_COMPARISONS]
+    cols = ["name", "value", "unit", "reference_value", "comparison", "units_behind", *HEADLINE_COMPARISONS]
     if results.get("unit") is None:
         cols.remove("city_value")
     records = list(results.get("headline", []))
+    if not any(r.get("units_behind") for r in records):
+        cols.remove("units_behind")  # a column beside the document's words only where some unit missed its target
     frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in records], columns=cols)
     # the document's figure as the page prints it (``3–5``, ``+4``), not the number it is read as
     frame["reference_value"] = pd.Series([r["document_text"] if r.get("document_text") else r.get("reference_value")
@@ -167,7 +170,7 @@ def headline_frame(results: Mapping[str, Any], *, lang: str = "zh") -> pd.DataFr
             frame[c] = pd.Series([headline_cell(r, c, lang) if c == "target" and present(r.get("band_low"))
                                   else r[c] if present(r.get(c)) else MISSING for r in records],
                                  index=frame.index, dtype=object)
-    return frame.rename(columns={"unit": "measure_unit"})
+    return frame.rename(columns={"unit": "measure_unit", "name": "indicator_name"})
 
 
 #: The at-risk list's columns: probability bands (a fitted model's list), or progress against
