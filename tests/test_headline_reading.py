@@ -235,6 +235,7 @@ def test_one_indicator_reads_with_one_number_of_decimals_on_page_and_workbook(de
     assert not any("100 million" in c for r in en_cells for c in r)
     header, sheet = _sheet(_workbook(res, tmp_path, monkeypatch), "主要指标")
     assert _shown(sheet[row["tax_fee_cut"][0]][header.index(WORDS["year_earlier"])]) == "5.20亿元"
+    assert header[0] == "指标"  # the indicator, not a generic 名称
     document = [sheet[row[c][0]][header.index("2017年文件数值")].value for c in ("reform_office_staff", "tax_fee_cut")]
     assert document == [row["reform_office_staff"][1]["document_text"], row["tax_fee_cut"][1]["document_text"]]
     assert document[0] == "3–5"

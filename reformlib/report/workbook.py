@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from reformlib.errors import ParameterError
-from reformlib.i18n import HEADLINE_TEXT, MAKE_UP, MEMO, NOT_SUPPLIED, WORKBOOK_TEXT
+from reformlib.i18n import DATA_NAMES, HEADLINE_TEXT, MAKE_UP, MEMO, NOT_SUPPLIED, WORKBOOK_TEXT
 from reformlib.report.atomic import atomic_path
 from reformlib.report.makeup import make_up_lines
 from reformlib.report.memo import CITY_CODE, DOCUMENT_MONTH
@@ -417,6 +417,9 @@ def inspections_sheet(frame: pd.DataFrame, results: Mapping[str, Any]) -> pd.Dat
     return frame.assign(past_due=[insp["past_due"]] * len(frame))
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def past_due_sheet(results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
     """Every inspection problem open past its rectification deadline (``past_due_items``), as
     the memo's attachment lists it: unit by name, inspection, found on, deadline, days past it;
@@ -427,6 +430,8 @@ def past_due_sheet(results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
         note = WORKBOOK_TEXT[lang]["no_past_due"] if items is not None else (insp.get("note") or NOT_SUPPLIED[lang])
         return pd.DataFrame({"note": [note]})
     cols = MEMO[lang]["att_past_due_cols"].split("|")
+    if lang != "zh" and any(_CJK.search(str(r["inspection"])) for r in items):  # names the data gives only in Chinese
+        cols[1] = DATA_NAMES[lang]["inspection_col"]
     return pd.DataFrame([[r["name"], r["inspection"], dt.date.fromisoformat(r["found_on"]),
                           dt.date.fromisoformat(r["due_on"]), int(r["days_past_due"])] for r in items], columns=cols)
 
@@ -438,7 +443,7 @@ def city_score_sheet(results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
     city = evaluation.get("city") if evaluation.get("available") else None
     if not city:
         return pd.DataFrame({"note": [evaluation.get("note") or NOT_SUPPLIED[lang]]})
-    row = {"name": city["name"], "score": city["score"], "grade": city["grade"]}
+    row = {"unit_name": city["name"], "score": city["score"], "grade": city["grade"]}
     if evaluation.get("period"):
         row["assessment_period"] = str(evaluation["period"])
     row["note"] = MEMO[lang]["eval_city"].format(score=score(city["score"]), grade=city["grade"])

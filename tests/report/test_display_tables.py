@@ -221,3 +221,8 @@ def test_english_page_says_inspection_names_are_the_datas_chinese_ones():
     named = past_due_frame({"past_due_items": [{**item, "inspection": "mid-term inspection"}]}, lang="en")
     assert named.columns[1] == MEMO["en"]["att_past_due_cols"].split("|")[1]
     assert list(past_due_frame({"past_due_items": [item]}, lang="zh").columns) == MEMO["zh"]["att_past_due_cols"].split("|")
+    from reformlib.report.workbook import past_due_sheet
+
+    sheet = past_due_sheet({"inspections": {"past_due_items": [{**item, "problem_id": "P049", "unit": "430302"}]}},
+                           lang="en")
+    assert sheet.columns[1] == DATA_NAMES["en"]["inspection_col"]

@@ -237,7 +237,7 @@ def test_city_score_sheet_reports_the_city_unranked(december):
     res, folder, _ = december
     header, rows = _sheet(folder, "全市得分")
     city = res["evaluation"]["city"]
-    assert len(rows) == 1 and rows[0]["名称"].value == city["name"] and rows[0]["等级"].value == city["grade"]
+    assert len(rows) == 1 and rows[0]["单位"].value == city["name"] and rows[0]["等级"].value == city["grade"]
     assert rows[0]["得分"].value == pytest.approx(city["score"]) and rows[0]["得分"].number_format == "#,##0.00"
     assert f"{city['score']:.2f}" in rows[0]["说明"].value and "不参与" in rows[0]["说明"].value
     sheets = openpyxl.load_workbook(folder / "tables.xlsx").sheetnames
