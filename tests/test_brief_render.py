@@ -262,9 +262,9 @@ def test_rendering_again_gives_the_same_bytes(pages, built, tmp_path):
 
 def test_figures_are_the_same_bytes_whatever_was_drawn_before_and_on_any_thread(pages, built, tmp_path):
     """A batch draws a unit's figures on figures kept from the units drawn before it (the
-    fixture drew the city's first); a new thread starts with none of them. Either way the
-    files are the same, the caller's matplotlib settings are left as they were, and the
-    images are their figures' size at 200 dpi."""
+    fixture drew the city's first); a new thread starts with none of them, and two threads
+    drawing at once take turns. Either way the files are the same, the caller's matplotlib
+    settings are left as they were, and the images are their figures' size at 200 dpi."""
     import threading
 
     import matplotlib
@@ -279,9 +279,10 @@ def test_figures_are_the_same_bytes_whatever_was_drawn_before_and_on_any_thread(
             failures.append(exc)
 
     before = dict(matplotlib.rcParams)
-    for key in ("unit", "city"):  # the unit's first this time, each on a thread of its own
-        thread = threading.Thread(target=draw, args=(key,))
+    threads = [threading.Thread(target=draw, args=(key,)) for key in ("unit", "city")]  # at the same time
+    for thread in threads:
         thread.start()
+    for thread in threads:
         thread.join()
     assert failures == []
     assert dict(matplotlib.rcParams) == before

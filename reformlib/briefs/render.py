@@ -263,7 +263,7 @@ def draw_figures(folder: Path, results: Mapping[str, Any], *, lang: str) -> None
     import matplotlib
 
     from reformlib.report.figures import save_figure
-    from reformlib.report.plots import family_figure, house_style, progress_figure
+    from reformlib.report.plots import DRAWING, family_figure, house_style, progress_figure
     listed = results.get("figures")
     jobs = []  # every figure's data first: nothing is drawn when any of it is missing
     month = results["month"]  # the titles name it
@@ -279,8 +279,9 @@ def draw_figures(folder: Path, results: Mapping[str, Any], *, lang: str) -> None
         else:
             raise ValueError(f"results: figure {name!r} cannot be drawn from results "
                              "(known: task_progress, family_<family>)")
-    # the house style and the layout's resolution, whatever the caller's settings (left unchanged)
-    with matplotlib.rc_context({**house_style(), "figure.dpi": FIGURE_DPI}):
+    # the house style and the layout's resolution, whatever the caller's settings (left unchanged;
+    # one thread at a time, matplotlib's settings being the process's)
+    with DRAWING, matplotlib.rc_context({**house_style(), "figure.dpi": FIGURE_DPI}):
         for fig, draw, frame in jobs:
             save_figure(draw(frame, fig["name"]), Path(folder) / fig["path"], dpi=FIGURE_DPI, crop=False)
 

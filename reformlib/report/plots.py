@@ -52,7 +52,7 @@ from reformlib.report.fonts import cjk_font_available, use_cjk_font
 from reformlib.report.frames import lookup, require_columns
 from reformlib.report.notebook import words
 
-__all__ = ["FIGURE_PAD", "STATUS_COLOURS", "ageing_figure", "family_figure", "house_style", "its_figure",
+__all__ = ["DRAWING", "FIGURE_PAD", "STATUS_COLOURS", "ageing_figure", "family_figure", "house_style", "its_figure",
            "lead_unit_figure", "on_time_figure", "plot_event_study", "progress_figure", "setup_plots", "trend_figure",
            "warning_figure"]
 
@@ -154,6 +154,10 @@ def _month_words(month: object, lang: str) -> str:
 FIGURE_PAD = 0.1
 _KEEP = 12  # figures kept per thread with reuse=True (one per shape; each holds a canvas)
 _kept = threading.local()
+#: Held while figures are drawn under a temporary style (``matplotlib.rc_context``): matplotlib's
+#: settings belong to the whole process, so two threads drawing at once would draw with each
+#: other's, and leave the caller's changed.
+DRAWING = threading.RLock()
 
 
 def _figure(kind: tuple, size: tuple[float, float], shape: tuple[int, int], reuse: bool) -> tuple[Figure, Any, bool]:
