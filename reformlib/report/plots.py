@@ -19,6 +19,7 @@ intervals, a zero line, a dashed line just before the event, the reference perio
 from __future__ import annotations
 
 import re
+import textwrap
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -127,12 +128,14 @@ _HOUSE_STYLE: dict[str, Any] = {}
 
 
 def house_style() -> dict[str, Any]:
-    """The matplotlib settings :func:`setup_plots` makes (seaborn's theme, the CJK font
-    first), made once per process: figures drawn under ``matplotlib.rc_context(house_style())``
-    have the house style and the caller's settings are left as they were (and the font is
-    registered once, not again for every figure of a batch)."""
+    """The matplotlib settings :func:`setup_plots` makes from matplotlib's defaults (seaborn's
+    theme, the CJK font first), made once per process: figures drawn under
+    ``matplotlib.rc_context(house_style())`` have the house style whatever the process set
+    before (a notebook's kernel, a batch's worker), the caller's settings are left as they
+    were, and the font is registered once, not again for every figure of a batch."""
     if not _HOUSE_STYLE:
         with matplotlib.rc_context():
+            matplotlib.rcdefaults()
             setup_plots()
             _HOUSE_STYLE.update((k, v) for k, v in dict.items(matplotlib.rcParams) if k != "backend")
     return dict(_HOUSE_STYLE)
@@ -313,6 +316,17 @@ def progress_figure(by_category: pd.DataFrame, *, lang: str = "zh", month: objec
     return fig
 
 
+#: Characters per line of a bar's label, by language, before it wraps (a peer group's median
+#: reads "Median of the counties, cities and districts (5 units)" in English).
+LABEL_WIDTH = {"zh": 12, "en": 24}
+
+
+def _label(name: object, lang: str) -> str:
+    """A bar's label wrapped into lines of :data:`LABEL_WIDTH` characters (between words in
+    English; anywhere in Chinese, which has no spaces), so a long name leaves its panel room."""
+    return "\n".join(textwrap.wrap(str(name), LABEL_WIDTH.get(lang, 24), break_long_words=lang != "en")) or str(name)
+
+
 def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "", month: object = None,
                   reuse: bool = False) -> Figure:
     """One panel per indicator of the family, a bar per unit, the city highlighted (red); the
@@ -338,7 +352,7 @@ def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "", mo
         y = np.arange(len(d))
         ax.barh(y, d["value"].to_numpy(dtype=float), height=0.8,
                 color=[city if c == CITY else other for c in d["unit"]])
-        ax.set_yticks(y, [str(u) for u in d["unit_name"]])
+        ax.set_yticks(y, [_label(u, lang) for u in d["unit_name"]])
         ax.set_ylim(len(d) - 0.5, -0.5)  # the first unit on top
         ax.yaxis.grid(False)
         for edge in (d["band_low"].iloc[0], d["band_high"].iloc[0]):
