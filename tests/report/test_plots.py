@@ -376,3 +376,13 @@ def test_the_house_style_leaves_the_caller_settings_and_registers_the_font_once(
     assert plots.house_style() == style and len(font_manager.fontManager.ttflist) == fonts
     assert dict(matplotlib.rcParams) == before
     assert style["font.sans-serif"][0] == "Noto Sans CJK JP" and style["axes.grid"] is True
+
+
+def test_the_house_style_does_not_depend_on_what_the_process_set_before(monkeypatch):
+    """Made again (as in a new process) after the settings were changed, the house style is
+    the same."""
+    made = plots.house_style()
+    monkeypatch.setattr(plots, "_HOUSE_STYLE", {})  # as before the first figure of a process
+    with matplotlib.rc_context({"font.size": 31, "axes.grid": False, "figure.facecolor": "red"}):
+        assert plots.house_style() == made
+    assert made["font.size"] != 31 and made["axes.grid"] is True
