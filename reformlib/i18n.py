@@ -388,6 +388,7 @@ CHANGES: dict[str, dict[str, str]] = {
     "zh": {
         "heading": "七、本月变化（与上月比较）", "revisions_heading": "自上期简报以来修订的数据",
         "no_previous": "数据中没有{previous}的数值，无法与上月比较。",
+        "ranks_unscored": "数据不足以计算{previous}的月度评估（部分指标当年无数值），排名和等次变化从略。",
         "summary": "与{previous}相比，{parts}。", "summary_none": "与{previous}相比，任务完成和逾期、单位月度评估排名和等次、"
                                                            "指标达标和督察整改情况均无变化。",
         "part_completed": "本月完成任务{n}", "part_overdue": "新增逾期任务{n}",
@@ -418,6 +419,8 @@ CHANGES: dict[str, dict[str, str]] = {
     "en": {
         "heading": "7. Changes since last month", "revisions_heading": "Values revised since the last published brief",
         "no_previous": "The data hold no values for {previous}: no comparison with last month is possible.",
+        "ranks_unscored": "The data do not allow the monthly assessment of {previous} (some indicators have no value "
+                          "that year): rank and grade changes are left out.",
         "summary": "Compared with {previous}: {parts}.", "summary_none": "Compared with {previous}, nothing changed in "
                                                                      "tasks completed or overdue, units' monthly assessment ranks and grades, "
                                                                      "indicators against target or inspection problems.",

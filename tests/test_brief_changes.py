@@ -335,3 +335,20 @@ def test_values_revised_since_the_last_published_brief(tmp_path, data, demo):
     again = ch.revisions_section(data, "2017-06", data_path=path, reports=reports)
     assert again["since"] is not None and again["items"] == []
     assert "没有修订" in revisions_summary({"unit": None, "changes": {**res["changes"], "revisions": again}})
+
+
+def test_january_briefs_say_why_they_list_no_rank_changes(demo):
+    """January 2017: last December's monthly assessment cannot be made (the flows of 2016 are
+    not in the data), so the brief lists no rank changes and says why, instead of failing
+    (the city's brief and every unit brief of the month failed); the other changes stand."""
+    from reformlib.briefs import units as unit_briefs
+    from reformlib.report.memo import changes_summary
+
+    data = rl.load_data(None)
+    city = ch.changes_section(data, "2017-01", lang="zh")
+    assert city["ranks"] == [] and "2016年12月的月度评估" in city["ranks_note"]
+    results = unit_briefs.unit_results({**data, "pilots": rl.load_pilots(None)}, "2017-01", lang="zh", units=["430302"],
+                                       reference=rl.load_reference())["430302"]
+    changes = results["changes"]
+    assert changes["ranks"] == [] and changes["ranks_note"] == city["ranks_note"]
+    assert changes_summary(results).endswith(city["ranks_note"])

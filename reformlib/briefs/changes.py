@@ -61,7 +61,7 @@ from reformlib.data.periods import as_month, month_end
 from reformlib.data.schemas import CITY, unit_code
 from reformlib.data.store import Store
 from reformlib.data.task_status import task_status
-from reformlib.errors import DataValidationError, ParameterError, Problem
+from reformlib.errors import DataValidationError, ParameterError, Problem, SpecError
 from reformlib.i18n import CHANGES, name_column
 from reformlib.model.spec import Spec
 
@@ -107,7 +107,9 @@ def changes_since(data: Mapping[str, pd.DataFrame], month: str | pd.Period, *, u
         return {**out, "note": CHANGES[lang]["no_previous"].format(previous=words)}
     names = _names(data["units"], lang)
     out["completed"], out["newly_overdue"] = _tasks(data["tasks"], data["progress"], m, one=one, names=names, lang=lang)
-    out["ranks"] = _ranks(data, m, one=one, lang=lang, spec=spec, evaluation=evaluation)
+    out["ranks"], note = _ranks(data, m, one=one, lang=lang, spec=spec, evaluation=evaluation)
+    if note:
+        out["ranks_note"] = note
     out["crossed"] = _crossed(data["observations"], data["indicators"], data["units"], m, one=one, names=names, lang=lang)
     out["rectified"] = _rectified(data["inspections"], data["tasks"], m, one=one, names=names, lang=lang)
     return out
@@ -140,16 +142,36 @@ def _tasks(tasks: pd.DataFrame, progress: pd.DataFrame, m: pd.Period, *, one: st
     return completed, sorted(overdue, key=lambda r: (-r["days_overdue"], r["task_id"]))
 
 
+def previous_assessment(data: Mapping[str, pd.DataFrame], m: pd.Period, *, lang: str,
+                        spec: Spec | None = None) -> dict | None:
+    """The monthly assessment of the month before ``m`` for the rank changes, or None where the
+    model cannot score that month from the data (January of the data's first full year: last
+    December's flows lack their year); :func:`ranks_note` then says so."""
+    try:
+        return evaluation_section(data, m - 1, lang=lang, spec=spec, uncertainty=False, assessment="monthly")
+    except SpecError:
+        return None
+
+
+def ranks_note(m: pd.Period, lang: str) -> str:
+    """Why a brief lists no rank changes when the month before cannot be assessed."""
+    before = m - 1
+    words = f"{before.year}年{before.month}月" if lang == "zh" else before.strftime("%B %Y")
+    return CHANGES[lang]["ranks_unscored"].format(previous=words)
+
+
 def _ranks(data: Mapping[str, pd.DataFrame], m: pd.Period, *, one: str | None, lang: str, spec: Spec | None,
-           evaluation: Mapping | None) -> list[dict]:
+           evaluation: Mapping | None) -> tuple[list[dict], str]:
     # month against month: December's brief scores the year-end assessment, so its monthly
     # assessment is made here to set against November's
     if evaluation is None or evaluation.get("assessment", "monthly") != "monthly":
         evaluation = evaluation_section(data, m, lang=lang, spec=spec, uncertainty=False, assessment="monthly")
     now = evaluation
     if not now or not now.get("available", True) or not now.get("scores"):
-        return []
-    was = evaluation_section(data, m - 1, lang=lang, spec=spec, uncertainty=False, assessment="monthly")
+        return [], ""
+    was = previous_assessment(data, m, lang=lang, spec=spec)
+    if was is None:
+        return [], ranks_note(m, lang)
     earlier = {s["unit"]: s for s in was.get("scores", [])}
     rows = []
     for s in now["scores"]:
@@ -161,7 +183,7 @@ def _ranks(data: Mapping[str, pd.DataFrame], m: pd.Period, *, one: str | None, l
                "score_before": round(float(b["score"]), 2), "score": round(float(s["score"]), 2)}
         if one is not None or row["rank_change"] or row["grade"] != row["grade_before"]:
             rows.append(row)
-    return sorted(rows, key=lambda r: (r["rank"], r["unit"]))
+    return sorted(rows, key=lambda r: (r["rank"], r["unit"])), ""
 
 
 def _crossed(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFrame, m: pd.Period, *,

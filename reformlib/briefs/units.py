@@ -156,15 +156,18 @@ def _unit_at_risk(ranking: dict | None, unit: str, *, lang: str, names: pd.Serie
     return {"at_risk": records, "warning": summary}
 
 
-def _rank_rows(data: Mapping[str, pd.DataFrame], m: pd.Period, *, lang: str, evaluation: Mapping) -> dict[str, dict]:
+def _rank_rows(data: Mapping[str, pd.DataFrame], m: pd.Period, *, lang: str, evaluation: Mapping) -> dict[str, dict] | None:
     """Each unit's row of the changes' ranks (its rank, grade and score this month and the month
-    before, monthly assessments), by unit, as :mod:`reformlib.briefs.changes` gives it for one unit."""
+    before, monthly assessments), by unit, as :mod:`reformlib.briefs.changes` gives it for one unit;
+    None when the month before cannot be assessed."""
     now = evaluation
     if evaluation.get("assessment", "monthly") != "monthly":
         now = content.evaluation_section(data, m, lang=lang, uncertainty=False, assessment="monthly")
     if not now or not now.get("available", True) or not now.get("scores"):
         return {}
-    was = content.evaluation_section(data, m - 1, lang=lang, uncertainty=False, assessment="monthly")
+    was = brief_changes.previous_assessment(data, m, lang=lang)
+    if was is None:  # the month before cannot be assessed: no rank changes, and the changes say why
+        return None
     earlier = {s["unit"]: s for s in was.get("scores", [])}
     rows = {}
     for s in now["scores"]:
@@ -400,7 +403,7 @@ def validate_many(results: Mapping[str, dict]) -> dict[str, dict]:
 
 
 def _changes(data: Mapping[str, pd.DataFrame], m: pd.Period, unit: str, *, values: _Values, tasks_u: pd.DataFrame,
-             progress_u: pd.DataFrame, insp_u: pd.DataFrame, has_before: bool, ranks: Mapping[str, dict],
+             progress_u: pd.DataFrame, insp_u: pd.DataFrame, has_before: bool, ranks: Mapping[str, dict] | None,
              names: pd.Series, lang: str, revisions: Mapping[str, dict]) -> dict:
     """One unit's ``changes`` (:func:`reformlib.briefs.changes.changes_section` for that unit),
     from its own rows and the ranks computed once for the month."""
@@ -413,7 +416,9 @@ def _changes(data: Mapping[str, pd.DataFrame], m: pd.Period, unit: str, *, value
     else:
         out["completed"], out["newly_overdue"] = brief_changes._tasks(tasks_u, progress_u, m, one=unit, names=names,
                                                                        lang=lang)
-        out["ranks"] = [ranks[unit]] if unit in ranks else []
+        out["ranks"] = [ranks[unit]] if ranks and unit in ranks else []
+        if ranks is None:  # the month before could not be assessed
+            out["ranks_note"] = brief_changes.ranks_note(m, lang)
         out["crossed"] = _crossed(values, data["indicators"], names, m, lang=lang, unit=unit)
         out["rectified"] = brief_changes._rectified(insp_u, data["tasks"], m, one=unit, names=names, lang=lang)
     out["revisions"] = revisions[unit]

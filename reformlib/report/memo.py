@@ -311,9 +311,11 @@ def changes_summary(results: Mapping[str, Any], *, lang: str = "zh") -> str | No
             parts.append(w[part].format(n=count(n, w["indicator_word"], lang)))
     if changes["rectified"]:
         parts.append(w["part_rectified"].format(n=count(len(changes["rectified"]), w["problem_word"], lang)))
+    # the month before could not be assessed: no rank changes, and why
+    note = ("" if lang == "zh" else " ") + changes["ranks_note"] if changes.get("ranks_note") else ""
     if not parts:
-        return w["summary_none"].format(previous=previous)
-    return w["summary"].format(previous=previous, parts=w["part_sep"].join(parts))
+        return w["summary_none"].format(previous=previous) + note
+    return w["summary"].format(previous=previous, parts=w["part_sep"].join(parts)) + note
 
 
 def _rank_change(results: Mapping[str, Any], r: Mapping[str, Any], lang: str) -> str:

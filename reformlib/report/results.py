@@ -347,7 +347,7 @@ RESULTS_SCHEMA: dict[str, Any] = {
         "family": _object_section({"family": _TEXT, "name": _TEXT, "rows": {"type": "array", "items": _FAMILY_ROW}}),
         "figures": _list_section(_FIGURE),
         "names": {"type": "object", "additionalProperties": _TEXT},
-        "changes": _object_section(_CHANGES, optional=("revisions",)),
+        "changes": _object_section({**_CHANGES, "ranks_note": _TEXT}, optional=("revisions", "ranks_note")),
     }, optional=("tasks", "evaluation", "indicators_off_target", "inspections",
                  "pilots", "family", "figures", "names", "changes")),
 }
