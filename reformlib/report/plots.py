@@ -253,6 +253,9 @@ def _fit(fig: Figure, axes: Any, *, top: float = 0.0, bottom: float = 0.0) -> No
         middle = (low + high) / 2
         low, high = (middle, high) if across(middle)[0] >= middle else (low, middle)
     axes_w, wgap, over = across(low)
+    if axes_w <= 0:  # titles too wide for any panels: the panels get the room, the titles reach over
+        titles = [0.0] * ncol
+        axes_w, wgap, over = across(0.0)
     lefts, rights = [max(a, b) for a, b in zip(left, over)], [max(a, b) for a, b in zip(right, over)]
     if axes_w <= 0 or axes_h <= 0:
         raise SpecError(f"the figure's labels leave no room for its panels ({width / fig.dpi:.1f} × "

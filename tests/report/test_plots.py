@@ -386,3 +386,14 @@ def test_the_house_style_does_not_depend_on_what_the_process_set_before(monkeypa
     with matplotlib.rc_context({"font.size": 31, "axes.grid": False, "figure.facecolor": "red"}):
         assert plots.house_style() == made
     assert made["font.size"] != 31 and made["axes.grid"] is True
+
+
+@needs_cjk
+def test_a_title_too_wide_for_any_panel_leaves_the_panels_their_room(tmp_path):
+    frame = _family_frame(3, UNITS).assign(indicator_name=lambda d: d["indicator"].map(
+        lambda code: f"{code} " + "a very long indicator name that no panel of this figure is wide enough for " * 2))
+    with matplotlib.rc_context({**plots.house_style(), "figure.dpi": 200}):
+        fig = plots.family_figure(frame, lang="en", family="debt", reuse=True)
+        save_figure(fig, tmp_path / "fig.png", crop=False)
+    widths = [ax.bbox.width for ax in fig.axes]
+    assert min(widths) > 0.5 * fig.dpi  # the panels are drawn, at least half an inch wide
