@@ -60,3 +60,20 @@ def test_a_schema_error_names_its_first_problem_on_its_first_line():
                                             Problem(None, "$.tasks.total", "-1 is less than the minimum of 0")])
     first = str(err).splitlines()[0]
     assert first.startswith("<results>: 2 problems; the first:") and "$.headline[11].value" in first and "not of type" in first
+
+
+def test_a_unit_that_leads_no_task_gets_its_brief_without_a_progress_figure(demo, tmp_path):
+    """Most county units of a national panel lead no reform task: their brief's figures are
+    drawn (only the indicator family's) and the tasks section has no empty chart."""
+    data = rl.load_data(None)
+    tasks = data["tasks"]
+    led = set(tasks.loc[tasks["lead_unit"] == "430302", "task_id"])
+    data = {**data, "tasks": tasks[~tasks["task_id"].isin(led)],
+            "progress": data["progress"][~data["progress"]["task_id"].isin(led)]}
+    results = unit_briefs.unit_results({**data, "pilots": rl.load_pilots(None)}, "2017-12", lang="zh", units=["430302"],
+                                       reference=rl.load_reference())["430302"]
+    assert [f["name"] for f in results["figures"]] == ["family_debt"]
+    render.draw_figures(tmp_path, results, lang="zh")
+    render.write_page(tmp_path, results, lang="zh")
+    assert [p.name for p in (tmp_path / "figures").iterdir()] == ["family_debt.png"]
+    assert "task_progress.png" not in (tmp_path / "brief.html").read_text(encoding="utf-8")

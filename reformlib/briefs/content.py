@@ -616,7 +616,8 @@ def results(*, month: str | pd.Period, lang: str, unit: str | None, headline_tab
              **_headline_comparisons(r, unit)}
             for r in headline_table.itertuples(index=False)],
         "tasks": tasks,
-        "figures": figures,
+        # a unit that leads no task this month has no progress by category to draw
+        "figures": [f for f in figures if f.get("name") != "task_progress" or len(by_category)],
     }
     if units is not None:
         out["names"] = {str(u): str(n) for u, n in zip(units["unit"], units[name_column(lang)])}
