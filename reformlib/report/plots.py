@@ -370,7 +370,8 @@ def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "", mo
     words = PLOT_TEXT[lang]
     has_band = frame[["band_low", "band_high"]].notna().any().any()
     has_target = "target" in frame.columns and frame["target"].notna().any()
-    keys = [k for k, on in (("city_red", True), ("band_dashed", has_band), ("target_solid", has_target)) if on]
+    has_city = bool((frame["unit"] == CITY).any())  # a national unit's figure may have no city bar
+    keys = [k for k, on in (("city_red", has_city), ("band_dashed", has_band), ("target_solid", has_target)) if on]
     title = words["family_title"].format(family=FAMILY[lang].get(family, family)) if family else words["any_family"]
     notes = ([words["as_of_plain"].format(year=pd.Period(month, "M").year, month=pd.Period(month, "M").month,
                                           name=pd.Period(month, "M").strftime("%B %Y"))] if month is not None else [])

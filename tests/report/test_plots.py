@@ -397,3 +397,11 @@ def test_a_title_too_wide_for_any_panel_leaves_the_panels_their_room(tmp_path):
         save_figure(fig, tmp_path / "fig.png", crop=False)
     widths = [ax.bbox.width for ax in fig.axes]
     assert min(widths) > 0.5 * fig.dpi  # the panels are drawn, at least half an inch wide
+
+
+def test_the_family_title_speaks_of_the_city_only_when_its_bar_is_drawn():
+    without = _family_frame(1, UNITS[:2])
+    fig = plots.family_figure(without, lang="en", family="debt", month="2017-12")
+    assert "city" not in fig._suptitle.get_text() and "green line: target" in fig._suptitle.get_text()
+    fig = plots.family_figure(_family_frame(1, UNITS), lang="en", family="debt", month="2017-12")
+    assert "the city in red" in fig._suptitle.get_text()
