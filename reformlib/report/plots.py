@@ -265,6 +265,21 @@ def _fit(fig: Figure, axes: Any, *, top: float = 0.0, bottom: float = 0.0) -> No
                         wspace=wgap / axes_w, hspace=hgap / axes_h)
 
 
+def _bars(ax: Axes, y: np.ndarray, left: np.ndarray, width: np.ndarray, height: float, colours: list) -> None:
+    """Horizontal bars (``width`` from ``left`` at ``y``, each ``height`` tall) drawn as one
+    collection with the house style's edges, as ``ax.barh`` draws them but without a patch
+    each; a bar of no value (NaN) is not drawn; the value axis starts at 0 and is scaled to
+    the bars."""
+    keep = ~np.isnan(width)
+    y, left, width = y[keep], left[keep], width[keep]
+    y0, y1, x0, x1 = y - height / 2, y + height / 2, left, left + width
+    bars = PolyCollection(np.stack([np.c_[x0, y0], np.c_[x0, y1], np.c_[x1, y1], np.c_[x1, y0]], axis=1),
+                          facecolors=[c for c, k in zip(colours, keep) if k])
+    bars.sticky_edges.x.append(0)
+    ax.add_collection(bars)
+    ax.autoscale_view(scaley=False)
+
+
 def progress_figure(by_category: pd.DataFrame, *, lang: str = "zh", month: object = None,
                     reuse: bool = False) -> Figure:
     """Stacked horizontal bars: task statuses by category (a table of
@@ -290,15 +305,10 @@ def progress_figure(by_category: pd.DataFrame, *, lang: str = "zh", month: objec
     # one collection of the bars' segments (a segment of no task is not drawn), drawn as bars
     # (the house style's edges); the axis starts at 0
     counts = by_category[cols].to_numpy(dtype=float)
-    ends = counts.cumsum(axis=1)
     shown = counts > 0
-    x0, x1 = (ends - counts)[shown], ends[shown]
-    y0, y1 = np.broadcast_to(y[:, None] - 0.375, counts.shape)[shown], np.broadcast_to(y[:, None] + 0.375, counts.shape)[shown]
-    bars = PolyCollection(np.stack([np.c_[x0, y0], np.c_[x0, y1], np.c_[x1, y1], np.c_[x1, y0]], axis=1),
-                          facecolors=np.broadcast_to(np.array([STATUS_COLOURS[c] for c in cols]), counts.shape)[shown])
-    bars.sticky_edges.x.append(0)
-    ax.add_collection(bars)
-    ax.autoscale_view(scaley=False)
+    rows = np.broadcast_to(y[:, None], counts.shape)[shown]
+    _bars(ax, rows, (counts.cumsum(axis=1) - counts)[shown], counts[shown], 0.75,
+          list(np.broadcast_to(np.array([STATUS_COLOURS[c] for c in cols]), counts.shape)[shown]))
     ax.set_yticks(y, [str(name) for name in by_category["name"]])
     ax.set_ylim(-0.625, n - 0.375)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -353,8 +363,8 @@ def family_figure(frame: pd.DataFrame, *, lang: str = "zh", family: str = "", mo
     for ax, name in zip(axes.ravel(), panels):
         d = frame[frame["indicator_name"] == name]
         y = np.arange(len(d))
-        ax.barh(y, d["value"].to_numpy(dtype=float), height=0.8,
-                color=[city if c == CITY else other for c in d["unit"]])
+        _bars(ax, y, np.zeros(len(d)), d["value"].to_numpy(dtype=float), 0.8,
+              [city if c == CITY else other for c in d["unit"]])
         ax.set_yticks(y, [_label(u, lang) for u in d["unit_name"]])
         ax.set_ylim(len(d) - 0.5, -0.5)  # the first unit on top
         ax.yaxis.grid(False)

@@ -319,7 +319,7 @@ def test_family_figure_fits_its_texts(indicators, units, tmp_path):
     assert len(shown) == indicators and len(fig.axes) == {1: 1, 2: 2, 4: 6}[indicators]  # 3 panels a row
     city = matplotlib.colors.to_hex(sns.desaturate("#c62828", 0.75))
     for ax in shown:
-        faces = [matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches]
+        faces = [matplotlib.colors.to_hex(c) for c in ax.collections[0].get_facecolors()]
         names = [t.get_text() for t in ax.get_yticklabels()]
         assert names == [name for _, name in units]
         assert [f == city for f in faces] == [code == "430300" for code, _ in units]
@@ -405,3 +405,10 @@ def test_the_family_title_speaks_of_the_city_only_when_its_bar_is_drawn():
     assert "city" not in fig._suptitle.get_text() and "green line: target" in fig._suptitle.get_text()
     fig = plots.family_figure(_family_frame(1, UNITS), lang="en", family="debt", month="2017-12")
     assert "the city in red" in fig._suptitle.get_text()
+
+
+def test_a_unit_without_a_value_has_no_bar_but_keeps_its_row():
+    frame = _family_frame(1, UNITS)
+    frame.loc[1, "value"] = float("nan")
+    ax = plots.family_figure(frame, lang="zh", family="debt").axes[0]
+    assert len(ax.collections[0].get_paths()) == 2 and len(ax.get_yticklabels()) == 3
