@@ -164,7 +164,7 @@ def test_figures_carry_their_captions_as_alt_text(published):
 
 
 def test_number_columns_right_text_columns_left_and_changes_as_numbers_print_them(published):
-    from reformlib.report.numbers import difference
+    from reformlib.report.numbers import difference, row_decimals
 
     html = (published / "brief.html").read_text(encoding="utf-8")
     head = re.search(r"<table.*?</thead>", html, re.S).group(0)  # the headline table comes first
@@ -174,7 +174,9 @@ def test_number_columns_right_text_columns_left_and_changes_as_numbers_print_the
     assert cls["指标"] is False and cls[value] is True and cls["较上年末变化"] is True
     for h in read_results(published / "results.json")["headline"]:
         if h["change"] is not None:
-            assert f">{difference(h['change'], h['unit'], 'zh', signed=True)}</td>" in html, h["code"]
+            # every figure of the row with the row's decimals (9.9个月 | -4.0个月), as the memo and workbook write it
+            shown = difference(h["change"], h["unit"], "zh", signed=True, decimals=row_decimals(h))
+            assert f">{shown}</td>" in html, (h["code"], shown)
     assert "截至2017年12月底，" in html and "（完成率" in html  # full-width punctuation in the page's sentences
 
 
