@@ -164,7 +164,7 @@ img { max-width: 100%; height: auto; } .anchor-link { display: none; }
 #: A cell that holds a number as the page writes it: sign, digits with separators, decimals,
 #: a range (``80–90``) and at most a short unit (``%``, ``个百分点``, ``亩``, `` percentage points``),
 #: an average said to be one (``平均3.1人``, ``average 3.1 persons``, :func:`reformlib.report.numbers.quantity`).
-_NUMERIC = re.compile(r"(?:平均|average )?[+\-\u2212]?[0-9][0-9,]*(?:\.[0-9]+)?(?:\u2013[0-9][0-9,]*(?:\.[0-9]+)?)?"
+_NUMERIC = re.compile(r"(?:\u5e73\u5747|average )?[+\-\u2212]?[0-9][0-9,]*(?:\.[0-9]+)?(?:\u2013[0-9][0-9,]*(?:\.[0-9]+)?)?"
                       r"(?:%|[\u4e00-\u9fff]{1,4}| ?[A-Za-z %]{1,24})?")
 
 
