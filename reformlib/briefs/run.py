@@ -47,6 +47,7 @@ LibreOffice is installed, and the manifest's ``documents`` says why when it is n
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -56,6 +57,7 @@ import sys
 import time
 import traceback
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -273,6 +275,31 @@ def _first_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}".rstrip(": ")
 
 
+@contextlib.contextmanager
+def _kept_aside_on_failure(staging: Path, what: str, manifest: dict, *, started: float | None = None) -> Iterator[None]:
+    """The steps of one brief in its staging folder, then the manifest written as published.
+    A failed step, Ctrl-C or any other error (a full disk, a read-only folder, ...) keeps the
+    run aside in ``failed/`` with its manifest (:func:`reformlib.briefs.publish.keep_failed`)
+    and ends in one sentence; the published brief is never touched. ``started``: when the
+    brief's run began (``timings_seconds.total`` counts from it; default: now)."""
+    started = time.perf_counter() if started is None else started
+    try:
+        yield
+        manifest["timings_seconds"]["total"] = round(time.perf_counter() - started, 2)
+        manifest.update(status="published", published_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+        publish.write_manifest(staging, manifest)
+        publish.uniform_modes(staging)
+    except _Failure as failure:
+        raise publish.keep_failed(staging, f"{what}: {failure}", manifest) from None
+    except KeyboardInterrupt:
+        failed = publish.keep_failed(staging, f"{what}: interrupted by Ctrl-C", manifest, status="interrupted",
+                                     detail=traceback.format_exc())
+        raise KeyboardInterrupt(str(failed)) from None
+    except Exception as exc:  # noqa: BLE001 - a full disk, a read-only folder, ...
+        raise publish.keep_failed(staging, f"{what}: {_first_line(exc)}", manifest,
+                                  detail=traceback.format_exc()) from None
+
+
 def _build(staging: Path, params: BriefParams, templates: list[Path], *, what: str, timeout: int, quiet: bool,
            timings: dict, documents: dict, nav: str = "", kernel: BriefKernel | None = None) -> None:
     """Execute the notebooks into ``staging`` and make every document there; raise
@@ -369,24 +396,10 @@ def publish_brief(params: BriefParams, templates: list[Path], *, reports: str | 
                     "data": publish.shown(params.data_dir), "inputs": inputs, "input_hashes": inputs["data"],
                     "code_version": code_version(templates), "packages": inputs["packages"], "kernel": KERNEL,
                     "timings_seconds": {}, "documents": {}}
-        started = time.perf_counter()
-        try:
+        with _kept_aside_on_failure(staging, what, manifest):
             _build(staging, params, templates, what=what, timeout=timeout, quiet=quiet, timings=manifest["timings_seconds"],
                    documents=manifest["documents"],
                    nav=index.navigation(reports, params.month, params.unit, params.lang), kernel=kernel)
-            manifest["timings_seconds"]["total"] = round(time.perf_counter() - started, 2)
-            manifest.update(status="published", published_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
-            publish.write_manifest(staging, manifest)
-            publish.uniform_modes(staging)
-        except _Failure as failure:
-            raise publish.keep_failed(staging, f"{what}: {failure}", manifest) from None
-        except KeyboardInterrupt:
-            failed = publish.keep_failed(staging, f"{what}: interrupted by Ctrl-C", manifest, status="interrupted",
-                                         detail=traceback.format_exc())
-            raise KeyboardInterrupt(str(failed)) from None
-        except Exception as exc:  # noqa: BLE001 - a full disk, a read-only folder, ...
-            raise publish.keep_failed(staging, f"{what}: {_first_line(exc)}", manifest,
-                                      detail=traceback.format_exc()) from None
         try:
             version = promote(lock, staging)
         except OSError as exc:
@@ -523,55 +536,43 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
                     "timings_seconds": dict(run.timings), "documents": {}}
         timings, documents = manifest["timings_seconds"], manifest["documents"]
         try:
-            if run.notebook.is_file():
-                _link(run.notebook, staging / "notebooks" / template.name)
-            if run.log.is_file():
-                shutil.copyfile(run.log, staging / "run.log")
-            if run.interrupted:
-                raise KeyboardInterrupt
-            if run.error:
-                raise _Failure(run.error)
-            step = "checking results.json"
-            try:
-                if not run.results(params.unit).is_file():
-                    raise RunError(f"{run.notebook.name} wrote no results for {params.unit}")
-                shutil.copyfile(run.results(params.unit), staging / "results.json")
-                # written by units.ipynb after validation (briefs.units.write_unit_results), copied as it is
-                results = json.loads((staging / "results.json").read_text(encoding="utf-8"))
-                if (results.get("unit"), results.get("month"), results.get("lang")) != (params.unit, params.month, params.lang):
-                    raise RunError(f"results.json is of {results.get('month')} {results.get('unit')} ({results.get('lang')})")
-                step, t0 = "drawing the figures", time.perf_counter()
-                render.draw_figures(staging, results, lang=params.lang)
-                missing = publish.check_figures(staging)
+            with _kept_aside_on_failure(staging, what, manifest, started=started):
+                if run.notebook.is_file():
+                    _link(run.notebook, staging / "notebooks" / template.name)
+                if run.log.is_file():
+                    shutil.copyfile(run.log, staging / "run.log")
+                if run.interrupted:
+                    raise KeyboardInterrupt
+                if run.error:
+                    raise _Failure(run.error)
+                step = "checking results.json"
+                try:
+                    if not run.results(params.unit).is_file():
+                        raise RunError(f"{run.notebook.name} wrote no results for {params.unit}")
+                    shutil.copyfile(run.results(params.unit), staging / "results.json")
+                    # written by units.ipynb after validation (briefs.units.write_unit_results), copied as it is
+                    results = json.loads((staging / "results.json").read_text(encoding="utf-8"))
+                    if (results.get("unit"), results.get("month"), results.get("lang")) != (params.unit, params.month, params.lang):
+                        raise RunError(f"results.json is of {results.get('month')} {results.get('unit')} ({results.get('lang')})")
+                    step, t0 = "drawing the figures", time.perf_counter()
+                    render.draw_figures(staging, results, lang=params.lang)
+                    missing = publish.check_figures(staging)
+                    if missing:
+                        raise RunError("; ".join(missing))
+                    step = "making brief.html"
+                    render.write_page(staging, results, lang=params.lang,
+                                      nav=index.navigation(reports, params.month, params.unit, params.lang))
+                    timings["html"] = round(time.perf_counter() - t0, 2)
+                    step, t0 = "making memo.docx, memo.pdf and tables.xlsx", time.perf_counter()
+                    documents.update(publish.write_documents(staging, lang=params.lang))
+                    timings["documents"] = round(time.perf_counter() - t0, 2)
+                except Exception as exc:  # noqa: BLE001
+                    raise _Failure(f"{step} failed: {_first_line(exc)}") from None
+                if not documents.get("memo.pdf", {}).get("made", True):
+                    _say(quiet, f"memo.pdf not made: {documents['memo.pdf']['reason']} (recorded in manifest.json)")
+                missing = publish.check_outputs(staging, documents)
                 if missing:
-                    raise RunError("; ".join(missing))
-                step = "making brief.html"
-                render.write_page(staging, results, lang=params.lang,
-                                  nav=index.navigation(reports, params.month, params.unit, params.lang))
-                timings["html"] = round(time.perf_counter() - t0, 2)
-                step, t0 = "making memo.docx, memo.pdf and tables.xlsx", time.perf_counter()
-                documents.update(publish.write_documents(staging, lang=params.lang))
-                timings["documents"] = round(time.perf_counter() - t0, 2)
-            except Exception as exc:  # noqa: BLE001
-                raise _Failure(f"{step} failed: {_first_line(exc)}") from None
-            if not documents.get("memo.pdf", {}).get("made", True):
-                _say(quiet, f"memo.pdf not made: {documents['memo.pdf']['reason']} (recorded in manifest.json)")
-            missing = publish.check_outputs(staging, documents)
-            if missing:
-                raise _Failure(f"incomplete outputs: {'; '.join(missing)}")
-            timings["total"] = round(time.perf_counter() - started, 2)
-            manifest.update(status="published", published_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
-            publish.write_manifest(staging, manifest)
-            publish.uniform_modes(staging)
-        except _Failure as failure:
-            raise publish.keep_failed(staging, f"{what}: {failure}", manifest) from None
-        except KeyboardInterrupt:
-            failed = publish.keep_failed(staging, f"{what}: interrupted by Ctrl-C", manifest, status="interrupted",
-                                         detail=traceback.format_exc())
-            raise KeyboardInterrupt(str(failed)) from None
-        except Exception as exc:  # noqa: BLE001 - a full disk, a read-only folder, ...
-            raise publish.keep_failed(staging, f"{what}: {_first_line(exc)}", manifest,
-                                      detail=traceback.format_exc()) from None
+                    raise _Failure(f"incomplete outputs: {'; '.join(missing)}")
         finally:
             if len(run.units) == 1 and run.units[0] == params.unit:  # a run of this brief alone: nothing else reads it
                 remove_run(run)
