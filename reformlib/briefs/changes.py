@@ -204,17 +204,27 @@ def _crossed(observations: pd.DataFrame, indicators: pd.DataFrame, units: pd.Dat
             t0, miss0 = target_in(r, m - 1, float(v0))
             if miss1 == miss0:
                 continue
-            band = r.direction == "band"
-            if band:  # the edge crossed: the one nearer the value that misses the band
-                t0 = t1 = t1 if miss1 else t0
-            rows.append({"unit": u, "unit_name": str(names.get(u, u)), "indicator": str(r.indicator),
-                         "name": str(getattr(r, name_column(lang))), "direction": str(r.direction),
-                         "now": "missed" if miss1 else "met", "value_before": round(float(v0), 2),
-                         "target_before": round(float(t0), 2), "value": round(float(v1), 2), "target": round(float(t1), 2),
-                         "band_low": round(float(r.band_low), 2) if band else None,
-                         "band_high": round(float(r.band_high), 2) if band else None,
-                         "measure_unit": str(r.measure_unit) if isinstance(r.measure_unit, str) else None})
+            rows.append(crossed_row(u, names, r, lang=lang, missed=miss1, before=(v0, t0), now=(v1, t1)))
     return sorted(rows, key=lambda r: (order[r["unit"]], r["now"], r["indicator"]))
+
+
+def crossed_row(unit: str, names: Mapping, r, *, lang: str, missed: bool, before: tuple[float, float],
+                now: tuple[float, float]) -> dict:
+    """One row of ``changes.crossed``: ``unit``'s indicator ``r`` (a row of the catalogue) that
+    now misses (``missed``) or meets its target, with its value and target the month before
+    and now; a band indicator's target is the edge crossed (the one nearer the value that
+    misses the band)."""
+    (v0, t0), (v1, t1) = before, now
+    band = r.direction == "band"
+    if band:
+        t0 = t1 = t1 if missed else t0
+    return {"unit": unit, "unit_name": str(names.get(unit, unit)), "indicator": str(r.indicator),
+            "name": str(getattr(r, name_column(lang))), "direction": str(r.direction),
+            "now": "missed" if missed else "met", "value_before": round(float(v0), 2),
+            "target_before": round(float(t0), 2), "value": round(float(v1), 2), "target": round(float(t1), 2),
+            "band_low": round(float(r.band_low), 2) if band else None,
+            "band_high": round(float(r.band_high), 2) if band else None,
+            "measure_unit": str(r.measure_unit) if isinstance(r.measure_unit, str) else None}
 
 
 def _category_names(tasks: pd.DataFrame, lang: str) -> dict[str, str]:

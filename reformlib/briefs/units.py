@@ -299,16 +299,7 @@ def _crossed(values: _Values, indicators: pd.DataFrame, names: pd.Series, m: pd.
         t0, miss0 = content.target_in(r, m - 1, float(v0))
         if miss1 == miss0:
             continue
-        band = r.direction == "band"
-        if band:
-            t0 = t1 = t1 if miss1 else t0
-        rows.append({"unit": unit, "unit_name": str(names.get(unit, unit)), "indicator": str(r.indicator),
-                     "name": str(getattr(r, name_column(lang))), "direction": str(r.direction),
-                     "now": "missed" if miss1 else "met", "value_before": round(float(v0), 2),
-                     "target_before": round(float(t0), 2), "value": round(float(v1), 2), "target": round(float(t1), 2),
-                     "band_low": round(float(r.band_low), 2) if band else None,
-                     "band_high": round(float(r.band_high), 2) if band else None,
-                     "measure_unit": str(r.measure_unit) if isinstance(r.measure_unit, str) else None})
+        rows.append(brief_changes.crossed_row(unit, names, r, lang=lang, missed=miss1, before=(v0, t0), now=(v1, t1)))
     return sorted(rows, key=lambda r: (r["now"], r["indicator"]))
 
 
