@@ -41,7 +41,7 @@ from reformlib.report.makeup import make_up_record
 from reformlib.report.tables import brief_scores
 from reformlib.tasks import ledger, warning
 
-__all__ = ["CITY", "FAMILY_UNITS_SHOWN", "HEADLINE_COLUMNS", "at_risk_section", "brief_figures", "evaluation_section",
+__all__ = ["CITY", "FAMILY_UNITS_SHOWN", "HEADLINE_COLUMNS", "at_risk_records", "at_risk_section", "brief_figures", "evaluation_section",
            "family_frame", "family_peers", "family_section", "headline", "inspections_summary",
 
            "latest_month", "off_target", "past_due_frame", "pilots_summary", "results", "supervision_frame", "supervision_list",
@@ -234,10 +234,19 @@ def at_risk_section(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd
     if synthetic is None:
         synthetic = bool("synthetic" in tasks and tasks["synthetic"].astype(bool).all())
     summary = risk.warning_summary(check, table, choice, lang=lang, synthetic=synthetic)
-    bands = {b["band"]: b for b in summary["bands"]}
-    shown = risk.shows_bands(summary["method"])
     schedule = task_status(tasks, progress, month).set_index("task_id")
     names = units.set_index("unit")[name_column(lang)] if units is not None else pd.Series(dtype=str)
+    return {"at_risk": at_risk_records(table, summary, schedule, names), "warning": summary}
+
+
+def at_risk_records(table: pd.DataFrame, summary: Mapping, schedule: pd.DataFrame, names: pd.Series) -> list[dict]:
+    """The at-risk list's records for ``results.json``: each ranked task of ``table``
+    (:func:`~reformlib.tasks.warning.at_risk`) with its lead unit's name, its ``progress`` and
+    the ``expected`` progress of its schedule (``schedule``, by task), and, where the fitted
+    model ranks the list (``summary``, :func:`reformlib.briefs.risk.warning_summary`), its
+    probability's band with the miss rate observed in it."""
+    bands = {b["band"]: b for b in summary["bands"]}
+    shown = risk.shows_bands(summary["method"])
     records = []
     for r, rec in zip(table.itertuples(index=False), warning.at_risk_records(table)):
         seen = bands.get(r.band, {})
@@ -248,7 +257,7 @@ def at_risk_section(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd
             row.update({"band": str(r.band), "band_n": int(seen.get("n", 0)), "band_observed": seen.get("observed"),
                         "band_observed_low": seen.get("observed_low"), "band_observed_high": seen.get("observed_high")})
         records.append(row)
-    return {"at_risk": records, "warning": summary}
+    return records
 
 
 @memoised(DATA_TABLES)  # the same for every brief of a month: computed once per process

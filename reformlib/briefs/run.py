@@ -329,19 +329,46 @@ def _build(staging: Path, params: BriefParams, templates: list[Path], *, what: s
             raise RunError("; ".join(missing))
         step, t0 = "making brief.html", time.perf_counter()
         publish.to_html([staging / "notebooks" / t.name for t in templates], staging / "brief.html",
-                        title=f"改革简报 {params.month}" if params.lang == "zh" else f"Reform brief {params.month}",
-                        lang=params.lang, nav=nav)
+                        title=publish.page_title(params.month, params.lang), lang=params.lang, nav=nav)
         timings["html"] = round(time.perf_counter() - t0, 2)
         step, t0 = "making memo.docx, memo.pdf and tables.xlsx", time.perf_counter()
         documents.update(publish.write_documents(staging, lang=params.lang))
         timings["documents"] = round(time.perf_counter() - t0, 2)
     except Exception as exc:  # noqa: BLE001
         raise _Failure(f"{step} failed: {_first_line(exc)}") from None
+    _check_outputs(staging, documents, quiet=quiet)
+
+
+def _check_outputs(staging: Path, documents: dict, *, quiet: bool) -> None:
+    """Every expected output of the run in ``staging`` is there (a memo PDF not made is said
+    and recorded); else :class:`_Failure` naming what is missing."""
     if not documents.get("memo.pdf", {}).get("made", True):
         _say(quiet, f"memo.pdf not made: {documents['memo.pdf']['reason']} (recorded in manifest.json)")
     missing = publish.check_outputs(staging, documents)
     if missing:
         raise _Failure(f"incomplete outputs: {'; '.join(missing)}")
+
+
+def _promote(lock, staging: Path, *, what: str, manifest: dict) -> Path:
+    """Promote the checked run in ``staging`` to the brief's current version; a failure keeps
+    it aside (or, with nothing left to keep, leaves the published brief unchanged)."""
+    try:
+        return promote(lock, staging)
+    except OSError as exc:
+        if staging.exists():
+            raise publish.keep_failed(staging, f"{what}: publishing failed: {_first_line(exc)}", manifest) from None
+        raise RunError(f"{what}: publishing failed: {_first_line(exc)}; the published brief is unchanged") from None
+
+
+def _published(target: Path, version: Path, manifest: dict, *, reports: str | os.PathLike | None, quiet: bool,
+               update_index: bool) -> RunResult:
+    """Say where the brief went, refresh the reports' index (after the brief's lock is let go)."""
+    current = target / CURRENT
+    _say(quiet, f"published {current / 'brief.html'} ({manifest['timings_seconds']['total']:.1f} s)")
+    trouble = index.update_index(reports) if update_index else None
+    if trouble:
+        print(f"reformlib: {trouble}", file=sys.stderr, flush=True)  # noqa: T201 - the brief is published all the same
+    return RunResult(folder=current, html=current / "brief.html", manifest=manifest, version=version)
 
 
 def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = None, *,
@@ -400,18 +427,8 @@ def publish_brief(params: BriefParams, templates: list[Path], *, reports: str | 
             _build(staging, params, templates, what=what, timeout=timeout, quiet=quiet, timings=manifest["timings_seconds"],
                    documents=manifest["documents"],
                    nav=index.navigation(reports, params.month, params.unit, params.lang), kernel=kernel)
-        try:
-            version = promote(lock, staging)
-        except OSError as exc:
-            if staging.exists():
-                raise publish.keep_failed(staging, f"{what}: publishing failed: {_first_line(exc)}", manifest) from None
-            raise RunError(f"{what}: publishing failed: {_first_line(exc)}; the published brief is unchanged") from None
-    current = target / CURRENT
-    _say(quiet, f"published {current / 'brief.html'} ({manifest['timings_seconds']['total']:.1f} s)")
-    trouble = index.update_index(reports) if update_index else None
-    if trouble:
-        print(f"reformlib: {trouble}", file=sys.stderr, flush=True)  # noqa: T201 - the brief is published all the same
-    return RunResult(folder=current, html=current / "brief.html", manifest=manifest, version=version)
+        version = _promote(lock, staging, what=what, manifest=manifest)
+    return _published(target, version, manifest, reports=reports, quiet=quiet, update_index=update_index)
 
 
 # ------------------------------------------------------------------- unit briefs, computed once
@@ -568,23 +585,9 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
                     timings["documents"] = round(time.perf_counter() - t0, 2)
                 except Exception as exc:  # noqa: BLE001
                     raise _Failure(f"{step} failed: {_first_line(exc)}") from None
-                if not documents.get("memo.pdf", {}).get("made", True):
-                    _say(quiet, f"memo.pdf not made: {documents['memo.pdf']['reason']} (recorded in manifest.json)")
-                missing = publish.check_outputs(staging, documents)
-                if missing:
-                    raise _Failure(f"incomplete outputs: {'; '.join(missing)}")
+                _check_outputs(staging, documents, quiet=quiet)
         finally:
             if len(run.units) == 1 and run.units[0] == params.unit:  # a run of this brief alone: nothing else reads it
                 remove_run(run)
-        try:
-            version = promote(lock, staging)
-        except OSError as exc:
-            if staging.exists():
-                raise publish.keep_failed(staging, f"{what}: publishing failed: {_first_line(exc)}", manifest) from None
-            raise RunError(f"{what}: publishing failed: {_first_line(exc)}; the published brief is unchanged") from None
-    current = target / CURRENT
-    _say(quiet, f"published {current / 'brief.html'} ({manifest['timings_seconds']['total']:.1f} s)")
-    trouble = index.update_index(reports) if update_index else None
-    if trouble:
-        print(f"reformlib: {trouble}", file=sys.stderr, flush=True)  # noqa: T201 - the brief is published all the same
-    return RunResult(folder=current, html=current / "brief.html", manifest=manifest, version=version)
+        version = _promote(lock, staging, what=what, manifest=manifest)
+    return _published(target, version, manifest, reports=reports, quiet=quiet, update_index=update_index)

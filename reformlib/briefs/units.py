@@ -140,20 +140,7 @@ def _unit_at_risk(ranking: dict | None, unit: str, *, lang: str, names: pd.Serie
     full = ranking["table"]
     table = full[full["lead_unit"] == unit].head(top)
     summary = risk.warning_summary(ranking["check"], table, ranking["choice"], lang=lang, synthetic=ranking["synthetic"])
-    bands = {b["band"]: b for b in summary["bands"]}
-    shown = risk.shows_bands(summary["method"])
-    schedule = ranking["schedule"]
-    records = []
-    for r, rec in zip(table.itertuples(index=False), warning.at_risk_records(table)):
-        seen = bands.get(r.band, {})
-        row = {**rec, "lead_name": str(names.get(r.lead_unit, r.lead_unit)),
-               "progress": round(float(schedule.at[r.task_id, "progress"]), 1),
-               "expected": round(float(schedule.at[r.task_id, "expected"]), 1)}
-        if shown:
-            row.update({"band": str(r.band), "band_n": int(seen.get("n", 0)), "band_observed": seen.get("observed"),
-                        "band_observed_low": seen.get("observed_low"), "band_observed_high": seen.get("observed_high")})
-        records.append(row)
-    return {"at_risk": records, "warning": summary}
+    return {"at_risk": content.at_risk_records(table, summary, ranking["schedule"], names), "warning": summary}
 
 
 def _rank_rows(data: Mapping[str, pd.DataFrame], m: pd.Period, *, lang: str, evaluation: Mapping) -> dict[str, dict] | None:
