@@ -43,16 +43,31 @@ def cjk_font_available() -> bool:
     return any(path.exists() for path in CJK_FONT_FILES)
 
 
+#: The CJK font files registered with matplotlib's font manager in this process, with their
+#: family names (each registered once: the font manager appends an entry on every ``addfont``).
+_REGISTERED: dict[str, str] = {}
+
+
 def use_cjk_font() -> str:
     """Register the CJK font and make it matplotlib's first sans-serif family.
 
-    Returns the family name. Idempotent.
+    Returns the family name. Idempotent: the font file is read and registered once per
+    process (a font manager whose cache already lists it is not given it again); the settings
+    are made again on every call (``seaborn.set_theme()`` resets them), and only where they differ.
     """
-    path = cjk_font_file()
-    font_manager.fontManager.addfont(str(path))
-    family = font_manager.FontProperties(fname=str(path)).get_name()
-    sans = [family] + [f for f in matplotlib.rcParams["font.sans-serif"] if f != family]
-    matplotlib.rcParams["font.family"] = "sans-serif"
-    matplotlib.rcParams["font.sans-serif"] = sans
-    matplotlib.rcParams["axes.unicode_minus"] = False
+    path = str(cjk_font_file())
+    family = _REGISTERED.get(path)
+    if family is None:
+        manager = font_manager.fontManager
+        known = next((f.name for f in manager.ttflist if f.fname == path), None)
+        if known is None:
+            manager.addfont(path)
+            known = font_manager.FontProperties(fname=path).get_name()
+        family = _REGISTERED[path] = known
+    rc = matplotlib.rcParams
+    sans = [family] + [f for f in rc["font.sans-serif"] if f != family]
+    wanted = {"font.family": ["sans-serif"], "font.sans-serif": sans, "axes.unicode_minus": False}
+    for key, value in wanted.items():
+        if rc[key] != value:
+            rc[key] = value
     return family

@@ -103,26 +103,45 @@ def test_bad_arguments_are_named(tmp_path):
         check_glyphs("not a figure")  # type: ignore[arg-type]
 
 
-def test_png_bytes_is_a_png_of_the_pixels_at_its_resolution():
+def test_a_saved_png_is_the_same_bytes_every_time_without_a_text_chunk(cjk, tmp_path):
     import io
 
     import numpy as np
 
-    from reformlib.report.figures import png_bytes
-
-    rng = np.random.default_rng(7)
-    pixels = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
-    data = png_bytes(pixels, dpi=200)
-    with Image.open(io.BytesIO(data)) as img:
+    with matplotlib.rc_context({"figure.dpi": 200}):
+        fig = _chinese_figure()
+    try:
+        first = save_figure(fig, tmp_path / "a.png", crop=False).read_bytes()
+        assert save_figure(fig, tmp_path / "b.png", crop=False).read_bytes() == first
+        pixels = np.asarray(fig.canvas.buffer_rgba()).copy()
+    finally:
+        plt.close(fig)
+    with Image.open(io.BytesIO(first)) as img:
         img.load()
-        assert img.format == "PNG" and img.mode == "RGBA" and img.size == (53, 37)
-        assert round(img.info["dpi"][0]) == 200 and not img.text  # no text chunk (no "Software")
+        assert img.format == "PNG" and img.mode == "RGBA" and img.size == (1000, 600)
+        assert round(img.info["dpi"][0]) == 200 and not img.text  # no "Software" chunk
         assert (np.asarray(img) == pixels).all()
-    assert png_bytes(pixels, dpi=200) == data  # the same bytes for the same pixels
-    with pytest.raises(ParameterError, match="height × width × 4"):
-        png_bytes(pixels[..., :3], dpi=200)
-    with pytest.raises(ParameterError, match="uint8"):
-        png_bytes(pixels.astype(float), dpi=200)
+
+
+def test_use_cjk_font_registers_the_font_once():
+    import seaborn as sns
+    from matplotlib import font_manager
+
+    from reformlib.report.fonts import cjk_font_available, cjk_font_file
+
+    if not cjk_font_available():  # pragma: no cover - depends on the machine
+        pytest.skip("no CJK font installed")
+    with matplotlib.rc_context():
+        family = use_cjk_font()
+        fonts = list(font_manager.fontManager.ttflist)
+        for _ in range(3):
+            assert use_cjk_font() == family
+        assert font_manager.fontManager.ttflist == fonts  # not appended again
+        assert sum(f.fname == str(cjk_font_file()) for f in fonts) == 1
+        sns.set_theme()  # resets the fonts: the next call puts the CJK family first again
+        assert matplotlib.rcParams["font.sans-serif"][0] != family
+        use_cjk_font()
+        assert matplotlib.rcParams["font.sans-serif"][0] == family and not matplotlib.rcParams["axes.unicode_minus"]
 
 
 def test_an_uncropped_figure_is_drawn_once_at_its_own_size(cjk, tmp_path):
