@@ -203,7 +203,7 @@ def test_the_rank_sentence_names_the_monthly_assessment_so_december_s_year_end_s
     assert f"{len(ranks)}个单位月度评估排名或等次发生变化" in changes_summary(res)
     assert f"{len(ranks)} units changed monthly assessment rank or grade" in changes_summary(res, lang="en")
     frame, _ = changes_frames(res)
-    assert (frame["change"] == "月度评估排名或等级变化").all() and (frame["item"] == "月度评估").all()
+    assert (frame["change"] == "月度评估排名或等次变化").all() and (frame["item"] == "月度评估").all()
 
 
 @pytest.mark.parametrize("month, late", [("2017-12", {"T009", "T047", "T057", "T058"}), ("2017-06", {"T089", "T187"})])

@@ -77,7 +77,10 @@ def test_veto_stands_beside_the_capped_grade(runs):
     # its grade is the veto's cap, not a low score: a problem of its own, the veto's text unbroken
     low = next(t for h, t in c.problems if h.endswith("评估等次受一票否决限定"))
     assert "湘乡市" not in low  # the unit's memo speaks of the unit
-    assert f"雨湖区得分{score(yuhu['score'])}分，因一票否决（" in low and f"评定为{yuhu['grade']}。" in low
+    # the rule and the event, the grade said once (not "等次最高为一般，评定为一般")
+    assert (f"雨湖区得分{score(yuhu['score'])}分，因2017年9月14日发生一起重大安全生产责任事故（合成演示数据），"
+            f"按重大责任事故一票否决的规定，等次定为{yuhu['grade']}（该规定允许的最高等次）。") in low
+    assert low.count(yuhu["grade"]) == 1 and "评定为" not in low and "等次最高为" not in low
     assert "；" not in low
 
 
@@ -132,8 +135,9 @@ def test_a_city_figure_the_document_reports_complete_names_the_units_that_are_no
     from the document's words (which stay as the document wrote them); the page says so in a
     note under the table and the memo beside the words. Without the units table to name them,
     the document's words are left out."""
+    from reformlib.i18n import MEMO
     from reformlib.report import page
-    from reformlib.report.memo import _document_words
+    from reformlib.report.memo import _headline
 
     data, reference = rl.load_data(None), rl.load_reference()
     obs, ind, units = data["observations"], data["indicators"], data["units"]
@@ -149,8 +153,13 @@ def test_a_city_figure_the_document_reports_complete_names_the_units_that_are_no
     assert river["comparison"] == "5个县市区、3个园区和66个乡镇全部出台" and river["units_behind"] == "雨湖区、湘潭县、湘乡市"
     note = page.units_behind_note(december.reset_index(), "zh")
     assert note.startswith("注：“文件表述”是2017年全市年度总结的原文") and "河长制工作方案出台率（雨湖区、湘潭县、湘乡市）" in note
-    memo_words = _document_words({"comparison": river["comparison"], "units_behind": river["units_behind"]}, "zh")
-    assert memo_words == "5个县市区、3个园区和66个乡镇全部出台；本数据中雨湖区、湘潭县、湘乡市本月未达到目标"
+    # the memo: the city's value is the document's, quoted as the document's; the units below target apart
+    city = {"month": "2017-12", "unit": None, "headline": [
+        {"name": "河长制工作方案出台率", "value": river["value"], "unit": "%", "reference_value": river["document"],
+         "comparison": river["comparison"], "units_behind": river["units_behind"]}]}
+    assert _headline(city, MEMO["zh"], "zh") == [
+        "全市以下主要指标的数值与2017年年度总结一致：河长制工作方案出台率100.0%（年度总结：5个县市区、3个园区和66个乡镇全部出台）。",
+        "按单位看，河长制工作方案出台率有3个单位（雨湖区、湘潭县、湘乡市）本月未达到目标。"]
     unnamed = brief.headline(obs, ind, reference, "2017-12").set_index("code")
     assert unnamed.at["river_chief_plan_rate", "comparison"] == "" == unnamed.at["river_chief_plan_rate", "document_text"]
 
@@ -256,7 +265,7 @@ def test_december_low_grades_leave_the_vetoed_grade_apart_and_say_dengci(runs):
     low = next(t for h, t in c.problems if h.endswith("部分单位评估等次偏低"))
     listed, _, vetoed = low.partition("另有")
     assert "湘乡市60.12分（较差）" in listed and "雨湖区" not in listed
-    assert vetoed.startswith("雨湖区得分86.21分，因一票否决（") and "；" not in vetoed
+    assert vetoed.startswith("雨湖区得分86.21分，因2017年9月14日发生") and "；" not in vetoed and "评定为" not in vetoed
     text = _body(c) + "".join(a[0] + "".join(a[1]) for a in c.attachments)
     assert "等级" not in text
 

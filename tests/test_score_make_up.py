@@ -90,3 +90,27 @@ def test_page_frame_of_the_make_up(sections):
     en = make_up_frame(sections["2017-12"], "430302", lang="en")
     assert list(en.columns) == ["Item", "Points", "Why"]
     assert make_up_frame(sections["2017-12"], "430300", lang="zh").empty  # the city is not among the ranked parts
+
+
+def test_each_weighted_part_is_its_shown_factors_product_or_says_how_it_was_rounded(sections):
+    """岳塘区's year-end make-up showed "77.47 | 96.83分×80%", and 96.83×80% = 77.464 → 77.46: a
+    weighted part either is the product of the factors beside it, rounded, or its line gives
+    that product and says the part comes from the unrounded scores (and the sentence says so)."""
+    from decimal import Decimal
+
+    stated = 0
+    for s in sections["2017-12"]["scores"]:
+        record = s["make_up"]
+        rows = {r[0]: r for r in make_up_rows(record, lang="zh")}
+        for line, value, weight in (("定量得分×80%", record["quantitative"], 0.8),
+                                    ("定性评价得分×20%", record["qualitative"], 0.2)):
+            _, part, note = rows[line]
+            product = Decimal(score(value)) * Decimal(round(100 * weight)) / 100
+            factors = f"{score(value)}分×{round(100 * weight)}%"
+            if product.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP") == Decimal(part):
+                assert note == factors, (s["name"], note)
+            else:
+                stated += 1
+                assert note.startswith(f"{factors}＝{product.normalize():f}分；本行按未四舍五入的得分计算"), (s["name"], note)
+                assert "未四舍五入" in make_up_sentence(record, name=s["name"], assessment="", lang="zh")
+    assert stated >= 1  # 岳塘区: 96.83分×80%＝77.464分, shown 77.47

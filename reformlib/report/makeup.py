@@ -8,7 +8,10 @@ year end, the qualitative part and its weight. :func:`make_up_record` rounds the
 decimals every output prints (:func:`reformlib.report.numbers.score`) so that the parts shown
 add up exactly to the totals shown, and the last total to the score shown beside the grade
 (:func:`~reformlib.report.numbers.apportion`, from the top down: the score into its weighted
-parts, the quantitative score into base and bonus, each of these into its items). The record
+parts, the quantitative score into base and bonus, each of these into its items). A weighted
+part so set may differ by 0.01 from the product of its factors as shown (96.83分×80% is 77.464,
+shown 77.47 because the unrounded quantitative score is 96.834): its line then gives that
+product and says why the part differs (:func:`agrees`), and so does the memo's sentence. The record
 is ``results["evaluation"]["scores"][]["make_up"]``; :func:`make_up_rows` lays it out as
 lines of a table (item, points, why), :func:`make_up_frame` as the page's table and
 :func:`make_up_sentence` as one sentence of the memo.
@@ -18,6 +21,7 @@ May import: as :mod:`reformlib.report`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -25,7 +29,8 @@ import pandas as pd
 from reformlib.i18n import MAKE_UP
 from reformlib.report.numbers import apportion, number, score
 
-__all__ = ["make_up_frame", "make_up_lines", "make_up_record", "make_up_rows", "make_up_sentence", "make_up_sums"]
+__all__ = ["agrees", "make_up_frame", "make_up_lines", "make_up_record", "make_up_rows", "make_up_sentence", "make_up_sums",
+           "shown_product"]
 
 
 def _r(x: float) -> float:
@@ -103,6 +108,29 @@ def _weight(share: float) -> str:
     return f"{number(100 * share)}%"
 
 
+def shown_product(value: float, weight: float) -> Decimal:
+    """The exact product of a score as shown (two decimals) and a weight as shown (a whole
+    percentage): ``shown_product(96.834, 0.8) == Decimal("77.464")``."""
+    return Decimal(score(value).replace(",", "")) * Decimal(round(100 * weight)) / 100
+
+
+def agrees(value: float, weight: float, part: float) -> bool:
+    """Whether a weighted part as shown (two decimals) is its shown factors' product rounded
+    half up: 96.83分×80% = 77.464 shows as 77.46, so a part shown as 77.47 does not agree."""
+    product = shown_product(value, weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return product == Decimal(score(part).replace(",", ""))
+
+
+def _part_note(value: float, weight: float, part: float, w: Mapping[str, str]) -> str:
+    """``96.83分×80%``; where the part shown is not that product rounded (the part comes from the
+    unrounded scores, its last digit set so that the parts add up to the score shown), the
+    product of the shown factors and that rounding, stated."""
+    if agrees(value, weight, part):
+        return w["part_note"].format(value=score(value), weight=_weight(weight))
+    return w["part_note_rounded"].format(value=score(value), weight=_weight(weight),
+                                         product=f"{shown_product(value, weight).normalize():f}")
+
+
 def make_up_rows(record: Mapping[str, Any], *, lang: str = "zh") -> list[list[str]]:
     """The make-up as lines of a table: item, points (two decimals, signed for a part that
     adds or takes away), why; each subtotal after its parts and the score last."""
@@ -123,9 +151,9 @@ def make_up_rows(record: Mapping[str, Any], *, lang: str = "zh") -> list[list[st
     share = record["share"]
     rows.append([w["quantitative_line"], score(record["quantitative"]), w["quantitative_note"]])
     rows.append([w["quantitative_part"].format(weight=_weight(1 - share)), score(record["quantitative_part"]),
-                 w["part_note"].format(value=score(record["quantitative"]), weight=_weight(1 - share))])
+                 _part_note(record["quantitative"], 1 - share, record["quantitative_part"], w)])
     rows.append([w["qualitative_part"].format(weight=_weight(share)), score(record["qualitative_part"]),
-                 w["part_note"].format(value=score(record["qualitative"]), weight=_weight(share))])
+                 _part_note(record["qualitative"], share, record["qualitative_part"], w)])
     rows.append([w["score_line"], score(record["score"]), w["score_note"]])
     return rows
 
@@ -163,6 +191,9 @@ def make_up_sentence(record: Mapping[str, Any], *, name: str, assessment: str, l
         tail = w["sentence_year"].format(q_weight=_weight(1 - share), q_part=score(record["quantitative_part"]),
                                          qualitative=score(record["qualitative"]), l_weight=_weight(share),
                                          l_part=score(record["qualitative_part"]), score=score(record["score"]))
+        if not (agrees(record["quantitative"], 1 - share, record["quantitative_part"])
+                and agrees(record["qualitative"], share, record["qualitative_part"])):
+            tail += w["sentence_rounded"]
     return w["sentence"].format(unit=name, assessment=assessment, score=score(record["score"]),
                                 parts=w["sep"].join([base, bonus, tail]))
 

@@ -58,6 +58,7 @@ Numbers read as :mod:`reformlib.report.numbers` writes them. The layout is
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -70,7 +71,17 @@ from reformlib.report.at_risk import schedule_cells, shows_bands
 from reformlib.report.league import excerpt, excerpt_note
 from reformlib.report.makeup import make_up_rows, make_up_sentence
 from reformlib.report.memo_layout import MemoContent, write_docx
-from reformlib.report.numbers import MISSING, count, difference, headline_cell, number, observed_band, quantity, score
+from reformlib.report.numbers import (
+    MISSING,
+    count,
+    date_text,
+    difference,
+    headline_cell,
+    number,
+    observed_band,
+    quantity,
+    score,
+)
 from reformlib.report.results import section, validate_results
 
 __all__ = ["CITY_CODE", "MemoContent", "changes_summary", "key_findings", "memo_content", "revisions_summary",
@@ -121,22 +132,34 @@ def _na(t: Mapping[str, str], key: str, note: str | None) -> str:
 
 # ------------------------------------------------------------------------- 总体情况
 def _headline(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[str]:
+    """The city's December figures that the year-end summary states (the city's value equal to
+    the document's figure as printed), each beside the document's words and labelled as
+    them; then, apart, the indicators some of whose units missed this month's target
+    (``units_behind``), counted and named: the document speaks of the whole city only."""
     if results["month"] != DOCUMENT_MONTH or results["unit"] not in (None, CITY_CODE):
         return []
+    agree = [h for h in results.get("headline", []) if h.get("comparison") and _agrees(h, lang)][:4]
     items = [t["headline_item"].format(name=h["name"], value=quantity(h["value"], h["unit"], lang),
-                                       comparison=_document_words(h, lang))
-             for h in results.get("headline", []) if h.get("comparison") or h.get("units_behind")][:4]
-    return [t["headline"].format(items=_join(items, t))] if items else []
+                                       comparison=h["comparison"]) for h in agree]
+    out = [t["headline"].format(items=_join(items, t))] if items else []
+    behind = [h for h in results.get("headline", []) if h.get("units_behind")]
+    if behind:
+        words = MEMO[lang]
+        listed = [words["headline_behind_item"].format(
+            name=h["name"], names=h["units_behind"],
+            n=count(len(h["units_behind"].split("、" if lang == "zh" else ", ")), words["headline_unit_word"], lang))
+            for h in behind]
+        out.append(words["headline_behind"].format(items=words["list_sep"].join(listed)))
+    return out
 
 
-def _document_words(h: Mapping[str, Any], lang: str) -> str:
-    """A headline figure's comparison with the document, and beside it (never inside it) the
-    data's units that missed the target where the document speaks of the whole city."""
-    words, behind = h.get("comparison") or "", h.get("units_behind")
-    if not behind:
-        return words
-    differ = HEADLINE_TEXT[lang]["units_differ"].format(names=behind)
-    return words + differ if words else differ.lstrip("；;,， ")  # the separator joins it to the words
+def _agrees(h: Mapping[str, Any], lang: str) -> bool:
+    """Whether a headline figure's value, as the memo prints it, is the document's figure."""
+    document = h.get("reference_value", h.get("document"))
+    if document is None:
+        return False
+    unit = h.get("unit", h.get("measure_unit"))
+    return quantity(h["value"], unit, lang) == quantity(document, unit, lang)
 
 
 def _own_unit(results: Mapping[str, Any]) -> bool:
@@ -177,11 +200,13 @@ def _tasks(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[
     due_now = sum(r["status"] == "due_this_month" for r in tasks.get("supervision", []))
     extra = [t["tasks_due_now"].format(n=count(due_now, word, lang))] if due_now else []
     month, rate = month_words(results["month"], lang), f"{tasks['completion_rate']:.1f}%"
+    # a unit's memo counts the tasks its unit leads, and says so
     total = count(tasks["total"], word, lang)
+    led = t["tasks_led"].format(unit=_unit_name(results, lang)) if _own_unit(results) else ""
     if not tasks["total"]:
         return [t["tasks_none"].format(month=month)]
     if tasks["total"] and tasks["completed"] == tasks["total"]:
-        return [t["tasks_done_all"].format(month=month, total=total, rate=rate)] + extra
+        return [t["tasks_done_all"].format(month=month, total=total, rate=rate, led=led)] + extra
     # a zero is left out, or said in words (无按期推进中的任务); never "0项"
     parts = [t[key].format(n=count(tasks[field], word, lang))
              for field, key in (("on_schedule", "tasks_on_schedule"), ("behind", "tasks_behind"),
@@ -189,7 +214,7 @@ def _tasks(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[
     if not tasks["on_schedule"]:
         parts.append(t["tasks_no_on_schedule"])
     key = "tasks_open" if tasks["completed"] else "tasks_open_none"
-    sentence = t[key].format(month=month, total=total, completed=count(tasks["completed"], word, lang), rate=rate,
+    sentence = t[key].format(month=month, total=total, led=led, completed=count(tasks["completed"], word, lang), rate=rate,
                              parts=t["part_sep"].join(parts))
     return [sentence] + extra
 
@@ -452,6 +477,32 @@ def _veto_words(veto: str, lang: str) -> str:
     return veto.rstrip("。. ").replace("；", "，") if lang == "zh" else veto.rstrip(". ").replace("; ", ", ")
 
 
+#: The model's veto text (:func:`reformlib.model.kpi`): the rule by name, the event, the cap (its
+#: Chinese words written as escapes, as patterns are, so that no scan reads them as a sentence).
+_VETO = {"zh": re.compile(r"^\u4e00\u7968\u5426\u51b3\uff08(?P<rule>[^\uff09]*)\uff09\uff1a(?P<event>.+)\uff1b"
+                          r"(?P<cap>\u7b49\u6b21\u6700\u9ad8\u4e3a[^\uff0c\uff1b]+)$"),
+         "en": re.compile(r"^veto \((?P<rule>[^)]*)\): (?P<event>.+); (?P<cap>grade at most [^;,]+)$")}
+_CAP = re.compile(r"\s*[\uff1b;,\uff0c]\s*(?:\u7b49\u6b21\u6700\u9ad8\u4e3a|grade at most )[^\uff1b;,\uff0c]+$")
+_EVENT_DAY = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2}): (?P<what>.+)$")
+
+
+def _vetoed_item(s: Mapping[str, Any], t: Mapping[str, str], lang: str) -> str:
+    """A grade set by its veto's cap, said once: the score, the event, the rule and the grade it
+    sets, which is the highest the rule allows ("因2017年9月14日发生…，按重大责任事故一票否决的规定，
+    等次定为一般（该规定允许的最高等次）"); a veto text of another form is quoted whole."""
+    veto = (s.get("veto") or "").rstrip("。. ")
+    match = _VETO[lang].match(veto)
+    if match is None:  # another form: the veto quoted without its cap, which the grade then says
+        return t["veto_item"].format(unit=s["name"], score=score(s["score"]), grade=s["grade"],
+                                     veto=_veto_words(_CAP.sub("", veto), lang))
+    event = match["event"]
+    day = _EVENT_DAY.match(event) if lang == "en" else None
+    if day:
+        event = f"{day['what']} on {_date(day['day'], lang)}"
+    return t["veto_capped"].format(unit=s["name"], score=score(s["score"]), grade=s["grade"], rule=match["rule"],
+                                   event=_veto_words(event, lang))
+
+
 def _low_grades(results, t, lang, names) -> tuple[str, str, int | str] | None:
     """Units graded 一般 or 较差 by their score, and apart from them the units whose grade is
     the cap of a one-vote veto (their grade is set by the veto, not by a low score); the third
@@ -464,8 +515,7 @@ def _low_grades(results, t, lang, names) -> tuple[str, str, int | str] | None:
     by_score = [s for s in units if not _capped(s)]
     capped = [s for s in units if _capped(s)]
     where = assessment(results, t)
-    vetoed = [t["veto_item"].format(unit=s["name"], score=score(s["score"]), grade=s["grade"],
-                                    veto=_veto_words(s["veto"], lang)) for s in capped]
+    vetoed = [_vetoed_item(s, t, lang) for s in capped]
     if by_score:
         items = [t["grade_item"].format(unit=s["name"], score=score(s["score"]), grade=s["grade"])
                  + (t["veto"].format(veto=_veto_words(s["veto"], lang)) if s.get("veto") else "") for s in by_score]
@@ -586,7 +636,7 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
         out.append((t["att_supervision"], t["att_supervision_cols"].split("|"), [
             [r["title"] + (t["key_mark"] if r.get("key_task") else ""), names.get(r["lead_unit"], r["lead_unit"]),
              t.get("level_" + r["leader_level"], ""),
-             r["deadline"], f"{r['progress']:.0f}%", t["status_" + r["status"]],
+             date_text(r["deadline"], lang), f"{r['progress']:.0f}%", t["status_" + r["status"]],
              number(r["days_overdue"]) if r["days_overdue"] else ""] for r in tasks["supervision"]]))
     elif tasks.get("at_risk"):  # as the page shows it: the band and its observed miss rate, or progress against schedule
         risky = sorted(tasks["at_risk"], key=lambda r: -r["probability"])
@@ -604,7 +654,8 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
     late = (section(results, "inspections")[0] or {}).get("past_due_items") or []
     if late:
         out.append((t["att_past_due"], t["att_past_due_cols"].split("|"), [
-            [names.get(r["unit"], r["name"]), r["inspection"], r["found_on"], r["due_on"], number(r["days_past_due"])]
+            [names.get(r["unit"], r["name"]), r["inspection"], date_text(r["found_on"], lang), date_text(r["due_on"], lang),
+             number(r["days_past_due"])]
             for r in late]))
     off = section(results, "indicators_off_target")[0] or []
     if off:
@@ -626,7 +677,7 @@ def _headline_rows(results: Mapping[str, Any], lang: str) -> tuple[str, list[str
     words, own = HEADLINE_TEXT[lang], _own_unit(results)
 
     def q(h: Mapping[str, Any], key: str) -> str:
-        return headline_cell(h, key, lang)
+        return headline_cell(h, key, lang, official=True)
 
     cols = words["att_headline_cols"].split("|") + ([words["city_value"]] if own else [])
     body = [[h["name"], q(h, "value"), q(h, "target"),

@@ -15,7 +15,9 @@ of every run (python-docx's ``font.name`` sets only the Latin slots; theme fonts
 removed so that they cannot override); Latin letters and figures use Times New Roman and are
 tagged English (``w:lang w:val``), Chinese text Chinese (``w:eastAsia``), so that no figure is
 broken across lines; a table's columns are at least as wide as their widest figure or date
-(:func:`column_widths`), and a date keeps its hyphens unbreakable.
+(:func:`column_widths`). Every character of a Chinese memo's own words is one the GB2312 faces
+have (dates written 2017年7月24日, ranges with the 浪纹线 ～); an English memo's ISO dates keep
+their hyphens unbreakable (U+2011, which only its Latin face is asked to show).
 The file is written atomically: a failure leaves an existing memo untouched.
 """
 from __future__ import annotations
@@ -51,7 +53,8 @@ _CELL_MARGIN = 5.4
 #: Character spacing of body runs, in twentieths of a point (28 characters to the line).
 _CONDENSE = -5
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-#: A date in a table cell is written with this hyphen, at which no line breaks.
+#: A date in a table cell of an English memo is written with this hyphen, at which no line breaks
+#: (a Chinese memo writes its dates 2017年7月24日: the GB2312 faces have no such hyphen).
 NON_BREAKING_HYPHEN = "\u2011"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -197,7 +200,7 @@ def column_widths(header: list[str], rows: list[list[str]], *, total: float = 15
     return [lo + room * w / sum(wish) for lo, w in zip(low, wish)]
 
 
-def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
+def _table(doc: Any, header: list[str], rows: list[list[str]], lang: str) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -207,7 +210,7 @@ def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
             p = cell.paragraphs[0]
             numeric = role == "body" and text[:1].isdigit()
             p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT
-            if _DATE.fullmatch(text):  # a date is never broken at its hyphens ("2017-04-|30")
+            if lang != "zh" and _DATE.fullmatch(text):  # never broken at its hyphens ("2017-04-|30")
                 text = text.replace("-", NON_BREAKING_HYPHEN)
             _run(p, text, role, size=_TABLE)
     widths = column_widths(header, rows)
@@ -251,7 +254,7 @@ def _body(doc: Any, c: MemoContent) -> None:
         _run(p, text)
 
 
-def _attachments(doc: Any, c: MemoContent) -> None:
+def _attachments(doc: Any, c: MemoContent, lang: str) -> None:
     for i, (title, header, rows) in enumerate(c.attachments, start=1):
         p = _para(doc, indent=False)
         _run(p, "", "heading").add_break(WD_BREAK.PAGE)
@@ -259,7 +262,7 @@ def _attachments(doc: Any, c: MemoContent) -> None:
         _para(doc, indent=False)
         _run(_para(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=_TITLE), title, "title", size=_TITLE)
         _para(doc, indent=False)
-        _table(doc, header, rows)
+        _table(doc, header, rows, lang)
 
 
 def write_docx(content: MemoContent, path: Path, *, lang: str, generated_at: str) -> Path:
@@ -268,7 +271,7 @@ def write_docx(content: MemoContent, path: Path, *, lang: str, generated_at: str
     _styles(doc, lang)
     _page_setup(doc)
     _body(doc, content)
-    _attachments(doc, content)
+    _attachments(doc, content, lang)
     props = doc.core_properties
     props.title, props.author = content.title.replace("\n", ""), content.issuer
     props.last_modified_by = content.issuer

@@ -20,7 +20,8 @@ the same figure reads the same everywhere (OFFICE.md, "Typography in pages and t
   "75个"``, ``quantity(75, "villages", "en") == "75 villages"``, ``quantity(53, "%") == "53.0%"``;
 - every figure of one headline indicator with the same decimals (:func:`row_decimals`):
   ``8.00亿元 | 6.74亿元 | 5.20亿元``, ``9.9个月 | -4.0个月``; a city's average of persons said to be
-  an average on every figure (``平均4.0人``); in English 亿元 in millions of yuan
+  an average on every figure (``平均4.0人``); a duration in months with at least one decimal
+  wherever it stands (``12.0个月``, ``+0.7个月``); in English 亿元 in millions of yuan
   (``674 million yuan``) and a measure word singular after 1 (``1 kindergarten``); growth on a
   base below :data:`SMALL_BASE` as the change in count (``+6项``, :func:`growth_cell`);
   dates in Chinese prose as ``2017年11月30日`` (:func:`date_text`);
@@ -38,7 +39,7 @@ import re
 
 from reformlib.i18n import WARNING_TEXT, measure
 
-__all__ = ["EXCEL_FORMATS", "MISSING", "apportion", "band", "cell", "count", "date_text", "difference", "excel_format", "growth_cell", "headline_cell",
+__all__ = ["EXCEL_FORMATS", "MISSING", "apportion", "band", "cell", "count", "date_text", "difference", "OFFICIAL_RANGE", "excel_format", "growth_cell", "headline_cell",
            "decimals_of", "excel_value", "number", "observed_band", "percent", "points", "present", "probability", "quantity",
            "quantity_format", "row_decimals", "score", "small_base"]
 
@@ -168,6 +169,11 @@ def count(n: int | float, word: str, lang: str) -> str:
 _PERSONS = ("persons", "人")
 
 
+#: Units of a duration in months: always written with at least one decimal (``12.0个月``,
+#: ``+0.7个月``), so that a target of 12 reads the same beside 12.7 as in the headline.
+_MONTHS = ("months", "个月")
+
+
 #: Units in 亿元 (hundreds of millions): an English reader reads them in millions of yuan
 #: (``6.74亿元`` is ``674 million yuan``), never as "6.74 100 million yuan".
 _HUNDRED_MILLION = ("100 million yuan", "亿元")
@@ -195,7 +201,8 @@ def quantity(x: float | int, unit: str | None, lang: str = "zh", *, decimals: in
     :func:`row_decimals`): ``quantity(8, "亿元", decimals=2) == "8.00亿元"``; an average of
     persons (``decimals`` above 0) says so on every figure: ``quantity(4, "人", decimals=1) ==
     "平均4.0人"``. In English 亿元 reads in millions of yuan (``quantity(6.74, "100 million
-    yuan", "en") == "674 million yuan"``) and a measure word is singular after 1 (``1 kindergarten``)."""
+    yuan", "en") == "674 million yuan"``), a measure word is singular after 1 (``1 kindergarten``)
+    and a duration in months has at least one decimal (``quantity(12, "months") == "12.0个月"``)."""
     if unit in (None, ""):
         return _fixed(_check(x, "quantity"), decimals)
     if unit == "%":
@@ -205,6 +212,8 @@ def quantity(x: float | int, unit: str | None, lang: str = "zh", *, decimals: in
         d = max(0, (decimals_of(v) if decimals is None else decimals) - 2)
         return f"{_fixed(v * 100, d)} million yuan"
     word = measure(unit, lang)
+    if unit in _MONTHS:  # a duration reads with its tenth of a month everywhere: 12.0个月 beside 12.7个月
+        decimals = 1 if decimals is None else max(decimals, 1)
     if unit in _PERSONS:
         d = (1 if not round(v, 1).is_integer() else 0) if decimals is None else min(decimals, 1)
         if d:
@@ -237,15 +246,25 @@ def row_decimals(row: dict, key: str | None = None) -> int:
     return max([decimals_of(row[k]) for k in _ROW_FIGURES if present(row.get(k))] or [0])
 
 
-def band(low: float | int, high: float | int, unit: str | None, lang: str = "zh") -> str:
+#: The range mark of a 公文 (GB/T 15834-2011, 浪纹线): the memo's faces are GB2312 ones, which
+#: have no en dash.
+OFFICIAL_RANGE = "\uff5e"
+
+
+def band(low: float | int, high: float | int, unit: str | None, lang: str = "zh", *, official: bool = False) -> str:
     """A target band written as its two edges and the unit once: ``band(30, 39, "%") ==
-    "30–39%"``, ``band(3, 5, "人") == "3–5人"``, ``band(3, 5, "persons", "en") == "3–5 persons"``."""
+    "30–39%"``, ``band(3, 5, "人") == "3–5人"``, ``band(3, 5, "persons", "en") == "3–5 persons"``.
+    ``official`` writes a Chinese band as a 公文 does, with the 浪纹线 and a percentage's sign on
+    both edges: ``band(30, 39, "%", official=True) == "30%～39%"``, ``"3～5人"``."""
     lo, hi = number(_check(low, "band")), number(_check(high, "band"))
+    dash = OFFICIAL_RANGE if official and lang == "zh" else "\u2013"
     if unit in (None, ""):
-        return f"{lo}–{hi}"
+        return f"{lo}{dash}{hi}"
     word = "%" if unit == "%" else measure(unit, lang)
+    if unit == "%" and dash == OFFICIAL_RANGE:
+        return f"{lo}%{dash}{hi}%"
     space = "" if unit == "%" or lang == "zh" or any("\u4e00" <= ch <= "\u9fff" for ch in word) else " "
-    return f"{lo}–{hi}{space}{word}"
+    return f"{lo}{dash}{hi}{space}{word}"
 
 
 _SHOWN = re.compile(r"^(\D*?)(-?[0-9][0-9,]*(?:\.[0-9]+)?)(.*)$", re.S)
@@ -302,16 +321,16 @@ def present(v: object) -> bool:
         return False
 
 
-def headline_cell(row: dict, key: str, lang: str) -> str:
+def headline_cell(row: dict, key: str, lang: str, *, official: bool = False) -> str:
     """One figure of a headline row (``value``, ``target``, ``previous_month``,
     ``year_earlier``, ``city_value``) as the page, the memo and the workbook print it: with
     the indicator's unit (``measure_unit`` or ``unit``, :func:`quantity`), a band
     indicator's target as its band (``band_low``/``band_high``: ``30–39%``, ``3–5人``), and
-    :data:`MISSING` where there is no figure."""
+    :data:`MISSING` where there is no figure; ``official``: a band as a 公文 writes it (:func:`band`)."""
     unit = row.get("measure_unit", row.get("unit"))
     low, high = row.get("band_low"), row.get("band_high")
     if key == "target" and present(low) and present(high):
-        return band(low, high, unit, lang)
+        return band(low, high, unit, lang, official=official)
     v = row.get(key)
     return quantity(v, unit, lang, decimals=row_decimals(row, key)) if present(v) else MISSING
 

@@ -78,7 +78,7 @@ DEFAULT_HEADERS: dict[str, dict[str, str]] = {
         "unit": "单位代码", "name": "名称", "unit_name": "单位", "month": "月份", "year": "年份",
         "code": "代码", "indicator": "指标代码", "indicator_name": "指标", "value": "数值",
         "target": "目标值", "gap": "差距", "reference_value": "参考值", "comparison": "比较",
-        "score": "得分", "grade": "等级", "rank": "排名", "rank_p05": "排名下限（5%）",
+        "score": "得分", "grade": "等次", "rank": "排名", "rank_p05": "排名下限（5%）",
         "rank_p95": "排名上限（95%）", "weight": "权重", "category": "类别代码",
         "task_id": "任务编号", "title": "任务名称", "lead_unit": "牵头单位",
         "probability": "逾期概率", "reason": "原因", "status": "状态", "deadline": "完成时限",

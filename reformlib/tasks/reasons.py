@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["FEATURE_LABELS", "FORM", "LEADER", "reason_text", "rule_reason", "validation_text"]
+__all__ = ["FEATURE_LABELS", "FORM", "LEADER", "percentage_points", "reason_text", "rule_reason", "validation_text"]
 
 LEADER = {"zh": {"party_secretary": "市委书记", "mayor": "市长", "group_leader": "专项小组组长", "county_head": "县市区园区主要负责人",
                  "unit_head": "部门主要负责人", "division_head": "分管负责人"},
@@ -25,8 +25,8 @@ _REASON = {
            "unit_behind_share": "牵头单位其他任务{unit_pct:.0f}%滞后或逾期", "category": "属{category_name}类",
            "leader_level": "由{leader}牵头", "completion_form": "完成形式为{form}", "lead_kind": "牵头单位类型（{lead_kind}）",
            "sep": "；", "key": "重点任务", "not_key": "非重点任务", "behind": "落后", "ahead": "超前"},
-    "en": {"progress": "{progress:.0f} % done", "gap": "{abs_gap:.0f} points {gap_word} schedule",
-           "velocity_1": "{velocity_1:.0f} points gained last month", "velocity_2": "{velocity_2:.0f} points a month over two months",
+    "en": {"progress": "{progress:.0f} % done", "gap": "{gap_points} {gap_word} schedule",
+           "velocity_1": "{velocity_1_points} gained last month", "velocity_2": "{velocity_2_points} a month over two months",
            "months_since_start": "{months_since_start:.0f} months under way", "months_to_deadline": "{months_to_deadline:.0f} months to the deadline",
            "planned_months": "a {planned_months:.0f}-month schedule", "share_elapsed": "{pct_elapsed:.0f} % of the schedule elapsed",
            "shortfall": "on the current pace {projected:.0f} % done by the deadline",
@@ -52,6 +52,13 @@ FEATURE_LABELS = {
 }
 
 
+def percentage_points(x: float) -> str:
+    """A difference of two percentages in English, whole: ``12 percentage points``, ``1 percentage
+    point`` (progress and schedule are percentages, so their difference is never "points")."""
+    shown = f"{x:.0f}"
+    return f"{shown} percentage point{'' if shown in ('1', '-1') else 's'}"
+
+
 def reason_text(row: pd.Series, contrib: pd.Series, info: pd.Series, *, lang: str = "zh", n: int = 3) -> str:
     """The ``n`` features that raise a task's risk most (largest positive contributions), as text."""
     words = _REASON[lang]
@@ -63,7 +70,9 @@ def reason_text(row: pd.Series, contrib: pd.Series, info: pd.Series, *, lang: st
         "key_word": words["key"] if row["key_task"] else words["not_key"], "unit_pct": 100 * row["unit_behind_share"],
         "category_name": info.get(f"category_{lang}", row["category"]),
         "leader": LEADER[lang].get(row["leader_level"], row["leader_level"]),
-        "form": FORM[lang].get(row["completion_form"], row["completion_form"])}
+        "form": FORM[lang].get(row["completion_form"], row["completion_form"]),
+        **{f"{k}_points": percentage_points(v) for k, v in (("gap", abs(row["gap"])), ("velocity_1", row["velocity_1"]),
+                                                              ("velocity_2", row["velocity_2"]))}}
     for f in top:
         text = words[f].format(**values)
         if text not in seen:

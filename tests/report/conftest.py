@@ -19,7 +19,7 @@ _RESULTS: dict[str, Any] = {
     "generated_at": "2018-01-05T09:30:00+08:00",
     "headline": [
         {"code": "land_transfer_rate", "name": "耕地流转率", "value": 53.0, "unit": "%",
-         "reference_value": 41.3, "comparison": "高于全国平均11.7个百分点"},
+         "reference_value": 53.0, "comparison": "高于全国平均11.7个百分点"},
         {"code": "housing_destock_months", "name": "商品房去化周期", "value": 9.9,
          "unit": "个月", "reference_value": None, "comparison": None},
     ],

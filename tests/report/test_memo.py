@@ -91,7 +91,7 @@ def test_each_problem_cites_its_figures_and_each_recommendation_names_its_units(
     assert "建议督促市住建局、市纪委对督办清单所列逾期任务" in advice["（二）限期办结逾期任务"]
     low = problems["（三）部分单位评估等次偏低"]
     assert "等次为“一般”或“较差”的有1个单位：天易经开区71.30分（一般）。" in low
-    assert "另有雨湖区得分84.00分，因一票否决：发生一起较大安全生产责任事故，等次最高为一般，评定为一般。" in low
+    assert "另有雨湖区得分84.00分，因一票否决：发生一起较大安全生产责任事故，等次定为一般（该一票否决允许的最高等次）。" in low
     old = problems["（四）督察问题整改超期"]
     assert "3个超过90天" in old and "湘乡市2个" in old and "湘潭经开区1个" in old
     assert advice["（四）督促超期问题销号"].startswith("针对问题（四），建议湘乡市、湘潭经开区")
@@ -156,7 +156,7 @@ def test_city_is_reported_not_ranked(full):
 
 def test_document_comparison_only_for_the_city_in_december_2017(full):
     december = "".join(key_findings(full))
-    assert "耕地流转率53.0%（高于全国平均11.7个百分点）" in december
+    assert "全市以下主要指标的数值与2017年年度总结一致：耕地流转率53.0%（年度总结：高于全国平均11.7个百分点）。" in december
     full["month"] = "2017-06"
     june = "".join(key_findings(full))
     assert "高于全国平均" not in june and "2017年6月" in june

@@ -237,7 +237,7 @@ def test_city_score_sheet_reports_the_city_unranked(december):
     res, folder, _ = december
     header, rows = _sheet(folder, "全市得分")
     city = res["evaluation"]["city"]
-    assert len(rows) == 1 and rows[0]["单位"].value == city["name"] and rows[0]["等级"].value == city["grade"]
+    assert len(rows) == 1 and rows[0]["单位"].value == city["name"] and rows[0]["等次"].value == city["grade"]
     assert rows[0]["得分"].value == pytest.approx(city["score"]) and rows[0]["得分"].number_format == "#,##0.00"
     assert f"{city['score']:.2f}" in rows[0]["说明"].value and "不参与" in rows[0]["说明"].value
     sheets = openpyxl.load_workbook(folder / "tables.xlsx").sheetnames
@@ -283,7 +283,7 @@ def test_scores_sheet_gives_the_peer_rank_and_the_veto_beside_the_capped_grade(d
     by_name = {r["单位"].value: r for r in rows}
     for s in res["evaluation"]["scores"]:
         row = by_name[s["name"]]
-        assert row["同类排名"].value == s["peer_rank_text"] and row["等级"].value == s["grade"]
+        assert row["同类排名"].value == s["peer_rank_text"] and row["等次"].value == s["grade"]
         assert (row["一票否决"].value or None) == s.get("veto")
     assert by_name["雨湖区"]["一票否决"].value.startswith("一票否决（重大责任事故）：2017年9月14日")
 
