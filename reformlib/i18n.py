@@ -181,6 +181,7 @@ MEMO: dict[str, dict[str, str]] = {
         "own_rank": "{unit}在{assessment}中居县市区和园区第{rank}/{n}名",
         "own_peer_rank": "、{group}第{rank}/{n}名",
         "unit_rank_base": "{unit}{month}月度评估（不含定性评价）在县市区和园区中居第{now}名，{previous}为第{before}名",
+        "unit_rank_peer": "{unit}{month}月度评估（不含定性评价）在{group}中居第{now}名，{previous}为第{before}名",
         "unit_rank_move_up": "（上升{k}位）", "unit_rank_move_down": "（下降{k}位）", "unit_rank_move_same": "（名次未变）",
         "unit_grade_now": "等次由{before}变为{now}", "unit_grade_now_same": "等次仍为{now}",
         "pilots_subject_city": "", "pilots_subject_unit": "{unit}", "pilots_lead": "承担{parts}",
@@ -319,6 +320,8 @@ MEMO: dict[str, dict[str, str]] = {
         "own_peer_rank": " and {rank} of {n} {group}",
         "unit_rank_base": "{unit} ranks {now} among the counties, districts and parks in the monthly assessment of "
                           "{month} (without the qualitative part), against {before} in {previous}",
+        "unit_rank_peer": "{unit} ranks {now} among the {group} in the monthly assessment of {month} (without the "
+                          "qualitative part), against {before} in {previous}",
         "unit_rank_move_up": " (up {k})", "unit_rank_move_down": " (down {k})", "unit_rank_move_same": " (unchanged)",
         "unit_grade_now": "grade {before} became {now}", "unit_grade_now_same": "grade still {now}",
         "pilots_subject_city": "The city", "pilots_subject_unit": "{unit}", "pilots_lead": " carries {parts}",

@@ -65,7 +65,7 @@ from reformlib.errors import DataValidationError, ParameterError, Problem, SpecE
 from reformlib.i18n import CHANGES, name_column
 from reformlib.model.spec import Spec
 
-__all__ = ["changes_section", "changes_since", "previous_brief", "revisions_section", "store_behind"]
+__all__ = ["changes_section", "changes_since", "peer_places", "previous_brief", "revisions_section", "store_behind"]
 
 #: How the store names the kinds of values it keeps.
 KINDS = ("indicators", "progress", "inspections")
@@ -160,6 +160,16 @@ def ranks_note(m: pd.Period, lang: str) -> str:
     return CHANGES[lang]["ranks_unscored"].format(previous=words)
 
 
+def peer_places(now: Mapping, before: Mapping) -> dict:
+    """A unit's place within its peer group (县市区 or 园区) this month and the month before, for
+    its row of ``changes.ranks`` (``peer_group_name``, ``peer_size``, ``peer_rank``,
+    ``peer_rank_before``), from its two score records; {} when either lacks a peer rank."""
+    if not all(x.get("peer_rank") and x.get("peer_size") and x.get("peer_group_name") for x in (now, before)):
+        return {}
+    return {"peer_group_name": str(now["peer_group_name"]), "peer_size": int(now["peer_size"]),
+            "peer_rank": int(now["peer_rank"]), "peer_rank_before": int(before["peer_rank"])}
+
+
 def _ranks(data: Mapping[str, pd.DataFrame], m: pd.Period, *, one: str | None, lang: str, spec: Spec | None,
            evaluation: Mapping | None) -> tuple[list[dict], str]:
     # month against month: December's brief scores the year-end assessment, so its monthly
@@ -180,7 +190,7 @@ def _ranks(data: Mapping[str, pd.DataFrame], m: pd.Period, *, one: str | None, l
             continue
         row = {"unit": s["unit"], "name": s["name"], "rank_before": int(b["rank"]), "rank": int(s["rank"]),
                "rank_change": int(b["rank"]) - int(s["rank"]), "grade_before": b["grade"], "grade": s["grade"],
-               "score_before": round(float(b["score"]), 2), "score": round(float(s["score"]), 2)}
+               "score_before": round(float(b["score"]), 2), "score": round(float(s["score"]), 2), **peer_places(s, b)}
         if one is not None or row["rank_change"] or row["grade"] != row["grade_before"]:
             rows.append(row)
     return sorted(rows, key=lambda r: (r["rank"], r["unit"])), ""

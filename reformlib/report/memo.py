@@ -346,7 +346,10 @@ def changes_summary(results: Mapping[str, Any], *, lang: str = "zh") -> str | No
 def _rank_change(results: Mapping[str, Any], r: Mapping[str, Any], lang: str) -> str:
     """A unit's monthly assessment rank this month and last, among the city's ranked parts
     (counties, districts and parks, as ``changes.ranks`` ranks them), naming the assessment,
-    the group and the base (the parts the results' evaluation ranks), and its grade."""
+    the group and the base (the parts the results' evaluation ranks), and its grade; within its
+    peer group when the row carries the peer ranks (:func:`_peer_rank_change`)."""
+    if all(r.get(k) for k in _PEER_KEYS):
+        return _peer_rank_change(results, r, lang)
     t = MEMO[lang]
     changes = section(results, "changes")[0]
     n = len(ranked(results))
@@ -359,6 +362,27 @@ def _rank_change(results: Mapping[str, Any], r: Mapping[str, Any], lang: str) ->
     rank = t["unit_rank_base"].format(unit=r["name"], month=month_words(changes["month"], lang),
                                       previous=month_words(changes["previous_month"], lang),
                                       now=place(r["rank"]), before=place(r["rank_before"]))
+    grade = t["unit_grade_now_same" if r["grade"] == r["grade_before"] else "unit_grade_now"].format(
+        before=r["grade_before"], now=r["grade"])
+    return rank + move.format(k=number(abs(k))) + t["part_sep"] + grade
+
+
+#: The fields of a ``changes.ranks`` row that rank the unit within its peer group.
+_PEER_KEYS = ("peer_group_name", "peer_size", "peer_rank", "peer_rank_before")
+
+
+def _peer_rank_change(results: Mapping[str, Any], r: Mapping[str, Any], lang: str) -> str:
+    """A unit's monthly assessment rank this month and last within its peer group (县市区 or
+    园区), as the page ranks it, the group and its size named, and its grade."""
+    t = MEMO[lang]
+    changes = section(results, "changes")[0]
+    size = number(r["peer_size"])
+    k = r["peer_rank_before"] - r["peer_rank"]
+    move = t["unit_rank_move_up" if k > 0 else "unit_rank_move_down" if k < 0 else "unit_rank_move_same"]
+    rank = t["unit_rank_peer"].format(unit=r["name"], group=r["peer_group_name"],
+                                      month=month_words(changes["month"], lang),
+                                      previous=month_words(changes["previous_month"], lang),
+                                      now=f"{number(r['peer_rank'])}/{size}", before=f"{number(r['peer_rank_before'])}/{size}")
     grade = t["unit_grade_now_same" if r["grade"] == r["grade_before"] else "unit_grade_now"].format(
         before=r["grade_before"], now=r["grade"])
     return rank + move.format(k=number(abs(k))) + t["part_sep"] + grade

@@ -44,7 +44,8 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
                     newly_overdue: [{task_id, title, lead_unit, lead_name, deadline,
                                      progress_before, progress, days_overdue}],
                     ranks: [{unit, name, rank_before, rank, rank_change, grade_before, grade,
-                             score_before, score}],
+                             score_before, score, peer_group_name?, peer_size?, peer_rank?,
+                             peer_rank_before?}],
                     crossed: [{unit, unit_name, indicator, name, direction, now, value_before,
                                target_before, value, target, band_low, band_high, measure_unit}],
                     rectified: [{problem_id, unit, unit_name, inspection, category, found_on,
@@ -283,7 +284,10 @@ _CHANGES = {
     "ranks": {"type": "array", "items": _record({
         "unit": _TEXT, "name": _TEXT, "rank_before": {"type": "integer", "minimum": 1},
         "rank": {"type": "integer", "minimum": 1}, "rank_change": {"type": "integer"},
-        "grade_before": _TEXT, "grade": _TEXT, "score_before": _NUM, "score": _NUM})},
+        "grade_before": _TEXT, "grade": _TEXT, "score_before": _NUM, "score": _NUM,
+        "peer_group_name": _TEXT, "peer_size": {"type": "integer", "minimum": 1},
+        "peer_rank": {"type": "integer", "minimum": 1}, "peer_rank_before": {"type": "integer", "minimum": 1}},
+        optional=("peer_group_name", "peer_size", "peer_rank", "peer_rank_before"))},
     "crossed": {"type": "array", "items": _record({
         "unit": _TEXT, "unit_name": _TEXT, "indicator": _TEXT, "name": _TEXT,
         "direction": {"enum": ["higher", "lower", "band"]}, "now": {"enum": ["met", "missed"]},

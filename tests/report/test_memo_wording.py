@@ -174,3 +174,24 @@ def test_a_units_memo_counts_the_tasks_its_unit_leads(results, lang):
     results["tasks"].update(total=5, completed=5, on_schedule=0, behind=0, overdue=0, completion_rate=100.0)
     text = "".join(key_findings(results, lang=lang))
     assert ("雨湖区牵头的5项年度改革任务已全部完成" if lang == "zh" else "all 5 annual reform tasks led by Yuhu District") in text
+
+
+def _changes(row: dict) -> dict:
+    return {"available": True, "month": "2017-12", "previous_month": "2017-11", "completed": [], "newly_overdue": [],
+            "ranks": [row], "crossed": [], "rectified": []}
+
+
+def test_a_units_rank_change_is_within_its_peer_group(results):
+    """A unit's memo ranked it among all 8 territorial units in its changes sentence; the page
+    ranks it among its peers (县市区 or 园区), and so does the memo when the row carries them."""
+    results["unit"] = "430302"
+    row = {"unit": "430302", "name": "雨湖区", "rank_before": 3, "rank": 2, "rank_change": 1, "grade_before": "一般",
+           "grade": "一般", "score_before": 78.1, "score": 79.2}
+    peer = {"peer_group_name": "县市区", "peer_size": 5, "peer_rank": 2, "peer_rank_before": 3}
+    results["changes"] = _changes({**row, **peer})
+    text = "".join(key_findings(results))
+    assert ("雨湖区2017年12月月度评估（不含定性评价）在县市区中居第2/5名，2017年11月为第3/5名（上升1位），等次仍为一般"
+            in text)
+    assert "县市区和园区中居" not in text and "/8" not in text
+    english = "".join(key_findings(results, lang="en"))
+    assert "ranks 2/5 among the 县市区 in the monthly assessment of December 2017" in english
