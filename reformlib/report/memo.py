@@ -121,8 +121,11 @@ def _join(items: Sequence[str], t: Mapping[str, str]) -> str:
 
 
 def _units(codes: Sequence[str], names: Mapping[str, str], t: Mapping[str, str]) -> str:
+    """The units by name, each once; where a name holds the list's own separator ("Culture,
+    Radio, Film and Press Bureau"), the names are set apart by the sentence's separator ("; ")."""
     seen = list(dict.fromkeys(names.get(c, c) for c in codes))
-    return t["list_sep"].join(seen)
+    sep = t["list_sep"]
+    return (t["sep"] if sep.strip() and any(sep.strip() in name for name in seen) else sep).join(seen)
 
 
 def _na(t: Mapping[str, str], key: str, note: str | None) -> str:

@@ -195,3 +195,18 @@ def test_a_units_rank_change_is_within_its_peer_group(results):
     assert "县市区和园区中居" not in text and "/8" not in text
     english = "".join(key_findings(results, lang="en"))
     assert "ranks 2/5 among the 县市区 in the monthly assessment of December 2017" in english
+
+
+def test_units_whose_names_hold_a_comma_are_listed_apart(results):
+    """"press Education Bureau, Culture, Radio, Film and Press Bureau, Xiangtan County" reads as
+    six units: names holding a comma are set apart by semicolons."""
+    results["names"] = {"wgx": "Culture, Radio, Film and Press Bureau", "jyj": "Education Bureau"}
+    results["tasks"]["overdue"] = 2
+    results["tasks"]["supervision"] = [
+        {"task_id": f"T00{i}", "title": f"task {i}", "lead_unit": u, "lead_name": results["names"][u],
+         "leader_level": "unit_head", "deadline": "2017-09-30", "progress": 55.0, "status": "overdue",
+         "days_overdue": 92} for i, u in enumerate(("jyj", "wgx"))]
+    advice = " ".join(t for _, t in memo_content(results, lang="en").advice)
+    assert "press Education Bureau; Culture, Radio, Film and Press Bureau to set a date" in advice
+    assert "建议督促Education Bureau、Culture, Radio, Film and Press Bureau对督办清单" in \
+        " ".join(t for _, t in memo_content(results).advice)
