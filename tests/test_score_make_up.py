@@ -114,3 +114,18 @@ def test_each_weighted_part_is_its_shown_factors_product_or_says_how_it_was_roun
                 assert note.startswith(f"{factors}＝{product.normalize():f}分；本行按未四舍五入的得分计算"), (s["name"], note)
                 assert "未四舍五入" in make_up_sentence(record, name=s["name"], assessment="", lang="zh")
     assert stated >= 1  # 岳塘区: 96.83分×80%＝77.464分, shown 77.47
+
+
+def test_without_the_qualitative_part_is_said_only_of_a_monthly_score(sections):
+    """The memo's gloss 不含定性评价 stands beside monthly scores only: the source document has the
+    city assess "定性与定量相结合" with "阶段性动态考核" during the year; the model's monthly score
+    is the quantitative score alone (the qualitative ratings are a year-end round, ``ratings.csv``
+    has no month, and ``spec.yml`` gives the qualitative share of the year-end score), and the
+    year-end score includes it and says so."""
+    for s in sections["2017-06"]["scores"]:
+        assert s["make_up"]["share"] is None and s["make_up"]["qualitative"] is None
+        assert "月度评估不含定性评价" in make_up_sentence(s["make_up"], name=s["name"], assessment="", lang="zh")
+    assert "含定性评价" in sections["2017-12"]["assessment_label"]
+    for s in sections["2017-12"]["scores"]:
+        assert s["make_up"]["share"] == 0.2
+        assert "不含定性评价" not in make_up_sentence(s["make_up"], name=s["name"], assessment="", lang="zh")
