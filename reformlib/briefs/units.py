@@ -163,7 +163,8 @@ def _rank_rows(data: Mapping[str, pd.DataFrame], m: pd.Period, *, lang: str, eva
             continue
         rows[s["unit"]] = {"unit": s["unit"], "name": s["name"], "rank_before": int(b["rank"]), "rank": int(s["rank"]),
                            "rank_change": int(b["rank"]) - int(s["rank"]), "grade_before": b["grade"], "grade": s["grade"],
-                           "score_before": round(float(b["score"]), 2), "score": round(float(s["score"]), 2)}
+                           "score_before": round(float(b["score"]), 2), "score": round(float(s["score"]), 2),
+                           **brief_changes.peer_places(s, b)}
     return rows
 
 
