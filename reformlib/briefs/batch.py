@@ -40,6 +40,7 @@ import math
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -59,6 +60,7 @@ from reformlib.briefs.run import (  # noqa: E402
     compute_units,
     data_facts,
     data_source,
+    prepare_memos,
     publish_brief,
     publish_unit,
     remove_run,
@@ -70,7 +72,10 @@ from reformlib.briefs.run import (  # noqa: E402
 from reformlib.data.paths import data_folder  # noqa: E402
 from reformlib.errors import ParameterError, ReformlibError  # noqa: E402
 
-__all__ = ["BriefJob", "Outcome", "chunks", "render_chunk", "run_chunk", "run_jobs"]
+__all__ = ["MEMOS_AT_ONCE", "BriefJob", "Outcome", "chunks", "render_chunk", "run_chunk", "run_jobs"]
+
+#: Unit briefs whose memos one LibreOffice process converts to PDF (:func:`render_chunk`).
+MEMOS_AT_ONCE = 50
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,10 @@ def render_chunk(jobs: list[BriefJob], run: UnitsRun, *, data: str | os.PathLike
     run of ``units.ipynb`` that computed their results (:func:`reformlib.briefs.run.compute_units`),
     one after another, each through :func:`reformlib.briefs.run.publish_unit` (its own lock,
     staging folder, page, figures and documents drawn from its results, manifest and atomic
-    publish, or its failure kept aside); no kernel is started. One :class:`Outcome` per job."""
+    publish, or its failure kept aside); no kernel is started. One :class:`Outcome` per job.
+    The memos of every :data:`MEMOS_AT_ONCE` jobs are made first and converted to PDF by one
+    LibreOffice process (:func:`reformlib.briefs.run.prepare_memos`; starting LibreOffice is
+    most of a conversion's cost), each brief then published with its own."""
     data_dir = data_source(data)
     template = templates_for("unit", notebook_dir)[0]
     out: list[Outcome] = []
@@ -171,20 +179,26 @@ def render_chunk(jobs: list[BriefJob], run: UnitsRun, *, data: str | os.PathLike
         inputs = brief_inputs(data_dir, [template])
     except ReformlibError as exc:
         setup = str(exc)
-    for job in jobs:
-        t0 = time.perf_counter()
-        try:
-            if setup:
-                raise ParameterError(setup)
-            params = validate_params(job.month, job.lang, job.unit, data=data_dir, facts=facts)
-            result = publish_unit(params, run, template=template, reports=reports, quiet=True, wait=True, inputs=inputs,
-                                  update_index=False)
-            outcome = Outcome(job, "published", round(time.perf_counter() - t0, 1), str(result.html))
-        except Exception as exc:  # noqa: BLE001 - every brief's failure is its outcome
-            outcome = Outcome(job, "failed", round(time.perf_counter() - t0, 1), _failure(exc))
-        out.append(outcome)
-        if on_done:
-            on_done(outcome)
+    for start in range(0, len(jobs), MEMOS_AT_ONCE):
+        group = jobs[start:start + MEMOS_AT_ONCE]
+        with tempfile.TemporaryDirectory(prefix="memos-", dir=run.folder if run.folder.is_dir() else None) as memos:
+            # the group's memos made and converted to PDF by one LibreOffice process, each then
+            # copied into its own brief's staging folder (nothing is published from here)
+            prepared = {} if setup else prepare_memos(run, [job.unit for job in group], Path(memos), lang=group[0].lang)
+            for job in group:
+                t0 = time.perf_counter()
+                try:
+                    if setup:
+                        raise ParameterError(setup)
+                    params = validate_params(job.month, job.lang, job.unit, data=data_dir, facts=facts)
+                    result = publish_unit(params, run, template=template, reports=reports, quiet=True, wait=True,
+                                          inputs=inputs, update_index=False, memo=prepared.get(job.unit))
+                    outcome = Outcome(job, "published", round(time.perf_counter() - t0, 1), str(result.html))
+                except Exception as exc:  # noqa: BLE001 - every brief's failure is its outcome
+                    outcome = Outcome(job, "failed", round(time.perf_counter() - t0, 1), _failure(exc))
+                out.append(outcome)
+                if on_done:
+                    on_done(outcome)
     return out
 
 

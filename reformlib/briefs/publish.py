@@ -21,6 +21,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,35 +48,68 @@ MEMO_PDF_SWITCH = "REFORMLIB_MEMO_PDF"
 A4_POINTS = (595, 842)
 
 
-def write_documents(folder: Path, *, lang: str) -> dict[str, dict[str, Any]]:
+@dataclass(frozen=True)
+class PreparedMemo:
+    """A brief's memo made before its brief is staged, from the same results: ``docx`` and
+    either ``pdf`` or ``reason`` (why the PDF was not made), as a batch makes the memos of
+    many briefs and converts them to PDF with one LibreOffice process
+    (:func:`reformlib.briefs.run.prepare_memos`)."""
+
+    docx: Path
+    pdf: Path | None = None
+    reason: str = ""
+
+
+def memo_pdf_off() -> str:
+    """Why the memo's PDF is not to be made (:data:`MEMO_PDF_SWITCH` turns it off), or ""."""
+    value = os.environ.get(MEMO_PDF_SWITCH, "")
+    return f"turned off by {MEMO_PDF_SWITCH}={value}" if value.strip().lower() in ("0", "off", "no", "false") else ""
+
+
+def write_documents(folder: Path, *, lang: str, results: Mapping[str, Any] | None = None,
+                    memo: PreparedMemo | None = None) -> dict[str, dict[str, Any]]:
     """``tables.xlsx``, ``memo.docx`` and, with LibreOffice, ``memo.pdf`` from
-    ``folder/results.json`` (validated on reading). Returns the ``documents`` record of the
-    manifest: per file, ``made`` and, for a file not made, ``reason``."""
+    ``folder/results.json`` (validated on reading; ``results``: those results already read
+    and validated, as a unit's brief has them from the run that validated them when writing
+    them). ``memo``: the memo already made from those results (copied into ``folder``, with
+    its PDF or the reason it has none). Returns the ``documents`` record of the manifest: per
+    file, ``made`` and, for a file not made, ``reason``."""
     # the document writers (python-docx, openpyxl, the model's tables) are imported here, not
     # with this module, so that a command refused before anything runs starts quickly
+    import shutil
+
     from reformlib.report.memo import write_memo
     from reformlib.report.memo_pdf import memo_pdf
     from reformlib.report.results import read_results
     from reformlib.report.tables import HEADERS, SHEETS, results_tables
     from reformlib.report.workbook import BRIEF_HEADERS, BRIEF_SHEETS, brief_sheets, write_tables
 
-    res = read_results(folder / "results.json")
+    res = read_results(folder / "results.json") if results is None else results
     sheets = {**SHEETS[lang], **BRIEF_SHEETS[lang]}
     frames, formats = brief_sheets(results_tables(res, lang=lang), res, lang=lang)
     write_tables({sheets.get(k, k): v for k, v in frames.items()}, folder / "tables.xlsx", lang=lang,
                  headers={**BRIEF_HEADERS[lang], **HEADERS[lang]},
                  formats={sheets.get(k, k): v for k, v in formats.items()})
-    write_memo(res, folder / "memo.docx", lang=lang, base_dir=folder)
+    if memo is not None:
+        shutil.copyfile(memo.docx, folder / "memo.docx")
+    else:
+        write_memo(res, folder / "memo.docx", lang=lang, base_dir=folder)
     record: dict[str, dict[str, Any]] = {"tables.xlsx": {"made": True}, "memo.docx": {"made": True}}
-    if os.environ.get(MEMO_PDF_SWITCH, "").strip().lower() in ("0", "off", "no", "false"):
-        record["memo.pdf"] = {"made": False, "reason": f"turned off by {MEMO_PDF_SWITCH}={os.environ[MEMO_PDF_SWITCH]}"}
-        return record
-    try:
-        memo_pdf(folder / "memo.docx", folder / "memo.pdf")
+    off = memo_pdf_off()
+    if off:
+        record["memo.pdf"] = {"made": False, "reason": off}
+    elif memo is not None and memo.pdf is not None:
+        shutil.copyfile(memo.pdf, folder / "memo.pdf")
         record["memo.pdf"] = {"made": True, "tool": "LibreOffice"}
-    except RunError as exc:
-        (folder / "memo.pdf").unlink(missing_ok=True)
-        record["memo.pdf"] = {"made": False, "reason": str(exc).removeprefix("memo_pdf: ")}
+    elif memo is not None:
+        record["memo.pdf"] = {"made": False, "reason": memo.reason or "LibreOffice gave no PDF and no reason"}
+    else:
+        try:
+            memo_pdf(folder / "memo.docx", folder / "memo.pdf")
+            record["memo.pdf"] = {"made": True, "tool": "LibreOffice"}
+        except RunError as exc:
+            (folder / "memo.pdf").unlink(missing_ok=True)
+            record["memo.pdf"] = {"made": False, "reason": str(exc).removeprefix("memo_pdf: ")}
     return record
 
 
@@ -106,7 +140,8 @@ _MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)
 
 def pdf_problems(path: Path) -> list[str]:
     """Why ``path`` is not a PDF of A4 pages (empty: it is): missing, empty, not a PDF, no
-    page size found, or a page whose MediaBox is not 595 x 842 points (rounded)."""
+    page size found, or a page whose MediaBox is not 595 x 842 points (rounded), upright or
+    landscape (a wide attachment's page)."""
     if not path.is_file() or path.stat().st_size == 0:
         return [f"{path.name} is missing or empty and the manifest does not say why it was not made"]
     raw = path.read_bytes()
@@ -115,8 +150,9 @@ def pdf_problems(path: Path) -> list[str]:
     boxes = {(round(float(x1) - float(x0)), round(float(y1) - float(y0))) for x0, y0, x1, y1 in _MEDIA_BOX.findall(raw)}
     if not boxes:
         return [f"{path.name}: no page size found"]
-    wrong = sorted(b for b in boxes if b != A4_POINTS)
-    return [f"{path.name}: pages of {wrong[0][0]} x {wrong[0][1]} pt, not A4 (595 x 842 pt)"] if wrong else []
+    wrong = sorted(b for b in boxes if b not in (A4_POINTS, A4_POINTS[::-1]))  # upright or landscape
+    return [f"{path.name}: pages of {wrong[0][0]} x {wrong[0][1]} pt, not A4 (595 x 842 pt, or 842 x 595 "
+            "landscape)"] if wrong else []
 
 
 def check_figures(folder: Path) -> list[str]:

@@ -86,7 +86,7 @@ from reformlib.provenance import code_version
 
 __all__ = ["BRIEF_NOTEBOOKS", "UNIT_NOTEBOOKS", "BriefParams", "DataFacts", "RunResult", "UnitsRun", "available_months",
            "brief_folder", "check_executed", "check_timeout", "compute_units", "data_facts", "data_source", "publish_brief",
-           "publish_unit", "remove_run", "run_brief", "templates_for", "templates_of", "unit_refusal", "validate_params"]
+           "prepare_memos", "publish_unit", "remove_run", "run_brief", "templates_for", "templates_of", "unit_refusal", "validate_params"]
 #: The notebooks of a brief, executed in this order into one page.
 BRIEF_NOTEBOOKS: tuple[str, ...] = ("brief.ipynb",)
 #: The notebook that computes the results of units' briefs of one month and language, once for
@@ -520,19 +520,50 @@ def _link(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
+def prepare_memos(run: UnitsRun, units: list[str], folder: Path, *, lang: str) -> dict[str, publish.PreparedMemo]:
+    """The memos of ``units``' briefs made from ``run``'s results into ``folder`` (which must
+    be empty or new) and converted to PDF by ONE LibreOffice process
+    (:func:`reformlib.report.memo_pdf.memo_pdfs`): per unit, the memo and its PDF or the
+    reason it has none, for :func:`publish_unit` to copy into the unit's brief. A unit whose
+    memo cannot be made here is left out (its brief makes it, or fails, on its own). Nothing
+    is prepared without results, with the PDF turned off
+    (:data:`reformlib.briefs.publish.MEMO_PDF_SWITCH`) or for fewer than two units."""
+    from reformlib.report.memo import write_memo
+    from reformlib.report.memo_pdf import memo_pdfs
+
+    if run.error or run.interrupted or len(units) < 2 or publish.memo_pdf_off():
+        return {}
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    made: dict[str, Path] = {}
+    for i, unit in enumerate(units):
+        try:
+            results = json.loads(run.results(unit).read_text(encoding="utf-8"))
+            made[unit] = write_memo(results, folder / f"{i:06d}.docx", lang=lang)
+        except Exception:  # noqa: BLE001 - the unit's own brief makes its memo again and says what failed
+            continue
+    pdfs = memo_pdfs(list(made.values()), folder / "pdf")
+    return {unit: publish.PreparedMemo(docx, pdf=pdfs[docx] if isinstance(pdfs[docx], Path) else None,
+                                       reason="" if isinstance(pdfs[docx], Path) else str(pdfs[docx]))
+            for unit, docx in made.items()}
+
+
 def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.PathLike | None = None,
                  quiet: bool = False, wait: bool = False, inputs: dict | None = None,
-                 update_index: bool = True) -> RunResult:
+                 update_index: bool = True, memo: publish.PreparedMemo | None = None) -> RunResult:
     """Publish the brief of one unit (checked ``params``) from a run of ``units.ipynb``
     (:class:`UnitsRun`, or a function making it, called once the brief's lock is held: a
     single run holds the lock for the whole run): in its own staging folder, the executed
     notebook of the run (a hard link; the record of every unit of the run), ``run.log``, the
     unit's ``results.json``, its figures and page drawn from the results
     (:mod:`reformlib.briefs.render`), memo and workbook, manifest, atomic publish; or the
-    failure kept in ``failed/`` (:class:`RunError`). ``inputs``: as for :func:`publish_brief`."""
+    failure kept in ``failed/`` (:class:`RunError`). ``inputs``: as for :func:`publish_brief`;
+    ``memo``: the unit's memo made already from the same results (:func:`prepare_memos`).
+    The brief's ``results.json`` is read and validated once; everything is drawn from that reading."""
     import shutil
 
     from reformlib.briefs import render
+    from reformlib.report.results import read_results
 
     target = brief_folder(params, reports)
     what = f"brief {params.month} {params.unit} ({params.lang})"
@@ -567,8 +598,9 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
                     if not run.results(params.unit).is_file():
                         raise RunError(f"{run.notebook.name} wrote no results for {params.unit}")
                     shutil.copyfile(run.results(params.unit), staging / "results.json")
-                    # written by units.ipynb after validation (briefs.units.write_unit_results), copied as it is
-                    results = json.loads((staging / "results.json").read_text(encoding="utf-8"))
+                    # written by units.ipynb (briefs.units.write_unit_results), copied as it is and
+                    # validated here once: the page, figures, memo and workbook are drawn from this reading
+                    results = read_results(staging / "results.json")
                     if (results.get("unit"), results.get("month"), results.get("lang")) != (params.unit, params.month, params.lang):
                         raise RunError(f"results.json is of {results.get('month')} {results.get('unit')} ({results.get('lang')})")
                     step, t0 = "drawing the figures", time.perf_counter()
@@ -581,7 +613,7 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
                                       nav=index.navigation(reports, params.month, params.unit, params.lang))
                     timings["html"] = round(time.perf_counter() - t0, 2)
                     step, t0 = "making memo.docx, memo.pdf and tables.xlsx", time.perf_counter()
-                    documents.update(publish.write_documents(staging, lang=params.lang))
+                    documents.update(publish.write_documents(staging, lang=params.lang, results=results, memo=memo))
                     timings["documents"] = round(time.perf_counter() - t0, 2)
                 except Exception as exc:  # noqa: BLE001
                     raise _Failure(f"{step} failed: {_first_line(exc)}") from None
