@@ -712,7 +712,10 @@ PEERS_TEXT: dict[str, dict[str, str]] = {
                           "（标准化、加总、插补、权重）时同类排名的5%–95%分位。",
            "city": "全市整体得分{score}分（{grade}），单独报告，不参与排名。",
            "cols": "单位|得分|等次|同类排名|同类排名区间|县市区和园区中排名|说明",
-           "excerpt": "本单位所在同类单位共{n}个，表中列出前{ends}名、后{ends}名和本单位前后各{around}名，“…”处从略；完整排名见表格文件。",
+           "excerpt": "本单位所在同类单位共{n}个，表中列出前{ends}名、后{ends}名和本单位前后各{around}名，“…”处从略；"
+                      "完整排名见本月简报文件夹中的排名表{file}。",
+           "league_cols": "单位代码|单位|得分|等次|县市区和园区中排名|同类|同类排名|同类单位数|同类排名下限（5%）|"
+                          "同类排名上限（95%）|说明",
            "gap": "…"},
     "en": {"county_district": "counties, cities and districts", "park": "parks", "department": "city departments",
            "peer_rank": "{rank} of {n} ({group})",
@@ -723,7 +726,9 @@ PEERS_TEXT: dict[str, dict[str, str]] = {
            "city": "The city as a whole scored {score} ({grade}); it is reported on its own, not ranked.",
            "cols": "Unit|Score|Grade|Rank among peers|Interval of that rank|Rank among all parts|Note",
            "excerpt": "The unit's peer group holds {n} units: the table lists the first {ends}, the last {ends} and the "
-                      "{around} either side of this unit, leaving out the rows marked “…”; the workbook has the whole ranking.",
+                      "{around} either side of this unit, leaving out the rows marked “…”; the whole ranking is in the month's brief folder, {file}.",
+           "league_cols": "Unit code|Unit|Score|Grade|Rank among all parts|Peer group|Rank among peers|Peers|"
+                          "Rank among peers, 5th percentile|Rank among peers, 95th percentile|Note",
            "gap": "…"},
 }
 

@@ -65,7 +65,8 @@ from reformlib.errors import DataValidationError, ParameterError, Problem, SpecE
 from reformlib.i18n import CHANGES, name_column
 from reformlib.model.spec import Spec
 
-__all__ = ["changes_section", "changes_since", "peer_places", "previous_brief", "revisions_section", "store_behind"]
+__all__ = ["changes_section", "changes_since", "crossed_row", "local_time", "peer_places", "previous_assessment",
+           "previous_brief", "ranks_note", "rectified_problems", "revision_items", "revisions_section", "store_behind", "task_changes"]
 
 #: How the store names the kinds of values it keeps.
 KINDS = ("indicators", "progress", "inspections")
@@ -106,24 +107,33 @@ def changes_since(data: Mapping[str, pd.DataFrame], month: str | pd.Period, *, u
         words = f"{before.year}年{before.month}月" if lang == "zh" else before.strftime("%B %Y")
         return {**out, "note": CHANGES[lang]["no_previous"].format(previous=words)}
     names = _names(data["units"], lang)
-    out["completed"], out["newly_overdue"] = _tasks(data["tasks"], data["progress"], m, one=one, names=names, lang=lang)
+    out["completed"], out["newly_overdue"] = task_changes(data["tasks"], data["progress"], m, one=one, names=names, lang=lang)
     out["ranks"], note = _ranks(data, m, one=one, lang=lang, spec=spec, evaluation=evaluation)
     if note:
         out["ranks_note"] = note
     out["crossed"] = _crossed(data["observations"], data["indicators"], data["units"], m, one=one, names=names, lang=lang)
-    out["rectified"] = _rectified(data["inspections"], data["tasks"], m, one=one, names=names, lang=lang)
+    out["rectified"] = rectified_problems(data["inspections"], data["tasks"], m, one=one, names=names, lang=lang)
     return out
 
 
-def _tasks(tasks: pd.DataFrame, progress: pd.DataFrame, m: pd.Period, *, one: str | None, names: pd.Series,
-           lang: str) -> tuple[list[dict], list[dict]]:
+def task_changes(tasks: pd.DataFrame, progress: pd.DataFrame, m: pd.Period, *, one: str | None, names: pd.Series,
+                 lang: str, status: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> tuple[list[dict], list[dict]]:
+    """``changes.completed`` and ``changes.newly_overdue`` of month ``m``: the tasks completed
+    this month and those newly overdue (longest overdue first), of the unit ``one`` (None: every
+    task); ``names`` maps unit codes to names. ``tasks`` and ``progress`` may hold that unit's
+    rows only (what a batch of unit briefs passes), or every unit's. ``status``: the tasks'
+    :func:`~reformlib.data.task_status.task_status` in ``m`` and in the month before, when
+    already made (the rows of ``tasks``, in their order)."""
     if one is not None:
-        tasks = tasks[tasks["lead_unit"] == one]
+        keep = (tasks["lead_unit"] == one).to_numpy()
+        tasks = tasks[keep]
         progress = progress[progress["task_id"].isin(tasks["task_id"])]
+        status = None if status is None else (status[0][keep], status[1][keep])
     if tasks.empty:
         return [], []
-    now = task_status(tasks, progress, m).set_index("task_id")
-    was = task_status(tasks, progress, m - 1).set_index("task_id")
+    if status is None:
+        status = (task_status(tasks, progress, m), task_status(tasks, progress, m - 1))
+    now, was = (s.set_index("task_id") for s in status)
     info = tasks.set_index("task_id")
     end = month_end(m)
 
@@ -244,8 +254,10 @@ def _category_names(tasks: pd.DataFrame, lang: str) -> dict[str, str]:
     return dict(zip(tasks["category"].astype(str), tasks[column].astype(str)))
 
 
-def _rectified(inspections: pd.DataFrame, tasks: pd.DataFrame, m: pd.Period, *, one: str | None, names: pd.Series,
-               lang: str) -> list[dict]:
+def rectified_problems(inspections: pd.DataFrame, tasks: pd.DataFrame, m: pd.Period, *, one: str | None,
+                       names: pd.Series, lang: str) -> list[dict]:
+    """``changes.rectified``: the inspection problems of unit ``one`` (None: every unit)
+    rectified within month ``m``, in the order rectified; ``tasks`` names the categories."""
     df = inspections if one is None else inspections[inspections["unit"] == one]
     start, end = m.start_time.normalize(), month_end(m)
     done = df[df["rectified_on"].notna() & (df["rectified_on"] >= start) & (df["rectified_on"] <= end)
@@ -332,7 +344,7 @@ def previous_brief(month: str | pd.Period, *, unit: str | int | None = None, lan
     return None
 
 
-def _local(utc_iso: str) -> dt.datetime:
+def local_time(utc_iso: str) -> dt.datetime:
     """An aware time as local wall time (how the store records ingestion times)."""
     return dt.datetime.fromisoformat(utc_iso).astimezone().replace(tzinfo=None)
 
@@ -364,12 +376,15 @@ def revisions_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period, 
     if since is None:
         return {"traceable": True, "note": words["no_brief"], "since": None, "items": []}
     m, one = as_month(month), _one_unit(unit)
-    found = Store(store).revisions_since(_local(since["published_at"]), unit=one)
+    found = Store(store).revisions_since(local_time(since["published_at"]), unit=one)
     found = found[found["period"].notna() & (found["period"].astype(str) <= str(m))]
-    return {"traceable": True, "since": since, "items": _items(found, data, lang)}
+    return {"traceable": True, "since": since, "items": revision_items(found, data, lang)}
 
 
-def _items(found: pd.DataFrame, data: Mapping[str, pd.DataFrame], lang: str) -> list[dict]:
+def revision_items(found: pd.DataFrame, data: Mapping[str, pd.DataFrame], lang: str) -> list[dict]:
+    """``changes.revisions.items``: the store's revisions ``found``
+    (:meth:`~reformlib.data.store.Store.revisions_since`, already cut to the brief's unit and
+    months), one item per value, named from the loaded tables ``data``."""
     names = _names(data["units"], lang)
     ind = data["indicators"].set_index("indicator")
     titles = data["tasks"].set_index("task_id")[f"title_{lang}"]

@@ -303,9 +303,11 @@ def _make_up(result, lang: str) -> dict[str, dict]:
     is made up, in the model's arithmetic, parts adding up to the score shown) and its
     ``lost_points`` (the make-up's items that lost points, worst first, as the make-up prints them)."""
     terms, totals = score_make_up(result, lang=lang)
+    rows = terms.groupby("unit", sort=False).indices  # each unit's rows found once, not by a scan per unit
+    none = terms.index[:0]
     out = {}
     for unit, row in totals.iterrows():
-        record = make_up_record(terms[terms["unit"] == unit], row, lang=lang)
+        record = make_up_record(terms.iloc[rows[unit]] if unit in rows else terms.loc[none], row, lang=lang)
         lost = sorted((t for t in record["terms"] if t["part"] == "item" and t["points"] < 0),
                       key=lambda t: t["points"])
         out[str(unit)] = {"make_up": record, "lost_points": [

@@ -28,7 +28,7 @@ import pandas as pd
 from reformlib.data.periods import as_month
 from reformlib.data.schemas import CITY
 from reformlib.i18n import PEER_GROUP_OF, PEERS_TEXT
-from reformlib.report.league import excerpt, excerpt_note
+from reformlib.report.league import excerpt_note, shown
 from reformlib.report.numbers import number, score
 
 __all__ = ["ASSESSMENTS", "assessment_label", "assessment_period", "peer_ranks", "scores_excerpt_note", "scores_frame",
@@ -124,8 +124,8 @@ def scores_frame(evaluation: Mapping, *, lang: str = "zh", unit: str | None = No
     (:func:`reformlib.report.league.excerpt`, a row of "…" where rows are left out)."""
     cols = PEERS_TEXT[lang]["cols"].split("|")
     rows = []
-    shown, _ = excerpt(evaluation.get("scores", []), unit)
-    for s in shown:
+    rows_shown, _ = shown(evaluation, unit)  # a unit's results may carry only this excerpt
+    for s in rows_shown:
         if s is None:
             rows.append([PEERS_TEXT[lang]["gap"], *[""] * (len(cols) - 1)])
             continue
@@ -138,5 +138,5 @@ def scores_frame(evaluation: Mapping, *, lang: str = "zh", unit: str | None = No
 
 def scores_excerpt_note(evaluation: Mapping, *, lang: str = "zh", unit: str | None = None) -> str:
     """The sentence under :func:`scores_frame` when it shows an excerpt; "" otherwise."""
-    shown, size = excerpt(evaluation.get("scores", []), unit)
-    return excerpt_note(shown, size, lang=lang)
+    rows, size = shown(evaluation, unit)
+    return excerpt_note(rows, size, lang=lang)

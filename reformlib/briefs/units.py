@@ -23,12 +23,13 @@ with the panel cut to the months the month and the month before read
 (:func:`reformlib.data.months.load_months`, pushed down to a store or a Parquet file), the
 pilots (None when the data hold none: that section then says so, :data:`~reformlib.i18n.NO_PILOTS`) and the document's figures.
 
-May import: pandas, numpy, :mod:`reformlib.data`, :mod:`reformlib.model`,
+May import: pandas, numpy, :mod:`reformlib.data`, :mod:`reformlib.model`, :mod:`reformlib.errors`,
 :mod:`reformlib.tasks`, :mod:`reformlib.report`, :mod:`reformlib.i18n` and
-:mod:`reformlib.briefs` (content, changes, shared).
+:mod:`reformlib.briefs` (content, changes, peers, risk, shared).
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -38,24 +39,28 @@ import numpy as np
 import pandas as pd
 
 from reformlib.briefs import changes as brief_changes
-from reformlib.briefs import content, risk
+from reformlib.briefs import content, peers, risk
 from reformlib.briefs.shared import memoised
 from reformlib.data import io, schemas
 from reformlib.data.dataset import is_store
 from reformlib.data.months import load_months, period_months, period_tables
-from reformlib.data.paths import DEMO, data_folder
+from reformlib.data.paths import DEMO, data_folder, reports_folder
 from reformlib.data.periods import as_month
 from reformlib.data.schemas import CITY, unit_code
 from reformlib.data.store import Store
 from reformlib.data.task_status import task_status
-from reformlib.i18n import CHANGES, NO_PILOTS, UNITS_RUN, measure, name_column
-from reformlib.model.evaluate import DATA_TABLES
+from reformlib.errors import SpecError
+from reformlib.i18n import CHANGES, NO_PILOTS, PEER_GROUP_OF, UNITS_RUN, measure, name_column
+from reformlib.model.evaluate import DATA_TABLES, evaluate
+from reformlib.model.spec import load_spec
+from reformlib.report import league
 from reformlib.report.atomic import atomic_path
 from reformlib.report.results import validate_results
-from reformlib.tasks import warning
+from reformlib.report.tables import brief_scores
+from reformlib.tasks import ledger, warning
 
-__all__ = ["at_risk_ranking", "month_inputs", "run_summary", "unit_results", "unit_revisions", "units_asked",
-           "validate_many", "write_unit_results"]
+__all__ = ["at_risk_ranking", "league_folder", "month_inputs", "run_summary", "unit_results", "unit_revisions",
+           "units_asked", "validate_many", "write_unit_results"]
 
 
 def month_inputs(data: str | os.PathLike | None, month: str | pd.Period) -> dict[str, pd.DataFrame | None]:
@@ -146,26 +151,41 @@ def _unit_at_risk(ranking: dict | None, unit: str, *, lang: str, names: pd.Serie
 def _rank_rows(data: Mapping[str, pd.DataFrame], m: pd.Period, *, lang: str, evaluation: Mapping) -> dict[str, dict] | None:
     """Each unit's row of the changes' ranks (its rank, grade and score this month and the month
     before, monthly assessments), by unit, as :mod:`reformlib.briefs.changes` gives it for one unit;
-    None when the month before cannot be assessed."""
-    now = evaluation
-    if evaluation.get("assessment", "monthly") != "monthly":
-        now = content.evaluation_section(data, m, lang=lang, uncertainty=False, assessment="monthly")
-    if not now or not now.get("available", True) or not now.get("scores"):
+    None when the month before cannot be assessed. Ranks need no make-up of any score: the
+    monthly assessments other than the brief's own are scored by :func:`_monthly_ranks`."""
+    if evaluation.get("assessment", "monthly") == "monthly":
+        now = {s["unit"]: s for s in evaluation.get("scores") or []} if evaluation.get("available", True) else {}
+    else:
+        now = _monthly_ranks(data, m, lang=lang)
+    if not now:
         return {}
-    was = brief_changes.previous_assessment(data, m, lang=lang)
-    if was is None:  # the month before cannot be assessed: no rank changes, and the changes say why
+    try:
+        earlier = _monthly_ranks(data, m - 1, lang=lang)
+    except SpecError:  # the month before cannot be assessed: no rank changes, and the changes say why
         return None
-    earlier = {s["unit"]: s for s in was.get("scores", [])}
     rows = {}
-    for s in now["scores"]:
-        b = earlier.get(s["unit"])
+    for unit, s in now.items():
+        b = earlier.get(unit)
         if b is None:
             continue
-        rows[s["unit"]] = {"unit": s["unit"], "name": s["name"], "rank_before": int(b["rank"]), "rank": int(s["rank"]),
-                           "rank_change": int(b["rank"]) - int(s["rank"]), "grade_before": b["grade"], "grade": s["grade"],
-                           "score_before": round(float(b["score"]), 2), "score": round(float(s["score"]), 2),
-                           **brief_changes.peer_places(s, b)}
+        rows[unit] = {"unit": s["unit"], "name": s["name"], "rank_before": int(b["rank"]), "rank": int(s["rank"]),
+                      "rank_change": int(b["rank"]) - int(s["rank"]), "grade_before": b["grade"], "grade": s["grade"],
+                      "score_before": round(float(b["score"]), 2), "score": round(float(s["score"]), 2),
+                      **brief_changes.peer_places(s, b)}
     return rows
+
+
+def _monthly_ranks(data: Mapping[str, pd.DataFrame], m: pd.Period, *, lang: str) -> dict[str, dict]:
+    """The monthly assessment of ``m``, by unit below the city: name, score, grade, rank among
+    the city's parts and within its peer group, as
+    :func:`reformlib.briefs.content.evaluation_section` ranks them (monthly, without the rank
+    uncertainty), without making up every score."""
+    _, period = peers.assessment_period(m, "monthly")
+    result = evaluate(load_spec(indicators=data["indicators"]), data, period=period)
+    ranks = peers.peer_ranks(result.combined, lang=lang)[["rank", "peer_group_name", "peer_rank", "peer_size"]]
+    places = {u: {"rank": int(r.rank), "peer_group_name": r.peer_group_name, "peer_rank": int(r.peer_rank),
+                  "peer_size": int(r.peer_size)} for u, r in zip(ranks.index, ranks.itertuples(index=False))}
+    return {s["unit"]: {**s, **places[s["unit"]]} for s in brief_scores(result, lang=lang) if s["unit"] != CITY}
 
 
 class _Split:
@@ -174,11 +194,11 @@ class _Split:
     def __init__(self, frame: pd.DataFrame, column: str) -> None:
         self.frame = frame
         self.rows = {str(k): v for k, v in frame.groupby(column, sort=False).indices.items()} if len(frame) else {}
-        self._none = np.array([], dtype=np.int64)
+        self.none = np.array([], dtype=np.int64)
 
     def of(self, *keys: str) -> pd.DataFrame:
         """The rows of ``keys``, in the frame's order."""
-        parts = [self.rows.get(k, self._none) for k in keys]
+        parts = [self.rows.get(k, self.none) for k in keys]
         return self.frame.iloc[np.sort(np.concatenate(parts)) if len(parts) > 1 else parts[0]]
 
 
@@ -203,17 +223,29 @@ class _Values:
         return self.values[(code, when)].get(unit)
 
 
-def _headline(values: _Values, indicators: pd.DataFrame, reference: pd.DataFrame, m: pd.Period, *, lang: str,
-              unit: str) -> pd.DataFrame:
-    """:func:`reformlib.briefs.content.headline` for one unit below the city, from the values
-    computed once (the document's figure and words describe the city, so a unit has neither)."""
+def _headline_codes(indicators: pd.DataFrame, reference: pd.DataFrame, *, lang: str) -> list[tuple]:
+    """What every unit's headline shares, once: for each indicator the document gives a figure
+    of (in the catalogue's order), its code, catalogue row, name, unit of measure and the
+    document's figure."""
     ind = indicators.set_index("indicator")
     ref = reference.set_index("code")
-    rows = []
+    out = []
     for code in [c for c in ind.index if c in ref.index]:
+        r = ref.loc[code]
+        doc = r["value"] if pd.notna(r["value"]) else r["change"]
+        out.append((code, ind.loc[code], ind.at[code, name_column(lang)], measure(ind.at[code, "measure_unit"], lang), doc))
+    return out
+
+
+def _headline(values: _Values, codes: list[tuple], m: pd.Period, *, unit: str) -> pd.DataFrame:
+    """:func:`reformlib.briefs.content.headline` for one unit below the city, from the values
+    and the indicators' parts computed once (:func:`_headline_codes`; the document's figure
+    and words describe the city, so a unit has neither)."""
+    rows = []
+    for code, indicator, name, measure_unit, doc in codes:
         if unit not in values.has.get(code, ()):
             continue
-        annual = ind.at[code, "annual"]
+        annual = indicator["annual"]
         now = values.get(code, m, unit)
         change = growth = None
         if annual == "december":
@@ -222,11 +254,9 @@ def _headline(values: _Values, indicators: pd.DataFrame, reference: pd.DataFrame
         else:
             last = values.get(code, m - 12, unit)
             growth = 100 * (now / last - 1) if last else None
-        r = ref.loc[code]
-        doc = r["value"] if pd.notna(r["value"]) else r["change"]
-        rows.append(dict(code=code, name=ind.at[code, name_column(lang)], value=now, change=change, growth=growth,
-                         measure_unit=measure(ind.at[code, "measure_unit"], lang), document=doc, document_text="",
-                         comparison="", units_behind="", **_comparisons(values, ind.loc[code], code, unit, m, now)))
+        rows.append(dict(code=code, name=name, value=now, change=change, growth=growth, measure_unit=measure_unit,
+                         document=doc, document_text="", comparison="", units_behind="",
+                         **_comparisons(values, indicator, code, unit, m, now)))
     return pd.DataFrame(rows, columns=content.HEADLINE_COLUMNS)
 
 
@@ -252,13 +282,17 @@ def _comparisons(values: _Values, indicator: pd.Series, code: str, unit: str, m:
                 year_earlier=at(unit, m - 12), city_value=city)
 
 
-def _off_target(values: _Values, indicators: pd.DataFrame, names: pd.Series, m: pd.Period, *, lang: str,
+def _with_targets(indicators: pd.DataFrame) -> list:
+    """The catalogue's rows (as tuples) of the indicators held to a target or a band, once."""
+    return [r for r in indicators.itertuples(index=False) if r.direction == "band" or pd.notna(r.target)]
+
+
+def _off_target(values: _Values, targeted: list, names: pd.Series, m: pd.Period, *, lang: str,
                 unit: str) -> pd.DataFrame:
-    """:func:`reformlib.briefs.content.off_target` for one unit, from the values computed once."""
+    """:func:`reformlib.briefs.content.off_target` for one unit, from the values computed once
+    (``targeted``: :func:`_with_targets`)."""
     rows = []
-    for r in indicators.itertuples(index=False):
-        if r.direction != "band" and pd.isna(r.target):
-            continue
+    for r in targeted:
         value = values.get(r.indicator, m, unit)
         if value is None or pd.isna(value):
             continue
@@ -272,14 +306,13 @@ def _off_target(values: _Values, indicators: pd.DataFrame, names: pd.Series, m: 
     return pd.DataFrame(rows, columns=cols)
 
 
-def _crossed(values: _Values, indicators: pd.DataFrame, names: pd.Series, m: pd.Period, *, lang: str,
+def _crossed(values: _Values, targeted: list, names: pd.Series, m: pd.Period, *, lang: str,
              unit: str) -> list[dict]:
     """The changes' indicators that crossed their target for one unit (as
-    :func:`reformlib.briefs.changes.changes_since` gives them), from the values computed once."""
+    :func:`reformlib.briefs.changes.changes_since` gives them), from the values computed once
+    (``targeted``: :func:`_with_targets`)."""
     rows = []
-    for r in indicators.itertuples(index=False):
-        if r.direction != "band" and pd.isna(r.target):
-            continue
+    for r in targeted:
         v1, v0 = values.get(r.indicator, m, unit), values.get(r.indicator, m - 1, unit)
         if v1 is None or v0 is None or pd.isna(v1) or pd.isna(v0):
             continue
@@ -294,7 +327,7 @@ def _crossed(values: _Values, indicators: pd.DataFrame, names: pd.Series, m: pd.
 def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period, *, lang: str,
                  units: Iterable[str], reference: pd.DataFrame, data_path: str | os.PathLike | None = None,
                  reports: str | os.PathLike | None = None, family: str = "debt", top: int = 10,
-                 validate: bool = True) -> dict[str, dict]:
+                 validate: bool = True, league_to: str | os.PathLike | None = None) -> dict[str, dict]:
     """Each of ``units``' results for ``month`` in ``lang``, by unit code: what
     ``notebooks/brief.ipynb`` writes for that unit (:func:`reformlib.briefs.content.results`;
     ``family`` and ``top`` as its parameters), the month's shared parts computed once (see the
@@ -302,7 +335,14 @@ def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period
     ``pilots``, None when the data hold none); ``reference``: the document's figures;
     ``data_path`` and ``reports``: where the data and the published briefs are, for the values
     revised since each unit's last brief. ``validate``: check each result by the results
-    schema (:func:`reformlib.report.results.validate_results`) and return it as JSON reads it."""
+    schema (:func:`reformlib.report.results.validate_results`) and return it as JSON reads it.
+
+    A league longer than a brief prints whole (more than
+    :data:`reformlib.report.league.LIMIT` units) is cut for each unit
+    (:func:`reformlib.report.league.cut`: its excerpt, the league's size and ends; ``names``
+    then holds only the units its results mention), and its whole ranking is written once
+    into the folder ``league_to`` (:func:`league_folder`;
+    :func:`reformlib.report.league.write_league`), when given."""
     m = as_month(month)
     month_text = str(m)
     obs, indicators, table = data["observations"], data["indicators"], data["units"]
@@ -323,41 +363,107 @@ def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period
     revisions = unit_revisions(tables, m, codes, lang=lang, data_path=data_path, reports=reports)
     figures = content.brief_figures(family, lang=lang)
     family_table = content.family_frame(obs, indicators, table, family, m, lang=lang)
+    family_peers = content.family_peers(family_table, table)
+    kinds = table.assign(unit=table["unit"].astype(str)).set_index("unit")["kind"].astype(str)
+    group_peers = {g: family_peers[family_peers["group"] == g] for g in family_peers["group"].unique()}
     if pilots is None:
         pilots_section = {"available": False, "note": NO_PILOTS[lang]}
+    long_league = len(evaluation.get("scores") or []) > league.LIMIT
+    cutter = league.Cutter(evaluation)
+    every_name = {str(u): str(n) for u, n in zip(table["unit"], table[name_column(lang)])}
+    if long_league and league_to is not None:
+        league.write_league(evaluation, league_to, lang=lang)
 
-    # each indicator's values for every unit, once; each frame split by unit once
+    # each indicator's values for every unit, once; each frame split by unit once; every
+    # task's status this month and the month before, once
     values = _Values(obs, indicators, {m, m - 1, m - 12, pd.Period(f"{m.year - 1}-12", "M")})
+    headline_codes, targeted = _headline_codes(indicators, reference, lang=lang), _with_targets(indicators)
     lead = tasks.set_index("task_id")["lead_unit"].astype(str)
     task_rows = _Split(tasks, "lead_unit")
     progress_rows = _Split(progress.assign(_lead=progress["task_id"].map(lead)), "_lead")
     inspection_rows = _Split(inspections, "unit")
     pilot_rows = _Split(pilots, "unit") if pilots is not None else None
+    family_rows = _Split(family_table, "unit")
+    unit_rows = _Split(table, "unit")
+    family_heads = np.flatnonzero(~family_table["indicator"].duplicated().to_numpy())
+    status_now = task_status(tasks, progress, m)
+    status_before = task_status(tasks, progress, m - 1) if has_before else None
+    # the 督办清单 of every task, once: a unit's is its tasks' rows of it, in the same order
+    supervising: dict[str, list[dict]] = {}
+    for row in content.supervision_list(tasks, status_now, m, lang=lang, units=table):
+        supervising.setdefault(row["lead_unit"], []).append(row)
+    idle: dict[str, object] = {}  # the sections of a unit that leads no task or has no problem, made once
 
     out = {}
     for u in codes:
-        tasks_u = task_rows.of(u)
-        progress_u = progress_rows.of(u).drop(columns="_lead")
+        rows_u = task_rows.rows.get(u, task_rows.none)
+        tasks_u = tasks.iloc[rows_u]
         insp_u = inspection_rows.of(u)
-        headline = _headline(values, indicators, reference, m, lang=lang, unit=u)
-        status, by_category = content.task_progress(tasks_u, progress_u, m, lang=lang, unit=u)
+        headline = _headline(values, headline_codes, m, unit=u)
+        status = status_now.iloc[rows_u]  # task_status of the unit's tasks: each task's status is its own
+        if len(rows_u):
+            by_category = ledger.status_by_category(status, lang=lang)
+        else:
+            if "tasks" not in idle:
+                idle["tasks"] = ledger.status_by_category(status, lang=lang)
+            by_category = idle["tasks"]
+        supervision = supervising.get(u, [])
+        if len(insp_u):
+            inspections_u = content.inspections_summary(insp_u, m, unit=u, units=table, lang=lang)
+        else:
+            if "inspections" not in idle:
+                idle["inspections"] = content.inspections_summary(insp_u, m, unit=u, units=table, lang=lang)
+            inspections_u = copy.deepcopy(idle["inspections"])
         sections = {
             "at_risk": _unit_at_risk(ranking, u, lang=lang, names=names, top=top),
-            "evaluation": evaluation,
-            "indicators_off_target": _off_target(values, indicators, names, m, lang=lang, unit=u),
-            "inspections": content.inspections_summary(insp_u, m, unit=u, units=table, lang=lang),
-            "supervision": content.supervision_list(tasks_u, status, m, lang=lang, units=table),
+            "evaluation": cutter.cut(u),
+            "indicators_off_target": _off_target(values, targeted, names, m, lang=lang, unit=u),
+            "inspections": inspections_u,
+            "supervision": supervision,
             "pilots": content.pilots_summary(pilot_rows.of(u), m, unit=u) if pilot_rows is not None else pilots_section,
         }
-        sections["changes"] = _changes(tables, m, u, values=values, tasks_u=tasks_u, progress_u=progress_u,
+        sections["changes"] = _changes(tables, m, u, values=values, targeted=targeted, tasks_u=tasks_u,
+                                       progress_u=progress_rows.of(u).drop(columns="_lead"),
+                                       status=None if status_before is None else (status, status_before.iloc[rows_u]),
                                        insp_u=insp_u, has_before=has_before, ranks=ranks, names=names, lang=lang,
                                        revisions=revisions)
+        # the family's rows of the unit and the city (and each indicator's first row, which
+        # names it), the unit's row of the units table and its peer group's medians
+        family_u = family_table.iloc[np.union1d(family_heads, np.concatenate(
+            [family_rows.rows.get(u, family_rows.none), family_rows.rows.get(CITY, family_rows.none)]))]
+        kind = kinds.get(u, "")
+        peers_u = group_peers.get(PEER_GROUP_OF.get(kind, kind), family_peers.iloc[:0])
+        family_u = content.family_section(family_u, family, lang=lang, unit=u, units=unit_rows.of(u), peers=peers_u)
         result = content.results(month=month_text, lang=lang, unit=u, headline_table=headline, status=status,
                                  by_category=by_category, synthetic=synthetic, figures=figures, sections=sections,
-                                 units=table,
-                                 family=content.family_section(family_table, family, lang=lang, unit=u, units=table))
+                                 units=None if long_league else table, family=family_u)
+        if long_league:  # names of the units the results mention, not of every unit of the country
+            result["names"] = _names_mentioned(result, every_name)
         out[u] = result
     return validate_many(out) if validate else out
+
+
+def _names_mentioned(result: Mapping, names: Mapping[str, str]) -> dict[str, str]:
+    """``names`` (every unit's, by code) kept to the units ``result`` mentions (its own unit,
+    and every ``unit`` or ``lead_unit`` of its sections), in the order of ``names``."""
+    seen = {result.get("unit")}
+    stack = [v for k, v in result.items() if k != "names"]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            seen.update(v for k, v in item.items() if k in ("unit", "lead_unit") and isinstance(v, str))
+            stack.extend(v for v in item.values() if isinstance(v, Mapping | list))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, Mapping | list))
+    return {u: n for u, n in names.items() if u in seen}
+
+
+def league_folder(reports: str | os.PathLike | None, month: str | pd.Period, lang: str) -> Path:
+    """Where a month's whole ranking is written beside the month's unit briefs
+    (:data:`reformlib.report.league.LEAGUE_FILE`): ``<reports>/<month>/``, in English
+    ``<reports>/<month>/en/`` (``reports``: default ``$REFORMLIB_REPORTS``, else ``reports/``)."""
+    folder = reports_folder(reports) / str(as_month(month))
+    return folder / "en" if lang == "en" else folder
 
 
 def validate_many(results: Mapping[str, dict]) -> dict[str, dict]:
@@ -381,11 +487,13 @@ def validate_many(results: Mapping[str, dict]) -> dict[str, dict]:
     return out
 
 
-def _changes(data: Mapping[str, pd.DataFrame], m: pd.Period, unit: str, *, values: _Values, tasks_u: pd.DataFrame,
-             progress_u: pd.DataFrame, insp_u: pd.DataFrame, has_before: bool, ranks: Mapping[str, dict] | None,
-             names: pd.Series, lang: str, revisions: Mapping[str, dict]) -> dict:
+def _changes(data: Mapping[str, pd.DataFrame], m: pd.Period, unit: str, *, values: _Values, targeted: list,
+             tasks_u: pd.DataFrame, progress_u: pd.DataFrame, status: tuple[pd.DataFrame, pd.DataFrame] | None,
+             insp_u: pd.DataFrame, has_before: bool, ranks: Mapping[str, dict] | None, names: pd.Series, lang: str,
+             revisions: Mapping[str, dict]) -> dict:
     """One unit's ``changes`` (:func:`reformlib.briefs.changes.changes_section` for that unit),
-    from its own rows and the ranks computed once for the month."""
+    from its own rows, its tasks' status this month and the month before (``status``) and the
+    ranks computed once for the month."""
     before = m - 1
     out = {"available": True, "month": str(m), "previous_month": str(before), "completed": [], "newly_overdue": [],
            "ranks": [], "crossed": [], "rectified": []}
@@ -393,13 +501,14 @@ def _changes(data: Mapping[str, pd.DataFrame], m: pd.Period, unit: str, *, value
         words = f"{before.year}年{before.month}月" if lang == "zh" else before.strftime("%B %Y")
         out = {**out, "note": CHANGES[lang]["no_previous"].format(previous=words)}
     else:
-        out["completed"], out["newly_overdue"] = brief_changes._tasks(tasks_u, progress_u, m, one=unit, names=names,
-                                                                       lang=lang)
+        out["completed"], out["newly_overdue"] = brief_changes.task_changes(tasks_u, progress_u, m, one=unit,
+                                                                            names=names, lang=lang, status=status)
         out["ranks"] = [ranks[unit]] if ranks and unit in ranks else []
         if ranks is None:  # the month before could not be assessed
             out["ranks_note"] = brief_changes.ranks_note(m, lang)
-        out["crossed"] = _crossed(values, data["indicators"], names, m, lang=lang, unit=unit)
-        out["rectified"] = brief_changes._rectified(insp_u, data["tasks"], m, one=unit, names=names, lang=lang)
+        out["crossed"] = _crossed(values, targeted, names, m, lang=lang, unit=unit)
+        out["rectified"] = (brief_changes.rectified_problems(insp_u, data["tasks"], m, one=unit, names=names, lang=lang)
+                            if len(insp_u) else [])
     out["revisions"] = revisions[unit]
     return out
 
@@ -421,7 +530,7 @@ def unit_revisions(data: Mapping[str, pd.DataFrame], month: str | pd.Period, uni
     found = None
     if any(s is not None for s in since.values()):
         earliest = min((s for s in since.values() if s is not None), key=lambda s: pd.Timestamp(s["published_at"]))
-        found = Store(store).revisions_since(brief_changes._local(earliest["published_at"]))
+        found = Store(store).revisions_since(brief_changes.local_time(earliest["published_at"]))
         found = found[found["period"].notna() & (found["period"].astype(str) <= str(m))]
         found = found.assign(unit=found["unit"].astype(object))
     out = {}
@@ -429,8 +538,8 @@ def unit_revisions(data: Mapping[str, pd.DataFrame], month: str | pd.Period, uni
         if s is None:
             out[u] = {"traceable": True, "note": words["no_brief"], "since": None, "items": []}
             continue
-        own = found[(found["unit"] == u) & (found["new_ingested_at"] > brief_changes._local(s["published_at"]))]
-        out[u] = {"traceable": True, "since": s, "items": brief_changes._items(own, data, lang) if len(own) else []}
+        own = found[(found["unit"] == u) & (found["new_ingested_at"] > brief_changes.local_time(s["published_at"]))]
+        out[u] = {"traceable": True, "since": s, "items": brief_changes.revision_items(own, data, lang) if len(own) else []}
     return out
 
 

@@ -68,7 +68,7 @@ from reformlib.data.periods import month_words
 from reformlib.errors import ParameterError
 from reformlib.i18n import CHANGES, HEADLINE_TEXT, MAKE_UP, MEMO, PEERS_TEXT, UNIT_NAMES, WARNING_TEXT
 from reformlib.report.at_risk import schedule_cells, shows_bands
-from reformlib.report.league import excerpt, excerpt_note
+from reformlib.report.league import excerpt_note, league_ends, league_size, shown
 from reformlib.report.makeup import make_up_rows, make_up_sentence
 from reformlib.report.memo_layout import MemoContent, write_docx
 from reformlib.report.numbers import (
@@ -243,18 +243,19 @@ def _evaluation(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     scores = ranked(results)
     if not scores:
         return [_na(t, "eval_na", note or (evaluation or {}).get("note"))]
-    top, bottom = scores[0], scores[-1]
+    top, bottom = league_ends(evaluation) or (scores[0], scores[-1])  # of the whole league, also where it is cut
+    n = league_size(evaluation)
     city = [s for s in (evaluation or {}).get("scores", []) if s["unit"] == CITY_CODE]
     city += [(evaluation or {})["city"]] if (evaluation or {}).get("city") else []
-    out = [t["eval" if len(scores) > 1 else "eval_one"].format(
-        assessment=assessment(results, t), n=len(scores), top=top["name"], top_score=score(top["score"]), top_grade=top["grade"],
+    out = [t["eval" if n > 1 else "eval_one"].format(
+        assessment=assessment(results, t), n=n, top=top["name"], top_score=score(top["score"]), top_grade=top["grade"],
         bottom=bottom["name"], bottom_score=score(bottom["score"]), bottom_grade=bottom["grade"])]
     if city:
         out.append(t["eval_city"].format(score=score(city[0]["score"]), grade=city[0]["grade"]))
     own = _own_score(results)
     if own and own.get("rank"):  # every rank printed names its assessment, its group and its base
         text = t["own_rank"].format(unit=own["name"], assessment=assessment(results, t), rank=number(own["rank"]),
-                                    n=number(len(scores)))
+                                    n=number(n))
         if own.get("peer_rank") and own.get("peer_size") and own.get("peer_group_name"):
             text += t["own_peer_rank"].format(group=own["peer_group_name"], rank=number(own["peer_rank"]),
                                               n=number(own["peer_size"]))
@@ -355,7 +356,7 @@ def _rank_change(results: Mapping[str, Any], r: Mapping[str, Any], lang: str) ->
         return _peer_rank_change(results, r, lang)
     t = MEMO[lang]
     changes = section(results, "changes")[0]
-    n = len(ranked(results))
+    n = league_size(section(results, "evaluation")[0])  # the whole league, also where the results carry an excerpt
 
     def place(rank: int) -> str:
         return f"{number(rank)}/{number(n)}" if n >= max(r["rank"], r["rank_before"]) else number(rank)
@@ -642,13 +643,14 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
     out = []
     scores = ranked(results)
     if scores:  # a unit's memo over a long league: its peer group in excerpt, said in the title
-        shown, size = excerpt(scores, results.get("unit") if _own_unit(results) else None)
+        rows, size = shown(section(results, "evaluation")[0], results.get("unit") if _own_unit(results) else None,
+                           order=scores)
         gap = [PEERS_TEXT[lang]["gap"], "", "", ""]
-        note = excerpt_note(shown, size, lang=lang)
+        note = excerpt_note(rows, size, lang=lang)
         out.append((t["att_scores"].format(assessment_title=assessment(results, t, title=True))
                     + (f"（{note.rstrip('。')}）" if note and lang == "zh" else f" ({note.rstrip('.')})" if note else ""),
                     t["att_scores_cols"].split("|"),
-                    [gap if s is None else [s["name"], score(s["score"]), s["grade"], s.get("veto") or ""] for s in shown]))
+                    [gap if s is None else [s["name"], score(s["score"]), s["grade"], s.get("veto") or ""] for s in rows]))
     own = _own_score(results)
     if own and own.get("make_up"):  # a unit's memo: how its score is made up, each lost point with its reason
         out.append((MAKE_UP[lang]["att"].format(unit=own["name"], assessment_title=assessment(results, t, title=True)),

@@ -22,7 +22,9 @@ Layout (JSON Schema draft 2020-12, :data:`RESULTS_SCHEMA`)::
                     supervision: [{task_id, title, lead_unit, lead_name, leader_level,
                                    deadline, progress, status, days_overdue, key_task}]}
     evaluation     {available, note, scores: [{unit, name, score, grade, rank,
-                    rank_p05, rank_p95, veto, lost_points, make_up}]}
+                    rank_p05, rank_p95, veto, lost_points, make_up}],
+                    league_size, league_ends: [{unit, name, score, grade, rank}] x 2,
+                    excerpt: {units: [code | null], size}}
     indicators_off_target  [{unit, unit_name, indicator, name, value, target, gap,
                              measure_unit}]
     inspections    {found, rectified, open, open_over_90_days,
@@ -84,7 +86,14 @@ its ``share`` and the two weighted parts ``quantitative_part`` and ``qualitative
 ``score``; every figure to two decimals, the parts adding up exactly to each subtotal and to
 the score),
 ``indicators_off_target[].unit_name`` and ``measure_unit``, ``evaluation.city`` (the whole
-city's score and grade, reported and not ranked among its parts), and
+city's score and grade, reported and not ranked among its parts), in a unit's brief over a
+league longer than the page prints whole (:func:`reformlib.report.league.cut`): ``scores``
+holding only the records the brief prints, ``evaluation.excerpt`` (``units``: their codes in
+order, null where rows are left out; ``size``: the units of the peer group it is taken
+from), ``evaluation.league_size`` (the units ranked in the whole league, the base of every
+rank the brief states) and ``evaluation.league_ends`` (the league's best and worst score),
+the whole ranking being written once beside the month's unit briefs
+(:func:`reformlib.report.league.write_league`), and
 ``inspections.over_90_by_unit``; ``inspections.past_due`` (problems open at the month's end
 past their rectification deadline, 整改时限), by unit (``past_due_by_unit``) and one by one
 (``past_due_items``, longest past first); the early warning's meaning: ``tasks.at_risk[]``'s
@@ -118,7 +127,8 @@ schema, :func:`validate_results` checks a few sums (completed <= total,
 rectified + open = found, open_over_90_days <= open, past_due <= open and its lists counting it, a score's make-up adding up to it, a headline's ``growth`` equal to its
 value's growth on ``year_earlier``, ``meets_target`` only beside a ``target``, ``city_value``
 only in a unit's brief, rank_p05 <= rank_p95 (and
-peer_rank_p05 <= peer_rank_p95, peer_rank <= peer_size), a rank change
+peer_rank_p05 <= peer_rank_p95, peer_rank <= peer_size), an excerpt listing exactly its
+scores with every rank within ``league_size``, a rank change
 equal to the ranks' difference) and rejects
 NaN and infinity anywhere. Every problem is reported at once, each with its JSON path.
 """
@@ -336,8 +346,18 @@ RESULTS_SCHEMA: dict[str, Any] = {
                                                         "grade": _TEXT}),
                                        "assessment": {"enum": ["monthly", "year_end"]},
                                        "period": {"type": "string", "pattern": r"^\d{4}(-(0[1-9]|1[0-2]))?$"},
-                                       "assessment_label": _TEXT},
-                                      optional=("city", "assessment", "period", "assessment_label")),
+                                       "assessment_label": _TEXT,
+                                       "league_size": {"type": "integer", "minimum": 1},
+                                       "league_ends": {"type": "array", "minItems": 2, "maxItems": 2,
+                                                       "items": _record({"unit": _TEXT, "name": _TEXT, "score": _NUM,
+                                                                         "grade": _TEXT,
+                                                                         "rank": {"type": "integer", "minimum": 1}},
+                                                                        optional=("rank",))},
+                                       "excerpt": _record({"units": {"type": "array",
+                                                                     "items": {"type": ["string", "null"]}},
+                                                           "size": {"type": "integer", "minimum": 1}})},
+                                      optional=("city", "assessment", "period", "assessment_label", "league_size",
+                                                "league_ends", "excerpt")),
         "indicators_off_target": _list_section(_OFF_TARGET),
         "inspections": _object_section({"found": _COUNT, "rectified": _COUNT,
                                         "open": _COUNT, "open_over_90_days": _COUNT,
@@ -474,6 +494,7 @@ def _consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
                                                 f"{name}_p05 ({lo}) exceeds {name}_p95 ({hi})"))
             at_most(f"$.evaluation.scores[{i}]", "peer_rank", "peer_size", s)
             problems += _make_up_consistency(s, f"$.evaluation.scores[{i}]")
+        problems += _league_consistency(evaluation)
     changes, _ = section(obj, "changes")
     if isinstance(changes, Mapping):
         for i, r in enumerate(changes.get("ranks") or []):
@@ -482,6 +503,36 @@ def _consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
                 problems.append(JsonProblem(None, f"$.changes.ranks[{i}].rank_change",
                                             f"rank_change ({r['rank_change']}) must equal rank_before - rank "
                                             f"({r['rank_before']} - {r['rank']})"))
+    return problems
+
+
+def _league_consistency(evaluation: Mapping[str, Any]) -> list[JsonProblem]:
+    """A unit's excerpt of a long league (:func:`reformlib.report.league.cut`): its records
+    are those the excerpt lists, in its order, each rank within ``league_size``, the excerpt
+    no longer than the league it is taken from; all three fields or none."""
+    keys = [k for k in ("excerpt", "league_size", "league_ends") if k in evaluation]
+    if not keys:
+        return []
+    if len(keys) < 3:
+        return [JsonProblem(None, "$.evaluation", "excerpt, league_size and league_ends go together; "
+                            f"only {', '.join(keys)} given")]
+    cut, size, scores = evaluation["excerpt"], evaluation["league_size"], evaluation.get("scores") or []
+    if not isinstance(cut, Mapping) or not isinstance(size, int) or not isinstance(cut.get("units"), list):
+        return []  # the schema reports malformed fields
+    problems = []
+    listed = [u for u in cut["units"] if u is not None]
+    if listed != [s.get("unit") for s in scores if isinstance(s, Mapping)]:
+        problems.append(JsonProblem(None, "$.evaluation.excerpt.units",
+                                    "the excerpt must list exactly the units of scores, in their order"))
+    if isinstance(cut.get("size"), int) and not len(listed) <= cut["size"] <= size:
+        problems.append(JsonProblem(None, "$.evaluation.excerpt.size",
+                                    f"size ({cut['size']}) must lie between the units listed ({len(listed)}) "
+                                    f"and league_size ({size})"))
+    for i, s in enumerate(list(scores) + list(evaluation["league_ends"] or [])):
+        rank = s.get("rank") if isinstance(s, Mapping) else None
+        if isinstance(rank, int) and rank > size:
+            where = f"$.evaluation.scores[{i}]" if i < len(scores) else f"$.evaluation.league_ends[{i - len(scores)}]"
+            problems.append(JsonProblem(None, f"{where}.rank", f"rank {rank} exceeds league_size ({size})"))
     return problems
 
 

@@ -49,8 +49,9 @@ import numpy as np
 import pandas as pd
 
 from reformlib.errors import ParameterError
-from reformlib.i18n import DATA_NAMES, HEADLINE_TEXT, MAKE_UP, MEMO, NOT_SUPPLIED, WORKBOOK_TEXT
+from reformlib.i18n import DATA_NAMES, HEADLINE_TEXT, MAKE_UP, MEMO, NOT_SUPPLIED, PEERS_TEXT, WORKBOOK_TEXT
 from reformlib.report.atomic import atomic_path
+from reformlib.report.league import excerpt_note, shown
 from reformlib.report.makeup import make_up_lines
 from reformlib.report.memo import CITY_CODE, DOCUMENT_MONTH
 from reformlib.report.numbers import (
@@ -66,7 +67,7 @@ from reformlib.report.numbers import (
 )
 
 __all__ = ["BRIEF_HEADERS", "BRIEF_SHEETS", "DEFAULT_HEADERS", "MAX_SHEET_NAME", "brief_sheets", "city_score_sheet",
-           "difference_format", "headline_changes", "inspections_sheet", "make_up_sheet", "off_target_sheet",
+           "difference_format", "headline_changes", "inspections_sheet", "league_sheet", "make_up_sheet", "off_target_sheet",
            "past_due_sheet", "safe_sheet_name",
            "supervision_sheet", "write_tables", "write_csv_for_excel"]
 
@@ -408,6 +409,29 @@ def make_up_sheet(results: Mapping[str, Any], *, lang: str) -> tuple[pd.DataFram
     return frame, {cols[2]: [EXCEL_FORMATS["signed_score" if s else "score"] for s in signed]}
 
 
+def league_sheet(frame: pd.DataFrame, results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
+    """The scores sheet (one row per record of ``evaluation.scores``, in order) of a unit's
+    brief whose results carry an excerpt of a long league
+    (:func:`reformlib.report.league.cut`): as the page prints it, a row "…" where rows are
+    left out, and last the sentence saying which rows are listed and where the whole ranking
+    is; the sheet as it is otherwise."""
+    evaluation = results.get("evaluation") if isinstance(results.get("evaluation"), Mapping) else {}
+    if not isinstance(evaluation.get("excerpt"), Mapping) or len(frame) != len(evaluation.get("scores") or []):
+        return frame
+    rows, size = shown(evaluation, results.get("unit"))
+    first = frame.columns[0]
+    records = frame.to_dict("records")
+    out, at = [], 0
+    for s in rows:
+        if s is None:
+            out.append({first: PEERS_TEXT[lang]["gap"]})
+        else:
+            out.append(records[at])
+            at += 1
+    out.append({first: excerpt_note(rows, size, lang=lang)})
+    return pd.DataFrame(out, columns=frame.columns)
+
+
 def inspections_sheet(frame: pd.DataFrame, results: Mapping[str, Any]) -> pd.DataFrame:
     """The inspections sheet with the problems open past their rectification deadline
     (``results["inspections"]["past_due"]``) beside those open over 90 days."""
@@ -465,6 +489,8 @@ def brief_sheets(tables: Mapping[str, pd.DataFrame], results: Mapping[str, Any],
             out[key], formats[key] = off_target_sheet(frame, lang=lang)
         elif key == "inspections":
             out[key] = inspections_sheet(frame, results)
+        elif key == "scores":
+            out[key] = league_sheet(frame, results, lang=lang)
         else:
             out[key] = frame
         if key == "at_risk":
