@@ -3,10 +3,16 @@ December 2017 city brief, published once for the whole run and read by every tes
 published brief."""
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import json
 import os
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import settings
@@ -74,4 +80,64 @@ def published_reports(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> P
                 env.setenv(publish.MEMO_PDF_SWITCH, "on")
                 run_brief("2017-12", "zh", reports=reports, quiet=True)
     return reports
+
+
+@contextlib.contextmanager
+def _made_once(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """The folder ``name`` shared by every worker of the run, held under a file lock while
+    the caller makes what is missing in it (the first worker to come makes it, the others
+    wait and read)."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    with open(root / f"{name}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield root / name
+
+
+#: The units of the shared batch: 430304's results are spoiled by its template, the others publish.
+BATCH_UNITS = ("430302", "430304", "430381")
+
+
+@pytest.fixture(scope="session")
+def unit_batch(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """One batch of the December 2017 unit briefs of :data:`BATCH_UNITS` through the command
+    line (``briefs --scheduler local --workers 2``): their results computed by one run of
+    ``units.ipynb`` (a copy of the template that writes ``{}`` for 430304's results), the
+    briefs published by the two worker processes of a real ``distributed.LocalCluster``; then
+    430302's brief again by itself in this process (``run_brief`` with the same template).
+    Made once per test run and shared by the workers (tests/test_batch.py and
+    tests/test_batch_kernel.py read it; a test that changes a brief works on a copy).
+
+    Attributes: ``reports`` (the batch's reports folder), ``alone`` (the reports folder of
+    the brief made alone), ``alone_folder`` (its ``current`` folder as ``run_brief``
+    returned it), ``templates``, ``config`` and ``proc`` (the command's exit status and
+    output)."""
+    import nbformat
+    import yaml
+
+    from reformlib.briefs.run import run_brief
+    from reformlib.data.paths import NOTEBOOKS, ROOT
+
+    with _made_once(tmp_path_factory, "unit-batch-2017-12") as tmp:
+        templates, config, done = tmp / "templates", tmp / "briefs.yml", tmp / "done.json"
+        if not done.exists():
+            shutil.rmtree(tmp, ignore_errors=True)  # what a failed attempt left
+            templates.mkdir(parents=True)
+            nb = nbformat.read(NOTEBOOKS / "units.ipynb", as_version=4)
+            at = next(i + 1 for i, c in enumerate(nb.cells) if "write_unit_results" in c.source)
+            nb.cells.insert(at, nbformat.v4.new_code_cell(
+                'if "430304" in codes:\n    open(f"{out_dir}/430304.json", "w", encoding="utf-8").write("{}")'))
+            nbformat.write(nb, templates / "units.ipynb")
+            config.write_text(yaml.safe_dump({"briefs": [{"months": ["2017-12"], "units": list(BATCH_UNITS),
+                                                          "langs": ["zh"]}], "reports": "reports"}), encoding="utf-8")
+            proc = subprocess.run([sys.executable, "-m", "reformlib", "briefs", "--config", str(config), "--quiet",
+                                   "--scheduler", "local", "--workers", "2", "--notebook-dir", str(templates)],
+                                  capture_output=True, text=True, cwd=ROOT, timeout=1200)  # a guard against a hang
+            alone = run_brief("2017-12", "zh", BATCH_UNITS[0], reports=tmp / "alone", notebook_dir=templates, quiet=True)
+            done.write_text(json.dumps({"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr,
+                                        "args": proc.args, "alone_folder": str(alone.folder)}), encoding="utf-8")
+        made = json.loads(done.read_text(encoding="utf-8"))
+    proc = subprocess.CompletedProcess(made["args"], made["returncode"], made["stdout"], made["stderr"])
+    return SimpleNamespace(reports=tmp / "reports", alone=tmp / "alone", alone_folder=Path(made["alone_folder"]),
+                           templates=templates, config=config, proc=proc)
 

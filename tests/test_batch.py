@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -103,23 +104,11 @@ def test_a_second_batch_waits_for_no_one(tmp_path):
 
 # ------------------------------------------------------------------ a real batch, once
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory, demo):
-    """Two unit briefs through the command line: their results computed by one run of
-    units.ipynb, published by 2 processes; the template spoils 430304's results."""
-    tmp = tmp_path_factory.mktemp("batch")
-    nb = nbformat.read(NOTEBOOKS / "units.ipynb", as_version=4)
-    at = next(i + 1 for i, c in enumerate(nb.cells) if "write_unit_results" in c.source)
-    nb.cells.insert(at, nbformat.v4.new_code_cell(
-        'if "430304" in codes:\n    open(f"{out_dir}/430304.json", "w", encoding="utf-8").write("{}")'))
-    templates = tmp / "templates"
-    templates.mkdir()
-    nbformat.write(nb, templates / "units.ipynb")
-    config = _config(tmp, {"briefs": [{"months": ["2017-12"], "units": ["430302", "430304"], "langs": ["zh"]}],
-                           "reports": "reports"})
-    proc = subprocess.run([sys.executable, "-m", "reformlib", "briefs", "--config", str(config), "--workers", "2",
-                           "--quiet", "--notebook-dir", str(templates)], capture_output=True, text=True, cwd=ROOT,
-                          timeout=3600)  # a guard against a hang, not a speed test
-    return tmp / "reports", templates, config, proc
+def batch(unit_batch):
+    """The shared batch (tests/conftest.py unit_batch): three unit briefs through the command
+    line, their results computed by one run of units.ipynb, published by the 2 worker processes
+    of a LocalCluster; the template spoils 430304's results."""
+    return unit_batch.reports, unit_batch.templates, unit_batch.config, unit_batch.proc
 
 
 @pytest.mark.slow  # runs briefs through papermill
@@ -130,7 +119,8 @@ def test_one_failure_does_not_stop_the_others(batch):
     row = {line.split()[1]: line for line in lines[2:-1]}
     assert "published" in row["430302"] and str(reports / "2017-12" / "430302" / "current" / "brief.html") in row["430302"]
     assert "failed" in row["430304"] and "checking results.json failed" in row["430304"]
-    assert lines[-1] == "2 brief(s): 1 published, 0 skipped, 1 failed"
+    assert "published" in row["430381"]
+    assert lines[-1] == "3 brief(s): 2 published, 0 skipped, 1 failed"
     assert "reformlib: 2017-12 430304 zh" in proc.stderr and "failed" in proc.stderr
     assert not (reports / "2017-12" / "430304" / "current").exists()
     kept = list((reports / "2017-12" / "430304" / "failed").iterdir())
@@ -143,13 +133,43 @@ def test_one_failure_does_not_stop_the_others(batch):
     assert not (reports / ".units").exists()
 
 
+@pytest.mark.slow  # starts a kernel and two processes
+def test_unit_briefs_on_processes_of_this_machine_each_come_back_with_their_outcome(tmp_path, demo):
+    """The batch without a scheduler (make briefs): the chunks of unit briefs go to two spawned
+    processes of this machine and each brief's outcome comes back in the order asked. Here the
+    run of units.ipynb fails in its first cell, so that each process keeps its brief aside with
+    the run's record in seconds (briefs that publish are the LocalCluster batch's, above)."""
+    from reformlib.briefs.batch import run_jobs
+
+    nb = nbformat.read(NOTEBOOKS / "units.ipynb", as_version=4)
+    at = next(i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    nb.cells.insert(at, nbformat.v4.new_code_cell('raise RuntimeError("no reports for this month")'))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    nbformat.write(nb, templates / "units.ipynb")
+    jobs = [BriefJob("2017-12", unit, "zh") for unit in ("430302", "430304")]
+    reports = tmp_path / "reports"
+    outcomes = run_jobs(jobs, reports=reports, notebook_dir=templates, workers=2)
+    assert [o.job for o in outcomes] == jobs
+    kept = []
+    for o in outcomes:
+        assert o.status == "failed" and re.search(r"units\.ipynb failed in cell \d+: RuntimeError: no reports", o.detail), o
+        [folder] = (reports / "2017-12" / o.job.unit / "failed").iterdir()
+        assert "no reports for this month" in (folder / "error.txt").read_text(encoding="utf-8")
+        kept.append(folder / "notebooks" / "units.ipynb")
+    assert kept[0].stat().st_ino == kept[1].stat().st_ino  # the one run's record, in each brief's folder
+    assert not (reports / "2017-12" / "430302" / "current").exists() and not (reports / ".units").exists()
+
+
 def _changed(inputs: dict, kind: str, name: str, value: str = "0" * 64) -> dict:
     return {**inputs, kind: {**inputs[kind], name: value}}
 
 
 @pytest.mark.slow  # runs briefs through papermill
-def test_a_brief_published_for_the_same_inputs_is_skipped(batch):
-    reports, templates, config, _ = batch
+def test_a_brief_published_for_the_same_inputs_is_skipped(batch, tmp_path):
+    shared, templates, config, _ = batch
+    reports = tmp_path / "reports"  # the batch below may publish again: a copy, the shared batch stays as made
+    shutil.copytree(shared, reports, symlinks=True, ignore=shutil.ignore_patterns(".lock"))
     folder = reports / "2017-12" / "430302"
     man = json.loads((folder / "current" / "manifest.json").read_text(encoding="utf-8"))
     params, inputs = man["parameters"], man["inputs"]
