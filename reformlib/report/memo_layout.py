@@ -22,6 +22,8 @@ The file is written atomically: a failure leaves an existing memo untouched.
 """
 from __future__ import annotations
 
+import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,15 +32,20 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import matplotlib
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from matplotlib.ft2font import FT2Font, LoadFlags
 
 from reformlib.report.atomic import atomic_path
 
-__all__ = ["FONTS", "LATIN_FONT", "LINE_PITCH", "NON_BREAKING_HYPHEN", "MemoContent", "column_widths", "write_docx"]
+__all__ = ["FONTS", "LANDSCAPE_WIDTH", "LATIN_FONT", "LINE_PITCH", "MEASURE_FONTS", "NON_BREAKING_HYPHEN", "TYPE_HEIGHT", "TYPE_WIDTH",
+           "MemoContent", "column_widths", "landscape", "least_widths", "overflow_punct", "table_height", "text_width", "unbroken_pieces",
+           "write_docx"]
 
 #: The official faces by role, as Windows names them (w:eastAsia of each run).
 FONTS: dict[str, str] = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "heading": "黑体",
@@ -48,8 +55,29 @@ LATIN_FONT = "Times New Roman"
 #: 22 lines on 225 mm: the exact line pitch of the body.
 LINE_PITCH = Pt(225 / 22 / 25.4 * 72)
 _BODY, _TITLE, _PAGE, _TABLE = Pt(16), Pt(22), Pt(14), Pt(12)
+#: Line pitch of a table's cells (1.25 lines of 12 pt).
+_TABLE_LINE = Pt(15)
 #: Left and right margin of a table cell (Word's default, 0.08 inch), in points.
 _CELL_MARGIN = 5.4
+#: Cell margins and a rule's width, added to a column's text width.
+_PAD = 2 * _CELL_MARGIN + 2
+#: Width of the type area (版心) in points: 156 mm upright, 225 mm on a landscape page.
+TYPE_WIDTH = 156 / 25.4 * 72
+LANDSCAPE_WIDTH = TYPE_HEIGHT = 225 / 25.4 * 72
+#: Faces that measure a table's Latin letters and figures, the first installed: the stand-in
+#: that prints them in the PDF (:mod:`reformlib.report.memo_pdf`; Times New Roman, which Word
+#: uses, is narrower), else matplotlib's own DejaVu Serif, about as wide.
+MEASURE_FONTS: tuple[Path, ...] = (
+    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+    Path("/usr/share/fonts/truetype/noto/NotoSerifCJK-Regular.ttc"),
+    Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSerif.ttf",
+)
+_WIDE = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
+#: A date written in Chinese (2017年7月24日), a run of anything but spaces and Chinese
+#: characters, or one Chinese character.
+_PIECE = re.compile(rf"\d{{4}}年\d{{1,2}}月(?:\d{{1,2}}日)?|[^\s{_WIDE}]+|[{_WIDE}]")
+#: Where a hyphenated word may break: after a hyphen between letters (not in a date or a sign).
+_AFTER_HYPHEN = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
 #: Character spacing of body runs, in twentieths of a point (28 characters to the line).
 _CONDENSE = -5
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -57,6 +85,11 @@ _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 #: (a Chinese memo writes its dates 2017年7月24日: the GB2312 faces have no such hyphen).
 NON_BREAKING_HYPHEN = "\u2011"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: The paragraph properties that follow w:overflowPunct in w:pPr (ECMA-376 order).
+_AFTER_OVERFLOW_PUNCT = {qn(f"w:{t}") for t in (
+    "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+    "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+    "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")}
 
 
 @dataclass(frozen=True)
@@ -111,10 +144,7 @@ def _para(doc: Any, *, indent: bool = True, align: Any = WD_ALIGN_PARAGRAPH.JUST
 
 def _page_setup(doc: Any) -> None:
     sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.left_margin = Mm(37), Mm(28)
-    sec.right_margin, sec.bottom_margin = Mm(210 - 28 - 156), Mm(297 - 37 - 225)
-    sec.footer_distance = Mm(297 - 37 - 225 - 7 - 7)
+    _orient(sec, landscape=False)
     grid = sec._sectPr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
@@ -124,6 +154,25 @@ def _page_setup(doc: Any) -> None:
     doc.settings.odd_and_even_pages_header_footer = True
     _page_number(sec.footer, WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _orient(sec: Any, *, landscape: bool) -> None:
+    """An upright A4 page with the 156 × 225 mm type area; or, for a table too wide for it, the
+    page turned a quarter clockwise (the binding edge on top, where a landscape table's head
+    stands on an odd page): 225 mm of type width over 156 mm, the margins those of the upright
+    page turned with it."""
+    if landscape:
+        sec.orientation = WD_ORIENT.LANDSCAPE
+        sec.page_width, sec.page_height = Mm(297), Mm(210)
+        sec.top_margin, sec.right_margin = Mm(28), Mm(37)
+        sec.bottom_margin, sec.left_margin = Mm(210 - 28 - 156), Mm(297 - 37 - 225)
+        sec.footer_distance = Mm(210 - 28 - 156 - 7 - 7)
+    else:
+        sec.orientation = WD_ORIENT.PORTRAIT
+        sec.page_width, sec.page_height = Mm(210), Mm(297)
+        sec.top_margin, sec.left_margin = Mm(37), Mm(28)
+        sec.right_margin, sec.bottom_margin = Mm(210 - 28 - 156), Mm(297 - 37 - 225)
+        sec.footer_distance = Mm(297 - 37 - 225 - 7 - 7)
 
 
 def _field(paragraph: Any, instruction: str) -> None:
@@ -163,7 +212,26 @@ def _styles(doc: Any, lang: str) -> None:
     el.set(qn("w:val"), "en-GB")
     el.set(qn("w:eastAsia"), "zh-CN")
     normal.element.get_or_add_rPr().append(el)
+    overflow_punct(normal, False)  # punctuation never hangs into the margin
     _fonts(doc.styles["Table Grid"].element, FONTS["body"])
+
+
+def overflow_punct(style: Any, val: bool) -> None:
+    """Write ``w:overflowPunct w:val`` on a paragraph style: in Word's reading (ECMA-376), whether
+    punctuation may hang past the line's end into the margin. A memo's may not (GB/T 9704: a
+    mark at a line's end may be compressed but stays in the type area); the copy LibreOffice
+    converts says the opposite, as it reads the element the other way round
+    (:func:`reformlib.report.memo_pdf.memo_pdf`)."""
+    ppr = style.element.get_or_add_pPr()
+    el = ppr.find(qn("w:overflowPunct"))
+    if el is None:
+        el = OxmlElement("w:overflowPunct")
+        later = [c for c in ppr if c.tag in _AFTER_OVERFLOW_PUNCT]
+        if later:
+            later[0].addprevious(el)
+        else:
+            ppr.append(el)
+    el.set(qn("w:val"), "1" if val else "0")
 
 
 def _headed(doc: Any, head: str, text: str) -> None:
@@ -174,33 +242,105 @@ def _headed(doc: Any, head: str, text: str) -> None:
     _run(p, text)
 
 
-def _text_width(text: str) -> float:
-    """Width of ``text`` in table type (12 pt), in points: a Chinese character a full em, a
-    Latin letter or figure about half of one."""
-    return sum(_TABLE.pt if unicodedata.east_asian_width(ch) in "WF" else 0.55 * _TABLE.pt for ch in text)
+@functools.cache
+def _measure_font() -> FT2Font:
+    """The face that measures Latin letters and figures at table size: the first of
+    :data:`MEASURE_FONTS` installed (matplotlib ships the last)."""
+    font = FT2Font(str(next(p for p in MEASURE_FONTS if p.is_file())))
+    font.set_size(_TABLE.pt, 72)  # at 72 dpi a pixel is a point
+    return font
 
 
-def column_widths(header: list[str], rows: list[list[str]], *, total: float = 156 / 25.4 * 72) -> list[float]:
-    """Widths (points) of a table's columns on the type area: each column at least as wide as
-    its widest figure or date (never broken across lines) and its header's two first characters,
-    the rest of the width shared in proportion to how much wider each column's text would like
-    to be; a table whose text fits is widened evenly to the type area."""
-    pad = 2 * _CELL_MARGIN + 2
+def text_width(text: str) -> float:
+    """Width of ``text`` in table type (12 pt), in points: a Chinese character or full-width
+    mark a full em, any other character its advance in the face the PDF prints it in."""
+    return sum(_advance(ch) for ch in text)
+
+
+@functools.cache
+def _advance(ch: str) -> float:
+    if unicodedata.east_asian_width(ch) in "WF":
+        return _TABLE.pt
+    return _measure_font().load_char(ord(ch), flags=LoadFlags.NO_HINTING).linearHoriAdvance / 65536
+
+
+def unbroken_pieces(text: str) -> list[str]:
+    """The parts of a cell's ``text`` inside which no line may break: each run of letters,
+    figures and marks between spaces (a word, a figure with its sign and %, a date), a
+    hyphenated word cut after each hyphen ("debt-", "to-", "asset"); a date written in Chinese
+    is whole (2017年7月24日), any other Chinese character stands alone."""
+    return [part for run in _PIECE.findall(text) for part in _AFTER_HYPHEN.split(run) if part]
+
+
+def least_widths(header: list[str], rows: list[list[str]]) -> list[float]:
+    """Per column, the width (points, cell margins included) below which a word, figure or
+    date of the column would be split: its widest unbroken piece (:func:`unbroken_pieces`),
+    and at least two Chinese characters."""
     columns = list(zip(header, *rows)) if rows else [(h,) for h in header]
-    low, want = [], []
-    for col in columns:
-        figures = [_text_width(v) for v in col[1:] if v[:1].isdigit() or v[:1] in "+-"]
-        low.append(max([2 * _TABLE.pt, *figures]) + pad)
-        want.append(max(low[-1], min(max(_text_width(v) for v in col), 14 * _TABLE.pt) + pad))
+    return [max([2 * _TABLE.pt] + [text_width(p) for v in col for p in unbroken_pieces(v)]) + _PAD
+            for col in columns]
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a cell ``width`` points wide, its unbroken pieces set
+    one after another as far as each line holds them."""
+    room, lines, used = width - _PAD, 1, 0.0
+    for token in text.split():
+        parts = unbroken_pieces(token)
+        for i, part in enumerate(parts):
+            w = text_width(part)
+            if used and used + w > room:
+                lines, used = lines + 1, 0.0
+            used += w + (text_width(" ") if i == len(parts) - 1 else 0)
+    return lines
+
+
+def table_height(header: list[str], rows: list[list[str]], widths: list[float]) -> float:
+    """The height of the table in points with columns ``widths`` wide, as :func:`_lines` wraps
+    its cells: each row as tall as its tallest cell."""
+    return sum(max(_lines(v, w) for v, w in zip(row, widths)) * _TABLE_LINE.pt + 2 for row in [header, *rows])
+
+
+def landscape(header: list[str], rows: list[list[str]]) -> bool:
+    """Whether an attachment's table is set on landscape pages (225 mm of type width over
+    156 mm): when its words cannot all fit the upright type area (156 mm) without being split,
+    or when the wider columns shorten it by more than the lower page does (a long list whose
+    cells wrap to several lines upright, when it saves a page)."""
+    if sum(least_widths(header, rows)) > TYPE_WIDTH + 1e-6:
+        return True
+    head = 5 * LINE_PITCH.pt  # 附件N, a blank line, the title, a blank line
+    upright = math.ceil((head + table_height(header, rows, column_widths(header, rows))) / TYPE_HEIGHT)
+    wide = math.ceil((head + table_height(header, rows, column_widths(header, rows, total=LANDSCAPE_WIDTH)))
+                     / TYPE_WIDTH)
+    return wide < upright
+
+
+def column_widths(header: list[str], rows: list[list[str]], *, total: float = TYPE_WIDTH) -> list[float]:
+    """Widths (points) of a table's columns over ``total`` points of type width: each column at
+    least as wide as its widest word, figure or date (:func:`least_widths`); the rest of the
+    width goes to the columns whose longest cell (up to 14 characters; the header, set once,
+    may take more lines) would be wider, the smallest such wishes met whole first and the
+    others sharing what is left evenly, so that as many columns as can be are set without
+    wrapping. A table whose cells fit is widened evenly to the full width; one whose words
+    cannot all fit ``total`` has its least widths scaled down to it."""
+    columns = list(zip(*rows)) if rows else [(h,) for h in header]
+    low = least_widths(header, rows)
+    want = [max(lo, min(max(text_width(v) for v in col), 14 * _TABLE.pt) + _PAD) for lo, col in zip(low, columns)]
     if sum(want) <= total:
         return [w + (total - sum(want)) / len(want) for w in want]
     room, wish = total - sum(low), [w - lo for w, lo in zip(want, low)]
-    if room <= 0 or not sum(wish):
+    if room <= 0:
         return [lo * total / sum(low) for lo in low]
-    return [lo + room * w / sum(wish) for lo, w in zip(low, wish)]
+    widths = list(low)
+    order = sorted(range(len(low)), key=lambda j: wish[j])
+    for k, j in enumerate(order):  # the least wishes met whole, the rest share what is left evenly
+        give = min(wish[j], room / (len(order) - k))
+        widths[j] += give
+        room -= give
+    return widths
 
 
-def _table(doc: Any, header: list[str], rows: list[list[str]], lang: str) -> None:
+def _table(doc: Any, header: list[str], rows: list[list[str]], lang: str, *, total: float = TYPE_WIDTH) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -212,8 +352,11 @@ def _table(doc: Any, header: list[str], rows: list[list[str]], lang: str) -> Non
             p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT
             if lang != "zh" and _DATE.fullmatch(text):  # never broken at its hyphens ("2017-04-|30")
                 text = text.replace("-", NON_BREAKING_HYPHEN)
+            fmt = p.paragraph_format  # lines of a fixed pitch, as table_height counts them
+            fmt.line_spacing_rule, fmt.line_spacing, fmt.space_before, fmt.space_after = (
+                WD_LINE_SPACING.EXACTLY, _TABLE_LINE, Pt(0), Pt(0))
             _run(p, text, role, size=_TABLE)
-    widths = column_widths(header, rows)
+    widths = column_widths(header, rows, total=total)
     for i, width in enumerate(widths):  # the grid (LibreOffice) and every cell (Word)
         table.columns[i].width = Pt(width)
         for cell in table.columns[i].cells:
@@ -255,14 +398,27 @@ def _body(doc: Any, c: MemoContent) -> None:
 
 
 def _attachments(doc: Any, c: MemoContent, lang: str) -> None:
+    """Each attachment on a new page: upright, or on landscape pages (a section of its own)
+    when its table is better set so (:func:`landscape`)."""
+    turned = False
     for i, (title, header, rows) in enumerate(c.attachments, start=1):
-        p = _para(doc, indent=False)
-        _run(p, "", "heading").add_break(WD_BREAK.PAGE)
+        wide = landscape(header, rows)
+        if wide != turned:  # a new section starts the new page
+            doc.add_section(WD_SECTION.NEW_PAGE)
+            end = doc.paragraphs[-1].paragraph_format  # the paragraph that closes the last section
+            end.line_spacing_rule, end.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(1)
+            end.space_before = end.space_after = Pt(0)
+            _orient(doc.sections[-1], landscape=wide)
+            turned = wide
+            p = _para(doc, indent=False)
+        else:
+            p = _para(doc, indent=False)
+            _run(p, "", "heading").add_break(WD_BREAK.PAGE)
         _run(p, f"{c.attachment_words[1]}{i}", "heading")
         _para(doc, indent=False)
         _run(_para(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=_TITLE), title, "title", size=_TITLE)
         _para(doc, indent=False)
-        _table(doc, header, rows, lang)
+        _table(doc, header, rows, lang, total=LANDSCAPE_WIDTH if wide else TYPE_WIDTH)
 
 
 def write_docx(content: MemoContent, path: Path, *, lang: str, generated_at: str) -> Path:

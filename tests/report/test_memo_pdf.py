@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 
+import docx
 import pytest
 
 from reformlib.report.memo import memo_content, write_memo
@@ -18,7 +19,8 @@ WIDE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”]")
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory, results_template):
+def made(tmp_path_factory, results_template):
+    """The memo's .docx and its PDF, made once."""
     results = copy.deepcopy(results_template)
     results["evaluation"]["scores"][2].update(grade="一般", veto="一票否决：发生一起较大安全生产责任事故；等次最高为一般")
     # the June 2017 memo's gaps, whose figures LibreOffice broke across lines ("差距52.|5个百分点")
@@ -27,7 +29,13 @@ def rendered(tmp_path_factory, results_template):
          "target": 100.0, "gap": v - 100.0, "measure_unit": "%"}
         for u, n, v in (("430302", "雨湖区", 40.0), ("430381", "湘乡市", 45.0), ("430321", "湘潭县", 47.5))]
     folder = tmp_path_factory.mktemp("memo")
-    pdf = memo_pdf(write_memo(results, folder / "memo.docx"))
+    source = write_memo(results, folder / "memo.docx")
+    return results, source, memo_pdf(source)
+
+
+@pytest.fixture(scope="module")
+def rendered(made):
+    results, _, pdf = made
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -89,3 +97,24 @@ def test_no_figure_is_broken_across_lines(rendered):
     tables = "\n".join(pages[first:]).replace("\u2011", "-")
     # a table cell's figure is whole on its line: nothing ends in a decimal point or a hyphen, nothing starts with %
     assert re.findall(r"(?m)^.*[0-9][.\-]$|^%.*$", tables) == []
+
+
+@needs_tools
+def test_punctuation_stays_in_the_type_area_and_on_the_page(made, rendered):
+    """No mark hangs past the type area's right edge (GB/T 9704: it may be compressed, never set
+    in the margin), none is lost: LibreOffice hung a mark ending a full line into the margin,
+    and at the end of a justified line printed it nowhere (June 2017: "市环境保护局" with no 、)."""
+    _, source, pdf = made
+    content, pages, _, _ = rendered
+    first = next(i for i, p in enumerate(pages) if re.match(r"\s*附件\s*\d", p))
+    words = docx.Document(str(source)).paragraphs
+    body = "".join(p.text for p in words[:next(i for i, p in enumerate(words) if p.text.startswith("附件1"))])
+    printed = "".join(pages[:first])
+    for mark in "、，。；：":
+        assert printed.count(mark) == body.count(mark), mark
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for page in re.findall(r'<page width="([0-9.]+)" height="([0-9.]+)">(.*?)</page>', boxes, re.S):
+        width, height = float(page[0]), float(page[1])
+        right = (297 - 37 if width > height else 28 + 156) / 25.4 * 72  # the type area's right edge
+        for x, word in re.findall(r'xMax="([0-9.]+)"[^>]*>([^<]*)<', page[2]):
+            assert float(x) <= right + 0.5, (word, float(x), right)
