@@ -318,3 +318,21 @@ def test_a_units_changes_rank_it_within_its_peer_group(demo):
     r = ranks[0]
     assert f"在县市区中居第{r['peer_rank']}/5名，2017年11月为第{r['peer_rank_before']}/5名" in sentence
     assert "县市区和园区中" not in sentence
+
+
+def test_the_memos_use_only_characters_of_their_gb2312_faces(runs, tmp_path):
+    """The June, December and 雨湖区 memos, as written to Word: every character is one the GB2312
+    faces (仿宋_GB2312, 楷体_GB2312) have, dates written 2017年9月30日 and bands 30%～39%."""
+    import docx
+
+    from reformlib.report.memo import write_memo
+
+    def in_gb2312(ch: str) -> bool:  # as Windows maps the faces: GBK codes in GB2312's rows A1-F7
+        code = ch.encode("gbk", errors="replace")
+        return ord(ch) < 128 or (len(code) == 2 and 0xA1 <= code[0] <= 0xF7 and 0xA1 <= code[1] <= 0xFE)
+
+    for (month, unit), res in runs.items():
+        d = docx.Document(str(write_memo(res, tmp_path / f"{month}{unit}.docx")))
+        text = "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells])
+        assert sorted({ch for ch in text if not in_gb2312(ch)}) == [], (month, unit)
+        assert "\u2011" not in text and not re.search(r"\d{4}-\d{2}-\d{2}", text), (month, unit)
