@@ -66,7 +66,7 @@ from reformlib.report.numbers import (
     small_base,
 )
 
-__all__ = ["BRIEF_HEADERS", "BRIEF_SHEETS", "DEFAULT_HEADERS", "MAX_SHEET_NAME", "brief_sheets", "city_score_sheet",
+__all__ = ["BRIEF_HEADERS", "BRIEF_SHEETS", "DEFAULT_HEADERS", "MAX_SHEET_NAME", "at_risk_sheet", "brief_sheets", "city_score_sheet",
            "difference_format", "headline_changes", "inspections_sheet", "league_sheet", "make_up_sheet", "off_target_sheet",
            "past_due_sheet", "safe_sheet_name",
            "supervision_sheet", "write_tables", "write_csv_for_excel"]
@@ -432,6 +432,61 @@ def league_sheet(frame: pd.DataFrame, results: Mapping[str, Any], *, lang: str) 
     return pd.DataFrame(out, columns=frame.columns)
 
 
+def _shown_format(shown: str, value: int) -> str | None:
+    """The Excel number format under which the whole number ``value`` reads as ``shown``, the
+    page's text of it (``落后37个百分点``, ``37 percentage points behind``, ``on schedule``):
+    its words as literals around ``0``, the same for a value above, below and at zero (the
+    words say the sign). None when ``shown`` does not hold the number as written."""
+    figure = f"{abs(value):,}"
+    if '"' in shown or "\\" in shown or (value != 0 and figure not in shown):
+        return None
+    if value == 0 and figure not in shown:
+        return f'"{shown}"'
+    before, _, after = shown.partition(figure)
+    section = "".join(part for part in (f'"{before}"' if before else "", "0", f'"{after}"' if after else ""))
+    return f"{section};{section};{section}"
+
+
+def at_risk_sheet(frame: pd.DataFrame, results: Mapping[str, Any], *,
+                  lang: str) -> tuple[pd.DataFrame, dict[str, list[str | None]]]:
+    """The at-risk sheet (:func:`reformlib.report.tables.results_tables`, one row per record of
+    ``results["tasks"]["at_risk"]``, in order) with its percentages stored as numbers that read
+    as the page prints them: progress and the progress the schedule expects as whole
+    percentages under ``0"%"`` (``30%``), the gap between them as signed percentage points under
+    a format holding the page's words (``落后37个百分点``), a probability shown without a band as
+    a share under ``0%``; ranges and the observed rate with its interval stay text. The sheet
+    and no formats when it holds a note."""
+    records = (results.get("tasks") or {}).get("at_risk") or []
+    if len(frame) != len(records) or not {"task_progress", "band"} & set(frame.columns):
+        return frame, {}
+    out, formats = frame.copy(), {}
+    if "task_progress" in out.columns:
+        cells: dict[str, list[Any]] = {"task_progress": [], "schedule_expected": [], "schedule_gap": []}
+        shapes: dict[str, list[str | None]] = {k: [] for k in cells}
+        for r, gap in zip(records, out["schedule_gap"]):
+            if r.get("progress") is None or r.get("expected") is None:
+                for k in cells:
+                    cells[k].append(None)
+                    shapes[k].append(None)
+                continue
+            p, e = float(r["progress"]), float(r["expected"])
+            d = round(p - e)  # the gap rounded once, as the page's cell and the reason round it
+            shape = _shown_format(gap, d)
+            for k, v, f in (("task_progress", round(p), '0"%"'), ("schedule_expected", round(e), '0"%"'),
+                            ("schedule_gap", d if shape else gap, shape)):
+                cells[k].append(v)
+                shapes[k].append(f)
+        for k in cells:
+            out[k] = pd.Series(cells[k], index=out.index, dtype=object)
+        formats.update(shapes)
+    if "band" in out.columns:
+        lone = [not r.get("band") and r.get("probability") is not None for r in records]
+        out["band"] = pd.Series([round(100 * float(r["probability"])) / 100 if one else shown
+                                 for r, one, shown in zip(records, lone, out["band"])], index=out.index, dtype=object)
+        formats["band"] = [EXCEL_FORMATS["probability"] if one else None for one in lone]
+    return out, formats
+
+
 def inspections_sheet(frame: pd.DataFrame, results: Mapping[str, Any]) -> pd.DataFrame:
     """The inspections sheet with the problems open past their rectification deadline
     (``results["inspections"]["past_due"]``) beside those open over 90 days."""
@@ -489,6 +544,8 @@ def brief_sheets(tables: Mapping[str, pd.DataFrame], results: Mapping[str, Any],
             out[key], formats[key] = off_target_sheet(frame, lang=lang)
         elif key == "inspections":
             out[key] = inspections_sheet(frame, results)
+        elif key == "at_risk":
+            out[key], formats[key] = at_risk_sheet(frame, results, lang=lang)
         elif key == "scores":
             out[key] = league_sheet(frame, results, lang=lang)
         else:
