@@ -205,9 +205,9 @@ MEMO: dict[str, dict[str, str]] = {
         "headline_behind": "By unit, {items} missed this month's target.", "headline_behind_item": "{n} for {name} ({names})",
         "headline_unit_word": "unit",
         "tasks": "By {month}, {completed} of the {total} annual reform tasks were completed ({rate}); "
-                 "{on_schedule} are on schedule, {behind} behind and {overdue} overdue.",
-        "tasks_due_now": "Of the tasks behind schedule, {n} are due this month and unfinished; "
-                         "they are on the supervision list.",
+                 "of the others, {on_schedule} on schedule, {behind} behind and {overdue} overdue.",
+        "tasks_due_now": "Tasks behind schedule, due this month and unfinished: {n}, each on the "
+                         "supervision list.",
         "tasks_na": "The reform task ledger is not yet included in this report.",
         "eval": "In {assessment}, of {n} counties, districts and parks {top} scored highest "
                 "({top_score}, {top_grade}) and {bottom} lowest ({bottom_score}, {bottom_grade}).",
@@ -311,11 +311,11 @@ MEMO: dict[str, dict[str, str]] = {
                        "its recurrence.",
         "grade_veto_advice": "{low} should analyse each item on which points were lost and report a rectification plan "
                              "next month; {veto} should establish the causes of each vetoed matter and prevent its recurrence.",
-        "past_due_old": ". Of these, {n} were found more than 90 days ago ({items})",
-        "past_due_old_all": ". Of these, {n} were found more than 90 days ago",
+        "past_due_old": ". Of these, found more than 90 days ago: {n} ({items})",
+        "past_due_old_all": ". Of these, found more than 90 days ago: {n}",
         "past_due_one": ": found in {unit} by the {inspection} (deadline {due}, {days} days past it)",
         "past_due_old_one": "; it was found more than 90 days ago",
-        "past_due_old_others": "; {n} more were found more than 90 days ago and are still within their deadline",
+        "past_due_old_others": "; besides, found more than 90 days ago and still within their deadline: {n}",
         "own_rank": "{unit} ranks {rank} of {n} counties, districts and parks in {assessment}",
         "own_peer_rank": " and {rank} of {n} {group}",
         "unit_rank_base": "{unit} ranks {now} among the counties, districts and parks in the monthly assessment of "
@@ -565,8 +565,8 @@ LEDGER_TEXT: dict[str, dict[str, str]] = {
         "tasks": "Tasks", "lead_title": "The {n} units leading most tasks",
         "deadline_month": "Deadline month", "on_time_rate": "On time (%)", "on_time_title": "On-time rate of the tasks due each month",
         "documents": "By the end of {month}, {issued} of {documents} reform documents were issued, {on_time} on time "
-                     "and {early} at least six months early ({early_rate:.1f} %); {reviewed_by_group} were reviewed "
-                     "by the leading group.",
+                     "and {early} at least six months early ({early_rate:.1f} %); reviewed by the leading group: "
+                     "{reviewed_by_group}.",
         "no_open_problems": "No problem is open at the end of the month.",
         "open_problems": "Open problems", "ageing_title": "Age of open problems (days)", "age": "Age (days)",
         "predicted": "Predicted probability", "observed": "Observed share missed", "calibration_title": "Calibration (held-out months)",
