@@ -112,6 +112,7 @@ def batch(data: Path, month: str, units: list[str], reports: Path, workers: int 
 #: Runs units.ipynb once for national units in a child process: its wall time, peak memory, results' size.
 _COMPUTE = """
 import json, resource, sys, time
+from pathlib import Path
 from reformlib.briefs.run import compute_units, templates_for
 store, month, reports, units = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(",")
 t0 = time.perf_counter()
@@ -119,8 +120,10 @@ run = compute_units(month, "zh", units, data=store, template=templates_for("unit
 seconds = time.perf_counter() - t0
 if run.error:
     raise SystemExit(run.error)
+league = Path(reports) / month / "league.csv"
 print(json.dumps({"seconds": seconds, "run_id": run.run_id, "folder": str(run.folder), "units": units,
                   "bytes": sum(run.results(u).stat().st_size for u in units),
+                  "league_bytes": league.stat().st_size if league.exists() else 0,
                   "peak_kib": max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
                                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)}))
 """
@@ -213,7 +216,8 @@ def main() -> None:
                 c = national_compute(NATIONAL, args.month, national[:n], tmp / f"national-{n}")
                 print(f"  {n:,} national units: units.ipynb computed every unit's results in {c['seconds']:.0f} s "
                       f"({c['seconds'] / n:.2f} s a unit; largest process {c['peak_kib'] / 2**20:.2f} GiB; "
-                      f"results.json {c['bytes'] / n / 2**20:.1f} MiB a unit)", flush=True)
+                      f"results.json {c['bytes'] / n / 2**10:.0f} KiB a unit; the whole ranking once, "
+                      f"league.csv, {c['league_bytes'] / 2**10:.0f} KiB)", flush=True)
                 k = min(args.sample, n)
                 seconds, failed = national_publish(c, NATIONAL, args.month, national[:k], tmp / f"national-{n}")
                 print(f"    publishing {k} of those briefs on 2 processes: {seconds:.1f} s ({seconds / k:.1f} s a brief)"
