@@ -15,10 +15,10 @@ WORKERS ?=
 DATA ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup fonts chromium memo-tools data brief briefs templates lint test test-fast lab bench bench-national calibrate clean
+.PHONY: help setup fonts chromium memo-tools data brief briefs templates lint test test-fast lab bench bench-national calibrate clean clean-venv clean-reports
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
 	@echo "  variables: MONTH=YYYY-MM LANG=zh|en UNIT=<unit code> WORKERS=<n> DATA=<data folder or .duckdb store>"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -84,5 +84,16 @@ bench-national: setup ## National data path, SYNTHETIC: build the store, load + 
 calibrate: setup ## Null simulations: each test's rejection rate at 5 %, interval coverage, staggered bias (REPS=200)
 	$(PY) bench/bench_calibrate.py $(if $(REPS),--reps $(REPS))
 
-clean: ## Remove the virtual environment and published reports
-	rm -rf $(VENV) reports
+# Build artefacts and caches that every target makes again; never the environment, data, stores or reports
+CLEAN := build .pytest_cache .hypothesis .ruff_cache .import_linter_cache
+
+clean: ## Remove build artefacts and caches: build/, __pycache__/, .ipynb_checkpoints/, .pytest_cache/, .hypothesis/, .ruff_cache/, .import_linter_cache/ (keeps .venv, data, stores and reports/)
+	rm -rf $(CLEAN)
+	find reformlib tests notebooks bench scripts -depth \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -exec rm -rf {} +
+
+clean-venv: ## Remove the virtual environment (.venv); the next target builds it again
+	rm -rf $(VENV)
+
+clean-reports: ## Delete every published brief, its versions and the index (reports/); needs CONFIRM=yes
+	@test "$(CONFIRM)" = yes || { echo "make clean-reports deletes every published brief in reports/; run make clean-reports CONFIRM=yes" >&2; exit 2; }
+	rm -rf reports

@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--month", default=None, help="YYYY-MM (default: the latest month in the data)")
     b.add_argument("--lang", default="zh", help="zh (default) or en")
     b.add_argument("--unit", default=None, help="a territorial unit code, e.g. 430302 (default: the whole city)")
-    b.add_argument("--data", default=None, help="data folder (default: the demonstration set)")
+    b.add_argument("--data", default=None, help="data folder, or a DuckDB store (a path ending in .duckdb or a file) "
+                   "(default: the demonstration set)")
     b.add_argument("--reports", default=None, help="reports folder (default: reports/)")
     b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell")
     b.add_argument("--notebook-dir", default=None, help="folder of the brief's template notebooks (default notebooks/)")

@@ -40,7 +40,7 @@ Xiangtan's reform programme is public; these tables imitate their shape, and the
 `data/reference/document_figures.csv`). Do not cite any other figure from here as real.
 
 Every measured table has a column `synthetic` that is true on every row. Replace a file with
-a real export of the same name and columns (see `reformlib/schemas.py`) and the loaders
+a real export of the same name and columns (see `reformlib/data/schemas.py`) and the loaders
 validate it the same way.
 """
 
