@@ -90,9 +90,9 @@ MEMO: dict[str, dict[str, str]] = {
         "eval_one": "按{assessment}，{top}得分{top_score}分，等次为{top_grade}。",
         "eval_city": "全市整体得分{score}分（{grade}），不参与县市区和园区排名。",
         "eval_na": "评估模型结果尚未纳入本期报告。",
-        "insp": "督察发现问题{found}，已整改{rectified}，尚有{open}未整改，其中超过90天的{over90}。",
-        "insp_none_old": "督察发现问题{found}，已整改{rectified}，尚有{open}未整改，均未超过90天。",
-        "insp_done": "督察发现问题{found}，已全部整改。",
+        "insp": "督察{where}发现问题{found}，已整改{rectified}，尚有{open}未整改，其中超过90天的{over90}。",
+        "insp_none_old": "督察{where}发现问题{found}，已整改{rectified}，尚有{open}未整改，均未超过90天。",
+        "insp_done": "督察{where}发现问题{found}，已全部整改。", "insp_where": "在{unit}",
         "insp_na": "督察问题整改情况尚未纳入本期报告。",
         "pilots": "承担国家级改革试点{national}、省级改革试点{provincial}，其中{models}已成为示范；"
                   "各单位自主推出改革{local}。",
@@ -156,8 +156,8 @@ MEMO: dict[str, dict[str, str]] = {
         "tasks_led": "{unit}牵头的",
         "tasks_no_on_schedule": "无按期推进中的任务",
         "tasks_none": "截至{month}，没有需要报告的年度改革任务。",
-        "targets_all": "有目标的{n}主要指标均达到本月目标（附件：{att}）。",
-        "targets_none": "有目标的{n}主要指标均未达到本月目标（附件：{att}）。",
+        "targets_all": "{whose}有目标的{n}主要指标均达到本月目标（附件：{att}）。",
+        "targets_none": "{whose}有目标的{n}主要指标均未达到本月目标（附件：{att}）。", "targets_whose": "{unit}",
         "tasks_open_none": "截至{month}，{led}{total}年度改革任务尚无完成的；{parts}。",
         "part_sep": "，",
         "gap_problem_share": "本期各单位未达到目标的指标共{n}，按差距占目标值的比例排序，差距最大的是：{items}。",
@@ -214,11 +214,11 @@ MEMO: dict[str, dict[str, str]] = {
         "eval_one": "In {assessment} {top} scored {top_score}, grade {top_grade}.",
         "eval_city": "The city as a whole scored {score} ({grade}); it is not ranked among its parts.",
         "eval_na": "Results of the evaluation model are not yet included in this report.",
-        "insp": "Inspections found {found} problems: {rectified} rectified and {open} open, {over90} "
+        "insp": "Inspections found {found} problems{where}: {rectified} rectified and {open} open, {over90} "
                 "of them for more than 90 days.",
-        "insp_none_old": "Inspections found {found} problems: {rectified} rectified and {open} open, "
+        "insp_none_old": "Inspections found {found} problems{where}: {rectified} rectified and {open} open, "
                          "none for more than 90 days.",
-        "insp_done": "Inspections found {found} problems, all of them rectified.",
+        "insp_done": "Inspections found {found} problems{where}, all of them rectified.", "insp_where": " in {unit}",
         "insp_na": "Rectification of inspection problems is not yet included in this report.",
         "pilots": "The city carries {national} national and {provincial} provincial reform pilots, "
                   "{models} of which have become models; units launched {local} reforms of their own.",
@@ -291,8 +291,10 @@ MEMO: dict[str, dict[str, str]] = {
         "tasks_led": " led by {unit}",
         "tasks_no_on_schedule": "none on schedule",
         "tasks_none": "By {month}, there are no annual reform tasks to report.",
-        "targets_all": "All {n} headline figures with a target met this month's target (attachment: {att}).",
-        "targets_none": "None of the {n} headline figures with a target met this month's target (attachment: {att}).",
+        "targets_all": "All {n} headline figures{whose} with a target met this month's target (attachment: {att}).",
+        "targets_none": "None of the {n} headline figures{whose} with a target met this month's target "
+                        "(attachment: {att}).",
+        "targets_whose": " of {unit}",
         "tasks_open_none": "By {month}, none of the {total} annual reform tasks{led} was completed; {parts}.",
         "part_sep": ", ",
         "gap_problem_share": "Indicator values below target (unit by indicator): {n}; the largest gaps as a share of "
@@ -681,7 +683,7 @@ HEADLINE_TEXT: dict[str, dict[str, str]] = {
            "att_headline_unit": "主要指标与本月目标、上月、上年同期和全市比较",
            "att_headline_cols": "指标|本月数值（流量指标为1月至本月累计）|本月目标|是否达到本月目标|"
                                 "上月（流量指标为1月至上月累计）|上年同期（流量指标为上年1月至同月累计）",
-           "headline_targets": "有目标的{n}主要指标中，{met}达到本月目标，{missed}未达到（附件：{att}）。",
+           "headline_targets": "{whose}有目标的{n}主要指标中，{met}达到本月目标，{missed}未达到（附件：{att}）。",
            "units_differ": "；本数据中{names}本月未达到目标",
            "units_note": "注：“文件表述”是2017年全市年度总结的原文，说的是全市；本数据中，以下指标有单位本月未达到目标：{items}。",
            "units_item": "{name}（{names}）", "units_sep": "；"},
@@ -692,7 +694,7 @@ HEADLINE_TEXT: dict[str, dict[str, str]] = {
            "att_headline_unit": "Headline figures against this month's target, last month, the same month last year and the city",
            "att_headline_cols": "Indicator|This month (flows: year to date)|Target this month|Meets this month's target|"
                                 "Previous month (flows: year to date)|Same month last year (flows: year to date)",
-           "headline_targets": "Of the {n} headline figures with a target, {met} met this month's target and {missed} "
+           "headline_targets": "Of the {n} headline figures{whose} with a target, {met} met this month's target and {missed} "
                                "missed it (attachment: {att}).",
            "units_differ": "; in these data {names} missed this month's target",
            "units_note": "Note: “As the document puts it” quotes the 2017 year-end summary, which speaks of the whole "

@@ -142,7 +142,7 @@ def test_june_city_brief_compares_with_its_own_figures_not_the_document(june):
     title, cols, body = next(a for a in c.attachments if a[0] == WORDS["att_headline"])
     assert cols == ["指标", WORDS["value"], "本月目标", "是否达到本月目标", WORDS["previous_month"], WORDS["year_earlier"]]
     for h, r in zip(rows, body):
-        assert r == [h["name"], headline_cell(h, "value", "zh"), headline_cell(h, "target", "zh"),
+        assert r == [h["name"], headline_cell(h, "value", "zh"), headline_cell(h, "target", "zh", official=True),
                      "—" if h["meets_target"] is None else WORDS["met" if h["meets_target"] else "missed"],
                      headline_cell(h, "previous_month", "zh"), headline_cell(h, "year_earlier", "zh")]
 

@@ -186,11 +186,13 @@ def _targets(results: Mapping[str, Any], lang: str) -> list[str]:
         return []
     met = sum(judged)
     word = MEMO[lang]["item_word"]
+    # a unit's memo says whose figures they are
+    whose = MEMO[lang]["targets_whose"].format(unit=_unit_name(results, lang)) if _own_unit(results) else ""
     if met in (0, len(judged)):  # all or none: said in words, never "0项未达到"
         return [MEMO[lang]["targets_all" if met else "targets_none"].format(
-            n=count(len(judged), word, lang), att=_headline_title(results, lang))]
+            n=count(len(judged), word, lang), att=_headline_title(results, lang), whose=whose)]
     return [HEADLINE_TEXT[lang]["headline_targets"].format(
-        n=count(len(judged), word, lang),
+        n=count(len(judged), word, lang), whose=whose,
         met=count(met, word, lang), missed=count(len(judged) - met, word, lang),
         att=_headline_title(results, lang))]
 
@@ -282,13 +284,15 @@ def _make_up(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> lis
 def _inspections_and_pilots(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[str]:
     insp, note = section(results, "inspections")
     word = t["problem_word"]
+    # a unit's memo says where the problems were found
+    where = t["insp_where"].format(unit=_unit_name(results, lang)) if _own_unit(results) else ""
     if insp is None:
         out = [_na(t, "insp_na", note)]
     elif not insp["open"]:
-        out = [t["insp_done"].format(found=count(insp["found"], word, lang))]
+        out = [t["insp_done"].format(found=count(insp["found"], word, lang), where=where)]
     else:
         out = [t["insp" if insp["open_over_90_days"] else "insp_none_old"].format(
-            found=count(insp["found"], word, lang), rectified=count(insp["rectified"], word, lang),
+            found=count(insp["found"], word, lang), where=where, rectified=count(insp["rectified"], word, lang),
             open=count(insp["open"], word, lang), over90=count(insp["open_over_90_days"], word, lang))]
         if insp.get("past_due"):
             out.append(t["insp_past_due"].format(n=count(insp["past_due"], word, lang)))

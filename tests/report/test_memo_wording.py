@@ -210,3 +210,20 @@ def test_units_whose_names_hold_a_comma_are_listed_apart(results):
     assert "press Education Bureau; Culture, Radio, Film and Press Bureau to set a date" in advice
     assert "建议督促Education Bureau、Culture, Radio, Film and Press Bureau对督办清单" in \
         " ".join(t for _, t in memo_content(results).advice)
+
+
+def test_a_units_memo_says_whose_figures_and_problems_it_counts(results):
+    """"有目标的18项主要指标中…" and "督察发现问题4个…" in 雨湖区's memo read as the city's: the
+    sentences name the unit."""
+    results["unit"] = "430302"
+    results["headline"][0].update(target=50.0, meets_target=True)
+    results["headline"][1].update(target=12.0, meets_target=False)
+    text = "".join(key_findings(results))
+    assert "雨湖区有目标的2项主要指标中，1项达到本月目标，1项未达到" in text
+    assert "督察在雨湖区发现问题89个，已整改80个" in text
+    results["evaluation"]["scores"][2]["name"] = "Yuhu District"
+    english = "".join(key_findings(results, lang="en"))
+    assert "Of the 2 headline figures of Yuhu District with a target" in english
+    assert "Inspections found 89 problems in Yuhu District:" in english
+    results["unit"] = None
+    assert "督察发现问题89个" in "".join(key_findings(results))
