@@ -57,6 +57,9 @@ def test_pieces_keep_words_figures_and_dates_whole():
     assert unbroken_pieces("截至2017年6月30日") == ["截", "至", "2017年6月30日"]
     assert text_width("Administration") > text_width("Indicator") > text_width("Item") > 0
     assert text_width("湘潭") == 24  # a Chinese character is a full em of 12 pt type
+    # a quarter em where Chinese meets figures, as Word and LibreOffice space them (2017 年 4 月 20 日)
+    assert text_width("2017年4月20日") == pytest.approx(
+        text_width("2017") + text_width("4") + text_width("20") + 3 * 12 + 5 * 3)
 
 
 def test_a_column_is_never_narrower_than_its_longest_word():
