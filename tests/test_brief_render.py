@@ -292,3 +292,36 @@ def test_figures_are_the_same_bytes_whatever_was_drawn_before_and_on_any_thread(
     categories = len(built["unit"]["tasks"]["by_category"])
     with Image.open(pages["unit"] / "figures" / "task_progress.png") as img:
         assert img.size == (1600, round((0.45 * categories + 1.5) * 200)) and round(img.info["dpi"][0]) == 200
+
+
+def test_a_styled_table_is_aligned_as_the_page_parser_aligns_it(built):
+    """align_styled (no parse) gives every table of a unit's page the classes
+    align_columns (a parse) gives it; a table it does not read as the Styler writes it goes
+    through align_columns."""
+    import pandas as pd
+
+    from reformlib.briefs.publish import align_columns, align_styled
+    from reformlib.report.tables import styled
+
+    def classes(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        cells = BeautifulSoup(text, "html.parser").find_all(["td", "th"])
+        return [(c.get("id", ""), c.get_text(), tuple(c.get("class", []))) for c in cells]
+
+    tables = [b for b in render.blocks(built["unit"], lang="zh") if isinstance(b, render.Table)]
+    assert len(tables) >= 8
+    marked = 0
+    for table in tables:
+        raw = table.to_html()
+        fast = align_styled(raw)
+        assert classes(fast) == classes(align_columns(raw)), table.key
+        assert align_styled(fast) == fast  # not marked twice
+        marked += fast.count(" num\"") + fast.count(" date\"")
+    assert marked > 20
+    # numbers with a missing figure, dates, text with markup characters, a dash
+    frame = pd.DataFrame({"名称": ["<b>甲</b>", "乙&丙"], "数": ["1,234.5", "—"], "日期": ["2017-12-31", ""],
+                          "率": ["75.0%", "平均4.0人"]})
+    raw = styled(frame).set_uuid("t").to_html()
+    assert classes(align_styled(raw)) == classes(align_columns(raw))
+    assert [c[2][-1] for c in classes(align_styled(raw))[4:8]] == ["col0", "num", "date", "num"]
+    two_rows = raw.replace("<thead>", "<thead>\n<tr><th>x</th></tr>", 1)  # not as the Styler writes it
+    assert align_styled(two_rows) == align_columns(two_rows)

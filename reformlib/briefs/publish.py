@@ -207,11 +207,21 @@ _NUMERIC = re.compile(r"(?:\u5e73\u5747|average )?[+\-\u2212]?[0-9][0-9,]*(?:\.[
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?")
 
 
+def column_kind(texts: list[str]) -> str | None:
+    """The class of a table column whose cells read ``texts`` (as a reader sees them, spaces
+    at the ends stripped): ``"num"`` when every non-empty cell is a number as :data:`_NUMERIC`
+    reads it ("—" for a missing figure aside), ``"date"`` when every one is a date, else None."""
+    filled = [t for t in texts if t and t != MISSING]  # "—" marks a figure not reported
+    return ("num" if filled and all(_NUMERIC.fullmatch(t) for t in filled) else
+            "date" if filled and all(_DATE.fullmatch(t) for t in filled) else None)
+
+
 def align_columns(body: str) -> str:
     """``body`` with every table's number columns (every non-empty cell a number, as
     :data:`_NUMERIC` reads it, "—" for a missing figure aside) marked ``class="num"`` (right-aligned), the other columns
     left as text (left-aligned), header cells included; a column of dates (``2017-12-31``)
-    is marked ``class="date"`` (never broken at its hyphens)."""
+    is marked ``class="date"`` (never broken at its hyphens) (:func:`column_kind`). A
+    cell marked already is not marked again."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(body, "html.parser")
@@ -220,19 +230,49 @@ def align_columns(body: str) -> str:
         rows = [r for r in rows if r and not (table.thead and r[0].find_parent("thead"))]
         width = max((len(r) for r in rows), default=0)
         for col in range(width):
-            texts = [r[col].get_text(strip=True) for r in rows if col < len(r) and r[col].name == "td"]
-            filled = [t for t in texts if t and t != MISSING]  # "—" marks a figure not reported
-            kind = ("num" if filled and all(_NUMERIC.fullmatch(t) for t in filled) else
-                    "date" if filled and all(_DATE.fullmatch(t) for t in filled) else None)
+            kind = column_kind([r[col].get_text(strip=True) for r in rows if col < len(r) and r[col].name == "td"])
             if kind is None:
                 continue
-            for r in rows:
-                if col < len(r) and r[col].name == "td":
-                    r[col]["class"] = [*r[col].get("class", []), kind]
             head = table.thead.find_all("tr")[-1].find_all(["th", "td"]) if table.thead else []
-            if kind == "num" and col < len(head):
-                head[col]["class"] = [*head[col].get("class", []), "num"]
+            cells = [r[col] for r in rows if col < len(r) and r[col].name == "td"]
+            for cell in cells + ([head[col]] if kind == "num" and col < len(head) else []):
+                if kind not in cell.get("class", []):
+                    cell["class"] = [*cell.get("class", []), kind]
     return str(soup)
+
+
+#: A header or body cell as pandas' Styler writes it (``<td id="T_<key>_row<i>_col<j>" class="..." >``).
+_STYLER_CELL = re.compile(r'<(?P<tag>t[dh]) id="T_[^"]*_(?P<where>row\d+|level0)_col(?P<col>\d+)" class="(?P<cls>[^"]*)" >'
+                          r'(?P<text>.*?)</(?P=tag)>', re.S)
+#: Every cell's opening tag.
+_CELL_TAG = re.compile(r"<(t[dh])[\s>/]", re.I)
+
+
+def align_styled(table_html: str) -> str:
+    """A table written by pandas' Styler (:func:`reformlib.report.tables.styled`: one header
+    row, no index) with the classes :func:`align_columns` gives its columns, found from its
+    cells' text without parsing the page (the same rule, :func:`column_kind`). Anything else
+    (a table of several header rows, a cell not as the Styler writes it) goes through
+    :func:`align_columns`."""
+    cells = list(_STYLER_CELL.finditer(table_html))
+    body = [m for m in cells if m["tag"] == "td" and m["where"] != "level0"]
+    heads = [m for m in cells if m["where"] == "level0"]
+    tags = _CELL_TAG.findall(table_html)
+    if (not cells or tags.count("td") != len(body) or tags.count("th") != len(heads)
+            or any(m["tag"] != "th" for m in heads) or "<" in "".join(m["text"] for m in cells)):
+        return align_columns(table_html)
+    texts: dict[int, list[str]] = {}
+    for m in body:
+        texts.setdefault(int(m["col"]), []).append(html.unescape(m["text"]).strip())
+    kinds = {col: column_kind(found) for col, found in texts.items()}
+
+    def marked(m: re.Match) -> str:
+        kind = kinds.get(int(m["col"]))
+        if kind is None or (m["tag"] == "th" and kind != "num") or kind in m["cls"].split():
+            return m[0]
+        return m[0].replace(f'class="{m["cls"]}"', f'class="{m["cls"]} {kind}"', 1)
+
+    return _STYLER_CELL.sub(marked, table_html)
 
 
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.M)

@@ -32,7 +32,7 @@ import pandas as pd
 
 from reformlib.briefs import peers, risk
 from reformlib.briefs.content import HEADLINE_COLUMNS, past_due_frame, supervision_frame
-from reformlib.briefs.publish import align_columns, page_title, write_page_html
+from reformlib.briefs.publish import align_styled, page_title, write_page_html
 from reformlib.data.schemas import CITY
 from reformlib.i18n import CHANGES, FAMILY, MAKE_UP, MEMO, name_column, t
 from reformlib.report import page
@@ -297,12 +297,13 @@ def _markdown():
 def block_html(block: Block, folder: Path, markdown=None) -> str:
     """One block as HTML: Markdown converted by mistune (raw HTML escaped), a table through
     :func:`~reformlib.report.tables.styled` (every cell escaped) with its number columns
-    right-aligned (:func:`~reformlib.briefs.publish.align_columns`), a figure embedded as a PNG
+    right-aligned (:func:`~reformlib.briefs.publish.align_styled`, the rule of
+    :func:`~reformlib.briefs.publish.align_columns` without parsing the page), a figure embedded as a PNG
     ``data:`` URL with its caption as alt text."""
     if isinstance(block, Text):
         return (markdown or _markdown())(block.markdown)
     if isinstance(block, Table):
-        return f'<div class="output_html">\n{align_columns(block.to_html())}\n</div>'
+        return f'<div class="output_html">\n{align_styled(block.to_html())}\n</div>'
     if isinstance(block, Figure):
         path = Path(folder) / block.path
         if not path.is_file():
