@@ -7,15 +7,19 @@ line above the addressee, who stands flush left with a full-width colon; body 3�
 仿宋, paragraphs indented two characters; ``一、`` headings 黑体, ``（一）`` headings 楷体;
 the attachment note after the body, the issuer and the date (right-aligned, four
 characters in from the margin); each attachment on its own page (``附件1`` in 黑体, its
-title in 小标宋, the table in 仿宋); page numbers 4号 (14 pt) 宋体 ``— 1 —`` at the outside
-edge (right on odd pages, left on even ones), one character in.
+title in 小标宋, the table in 仿宋), on landscape pages (the type area turned, 225 mm wide)
+when its table's words cannot fit 156 mm or the turn saves a page (:func:`landscape`); page
+numbers 4号 (14 pt) 宋体 ``— 1 —`` at the outside edge (right on odd pages, left on even ones),
+one character in. Punctuation never hangs past the type area (``w:overflowPunct`` off): a
+mark ending a full line is set on the next with the character before it.
 
 Fonts (:data:`FONTS`) are the official faces as Windows names them, set in ``w:eastAsia``
 of every run (python-docx's ``font.name`` sets only the Latin slots; theme fonts are
 removed so that they cannot override); Latin letters and figures use Times New Roman and are
 tagged English (``w:lang w:val``), Chinese text Chinese (``w:eastAsia``), so that no figure is
-broken across lines; a table's columns are at least as wide as their widest figure or date
-(:func:`column_widths`). Every character of a Chinese memo's own words is one the GB2312 faces
+broken across lines; a table's columns are at least as wide as their widest word, figure or
+date, as the PDF's face measures them (:func:`least_widths`, :func:`column_widths`), so that
+no word is split inside its letters. Every character of a Chinese memo's own words is one the GB2312 faces
 have (dates written 2017年7月24日, ranges with the 浪纹线 ～); an English memo's ISO dates keep
 their hyphens unbreakable (U+2011, which only its Latin face is asked to show).
 The file is written atomically: a failure leaves an existing memo untouched.
