@@ -1,7 +1,8 @@
 """From an office's folder to a published brief with two commands: a month of files as offices
 send them (a filled template, a GBK CSV, a workbook with title rows, a merged header and a 合计
-row) ingested into a copy of the demonstration store, then the brief run on that store; the
-published results.json holds the value that was changed."""
+row) ingested into a copy of the demonstration store, then 雨湖区's brief run on that store
+(units.ipynb for that one unit: the unit whose figure changed); the published results.json
+holds the value that was changed."""
 from __future__ import annotations
 
 import os
@@ -75,9 +76,10 @@ def test_an_office_month_goes_from_folder_to_store_to_brief(demo, tmp_path):
     assert done.stdout.count("2017-12:") == 3 and "total row(s) dropped" in done.stdout and "hidden" in done.stdout, done.stdout
     assert "replaced" in done.stdout
 
-    brief = _run("brief", "--month", MONTH, "--data", str(store), "--reports", str(tmp_path / "reports"), "--quiet")
+    brief = _run("brief", "--month", MONTH, "--unit", "430302", "--data", str(store), "--reports",
+                 str(tmp_path / "reports"), "--quiet")
     assert brief.returncode == 0, brief.stderr
-    res = read_results(tmp_path / "reports" / MONTH / "current" / "results.json")
+    res = read_results(tmp_path / "reports" / MONTH / "430302" / "current" / "results.json")
     off = {(o["unit"], o["indicator"]): o["value"] for o in res["indicators_off_target"]}
     assert off[("430302", "land_transfer_rate")] == pytest.approx(new)
-    assert res["month"] == MONTH
+    assert res["month"] == MONTH and res["unit"] == "430302"
