@@ -79,7 +79,7 @@ MEASURE_FONTS: tuple[Path, ...] = (
 _WIDE = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
 #: A date written in Chinese (2017年7月24日), a run of anything but spaces and Chinese
 #: characters, or one Chinese character.
-_PIECE = re.compile(rf"\d{{4}}年\d{{1,2}}月(?:\d{{1,2}}日)?|[^\s{_WIDE}]+|[{_WIDE}]")
+_PIECE = re.compile(rf"\d{{4}}\u5e74\d{{1,2}}\u6708(?:\d{{1,2}}\u65e5)?|[^\s{_WIDE}]+|[{_WIDE}]")  # 年 月 日
 #: Where a hyphenated word may break: after a hyphen between letters (not in a date or a sign).
 _AFTER_HYPHEN = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
 #: Character spacing of body runs, in twentieths of a point (28 characters to the line).
