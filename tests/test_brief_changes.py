@@ -187,10 +187,12 @@ def test_a_unit_brief_always_shows_the_unit_s_rank(data, june_evaluation):
     res = {"unit": "430302", "changes": {"available": True, "month": "2017-06", "previous_month": "2017-05",
                                          "completed": [], "newly_overdue": [], "ranks": own, "crossed": [], "rectified": []}}
     r = own[0]
-    moved = "上升" if r["rank_change"] > 0 else "下降" if r["rank_change"] < 0 else "名次未变"
-    assert "雨湖区2017年6月月度评估（不含定性评价）在县市区和园区中居" in changes_summary(res) and moved in changes_summary(res)
-    assert f"居第{r['rank']}名，2017年5月为第{r['rank_before']}名" in changes_summary(res)  # no evaluation: no base to give
-    assert "in the monthly assessment of June 2017 (without the qualitative part)" in changes_summary(res, lang="en")
+    k = r["peer_rank_before"] - r["peer_rank"]
+    moved = "上升" if k > 0 else "下降" if k < 0 else "名次未变"
+    # ranked within its peer group, as the page ranks it, with the group's size as the base
+    assert "雨湖区2017年6月月度评估（不含定性评价）在县市区中居" in changes_summary(res) and moved in changes_summary(res)
+    assert f"居第{r['peer_rank']}/5名，2017年5月为第{r['peer_rank_before']}/5名" in changes_summary(res)
+    assert "in the monthly assessment of June 2017 (without the" in changes_summary(res, lang="en")
 
 
 def test_the_rank_sentence_names_the_monthly_assessment_so_december_s_year_end_scores_are_not_read_into_it(data):
