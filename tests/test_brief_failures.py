@@ -26,9 +26,10 @@ MONTH = "2017-12"
 
 def _template(tmp_path: Path, extra_source: str, *, early: bool = False) -> Path:
     """A copy of the brief template with one more cell: before the last, or (``early``) right
-    after the cell that imports reformlib and loads the data, so a run fails in seconds."""
+    after the parameters cell, before the data are loaded, so a run fails in seconds."""
     nb = nbformat.read(NOTEBOOKS / "brief.ipynb", as_version=4)
-    at = next(i + 1 for i, c in enumerate(nb.cells) if "rl.load_data" in c.source) if early else len(nb.cells) - 1
+    at = next(i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])) if early \
+        else len(nb.cells) - 1
     nb.cells.insert(at, nbformat.v4.new_code_cell(extra_source))
     folder = tmp_path / "templates"
     folder.mkdir(exist_ok=True)
@@ -57,6 +58,9 @@ def _failed_runs(folder: Path) -> set[Path]:
 
 
 GLYPH = """import matplotlib.pyplot as plt
+import reformlib as rl
+from reformlib.report.fonts import use_cjk_font
+use_cjk_font()  # as the brief's figures are drawn: the Chinese face first
 fig, ax = plt.subplots()
 ax.set_title("\\U00013000 进度")
 rl.save_figure(fig, "figures/extra.png")"""
@@ -66,7 +70,7 @@ rl.save_figure(fig, "figures/extra.png")"""
 # missing figure, which only the check after a whole run finds
 @pytest.mark.parametrize("source, timeout, words, early", [
     ("raise RuntimeError('boom in the brief')", 600, "RuntimeError: boom in the brief", True),
-    ("import time\ntime.sleep(600)", 5, "Timeout", True),
+    ("import time\ntime.sleep(600)", 2, "Timeout", True),
     ("import os\nos._exit(3)", 600, "DeadKernelError", True),
     (GLYPH, 600, "MissingGlyphError", True),
     ("import os\nos.remove('figures/task_progress.png')", 600, "figure figures/task_progress.png is missing", False),

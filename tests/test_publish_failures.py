@@ -36,10 +36,10 @@ def _one_sentence(proc: subprocess.CompletedProcess, status: int = 2) -> str:
 
 
 def _template(folder: Path, source: str) -> Path:
-    """A copy of the brief template with one more cell right after the one that imports
-    reformlib and loads the data: the run reaches it in seconds."""
+    """A copy of the brief template with one more cell right after the parameters cell, before
+    the data are loaded: the run reaches it in seconds."""
     nb = nbformat.read(NOTEBOOKS / "brief.ipynb", as_version=4)
-    at = next(i + 1 for i, c in enumerate(nb.cells) if "rl.load_data" in c.source)
+    at = next(i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
     nb.cells.insert(at, nbformat.v4.new_code_cell(source))
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, folder / "brief.ipynb")
