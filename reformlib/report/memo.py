@@ -448,7 +448,8 @@ def _gaps(results, t, lang, names) -> tuple[str, str] | None:
                                   gap=difference(o["gap"], o.get("measure_unit"), lang))
              + (t["gap_share"].format(share=f"{100 * _share(o):.1f}%") if shares else "")
              for o in worst]
-    n = count(len(off), t["indicator_word"], lang)
+    # a unit's own indicators are counted as such (3项), the city's by unit and indicator (88项次)
+    n = count(len(off), t["unit_indicator_word" if _own_unit(results) else "indicator_word"], lang)
     key = "gap_problem_share" if shares else "gap_problem_list"
     problem = (t[key + "_unit"].format(unit=_unit_name(results, lang), n=n, items=_join(items, t))
                if _own_unit(results) else t[key].format(n=n, items=_join(items, t)))

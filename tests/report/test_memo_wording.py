@@ -227,3 +227,13 @@ def test_a_units_memo_says_whose_figures_and_problems_it_counts(results):
     assert "Inspections found 89 problems in Yuhu District:" in english
     results["unit"] = None
     assert "督察发现问题89个" in "".join(key_findings(results))
+
+
+def test_a_units_own_indicators_below_target_are_counted_as_items(results):
+    """项次 counts a unit by an indicator: one unit's indicators below target are 项."""
+    results["unit"] = "430304"
+    results["indicators_off_target"][0]["unit_name"] = "岳塘区"
+    gap = dict(memo_content(results).problems)["（一）部分指标与目标差距较大"]
+    assert gap.startswith("本期岳塘区未达到目标的指标共1项，") and "项次" not in gap
+    results["unit"] = None
+    assert "指标共1项次" in dict(memo_content(results).problems)["（一）部分指标与目标差距较大"]
