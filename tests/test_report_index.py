@@ -184,3 +184,21 @@ def test_page_gives_figures_alt_text_and_aligns_number_columns(tmp_path):
     assert cells.get("2017-12-31") == "date" and "耕地流转率" not in cells and "指标" not in cells
     assert text.index('class="brief-links"') < text.index("<img")
     assert html_is_offline(text) == [] and active_content(text) == []
+
+
+def test_a_units_page_finds_the_city_brief_as_the_index_lists_it(tmp_path):
+    from reformlib.briefs.index import city_brief
+
+    reports = tmp_path / "reports"
+    assert city_brief(reports, "2017-12", "zh") is None
+    publish_fake(reports, "2017-12", "430302")
+    publish_fake(reports, "2017-12", "430304", "en")
+    assert city_brief(reports, "2017-12", "zh") is None and city_brief(reports, "2017-12", "en") is None
+    publish_fake(reports, "2017-12")
+    publish_fake(reports, "2017-12", "", "en")
+    publish_fake(reports, "2017-11", "", "en", status="failed")
+    for lang in ("zh", "en"):
+        listed = [b for b in published_briefs(reports, month="2017-12") if b.lang == lang and not b.unit]
+        assert city_brief(reports, "2017-12", lang) == listed[0]
+    assert city_brief(reports, "2017-11", "en") is None  # not published
+    assert city_brief(reports, "../2017-12", "zh") is None  # not a month

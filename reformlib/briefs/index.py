@@ -46,7 +46,7 @@ from reformlib.errors import RunError
 from reformlib.i18n import INDEX_TEXT
 from reformlib.report.browser import PAGE, active_content, content_security_policy, html_is_offline
 
-__all__ = ["INDEX", "PublishedBrief", "navigation", "published_briefs", "update_index", "write_index"]
+__all__ = ["INDEX", "PublishedBrief", "city_brief", "navigation", "published_briefs", "update_index", "write_index"]
 
 #: The index page, in the reports folder.
 INDEX = "index.html"
@@ -132,6 +132,17 @@ def published_briefs(reports: str | os.PathLike | None = None, *, month: str | N
     return sorted(found, key=lambda b: (-int(b.month.replace("-", "")), b.unit != "", b.unit, b.lang != "zh"))
 
 
+def city_brief(reports: str | os.PathLike | None, month: str, lang: str) -> PublishedBrief | None:
+    """The city's brief of ``month`` in ``lang`` as :func:`published_briefs` lists it, or None
+    when none is published; only its own folder is read (a unit's page links to it, and a
+    month of 2,850 unit briefs is not read again for each of them)."""
+    root = reports_folder(reports)
+    if not _MONTH.fullmatch(month) or not (root / month).is_dir():
+        return None
+    folder = root / month / "en" if lang == "en" else root / month
+    return _published(folder, month, "", lang, root, {})
+
+
 # ------------------------------------------------------------------------------- links
 def _href(path: str) -> str:
     """A relative link, each segment percent-encoded, escaped for an attribute."""
@@ -154,14 +165,13 @@ def navigation(reports: str | os.PathLike | None, month: str, unit: str, lang: s
     words = INDEX_TEXT[lang]
     here = "/".join([month, *([unit] if unit else []), *(["en"] if lang == "en" else [])])
     up = _up(here)
-    same = [b for b in published_briefs(reports, month=month) if b.lang == lang]
     parts = [_link(up + INDEX, words["nav_index"])]
-    if unit:
-        city = [b for b in same if not b.unit]
-        parts.append(f"{html.escape(words['nav_city'])}{_link(up + city[0].page, city[0].name)}" if city
+    if unit:  # the city's brief alone: its folder is read, not every unit's of the month
+        city = city_brief(reports, month, lang)
+        parts.append(f"{html.escape(words['nav_city'])}{_link(up + city.page, city.name)}" if city
                      else html.escape(words["nav_city_later"]))
     else:
-        units = [b for b in same if b.unit]
+        units = [b for b in published_briefs(reports, month=month) if b.lang == lang and b.unit]
         if units:
             parts.append(html.escape(words["nav_units"]) + words["list_sep"].join(
                 _link(up + b.page, b.name) for b in units) + html.escape(words["nav_units_more"]))
