@@ -31,6 +31,20 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 SHARED = ROOT.parent / "shared"
+#: Fixtures made once for the whole run under a file lock: the first worker to need one makes it,
+#: another that needs it meanwhile waits.
+MADE_ONCE = {"published_reports", "unit_batch"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Within each test file, the tests that need a fixture made once for the run come after
+    the others (files stay whole, each in its own order otherwise): a worker that reaches such
+    a file while the other worker is making the fixture runs the file's other tests first
+    instead of waiting."""
+    files: dict[str, int] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], len(files))
+    items.sort(key=lambda item: (files[item.nodeid.split("::")[0]], bool(MADE_ONCE & set(item.fixturenames))))
 
 
 @pytest.fixture(scope="session")
