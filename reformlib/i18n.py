@@ -364,6 +364,17 @@ HEADINGS = {
            "notes": "Notes"},
 }
 
+#: The page's sentence on the programme's tasks (:func:`reformlib.report.page.task_sentence`);
+#: a count of zero is left out.
+TASK_SENTENCE: dict[str, dict[str, str]] = {
+    "zh": {"sentence": "截至{month}底，{total}年度改革任务中已完成{done}（完成率{rate}）{parts}。", "word": "项",
+           "lead": "；", "sep": "，", "on_schedule": "按期推进{n}", "behind": "进度滞后{n}", "overdue": "逾期未完成{n}",
+           "not_started": "尚未启动{n}"},
+    "en": {"sentence": "By the end of {month}, {done} of the {total} annual reform tasks were complete ({rate}){parts}.",
+           "word": "", "lead": "; ", "sep": ", ", "on_schedule": "{n} on schedule", "behind": "{n} behind schedule",
+           "overdue": "{n} overdue", "not_started": "{n} not yet started"},
+}
+
 #: Placeholders of sections not supplied.
 NOT_SUPPLIED = {"zh": "本节尚未纳入。", "en": "Not yet available."}
 #: Headers of the brief's tables (page and workbook) that say what each column holds: a

@@ -23,8 +23,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from reformlib.data.periods import as_month
-from reformlib.i18n import HEADINGS, HEADLINE_TEXT, WORKBOOK_TEXT, t
-from reformlib.report.numbers import MISSING, difference, growth_cell, headline_cell, present, row_decimals
+from reformlib.i18n import HEADINGS, HEADLINE_TEXT, TASK_SENTENCE, WORKBOOK_TEXT, t
+from reformlib.report.numbers import MISSING, count, difference, growth_cell, headline_cell, present, row_decimals
 from reformlib.report.tables import styled
 
 __all__ = ["heading", "headline_display", "headline_heading", "markdown_text",
@@ -125,22 +125,24 @@ def title_markdown(month: str, lang: str, unit_name: str, synthetic: bool) -> st
 def task_sentence(status: pd.DataFrame | Mapping, month: str | pd.Period, *, lang: str = "zh") -> str:
     """One sentence on the programme's progress in ``month``: from each task's status (a
     frame with a ``status`` column) or from the counts of the results' ``tasks`` section
-    (``total``, ``completed``, ``behind``, ``overdue`` and ``not_started``; without
-    ``not_started``, the tasks in none of the other four statuses)."""
-    keys = ("completed", "behind", "overdue", "not_started")
+    (``total``, ``completed``, ``on_schedule``, ``behind``, ``overdue`` and ``not_started``;
+    without ``not_started``, the tasks in none of the other four statuses). Counts are written
+    as the memo writes them (:func:`~reformlib.report.numbers.count`, the rate with one decimal
+    and %), and a count of zero is left out."""
+    keys = ("completed", "on_schedule", "behind", "overdue", "not_started")
     if isinstance(status, Mapping):
         n = int(status["total"])
-        done, behind, overdue = (int(status.get(k) or 0) for k in keys[:3])
+        done, on_time, behind, overdue = (int(status.get(k) or 0) for k in keys[:4])
         waiting = status.get("not_started")
-        waiting = int(n - done - behind - overdue - int(status.get("on_schedule") or 0) if waiting is None else waiting)
+        waiting = int(n - done - on_time - behind - overdue if waiting is None else waiting)
     else:
         c = status["status"].value_counts()
         n = len(status)
-        done, behind, overdue, waiting = (int(c.get(k, 0)) for k in keys)
-    rate = 100 * done / n if n else 0.0
-    m = as_month(month)
-    if lang == "zh":
-        return (f"截至{m.year}年{m.month}月底，{n}项年度改革任务中已完成{done}项（完成率{rate:.1f}%），"
-                f"进度滞后{behind}项，逾期未完成{overdue}项，尚未启动{waiting}项。")
-    return (f"By the end of {m.strftime('%B %Y')}, {done} of the {n} annual reform tasks were complete ({rate:.1f} %); "
-            f"{behind} were behind schedule, {overdue} overdue and {waiting} not yet started.")
+        done, on_time, behind, overdue, waiting = (int(c.get(k, 0)) for k in keys)
+    words, m = TASK_SENTENCE[lang], as_month(month)
+    parts = [words[k].format(n=count(v, words["word"], lang))
+             for k, v in zip(keys[1:], (on_time, behind, overdue, waiting)) if v]
+    return words["sentence"].format(
+        month=f"{m.year}年{m.month}月" if lang == "zh" else m.strftime("%B %Y"), total=count(n, words["word"], lang),
+        done=count(done, words["word"], lang), rate=f"{100 * done / n if n else 0.0:.1f}%",
+        parts="".join(words["lead"] + p if i == 0 else words["sep"] + p for i, p in enumerate(parts)))

@@ -237,3 +237,18 @@ def test_a_units_own_indicators_below_target_are_counted_as_items(results):
     assert gap.startswith("本期岳塘区未达到目标的指标共1项，") and "项次" not in gap
     results["unit"] = None
     assert "指标共1项次" in dict(memo_content(results).problems)["（一）部分指标与目标差距较大"]
+
+
+def test_the_pages_task_sentence_counts_as_the_memo_does_and_prints_no_zero():
+    """The page said "…进度滞后18项，逾期未完成2项，尚未启动0项" and left out the 145 on schedule."""
+    from reformlib.report.page import task_sentence
+
+    counts = {"total": 213, "completed": 48, "on_schedule": 145, "behind": 18, "overdue": 2}
+    assert task_sentence(counts, "2017-06") == ("截至2017年6月底，213项年度改革任务中已完成48项（完成率22.5%）；"
+                                                "按期推进145项，进度滞后18项，逾期未完成2项。")
+    assert task_sentence(counts, "2017-06", lang="en") == (
+        "By the end of June 2017, 48 of the 213 annual reform tasks were complete (22.5%); 145 on schedule, "
+        "18 behind schedule, 2 overdue.")
+    frame = pd.DataFrame({"status": ["completed"] * 3 + ["not_started"]})
+    assert task_sentence(frame, "2017-12") == "截至2017年12月底，4项年度改革任务中已完成3项（完成率75.0%）；尚未启动1项。"
+    assert "0项" not in task_sentence({**counts, "completed": 213, "on_schedule": 0, "behind": 0, "overdue": 0}, "2017-12")
