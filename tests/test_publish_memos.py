@@ -15,8 +15,9 @@ import reformlib as rl
 from reformlib.briefs import publish
 from reformlib.briefs import units as unit_briefs
 from reformlib.briefs.batch import BriefJob, render_chunk
-from reformlib.briefs.run import UnitsRun, prepare_memos
+from reformlib.briefs.run import UnitsRun, prepare_memos, templates_for
 from reformlib.errors import ParameterError
+from reformlib.provenance import code_version
 from reformlib.report.memo import memo_content
 from reformlib.report.memo_pdf import memo_pdfs
 
@@ -86,6 +87,7 @@ def test_a_chunk_converts_its_memos_in_one_libreoffice_process(run, tmp_path, mo
         brief = reports / MONTH / unit / "current"
         manifest = json.loads((brief / "manifest.json").read_text(encoding="utf-8"))
         assert manifest["documents"]["memo.pdf"] == {"made": True, "tool": "LibreOffice"}
+        assert manifest["code_version"] == code_version(templates_for(unit))  # hashed once for the chunk
         assert publish.check_outputs(brief) == []  # an A4 PDF, every other file there
         # the memo is the one made from this brief's own results, its title naming the unit
         title = memo_content(json.loads((brief / "results.json").read_text(encoding="utf-8")), lang="zh").title

@@ -71,6 +71,7 @@ from reformlib.briefs.run import (  # noqa: E402
 )
 from reformlib.data.paths import data_folder  # noqa: E402
 from reformlib.errors import ParameterError, ReformlibError  # noqa: E402
+from reformlib.provenance import code_version  # noqa: E402
 
 __all__ = ["MEMOS_AT_ONCE", "BriefJob", "Outcome", "chunks", "render_chunk", "run_chunk", "run_jobs"]
 
@@ -179,6 +180,7 @@ def render_chunk(jobs: list[BriefJob], run: UnitsRun, *, data: str | os.PathLike
         inputs = brief_inputs(data_dir, [template])
     except ReformlibError as exc:
         setup = str(exc)
+    code = code_version([template])  # once for the chunk's briefs
     for start in range(0, len(jobs), MEMOS_AT_ONCE):
         group = jobs[start:start + MEMOS_AT_ONCE]
         with tempfile.TemporaryDirectory(prefix="memos-", dir=run.folder if run.folder.is_dir() else None) as memos:
@@ -192,7 +194,8 @@ def render_chunk(jobs: list[BriefJob], run: UnitsRun, *, data: str | os.PathLike
                         raise ParameterError(setup)
                     params = validate_params(job.month, job.lang, job.unit, data=data_dir, facts=facts)
                     result = publish_unit(params, run, template=template, reports=reports, quiet=True, wait=True,
-                                          inputs=inputs, update_index=False, memo=prepared.get(job.unit))
+                                          inputs=inputs, update_index=False, memo=prepared.get(job.unit),
+                                          code=code)
                     outcome = Outcome(job, "published", round(time.perf_counter() - t0, 1), str(result.html))
                 except Exception as exc:  # noqa: BLE001 - every brief's failure is its outcome
                     outcome = Outcome(job, "failed", round(time.perf_counter() - t0, 1), _failure(exc))

@@ -550,7 +550,8 @@ def prepare_memos(run: UnitsRun, units: list[str], folder: Path, *, lang: str) -
 
 def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.PathLike | None = None,
                  quiet: bool = False, wait: bool = False, inputs: dict | None = None,
-                 update_index: bool = True, memo: publish.PreparedMemo | None = None) -> RunResult:
+                 update_index: bool = True, memo: publish.PreparedMemo | None = None,
+                 code: str | None = None) -> RunResult:
     """Publish the brief of one unit (checked ``params``) from a run of ``units.ipynb``
     (:class:`UnitsRun`, or a function making it, called once the brief's lock is held: a
     single run holds the lock for the whole run): in its own staging folder, the executed
@@ -558,7 +559,9 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
     unit's ``results.json``, its figures and page drawn from the results
     (:mod:`reformlib.briefs.render`), memo and workbook, manifest, atomic publish; or the
     failure kept in ``failed/`` (:class:`RunError`). ``inputs``: as for :func:`publish_brief`;
-    ``memo``: the unit's memo made already from the same results (:func:`prepare_memos`).
+    ``memo``: the unit's memo made already from the same results (:func:`prepare_memos`);
+    ``code``: the code's version (:func:`reformlib.provenance.code_version` of ``template``)
+    when a batch has hashed it already (the source it runs is the one it imported).
     The brief's ``results.json`` is read and validated once; everything is drawn from that reading."""
     import shutil
 
@@ -578,7 +581,7 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
         inputs = inputs if inputs is not None else brief_inputs(params.data_dir, [template])
         manifest = {"run_id": run_id, "status": "running", "parameters": params.key(),
                     "data": publish.shown(params.data_dir), "inputs": inputs, "input_hashes": inputs["data"],
-                    "code_version": code_version([template]), "packages": inputs["packages"], "kernel": KERNEL,
+                    "code_version": code or code_version([template]), "packages": inputs["packages"], "kernel": KERNEL,
                     "computed_by": {"notebook": f"notebooks/{template.name}", "run_id": run.run_id,
                                     "units": len(run.units)},
                     "timings_seconds": dict(run.timings), "documents": {}}
