@@ -136,6 +136,10 @@ def check_outputs(folder: Path, documents: Mapping[str, Mapping[str, Any]] | Non
 
 
 _MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)\s*\]")
+#: A PDF object, and the type of one that is a page (not the page tree, /Pages, whose MediaBox
+#: LibreOffice writes as the bounds of all its pages: 842 x 842 for upright and landscape ones).
+_OBJECT = re.compile(rb"\bobj\b(.*?)\bendobj\b", re.S)
+_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 
 
 def pdf_problems(path: Path) -> list[str]:
@@ -147,7 +151,9 @@ def pdf_problems(path: Path) -> list[str]:
     raw = path.read_bytes()
     if not raw.startswith(b"%PDF-"):
         return [f"{path.name} is not a PDF file"]
-    boxes = {(round(float(x1) - float(x0)), round(float(y1) - float(y0))) for x0, y0, x1, y1 in _MEDIA_BOX.findall(raw)}
+    pages = b"".join(o for o in _OBJECT.findall(raw) if _PAGE.search(o))  # the pages' own boxes, else any
+    found = _MEDIA_BOX.findall(pages) or _MEDIA_BOX.findall(raw)
+    boxes = {(round(float(x1) - float(x0)), round(float(y1) - float(y0))) for x0, y0, x1, y1 in found}
     if not boxes:
         return [f"{path.name}: no page size found"]
     wrong = sorted(b for b in boxes if b not in (A4_POINTS, A4_POINTS[::-1]))  # upright or landscape
