@@ -397,6 +397,8 @@ DATA_NAMES: dict[str, dict[str, str]] = {
 }
 #: The ``<title>`` of a brief's page (:func:`reformlib.briefs.publish.page_title`).
 PAGE_TITLE = {"zh": "改革简报 {month}", "en": "Reform brief {month}"}
+#: The heading at the top of a brief's page (:func:`reformlib.report.page.title_markdown`; Markdown).
+PAGE_HEAD = {"zh": "# 改革简报 · {month} · {unit}", "en": "# Reform brief · {month} · {unit}"}
 
 #: The pilots section of a brief whose data hold no pilots table (such as the national panel).
 NO_PILOTS = {"zh": "数据中没有试点记录，本节无从统计。", "en": "The data hold no pilots; this section cannot be reported."}

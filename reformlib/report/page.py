@@ -23,7 +23,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from reformlib.data.periods import as_month
-from reformlib.i18n import HEADINGS, HEADLINE_TEXT, TASK_SENTENCE, WORKBOOK_TEXT, t
+from reformlib.i18n import HEADINGS, HEADLINE_TEXT, PAGE_HEAD, TASK_SENTENCE, WORKBOOK_TEXT, t
 from reformlib.report.numbers import MISSING, count, difference, growth_cell, headline_cell, present, row_decimals
 from reformlib.report.tables import styled
 
@@ -114,10 +114,8 @@ def heading(key: str, lang: str, **fmt: str) -> str:
 def title_markdown(month: str, lang: str, unit_name: str, synthetic: bool) -> str:
     """The brief's title block (Markdown), with the synthetic-data notice when it applies."""
     m, name = as_month(month), markdown_text(unit_name)
-    if lang == "zh":
-        head = f"# 改革简报 · {m.year}年{m.month}月 · {name}"
-    else:
-        head = f"# Reform brief · {m.strftime('%B %Y')} · {name}"
+    when = f"{m.year}年{m.month}月" if lang == "zh" else m.strftime("%B %Y")
+    head = PAGE_HEAD[lang].format(month=when, unit=name)
     notice = f"\n\n> **{t('synthetic_notice', lang)}**" if synthetic else ""
     return head + notice
 

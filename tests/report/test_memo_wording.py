@@ -252,3 +252,10 @@ def test_the_pages_task_sentence_counts_as_the_memo_does_and_prints_no_zero():
     frame = pd.DataFrame({"status": ["completed"] * 3 + ["not_started"]})
     assert task_sentence(frame, "2017-12") == "截至2017年12月底，4项年度改革任务中已完成3项（完成率75.0%）；尚未启动1项。"
     assert "0项" not in task_sentence({**counts, "completed": 213, "on_schedule": 0, "behind": 0, "overdue": 0}, "2017-12")
+
+
+def test_the_pages_title_names_the_month_and_the_unit():
+    from reformlib.report.page import title_markdown
+
+    assert title_markdown("2017-06", "zh", "湘潭市", False) == "# 改革简报 · 2017年6月 · 湘潭市"
+    assert title_markdown("2017-06", "en", "<b>Yuhu</b>", True).startswith("# Reform brief · June 2017 · \\<b\\>Yuhu\\<\\/b\\>\n\n> **Note")
