@@ -12,6 +12,7 @@ import pytest
 import reformlib as rl
 from reformlib.briefs import content as brief
 from reformlib.briefs import peers, risk
+from reformlib.data.task_status import shown_schedule
 from reformlib.errors import DataValidationError
 from reformlib.report.results import validate_results
 from reformlib.tasks import cache, warning
@@ -125,8 +126,8 @@ def test_at_risk_list_under_rule_auto_says_its_rule_and_shows_what_ranks_it(data
     assert len(records) == 5
     status = rl.task_status(tasks, progress, "2017-11").set_index("task_id")
     for r in records:
-        assert r["progress"] == round(status.at[r["task_id"], "progress"], 1)
-        assert r["expected"] == round(status.at[r["task_id"], "expected"], 1)
+        assert r["progress"] == round(status.at[r["task_id"], "progress"], 2)
+        assert r["expected"] == round(status.at[r["task_id"], "expected"], 2)
         assert r["lead_name"] and r["lead_name"] != r["lead_unit"]
     frame = risk.risk_frame(records, lang="zh")
     if meaning["method"] == "model":  # the fitted model's probabilities: bands with their observed rates
@@ -142,8 +143,8 @@ def test_at_risk_list_under_rule_auto_says_its_rule_and_shows_what_ranks_it(data
         assert "按档" not in meaning["text"] and "实际逾期率" not in meaning["text"]
         assert "逾期概率（档）" not in frame.columns and "该档实际逾期率（留出检验）" not in frame.columns
         first = records[0]
-        gap = round(first["progress"]) - round(first["expected"])
-        assert list(frame.iloc[0])[2:5] == [f"{round(first['progress'])}%", f"{round(first['expected'])}%",
+        p, e, gap = shown_schedule(first["progress"], first["expected"])
+        assert list(frame.iloc[0])[2:5] == [f"{p}%", f"{e}%",
                                             f"落后{-gap}个百分点" if gap < 0 else f"超前{gap}个百分点" if gap else "与计划持平"]
     res = _results(data, "2017-11", {"at_risk": section})
     assert res["tasks"]["warning"]["text"] == meaning["text"] and res["tasks"]["at_risk"][0] == records[0]

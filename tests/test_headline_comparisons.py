@@ -18,6 +18,7 @@ import pytest
 import reformlib as rl
 from reformlib.briefs import content as brief
 from reformlib.briefs import publish
+from reformlib.data.task_status import shown_schedule
 from reformlib.errors import DataValidationError
 from reformlib.i18n import HEADLINE_TEXT, WARNING_TEXT
 from reformlib.report.memo import memo_content
@@ -259,10 +260,8 @@ def test_at_risk_list_ranked_by_the_gap_reads_as_progress_against_schedule_never
         h for h in header if h in (words["progress_col"], words["expected_col"], words["gap_col"])]
     raw = {f"{r['probability']:.4g}" for r in listed}  # the probabilities as stored: never printed
     for r, row in zip(listed, rows):
-        gap = round(r["progress"]) - round(r["expected"])
-        assert row[words["progress_col"]].value == f"{round(r['progress'])}%"
-        assert row[words["expected_col"]].value == f"{round(r['expected'])}%"
-        assert row[words["gap_col"]].value == (f"落后{-gap}个百分点" if gap < 0 else f"超前{gap}个百分点" if gap else "与计划持平")
+        p, e, gap = shown_schedule(r["progress"], r["expected"])  # the gap is the printed parts' difference
+        assert [row[words[k]].value for k in ("progress_col", "expected_col", "gap_col")] == [p, e, gap]
         assert all(not isinstance(c.value, float) or not 0 < c.value <= 1 for c in row.values())
         assert not {str(c.value) for c in row.values()} & raw
     c = memo_content(september)
@@ -272,5 +271,8 @@ def test_at_risk_list_ranked_by_the_gap_reads_as_progress_against_schedule_never
     assert not {cell for r in body for cell in r} & raw
     sheet = {row[header[1]].value: [row[words[k]].value for k in ("progress_col", "expected_col", "gap_col")]
              for row in rows}
-    assert all(r[2:5] == sheet[r[0]] for r in body)  # the memo reads as the workbook
+    for r in body:  # the memo reads as the workbook: the same whole percentages, the gap their difference
+        p, e, gap = sheet[r[0]]
+        assert r[2:5] == [f"{p}%", f"{e}%", f"落后{-gap}个百分点" if gap < 0 else f"超前{gap}个百分点" if gap else "与计划持平"]
+        assert gap == p - e
     assert not any(math.isnan(r["probability"]) for r in listed)

@@ -22,7 +22,7 @@ from reformlib.briefs import peers, risk
 from reformlib.briefs.shared import memoised
 from reformlib.data.periods import as_month, month_end
 from reformlib.data.schemas import CITY, unit_code
-from reformlib.data.task_status import task_status
+from reformlib.data.task_status import STORED_DECIMALS, task_status
 from reformlib.i18n import (
     DATA_NAMES,
     FAMILY,
@@ -251,8 +251,8 @@ def at_risk_records(table: pd.DataFrame, summary: Mapping, schedule: pd.DataFram
     for r, rec in zip(table.itertuples(index=False), warning.at_risk_records(table)):
         seen = bands.get(r.band, {})
         row = {**rec, "lead_name": str(names.get(r.lead_unit, r.lead_unit)),
-               "progress": round(float(schedule.at[r.task_id, "progress"]), 1),
-               "expected": round(float(schedule.at[r.task_id, "expected"]), 1)}
+               "progress": round(float(schedule.at[r.task_id, "progress"]), STORED_DECIMALS),
+               "expected": round(float(schedule.at[r.task_id, "expected"]), STORED_DECIMALS)}
         if shown:  # the model's probability, as a band with the rate observed in it
             row.update({"band": str(r.band), "band_n": int(seen.get("n", 0)), "band_observed": seen.get("observed"),
                         "band_observed_low": seen.get("observed_low"), "band_observed_high": seen.get("observed_high")})

@@ -28,6 +28,22 @@ from reformlib.data.periods import as_month
 from reformlib.errors import DataValidationError, Problem
 
 STATUSES = ("not_started", "on_schedule", "behind", "completed", "overdue")
+#: The decimals a task's progress and its schedule's expected progress are stored with in
+#: the results (``tasks.at_risk[].progress``/``expected``).
+STORED_DECIMALS = 2
+
+
+def shown_schedule(progress: float, expected: float) -> tuple[int, int, int]:
+    """A task's progress and the progress its schedule expects as whole percentages, and the
+    gap between them as printed: each part rounded once (to the decimals results store, then
+    half up to a whole percentage) and the gap the difference of the printed parts, so that
+    the printed gap is always printed progress minus printed schedule (35 and 45.45 read 35,
+    45 and -10; 15 and 37.5 read 15, 38 and -23)."""
+    def whole(x: float) -> int:
+        return int(np.floor(round(float(x), STORED_DECIMALS) + 0.5))
+
+    p, e = whole(progress), whole(expected)
+    return p, e, p - e
 TASK_COLUMNS = ("task_id", "category", "lead_unit", "start", "deadline")
 PROGRESS_COLUMNS = ("task_id", "period", "progress")
 

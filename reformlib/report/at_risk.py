@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from reformlib.data.task_status import shown_schedule
 from reformlib.i18n import WARNING_TEXT
 from reformlib.report.numbers import count, percent
 
@@ -32,11 +33,9 @@ def schedule_cells(record: Mapping[str, Any], lang: str) -> tuple[str, str, str]
     if p is None or e is None:
         return "", "", ""
     w = WARNING_TEXT[lang]
-    # one rounding: progress, schedule and the gap between them each rounded once from the
-    # figures themselves, as the reason beside them rounds the gap (``f"{gap:.0f}"``), so the
-    # row never says 23 behind in one cell and 22 in the next
-    shown_p, shown_e = round(float(p)), round(float(e))
-    d = round(float(p) - float(e))
+    # the parts rounded first and the gap their difference, as the reason beside them says it
+    # (:func:`~reformlib.data.task_status.shown_schedule`): 35%, 45% and 落后10个百分点, never 46% and 10
+    shown_p, shown_e, d = shown_schedule(p, e)
     gap = (w["gap_even"] if d == 0 else
            w["gap_behind" if d < 0 else "gap_ahead"].format(n=count(abs(d), w["points_word"], lang)))
     return percent(shown_p, decimals=0), percent(shown_e, decimals=0), gap

@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from reformlib.data.task_status import shown_schedule
 from reformlib.errors import ParameterError
 from reformlib.i18n import DATA_NAMES, HEADLINE_TEXT, MAKE_UP, MEMO, NOT_SUPPLIED, PEERS_TEXT, WORKBOOK_TEXT
 from reformlib.report.atomic import atomic_path
@@ -469,10 +470,9 @@ def at_risk_sheet(frame: pd.DataFrame, results: Mapping[str, Any], *,
                     cells[k].append(None)
                     shapes[k].append(None)
                 continue
-            p, e = float(r["progress"]), float(r["expected"])
-            d = round(p - e)  # the gap rounded once, as the page's cell and the reason round it
+            p, e, d = shown_schedule(r["progress"], r["expected"])  # the gap is the printed parts' difference
             shape = _shown_format(gap, d)
-            for k, v, f in (("task_progress", round(p), '0"%"'), ("schedule_expected", round(e), '0"%"'),
+            for k, v, f in (("task_progress", p, '0"%"'), ("schedule_expected", e, '0"%"'),
                             ("schedule_gap", d if shape else gap, shape)):
                 cells[k].append(v)
                 shapes[k].append(f)

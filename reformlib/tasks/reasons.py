@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reformlib.data.task_status import shown_schedule
+
 __all__ = ["FEATURE_LABELS", "FORM", "LEADER", "percentage_points", "reason_text", "rule_reason", "validation_text"]
 
 LEADER = {"zh": {"party_secretary": "市委书记", "mayor": "市长", "group_leader": "专项小组组长", "county_head": "县市区园区主要负责人",
@@ -64,14 +66,16 @@ def reason_text(row: pd.Series, contrib: pd.Series, info: pd.Series, *, lang: st
     words = _REASON[lang]
     top = [f for f, v in contrib.sort_values(ascending=False).items() if v > 0][:n] or ["shortfall"]
     seen, parts = set(), []
+    # the gap as the list prints it: printed progress less printed schedule (the parts rounded first)
+    shown_gap = shown_schedule(row["progress"], row["progress"] - row["gap"])[2]
     values = dict(row) | {
-        "abs_gap": abs(row["gap"]), "gap_word": words["behind"] if row["gap"] < 0 else words["ahead"],
+        "abs_gap": abs(shown_gap), "gap_word": words["behind"] if shown_gap < 0 else words["ahead"],
         "pct_elapsed": 100 * row["share_elapsed"], "projected": max(0.0, 100 - row["shortfall"]),
         "key_word": words["key"] if row["key_task"] else words["not_key"], "unit_pct": 100 * row["unit_behind_share"],
         "category_name": info.get(f"category_{lang}", row["category"]),
         "leader": LEADER[lang].get(row["leader_level"], row["leader_level"]),
         "form": FORM[lang].get(row["completion_form"], row["completion_form"]),
-        **{f"{k}_points": percentage_points(v) for k, v in (("gap", abs(row["gap"])), ("velocity_1", row["velocity_1"]),
+        **{f"{k}_points": percentage_points(v) for k, v in (("gap", abs(shown_gap)), ("velocity_1", row["velocity_1"]),
                                                               ("velocity_2", row["velocity_2"]))}}
     for f in top:
         text = words[f].format(**values)

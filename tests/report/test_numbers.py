@@ -124,12 +124,17 @@ def test_growth_on_a_small_base_is_the_change_in_count():
     assert growth_cell({**fees, "growth": None}, "zh") == "—"
 
 
-def test_an_at_risk_gap_is_rounded_once_as_the_reason_rounds_it():
+def test_an_at_risk_gap_is_the_printed_schedule_less_the_printed_progress():
     from reformlib.report.at_risk import schedule_cells
 
-    for p, e in ((37.5, 60.5), (37.5, 60.0), (41.2, 63.7), (70.5, 70.0)):
-        gap = schedule_cells({"progress": p, "expected": e}, "en")[2]
-        assert gap.startswith(f"{abs(p - e):.0f} percentage point") or gap == "on schedule", (p, e, gap)
+    for p, e, want in ((37.5, 60.5, ("38%", "61%", "23 percentage points behind")),
+                       (15.0, 37.5, ("15%", "38%", "23 percentage points behind")),
+                       (35.0, 45.45, ("35%", "45%", "10 percentage points behind")),
+                       (41.2, 63.7, ("41%", "64%", "23 percentage points behind")),
+                       (70.5, 70.0, ("71%", "70%", "1 percentage point ahead"))):
+        cells = schedule_cells({"progress": p, "expected": e}, "en")
+        assert cells == want, (p, e, cells)
+        assert int(cells[1][:-1]) - int(cells[0][:-1]) == int(cells[2].split()[0]) * (1 if "behind" in cells[2] else -1)
 
 
 def test_chinese_dates_read_as_chinese_prose_writes_them():
