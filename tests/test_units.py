@@ -173,3 +173,19 @@ def test_revisions_of_many_units_from_one_query_are_each_units_own(tmp_path, dem
     assert [i["period"] for i in many["430302"]["items"]] == ["2017-06"]
     assert [i["period"] for i in many["430304"]["items"]] == ["2017-05"]  # its June revision came before its brief
     assert many["430381"]["since"] is None
+
+
+def test_each_unit_s_family_section_is_the_one_family_section_makes(computed):
+    """Made once per peer group and set with each unit's own rows (units._Families), every
+    unit's family section is what content.family_section gives for it from the whole frame."""
+    from reformlib.briefs import content
+    from reformlib.briefs.units import _Families
+
+    data, _, _ = computed
+    for lang in ("zh", "en"):
+        frame = content.family_frame(data["observations"], data["indicators"], data["units"], "debt", MONTH, lang=lang)
+        families = _Families(frame, "debt", lang=lang, units=data["units"])
+        every = brief_units.units_asked("all", data["units"])
+        for unit in every:
+            assert families.of(unit) == content.family_section(frame, "debt", lang=lang, unit=unit, units=data["units"]), unit
+        assert len(families.done) == 2  # made whole once for the counties and districts, once for the parks

@@ -137,13 +137,20 @@ def _ranking_of(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Per
             "schedule": task_status(tasks, progress, month).set_index("task_id")}
 
 
-def _unit_at_risk(ranking: dict | None, unit: str, *, lang: str, names: pd.Series, top: int) -> dict:
+def _unit_at_risk(ranking: dict | None, unit: str, *, lang: str, names: pd.Series, top: int,
+                  rows: _Split | None = None, idle: dict | None = None) -> dict:
     """The second half of :func:`reformlib.briefs.content.at_risk_section` for one unit: its
-    own tasks of the ranked list, their schedule and what the probabilities mean."""
+    own tasks of the ranked list (``rows``: the list split by lead unit, when made once), their
+    schedule and what the probabilities mean (for a unit with none, the same for every such
+    unit: made once into ``idle``)."""
     if ranking is None:
         return {"at_risk": [], "warning": None}
     full = ranking["table"]
-    table = full[full["lead_unit"] == unit].head(top)
+    table = (rows.of(unit) if rows is not None else full[full["lead_unit"] == unit]).head(top)
+    if idle is not None and table.empty:
+        if "at_risk" not in idle:
+            idle["at_risk"] = _unit_at_risk(ranking, unit, lang=lang, names=names, top=top, rows=rows)
+        return copy.deepcopy(idle["at_risk"])
     summary = risk.warning_summary(ranking["check"], table, ranking["choice"], lang=lang, synthetic=ranking["synthetic"])
     return {"at_risk": content.at_risk_records(table, summary, ranking["schedule"], names), "warning": summary}
 
@@ -216,11 +223,70 @@ class _Values:
         for code, annual in self.annual.items():
             frame = split.of(code)
             for when in months:
-                self.values[(code, when)] = content.value_in(frame, annual, when)
+                found = content.value_in(frame, annual, when)
+                self.values[(code, when)] = dict(zip(found.index, found.to_numpy()))  # the same scalars, by dict
 
     def get(self, code: str, when: pd.Period, unit: str) -> object:
         """The value (None when the unit has none), as ``value_in(...).get(unit)`` gives it."""
         return self.values[(code, when)].get(unit)
+
+
+class _Families:
+    """Each unit's ``family`` section (:func:`reformlib.briefs.content.family_section` for the
+    unit), made by that function once per peer group (for the first unit of the group asked);
+    every other unit of the group gets the same section with its own rows in place of that
+    unit's (for each indicator, the unit's rows, then its group's median and the city's, as the
+    function orders them; each value written as the function writes it)."""
+
+    _NUMBERS = ("value", "band_low", "band_high", "target")
+    #: the columns of a unit's row of the section
+    _COLUMNS = ["unit", "unit_name", "indicator", "indicator_name", *_NUMBERS]
+
+    def __init__(self, frame: pd.DataFrame, family: str, *, lang: str, units: pd.DataFrame) -> None:
+        self.frame, self.family, self.lang = frame, family, lang
+        self.peers = content.family_peers(frame, units)
+        self.kinds = units.assign(unit=units["unit"].astype(str)).set_index("unit")["kind"].astype(str)
+        self.by_group = {g: self.peers[self.peers["group"] == g] for g in self.peers["group"].unique()}
+        self.rows = _Split(frame, "unit")
+        self.unit_rows = _Split(units, "unit")
+        self.heads = np.flatnonzero(~frame["indicator"].duplicated().to_numpy())  # each indicator's first row
+        self.order = list(dict.fromkeys(frame["indicator"]))
+        self.records = frame[self._COLUMNS].to_dict("records") if len(frame) else []
+        self.done: dict[str, tuple[str, dict]] = {}
+
+    def _made(self, unit: str) -> dict:
+        """The section as the function makes it for ``unit``, from the rows it reads: each
+        indicator's first row, the unit's and the city's, the unit's row of the units table and
+        its peer group's medians."""
+        rows = self.frame.iloc[np.union1d(self.heads, np.concatenate([self.rows.rows.get(unit, self.rows.none),
+                                                                      self.rows.rows.get(CITY, self.rows.none)]))]
+        return content.family_section(rows, self.family, lang=self.lang, unit=unit, units=self.unit_rows.of(unit),
+                                      peers=self.by_group.get(self._group(unit), self.peers.iloc[:0]))
+
+    def _group(self, unit: str) -> str:
+        kind = self.kinds.get(unit, "")
+        return PEER_GROUP_OF.get(kind, kind)
+
+    def _own(self, unit: str) -> list[dict]:
+        """``unit``'s rows of its section, as the function writes them."""
+        return [{k: (None if v is None or (isinstance(v, float) and pd.isna(v)) else
+                     float(v) if k in self._NUMBERS else str(v)) for k, v in {**r, "kind": "unit"}.items()}
+                for r in (self.records[i] for i in self.rows.rows.get(unit, self.rows.none))]
+
+    def of(self, unit: str) -> dict:
+        """``unit``'s family section."""
+        group = self._group(unit)
+        if group not in self.done:
+            self.done[group] = (unit, self._made(unit))
+        first, made = self.done[group]
+        if unit == first:
+            return copy.deepcopy(made)
+        own, rest = self._own(unit), [r for r in made["rows"] if r["kind"] != "unit"]
+        rows = []
+        for indicator in self.order:
+            rows += [r for r in own if r["indicator"] == indicator]
+            rows += [dict(r) for r in rest if r["indicator"] == indicator]
+        return {**made, "rows": rows}
 
 
 def _headline_codes(indicators: pd.DataFrame, reference: pd.DataFrame, *, lang: str) -> list[tuple]:
@@ -362,10 +428,8 @@ def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period
     ranks = _rank_rows(tables, m, lang=lang, evaluation=evaluation) if has_before else {}
     revisions = unit_revisions(tables, m, codes, lang=lang, data_path=data_path, reports=reports)
     figures = content.brief_figures(family, lang=lang)
-    family_table = content.family_frame(obs, indicators, table, family, m, lang=lang)
-    family_peers = content.family_peers(family_table, table)
-    kinds = table.assign(unit=table["unit"].astype(str)).set_index("unit")["kind"].astype(str)
-    group_peers = {g: family_peers[family_peers["group"] == g] for g in family_peers["group"].unique()}
+    families = _Families(content.family_frame(obs, indicators, table, family, m, lang=lang), family, lang=lang,
+                         units=table)
     if pilots is None:
         pilots_section = {"available": False, "note": NO_PILOTS[lang]}
     long_league = len(evaluation.get("scores") or []) > league.LIMIT
@@ -383,9 +447,7 @@ def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period
     progress_rows = _Split(progress.assign(_lead=progress["task_id"].map(lead)), "_lead")
     inspection_rows = _Split(inspections, "unit")
     pilot_rows = _Split(pilots, "unit") if pilots is not None else None
-    family_rows = _Split(family_table, "unit")
-    unit_rows = _Split(table, "unit")
-    family_heads = np.flatnonzero(~family_table["indicator"].duplicated().to_numpy())
+    risk_rows = _Split(ranking["table"], "lead_unit") if ranking is not None else None
     status_now = task_status(tasks, progress, m)
     status_before = task_status(tasks, progress, m - 1) if has_before else None
     # the 督办清单 of every task, once: a unit's is its tasks' rows of it, in the same order
@@ -415,7 +477,7 @@ def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period
                 idle["inspections"] = content.inspections_summary(insp_u, m, unit=u, units=table, lang=lang)
             inspections_u = copy.deepcopy(idle["inspections"])
         sections = {
-            "at_risk": _unit_at_risk(ranking, u, lang=lang, names=names, top=top),
+            "at_risk": _unit_at_risk(ranking, u, lang=lang, names=names, top=top, rows=risk_rows, idle=idle),
             "evaluation": cutter.cut(u),
             "indicators_off_target": _off_target(values, targeted, names, m, lang=lang, unit=u),
             "inspections": inspections_u,
@@ -427,16 +489,9 @@ def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period
                                        status=None if status_before is None else (status, status_before.iloc[rows_u]),
                                        insp_u=insp_u, has_before=has_before, ranks=ranks, names=names, lang=lang,
                                        revisions=revisions)
-        # the family's rows of the unit and the city (and each indicator's first row, which
-        # names it), the unit's row of the units table and its peer group's medians
-        family_u = family_table.iloc[np.union1d(family_heads, np.concatenate(
-            [family_rows.rows.get(u, family_rows.none), family_rows.rows.get(CITY, family_rows.none)]))]
-        kind = kinds.get(u, "")
-        peers_u = group_peers.get(PEER_GROUP_OF.get(kind, kind), family_peers.iloc[:0])
-        family_u = content.family_section(family_u, family, lang=lang, unit=u, units=unit_rows.of(u), peers=peers_u)
         result = content.results(month=month_text, lang=lang, unit=u, headline_table=headline, status=status,
                                  by_category=by_category, synthetic=synthetic, figures=figures, sections=sections,
-                                 units=None if long_league else table, family=family_u)
+                                 units=None if long_league else table, family=families.of(u))
         if long_league:  # names of the units the results mention, not of every unit of the country
             result["names"] = _names_mentioned(result, every_name)
         out[u] = result
@@ -468,7 +523,8 @@ def league_folder(reports: str | os.PathLike | None, month: str | pd.Period, lan
 
 def validate_many(results: Mapping[str, dict]) -> dict[str, dict]:
     """Each of ``results`` validated by the results schema
-    (:func:`reformlib.report.results.validate_results`) and returned as JSON reads it. The
+    (:func:`reformlib.report.results.validate_results`, its compiled check first) and returned
+    as JSON reads it. The
     evaluation section every unit of a month shares (the same object, every unit's scores:
     2,850 at national scale) is validated whole once, with the first unit's results; each
     other unit's results are validated with that section holding only its own score, as
@@ -477,11 +533,11 @@ def validate_many(results: Mapping[str, dict]) -> dict[str, dict]:
     for unit, res in results.items():
         evaluation = res.get("evaluation")
         if shared is None or evaluation is not shared or not isinstance(evaluation, Mapping):
-            out[unit] = validate_results(res)
+            out[unit] = validate_results(res, fast=True)
             shared = evaluation if shared is None else shared
             continue
         own = [s for s in evaluation.get("scores", []) if s.get("unit") == unit]
-        checked = validate_results({**res, "evaluation": {**evaluation, "scores": own}})
+        checked = validate_results({**res, "evaluation": {**evaluation, "scores": own}}, fast=True)
         checked["evaluation"] = out[next(iter(out))]["evaluation"]  # the section as validated whole
         out[unit] = checked
     return out
@@ -501,8 +557,9 @@ def _changes(data: Mapping[str, pd.DataFrame], m: pd.Period, unit: str, *, value
         words = f"{before.year}年{before.month}月" if lang == "zh" else before.strftime("%B %Y")
         out = {**out, "note": CHANGES[lang]["no_previous"].format(previous=words)}
     else:
-        out["completed"], out["newly_overdue"] = brief_changes.task_changes(tasks_u, progress_u, m, one=unit,
-                                                                            names=names, lang=lang, status=status)
+        if len(tasks_u):  # a unit that leads no task has none completed or newly overdue
+            out["completed"], out["newly_overdue"] = brief_changes.task_changes(tasks_u, progress_u, m, one=unit,
+                                                                                names=names, lang=lang, status=status)
         out["ranks"] = [ranks[unit]] if ranks and unit in ranks else []
         if ranks is None:  # the month before could not be assessed
             out["ranks_note"] = brief_changes.ranks_note(m, lang)

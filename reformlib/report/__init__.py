@@ -18,7 +18,7 @@
 
 Every writer is atomic: a failed write leaves the last good file in place.
 
-May import: pandas, numpy, matplotlib, seaborn, python-docx, openpyxl, jsonschema, nbconvert,
+May import: pandas, numpy, matplotlib, seaborn, python-docx, openpyxl, jsonschema, fastjsonschema, nbconvert,
 :mod:`reformlib.data`, :mod:`reformlib.model` (its result types), :mod:`reformlib.i18n` and
 :mod:`reformlib.errors`; nothing from briefs.
 """

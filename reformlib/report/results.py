@@ -392,6 +392,30 @@ def _is_datetime(value: object) -> bool:
 
 
 _VALIDATOR = Draft202012Validator(RESULTS_SCHEMA, format_checker=_FORMATS)
+_COMPILED: list[Any] = []
+
+
+def _datetime_ok(value: object) -> bool:
+    try:
+        return _is_datetime(value)
+    except ValueError:
+        return False
+
+
+def _compiled_valid(obj: Any) -> bool:
+    """Whether ``obj`` passes :data:`RESULTS_SCHEMA` by :mod:`fastjsonschema`'s validator of it,
+    compiled on first use (the schema's keywords are all of draft 7, which it reads; the same
+    date-time check; no defaults filled in)."""
+    import fastjsonschema
+
+    if not _COMPILED:
+        schema = {k: v for k, v in RESULTS_SCHEMA.items() if k != "$schema"}
+        _COMPILED.append(fastjsonschema.compile(schema, formats={"date-time": _datetime_ok}, use_default=False))
+    try:
+        _COMPILED[0](obj)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -579,11 +603,14 @@ def _headline_consistency(obj: Mapping[str, Any]) -> list[JsonProblem]:
     return problems
 
 
-def validate_results(obj_or_path: Mapping[str, Any] | Path | str) -> dict[str, Any]:
+def validate_results(obj_or_path: Mapping[str, Any] | Path | str, *, fast: bool = False) -> dict[str, Any]:
     """Return the results as a dict, or raise :class:`DataValidationError` listing
     every problem (JSON path and message) at once.
 
-    ``obj_or_path`` is a mapping or the path of a JSON file.
+    ``obj_or_path`` is a mapping or the path of a JSON file. ``fast``: check the schema first
+    by a compiled validator of it (:mod:`fastjsonschema`, some 20 times faster, compiled once
+    per process in about a second: for many results, such as a batch of unit briefs); only
+    results it refuses go through :mod:`jsonschema`, which lists every problem.
     """
     if isinstance(obj_or_path, (str, Path)):
         where: Path | str = Path(obj_or_path)
@@ -598,7 +625,8 @@ def validate_results(obj_or_path: Mapping[str, Any] | Path | str) -> dict[str, A
     else:
         raise TypeError(f"validate_results: obj_or_path must be a mapping or a path, "
                         f"not {type(obj_or_path).__name__}")
-    errors = sorted(_VALIDATOR.iter_errors(obj), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    errors = [] if fast and _compiled_valid(obj) else \
+        sorted(_VALIDATOR.iter_errors(obj), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     problems = [JsonProblem(None, _json_path(e.absolute_path), e.message) for e in errors]
     problems += _non_finite(obj)
     problems += _consistency(obj)

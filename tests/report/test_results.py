@@ -191,3 +191,22 @@ def test_a_make_up_that_does_not_add_up_to_the_score_is_reported(results):
     results["evaluation"]["scores"][0] = {**results["evaluation"]["scores"][0], "score": 89.4, "make_up": make_up}
     with pytest.raises(DataValidationError, match="is not the score"):
         validate_results(results)
+
+
+def test_the_compiled_check_accepts_and_refuses_what_jsonschema_does(results):
+    """validate_results(fast=True) (a batch's many results) passes the results jsonschema
+    passes, and refuses each it refuses with jsonschema's full list of problems."""
+    from reformlib.report.results import _VALIDATOR, _compiled_valid
+
+    plain = json.loads(json.dumps(results))
+    assert _compiled_valid(plain) and validate_results(results, fast=True) == validate_results(results)
+    broken = [{**plain, "month": "2017-13"}, {**plain, "generated_at": "not a time"}, {**plain, "unit": 430302},
+              {**plain, "tasks": {**plain["tasks"], "total": -1}}, {**plain, "tasks": {**plain["tasks"], "extra": 1}},
+              {**plain, "evaluation": {"available": False}}, {**plain, "headline": [{**plain["headline"][0], "value": "1"}]}]
+    for bad in broken:
+        assert list(_VALIDATOR.iter_errors(bad)) and not _compiled_valid(bad)
+        with pytest.raises(DataValidationError) as fast:
+            validate_results(bad, fast=True)
+        with pytest.raises(DataValidationError) as slow:
+            validate_results(bad)
+        assert _paths(fast.value) == _paths(slow.value)
