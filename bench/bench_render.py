@@ -4,7 +4,7 @@ unit for the figures (:func:`reformlib.briefs.render.draw_figures`), the page
 (``tables.xlsx``), as a batch publishes them one unit after another in one process. Prints
 to stdout only; writes into a temporary folder that is removed afterwards.
 
-    .venv/bin/python bench/bench_render.py [--month 2017-12] [--rounds 3] [--national-units 6] [--demo-only]
+    .venv/bin/python bench/bench_render.py [--month 2017-12] [--rounds 3] [--national-units 6] [--demo-only] [--pdf]
 
 - the demonstration's unit briefs (its 8 units below the city; the city's brief draws its
   figures with the same functions in its notebook), each published ``--rounds`` times;
@@ -14,7 +14,13 @@ to stdout only; writes into a temporary folder that is removed afterwards.
   every unit), then published like the demonstration's.
 
 Goal for the figures: at most 0.25 CPU-s a unit (both figures), for 2,850 unit briefs in
-under 30 minutes on 2 cores with about 1.2 CPU-s a unit for everything published. For
+under 30 minutes on 2 cores with about 1.2 CPU-s a unit for everything published. Then each
+unit's whole brief as a batch publishes it (:func:`reformlib.briefs.batch.render_chunk`: its
+lock and staging folder, results read and validated once, figures, page, memo, workbook,
+manifest, atomic publish; memo.pdf off), CPU seconds a brief; with ``--pdf`` also the memos'
+PDFs by LibreOffice (its processes' CPU seconds): one process a memo, as a brief by itself
+makes it, against one process for all of them, as a batch makes them
+(:func:`reformlib.report.memo_pdf.memo_pdfs`). For
 reference the same figures are also drawn as a notebook draws them (new pyplot figures)
 and saved cropped (``bbox_inches="tight"``, drawn twice, Pillow's PNG). ``memo.pdf``
 (LibreOffice, another process) is not timed. CPU seconds are this process's
@@ -103,6 +109,54 @@ def publish(results: Mapping[str, Mapping[str, Any]], tmp: Path, *, lang: str, r
     return {name: seconds / (rounds * len(results)) for name, seconds in spent.items()}
 
 
+def whole_briefs(results: Mapping[str, Mapping[str, Any]], tmp: Path, *, month: str, lang: str,
+                 data: str | None = None) -> float:
+    """CPU seconds a brief of publishing every unit's whole brief from ``results`` as a batch
+    does (:func:`reformlib.briefs.batch.render_chunk`, memo.pdf off), after one unit warmed up."""
+    from reformlib.briefs import units as unit_briefs
+    from reformlib.briefs.batch import BriefJob, render_chunk
+    from reformlib.briefs.run import UnitsRun
+
+    os.environ["REFORMLIB_MEMO_PDF"] = "off"
+    reports = tmp / "reports"
+    run = UnitsRun(run_id="bench", folder=reports / ".units" / "bench", units=tuple(results))
+    unit_briefs.write_unit_results(results, run.folder / "units")
+    jobs = [BriefJob(month, unit, lang) for unit in results]
+    render_chunk(jobs[:1], run, data=data, reports=tmp / "warm")
+    t0 = time.process_time()
+    outcomes = render_chunk(jobs, run, data=data, reports=reports)
+    spent = time.process_time() - t0
+    failed = [o for o in outcomes if o.status != "published"]
+    if failed:
+        raise SystemExit(f"{len(failed)} brief(s) failed: {failed[0].detail}")
+    return spent / len(jobs)
+
+
+def pdf_costs(results: Mapping[str, Mapping[str, Any]], tmp: Path, *, lang: str) -> tuple[float, float]:
+    """LibreOffice's CPU seconds a memo: one process a memo (three memos), then one process
+    for every memo of ``results``."""
+    import resource
+
+    from reformlib.report.memo import write_memo
+    from reformlib.report.memo_pdf import memo_pdf, memo_pdfs
+
+    def children() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
+    docs = [write_memo(res, tmp / f"{unit}.docx", lang=lang) for unit, res in results.items()]
+    (tmp / "one").mkdir()
+    t0 = children()
+    for doc in docs[:3]:
+        memo_pdf(doc, tmp / "one" / f"{doc.stem}.pdf")
+    alone = (children() - t0) / len(docs[:3])
+    t0 = children()
+    made = memo_pdfs(docs, tmp / "all")
+    if not all(isinstance(p, Path) for p in made.values()):
+        raise SystemExit(f"LibreOffice failed: {next(p for p in made.values() if not isinstance(p, Path))}")
+    return alone, (children() - t0) / len(docs)
+
+
 def report(label: str, per_unit: Mapping[str, float], units: int) -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\n{label} (load average {load})", flush=True)
@@ -124,13 +178,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="passes over the demonstration's units")
     parser.add_argument("--national-units", type=int, default=6, help="national units published (SYNTHETIC)")
     parser.add_argument("--demo-only", action="store_true", help="leave out the national units")
+    parser.add_argument("--pdf", action="store_true", help="time the memos' PDFs by LibreOffice too")
     args = parser.parse_args()
 
     import reformlib as rl
     from reformlib.briefs import units as unit_briefs
     from reformlib.data.schemas import CITY
 
-    print(f"cores: {os.cpu_count()}  month: {args.month}  lang: {args.lang}  (memo.pdf not timed)")
+    print(f"cores: {os.cpu_count()}  month: {args.month}  lang: {args.lang}"
+          + ("" if args.pdf else "  (memo.pdf not timed)"))
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         tmp = Path(tmp)
         data = unit_briefs.month_inputs(None, args.month)
@@ -140,6 +196,15 @@ def main() -> None:
         (tmp / "demo").mkdir()
         report(f"the demonstration's {len(results)} unit briefs, {args.rounds} rounds",
                publish(results, tmp / "demo", lang=args.lang, rounds=args.rounds), len(results))
+        (tmp / "whole").mkdir()
+        whole = whole_briefs(results, tmp / "whole", month=args.month, lang=args.lang)
+        print(f"  {'a whole brief as a batch publishes it (memo.pdf off)':<56} {whole:6.3f} CPU-s a brief; "
+              f"2,850 briefs: {whole * 2850 / 60:.1f} CPU-minutes")
+        if args.pdf:
+            (tmp / "pdf").mkdir()
+            alone, together = pdf_costs(results, tmp / "pdf", lang=args.lang)
+            print(f"  {'memo.pdf, one LibreOffice process a memo':<56} {alone:6.3f} CPU-s a memo")
+            print(f"  {f'memo.pdf, one LibreOffice process for {len(results)} memos':<56} {together:6.3f} CPU-s a memo")
         if args.demo_only:
             return
         if not NATIONAL.exists():
