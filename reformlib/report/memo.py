@@ -66,7 +66,7 @@ from typing import Any
 
 from reformlib.data.periods import month_words
 from reformlib.errors import ParameterError
-from reformlib.i18n import CHANGES, HEADLINE_TEXT, MAKE_UP, MEMO, PEERS_TEXT, UNIT_NAMES, WARNING_TEXT
+from reformlib.i18n import CHANGES, DATA_NAMES, HEADLINE_TEXT, MAKE_UP, MEMO, PEERS_TEXT, UNIT_NAMES, WARNING_TEXT
 from reformlib.report.at_risk import schedule_cells, shows_bands
 from reformlib.report.league import excerpt_note, league_ends, league_size, shown
 from reformlib.report.makeup import make_up_rows, make_up_sentence
@@ -687,7 +687,8 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
         out.append(headline)
     late = (section(results, "inspections")[0] or {}).get("past_due_items") or []
     if late:
-        out.append((t["att_past_due"], t["att_past_due_cols"].split("|"), [
+        cols = t["att_past_due_cols"].split("|")  # inspections are named in the data in Chinese only: said once
+        out.append((t["att_past_due"], [cols[0], DATA_NAMES[lang]["inspection_col"], *cols[2:]], [
             [names.get(r["unit"], r["name"]), r["inspection"], date_text(r["found_on"], lang), date_text(r["due_on"], lang),
              number(r["days_past_due"])]
             for r in late]))

@@ -259,3 +259,14 @@ def test_the_pages_title_names_the_month_and_the_unit():
 
     assert title_markdown("2017-06", "zh", "湘潭市", False) == "# 改革简报 · 2017年6月 · 湘潭市"
     assert title_markdown("2017-06", "en", "<b>Yuhu</b>", True).startswith("# Reform brief · June 2017 · \\<b\\>Yuhu\\<\\/b\\>\n\n> **Note")
+
+
+def test_an_english_memo_says_its_inspection_names_are_the_datas_chinese_ones(results):
+    results["inspections"].update(past_due=1, past_due_by_unit=[{"unit": "430302", "name": "雨湖区", "past_due": 1}],
+                                  past_due_items=[{"problem_id": "P1", "unit": "430302", "name": "雨湖区",
+                                                   "inspection": "市委中期督察", "found_on": "2017-07-24",
+                                                   "due_on": "2017-09-22", "days_past_due": 100}])
+    english = next(a for a in memo_content(results, lang="en").attachments if a[0].startswith("Inspection problems"))
+    assert english[1][1] == "Inspection (named as in the data, in Chinese)" and english[2][0][1] == "市委中期督察"
+    chinese = next(a for a in memo_content(results).attachments if a[0] == "超过整改时限未整改的督察问题")
+    assert chinese[1] == ["单位", "督察", "发现日期", "整改时限", "超期天数"]
