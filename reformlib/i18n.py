@@ -770,6 +770,8 @@ WARNING_TEXT: dict[str, dict[str, str]] = {
            "meaning_gap": "名单不显示逾期概率，而列出各项任务的进度和按计划本月底应达到的进度。",
            "unfitted_gap": "本月已到期任务不足{min_tasks}项，模型未拟合。",
            "unchecked_gap": "截至本月尚无可留出检验的月份，这一排序未经检验。",
+           "unfitted_plain": "名单按进度落后于计划的程度排序，列出各项任务的进度和按计划本月底应达到的进度；"
+                             "逾期预警模型须有至少{min_tasks}项已到期任务的历史数据，截至本月不足，因此未启用，名单不给出逾期概率。",
            "progress_col": "进度", "expected_col": "按计划本月底应达进度", "gap_col": "与计划相比",
            "gap_behind": "落后{n}", "gap_ahead": "超前{n}", "gap_even": "与计划持平", "points_word": "个百分点"},
     "en": {"meaning": "The probability is that of a task still unfinished at the end of its deadline month (overdue), shown in bands.",
@@ -787,6 +789,10 @@ WARNING_TEXT: dict[str, dict[str, str]] = {
                           "progress its schedule expects by the end of the month.",
            "unfitted_gap": "Fewer than {min_tasks} tasks were due by this month, so the model was not fitted.",
            "unchecked_gap": "No month can be held out yet to check this order.",
+           "unfitted_plain": "The list ranks tasks by how far their progress is behind schedule, giving each task's progress "
+                             "and the progress its schedule expects by the month's end; the early-warning model needs the "
+                             "history of at least {min_tasks} tasks past their deadline, which this month does not yet have, "
+                             "so it is not used and the list gives no probability of missing a deadline.",
            "progress_col": "Progress", "expected_col": "Expected by the schedule at month end", "gap_col": "Against the schedule",
            "gap_behind": "{n} behind", "gap_ahead": "{n} ahead", "gap_even": "on schedule", "points_word": "percentage point"},
 }

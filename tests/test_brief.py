@@ -120,7 +120,7 @@ def test_june_sections_say_which_assessment_and_that_the_model_was_not_fitted(de
     section = brief.at_risk_section(tasks, progress, "2017-06", lang="zh", unit=brief.CITY, units=units, top=10)
     warn, risky = section["warning"], section["at_risk"]
     assert 0 < len(risky) <= 10 and warn["rule"] == "gap" and warn["model_fitted"] is False and warn["checked"] is False
-    assert "模型未拟合" in warn["text"] and "截至本月尚无可留出检验的月份" in warn["text"]
+    assert "逾期预警模型须有至少60项已到期任务的历史数据，截至本月不足，因此未启用" in warn["text"] and "留出" not in warn["text"]
     words = WARNING_TEXT["zh"]
     shown = risk.risk_frame(risky, lang="zh", units=units)
     assert all("band" not in r for r in risky) and words["band_col"] not in shown.columns

@@ -160,7 +160,7 @@ def test_june_s_list_without_a_fitted_model_shows_the_gap_to_schedule_not_probab
     section = brief.at_risk_section(data["tasks"], data["progress"], "2017-06", units=data["units"])
     meaning, records = section["warning"], section["at_risk"]
     assert meaning["model_fitted"] is False and meaning["method"] == "gap_to_schedule" and records
-    assert "模型未拟合" in meaning["text"] and "名单中的概率" not in meaning["text"] and "按档显示" not in meaning["text"]
+    assert "因此未启用" in meaning["text"] and "名单中的概率" not in meaning["text"] and "按档显示" not in meaning["text"]
     assert all("band" not in r and r["expected"] >= r["progress"] for r in records)
     page = risk.risk_frame(records, lang="zh", units=data["units"])
     assert list(page.columns) == ["title", "lead_unit", "进度", "按计划本月底应达进度", "与计划相比", "reason"]
@@ -181,8 +181,33 @@ def test_an_unfitted_month_says_so_instead_of_passing_a_rule_off_as_the_model(da
     section = brief.at_risk_section(data["tasks"], data["progress"], "2017-03", units=data["units"], lang="en")
     meaning = section["warning"]
     assert meaning["model_fitted"] is False and meaning["rule"] == "gap" and not meaning["checked"]
-    assert "the model was not fitted" in meaning["text"] and "No month can be held out yet" in meaning["text"]
+    assert "the early-warning model needs the history of at least 60 tasks past their deadline" in meaning["text"]
+    assert "so it is not used" in meaning["text"] and "held out" not in meaning["text"]
     assert all("band" not in r and r.get("band_observed") is None and "expected" in r for r in section["at_risk"])
+
+
+def test_a_list_ranked_by_the_gap_says_once_plainly_what_it_is(data, own_cache):
+    """June 2017: no model is fitted and the list is ranked by the gap to schedule; the note says
+    so once, in plain words (it said three times, in the words of model validation, that the
+    model was not fitted, not fitted on any held-out month and the order not checked)."""
+    from reformlib.data.task_status import shown_schedule
+    from reformlib.i18n import WARNING_TEXT
+
+    section = brief.at_risk_section(data["tasks"], data["progress"], "2017-06", units=data["units"])
+    meaning, listed = section["warning"], section["at_risk"]
+    assert meaning["model_fitted"] is False and meaning["method"] == "gap_to_schedule" and not meaning["checked"]
+    words = WARNING_TEXT["zh"]
+    assert meaning["text"] == words["unfitted_plain"].format(min_tasks=warning.MIN_TASKS) + words["synthetic"]
+    assert meaning["text"].startswith("名单按进度落后于计划的程度排序，列出各项任务的进度和按计划本月底应达到的进度；")
+    assert "预警模型须有至少60项已到期任务的历史数据，截至本月不足，因此未启用" in meaning["text"]
+    for jargon in ("留出", "拟合", "未经检验", "模型未"):
+        assert jargon not in meaning["text"], jargon
+    gaps = [shown_schedule(r["progress"], r["expected"])[2] for r in listed]  # ordered as it says: most behind first
+    assert len(gaps) == 10 and gaps == sorted(gaps) and all(g < 0 for g in gaps)
+    due = (data["tasks"]["deadline"] <= pd.Timestamp("2017-06-30")).sum()  # "截至本月不足": true of the ledger
+    assert 0 < due < warning.MIN_TASKS == 60
+    english = brief.at_risk_section(data["tasks"], data["progress"], "2017-06", units=data["units"], lang="en")
+    assert english["warning"]["text"].startswith("The list ranks tasks by how far their progress is behind schedule")
 
 
 def test_the_months_check_is_made_once_and_never_served_for_changed_reports(data, own_cache):

@@ -70,6 +70,10 @@ def warning_summary(check: MonthCheck, table: pd.DataFrame, choice: dict, *, lan
     if checked:
         out.update({k: _finite(m.at[checked_as, k]) for k in ("auc", "auc_low", "auc_high")})
     bands = shows_bands(out["method"])
+    if fitted is False and not checked:  # a list ranked by the gap alone: said once, plainly
+        out["text"] = ("" if lang == "zh" else " ").join(
+            [words["unfitted_plain"].format(min_tasks=MIN_TASKS)] + ([words["synthetic"]] if synthetic else []))
+        return out
     parts = [words["meaning" if bands else "meaning_gap"]]
     if fitted is False:
         parts.append(words["unfitted_gap"].format(min_tasks=MIN_TASKS))

@@ -147,9 +147,9 @@ def validation_text(metrics: pd.DataFrame, *, lang: str = "zh", synthetic: bool 
 
 
 _RULE = {
-    "unfitted": ("预警名单按进度落后计划的程度排序：截至本月已到期的任务太少，模型尚未在任何留出月份上拟合，无法证明其优于这一简单规则。",
-                 "The list ranks tasks by how far they are behind schedule: too few tasks were due by this month to fit "
-                 "the model on any held-out month, so it cannot be shown to beat that simple rule."),
+    "unfitted": ("预警名单按进度落后于计划的程度排序；已到期的任务尚少，逾期预警模型未启用。",
+                 "The list ranks tasks by how far they are behind schedule; too few tasks have passed their deadline "
+                 "yet, so the early-warning model is not used."),
     "model": ("预警名单按模型排序：在留出月份上，模型的ROC AUC比“进度落后计划程度”规则高{d:.3f}（95%区间{lo:.3f}至{hi:.3f}）。",
               "The list ranks tasks by the model: on held-out months its ROC AUC beats the gap-to-schedule rule by "
               "{d:.3f} (95 % interval {lo:.3f} to {hi:.3f})."),
