@@ -16,7 +16,20 @@ The frames are split by unit once (a ``groupby``'s row positions: a unit's obser
 the city's beside them for the headline's comparison, its tasks and their reports, its
 inspections and pilots), and each unit's sections are computed from its own rows by the same
 functions the brief notebook calls on the whole frames; those functions keep only that unit's
-rows, so the result is the same, without rescanning every unit's rows for each unit.
+rows, so the result is the same, without rescanning every unit's rows for each unit. What
+does not depend on the unit is made once: every task's status this month and the month
+before, the 督办清单 of every task (a unit's is its rows of it), each indicator's values and
+the catalogue's parts the headline reads, the family section of each peer group (a unit's
+own rows set in), and the sections of a unit that leads no task or has no problem; the ranks
+of the monthly assessments beside the brief's own are scored without making up every score.
+
+At national scale the league (every unit's score) is longer than a brief prints: each unit's
+results then carry only its excerpt, the league's size and its best and worst score
+(:func:`reformlib.report.league.cut`; about 30 KiB a unit instead of 5 MiB), and ``names``
+only the units they mention; the whole ranking is written once beside the month's unit
+briefs (:func:`league_folder`, ``league.csv``). A league of up to
+:data:`reformlib.report.league.LIMIT` units (the demonstration's) is carried whole, as
+``brief.ipynb`` writes it.
 
 :func:`month_inputs` loads what a month's unit briefs read: the tables the evaluation reads,
 with the panel cut to the months the month and the month before read
@@ -524,11 +537,12 @@ def league_folder(reports: str | os.PathLike | None, month: str | pd.Period, lan
 def validate_many(results: Mapping[str, dict]) -> dict[str, dict]:
     """Each of ``results`` validated by the results schema
     (:func:`reformlib.report.results.validate_results`, its compiled check first) and returned
-    as JSON reads it. The
-    evaluation section every unit of a month shares (the same object, every unit's scores:
-    2,850 at national scale) is validated whole once, with the first unit's results; each
-    other unit's results are validated with that section holding only its own score, as
-    validating the same object again could find nothing new."""
+    as JSON reads it. An evaluation section several units share (the same object: a league
+    short enough to print whole, which each unit's results carry whole) is validated whole
+    once, with the first unit's results; each other unit's results are validated with that
+    section holding only its own score, as validating the same object again could find
+    nothing new. (A longer league is cut for each unit, :func:`reformlib.report.league.cut`,
+    and each cut validated with its unit's results.)"""
     out, shared = {}, None
     for unit, res in results.items():
         evaluation = res.get("evaluation")
