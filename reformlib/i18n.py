@@ -107,6 +107,8 @@ MEMO: dict[str, dict[str, str]] = {
         "gap_item": "{unit}{name}为{value}，目标{target}，差距{gap}",
         "gap_problem": "本期各单位未达到目标的指标共{n}，差距最大的是：{items}。",
         "gap_advice": "建议{units}对照目标逐项制定赶超措施，明确完成时限，按月报送指标进展。",
+        "gap_year_left": "上述差距是距年度目标的差距（流量指标按月折算），距年底还有{months}。", "month_word": "个月",
+        "gap_advice_year": "建议{units}对照年度目标逐项明确各月进度安排，确保年底前达到目标，按月报送指标进展。",
         "overdue_problem": "已过完成时限仍未完成的任务{n}",
         "overdue_worst": "，逾期最久的是：{items}",
         "overdue_item": "“{title}”（{key}牵头单位{lead}，逾期{days}天，进度{progress}）",
@@ -137,7 +139,7 @@ MEMO: dict[str, dict[str, str]] = {
         "att_risk": "存在逾期风险的任务",
         "att_risk_cols": "任务|牵头单位|逾期概率（档）|该档实际逾期率（留出检验）|主要原因",
         "att_off": "未达到目标的指标",
-        "att_off_cols": "单位|指标|实际值|目标值|差距",
+        "att_off_cols": "单位|指标|实际值|年度目标（流量指标按月折算）|差距",
         "status_overdue": "逾期未完成", "status_due_this_month": "本月到期未完成", "status_behind": "进度滞后",
         "level_party_secretary": "市委书记", "level_mayor": "市长", "level_group_leader": "专项小组组长",
         "level_unit_head": "单位主要负责人", "level_county_head": "县市区园区主要负责人",
@@ -157,8 +159,8 @@ MEMO: dict[str, dict[str, str]] = {
         "tasks_led": "{unit}牵头的",
         "tasks_no_on_schedule": "无按期推进中的任务",
         "tasks_none": "截至{month}，没有需要报告的年度改革任务。",
-        "targets_all": "{whose}有目标的{n}主要指标均达到本月目标（附件：{att}）。",
-        "targets_none": "{whose}有目标的{n}主要指标均未达到本月目标（附件：{att}）。", "targets_whose": "{unit}",
+        "targets_all": "{whose}有目标的{n}主要指标均达到年度目标（流量指标按月折算）（附件：{att}）。",
+        "targets_none": "{whose}有目标的{n}主要指标均未达到年度目标（流量指标按月折算）（附件：{att}）。", "targets_whose": "{unit}",
         "tasks_open_none": "截至{month}，{led}{total}年度改革任务尚无完成的；{parts}。",
         "part_sep": "，",
         "gap_problem_share": "本期各单位未达到目标的指标共{n}，按差距占目标值的比例排序，差距最大的是：{items}。",
@@ -237,6 +239,10 @@ MEMO: dict[str, dict[str, str]] = {
         "gap_problem": "Indicator values below target (unit by indicator): {n}; the largest gaps: {items}.",
         "gap_advice": "{units} should set out how they will reach each target, with deadlines, and "
                       "report monthly.",
+        "gap_year_left": " These are gaps to the year's target (flows: pro rata to the month), with {months} "
+                         "of the year left.", "month_word": "month",
+        "gap_advice_year": "{units} should set out, month by month, how they will reach each annual target by the end "
+                           "of the year, and report monthly.",
         "overdue_problem": "Tasks past their deadline and unfinished: {n}",
         "overdue_worst": "; the longest overdue: {items}",
         "overdue_item": "\u201c{title}\u201d ({key}lead unit {lead}, {days} days overdue, {progress} done)",
@@ -270,7 +276,7 @@ MEMO: dict[str, dict[str, str]] = {
         "att_risk": "Tasks at risk of missing their deadline",
         "att_risk_cols": "Task|Lead unit|Probability of missing (band)|Observed miss rate in the band (held-out)|Main reasons",
         "att_off": "Indicators below target",
-        "att_off_cols": "Unit|Indicator|Value|Target|Gap",
+        "att_off_cols": "Unit|Indicator|Value|Annual target (flows: pro rata to the month)|Gap",
         "status_overdue": "overdue", "status_due_this_month": "due this month, unfinished",
         "status_behind": "behind schedule",
         "level_party_secretary": "party secretary", "level_mayor": "mayor", "level_group_leader": "group leader",
@@ -293,8 +299,10 @@ MEMO: dict[str, dict[str, str]] = {
         "tasks_led": " led by {unit}",
         "tasks_no_on_schedule": "none on schedule",
         "tasks_none": "By {month}, there are no annual reform tasks to report.",
-        "targets_all": "All {n} headline figures{whose} with a target met this month's target (attachment: {att}).",
-        "targets_none": "None of the {n} headline figures{whose} with a target met this month's target "
+        "targets_all": "All {n} headline figures{whose} with a target met the annual target (flows: pro rata to the "
+                       "month) (attachment: {att}).",
+        "targets_none": "None of the {n} headline figures{whose} with a target met the annual target (flows: pro rata "
+                        "to the month) "
                         "(attachment: {att}).",
         "targets_whose": " of {unit}",
         "tasks_open_none": "By {month}, none of the {total} annual reform tasks{led} was completed; {parts}.",
@@ -352,12 +360,12 @@ UNIT_NAMES: dict[str, dict[str, str]] = {
 
 #: Brief section headings (Markdown text without the leading #).
 HEADINGS = {
-    "zh": {"headline": "一、主要指标与年度总结对照", "headline_own": "一、主要指标与本月目标对照",
+    "zh": {"headline": "一、主要指标与年度总结对照", "headline_own": "一、主要指标与年度目标对照",
            "tasks": "二、改革任务推进情况", "at_risk": "逾期风险最高的任务",
            "evaluation": "三、综合评估得分、等次与排名", "off_target": "四、未达目标的指标", "family": "{family}类指标分单位情况",
            "inspections": "五、督察发现问题整改情况", "pilots": "六、改革试点", "notes": "说明"},
     "en": {"headline": "1. Headline figures against the year-end summary",
-           "headline_own": "1. Headline figures against this month's targets", "tasks": "2. Progress of the reform tasks",
+           "headline_own": "1. Headline figures against their annual targets", "tasks": "2. Progress of the reform tasks",
            "at_risk": "Tasks most at risk of missing their deadline", "evaluation": "3. Evaluation: scores, grades and ranks",
            "off_target": "4. Indicators off target", "family": "The {family} indicators by unit",
            "inspections": "5. Problems found by inspections and their rectification", "pilots": "6. Reform pilots",
@@ -691,29 +699,31 @@ WORKBOOK_TEXT: dict[str, dict[str, str]] = {
 #: The headline's own comparisons (:func:`reformlib.briefs.content.headline`): column labels of
 #: the page, the workbook and the memo's attachment, and whether a value meets its target.
 HEADLINE_TEXT: dict[str, dict[str, str]] = {
-    "zh": {"target": "本月目标", "meets_target": "是否达到本月目标", "met": "达到", "missed": "未达到",
+    "zh": {"target": "年度目标（流量指标按月折算）", "meets_target": "是否达到目标", "met": "达到", "missed": "未达到",
            "value": "本月数值（流量指标为1月至本月累计）", "previous_month": "上月（流量指标为1月至上月累计）",
            "year_earlier": "上年同期（流量指标为上年1月至同月累计）", "city_value": "全市",
-           "att_headline": "主要指标与本月目标、上月、上年同期比较",
-           "att_headline_unit": "主要指标与本月目标、上月、上年同期和全市比较",
-           "att_headline_cols": "指标|本月数值（流量指标为1月至本月累计）|本月目标|是否达到本月目标|"
+           "att_headline": "主要指标与年度目标、上月、上年同期比较",
+           "att_headline_unit": "主要指标与年度目标、上月、上年同期和全市比较",
+           "att_headline_cols": "指标|本月数值（流量指标为1月至本月累计）|年度目标（流量指标按月折算）|是否达到目标|"
                                 "上月（流量指标为1月至上月累计）|上年同期（流量指标为上年1月至同月累计）",
-           "headline_targets": "{whose}有目标的{n}主要指标中，{met}达到本月目标，{missed}未达到（附件：{att}）。",
-           "units_differ": "；本数据中{names}本月未达到目标",
-           "units_note": "注：“文件表述”是2017年全市年度总结的原文，说的是全市；本数据中，以下指标有单位本月未达到目标：{items}。",
+           "headline_targets": "{whose}有目标的{n}主要指标中，{met}达到年度目标（流量指标按月折算），{missed}未达到（附件：{att}）。",
+           "units_differ": "；本数据中{names}未达到目标",
+           "units_note": "注：“文件表述”是2017年全市年度总结的原文，说的是全市；本数据中，以下指标有单位未达到年度目标：{items}。",
            "units_item": "{name}（{names}）", "units_sep": "；"},
-    "en": {"target": "Target this month", "meets_target": "Meets this month's target", "met": "met", "missed": "missed",
+    "en": {"target": "Annual target (flows: pro rata to the month)", "meets_target": "Meets the target", "met": "met",
+           "missed": "missed",
            "value": "This month (flows: year to date)", "previous_month": "Previous month (flows: year to date)",
            "year_earlier": "Same month last year (flows: year to date)", "city_value": "City",
-           "att_headline": "Headline figures against this month's target, last month and the same month last year",
-           "att_headline_unit": "Headline figures against this month's target, last month, the same month last year and the city",
-           "att_headline_cols": "Indicator|This month (flows: year to date)|Target this month|Meets this month's target|"
+           "att_headline": "Headline figures against the annual target, last month and the same month last year",
+           "att_headline_unit": "Headline figures against the annual target, last month, the same month last year and the city",
+           "att_headline_cols": "Indicator|This month (flows: year to date)|Annual target (flows: pro rata to the month)|"
+                                "Meets the target|"
                                 "Previous month (flows: year to date)|Same month last year (flows: year to date)",
-           "headline_targets": "Of the {n} headline figures{whose} with a target, {met} met this month's target and {missed} "
-                               "missed it (attachment: {att}).",
-           "units_differ": "; in these data {names} missed this month's target",
+           "headline_targets": "Of the {n} headline figures{whose} with a target, {met} met the annual target (flows: pro "
+                               "rata to the month) and {missed} missed it (attachment: {att}).",
+           "units_differ": "; in these data {names} missed the target",
            "units_note": "Note: “As the document puts it” quotes the 2017 year-end summary, which speaks of the whole "
-                         "city; in these data some units missed this month's target: {items}.",
+                         "city; in these data some units missed the annual target: {items}.",
            "units_item": "{name} ({names})", "units_sep": "; "},
 }
 

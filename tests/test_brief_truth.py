@@ -283,7 +283,7 @@ def test_no_memo_prints_a_count_of_zero(runs):
     for key, res in runs.items():
         assert ZERO.findall(_body(memo_content(res))) == [], key
     city = _body(memo_content(runs[("2017-12", "")]))
-    assert "无按期推进中的任务" in city and "有目标的18项主要指标均达到本月目标" in city
+    assert "无按期推进中的任务" in city and "有目标的18项主要指标均达到年度目标（流量指标按月折算）" in city
 
 
 def test_every_rank_in_the_unit_memo_names_its_assessment_group_and_base(runs):
@@ -335,3 +335,35 @@ def test_the_memos_use_only_characters_of_their_gb2312_faces(runs, tmp_path):
         text = "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells])
         assert sorted({ch for ch in text if not in_gb2312(ch)}) == [], (month, unit)
         assert "\u2011" not in text and not re.search(r"\d{4}-\d{2}-\d{2}", text), (month, unit)
+
+
+def test_targets_are_named_as_the_years_and_june_gaps_as_gaps_to_the_year_end(runs):
+    """The catalogue holds one target an indicator, the year's: a stock (``annual`` december) is
+    held to it in every month, a flow to it pro rata. June said "10项达到本月目标" and set
+    雨湖区's 40.0 % 河长制工作方案出台率 against "目标100.0%" with advice to "赶超", though the
+    rate is built up over the year; December keeps its plain wording."""
+    from reformlib.i18n import HEADLINE_TEXT
+    from reformlib.report.tables import HEADERS
+
+    june = memo_content(runs[("2017-06", "")])
+    text = _text(june) + "".join("".join(a[1]) for a in june.attachments)
+    assert "本月目标" not in text and "赶超" not in text
+    assert any("达到年度目标（流量指标按月折算）" in s for s in june.overview)
+    gaps = next(t for h, t in june.problems if h.endswith("部分指标与目标差距较大"))
+    assert gaps.startswith("本期各单位未达到目标的指标共") and "雨湖区河长制工作方案出台率为40.0%" in gaps
+    assert gaps.endswith("上述差距是距年度目标的差距（流量指标按月折算），距年底还有6个月。")
+    advice = next(t for h, t in june.advice if h.endswith("对照目标补齐短板"))
+    assert "对照年度目标" in advice and "确保年底前达到目标" in advice
+    headline = next(a for a in june.attachments if a[0] == "主要指标与年度目标、上月、上年同期比较")
+    assert headline[1][2:4] == ["年度目标（流量指标按月折算）", "是否达到目标"]
+    off = next(a for a in june.attachments if a[0] == "未达到目标的指标")
+    assert off[1][3] == "年度目标（流量指标按月折算）"
+    for lang, words in (("zh", "年度目标（流量指标按月折算）"), ("en", "Annual target (flows: pro rata to the month)")):
+        assert HEADERS[lang]["target"] == HEADLINE_TEXT[lang]["target"] == HEADERS[lang]["target_value"] == words
+    december = memo_content(runs[("2017-12", "")])
+    gaps = next(t for h, t in december.problems if h.endswith("部分指标与目标差距较大"))
+    assert "距年底" not in gaps and "按差距占目标值的比例排序" in gaps
+    assert "确保年底前" not in "".join(t for _, t in december.advice)
+    english = memo_content(runs[("2017-06", "")], lang="en")
+    gaps = next(t for h, t in english.problems if h.endswith("Indicators far from target"))
+    assert gaps.endswith("These are gaps to the year's target (flows: pro rata to the month), with 6 months of the year left.")

@@ -130,7 +130,7 @@ def test_flow_values_are_labelled_years_to_date(june, tmp_path, monkeypatch):
 
 
 def test_heading_names_the_document_only_beside_its_figures(june, yuhu, december):
-    assert "年度总结" not in headline_heading(june[1], "zh") and "本月目标" in headline_heading(june[1], "zh")
+    assert "年度总结" not in headline_heading(june[1], "zh") and "年度目标" in headline_heading(june[1], "zh")
     assert "年度总结" not in headline_heading(yuhu[1], "zh")
     assert headline_heading(december[1], "zh") == "## 一、主要指标与年度总结对照"
     assert "year-end summary" not in headline_heading(june[1], "en")

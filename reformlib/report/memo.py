@@ -14,7 +14,9 @@ Rules of 二、存在问题, in this order (a rule whose section is missing give
    largest relative gap ``|gap| / |target|``, at most three, each with its value, target, gap
    and that share; the sentence says they are ranked by it (gaps in 项, 个百分点 or 亿元 cannot
    be ranked against each other); with no non-zero target, the first listed and none called
-   largest. The recommendation names their units.
+   largest. The recommendation names their units; before December the problem says these are gaps to the
+   year's target with the months of the year left, and the recommendation asks that the target
+   be reached by the year's end.
 2. **Overdue tasks**: when ``tasks.overdue`` > 0, the count, tasks due this month and still
    unfinished, and the longest overdue tasks of the 督办清单 (``tasks.supervision``) with
    lead unit, days overdue and progress, a key task (``key_task``) marked 重点任务; tasks tied
@@ -36,7 +38,7 @@ Rules of 二、存在问题, in this order (a rule whose section is missing give
    when listed (``inspections.over_90_by_unit``), the units holding them.
 
 A count of zero is never printed: it is left out or said in words (无按期推进中的任务,
-均达到本月目标). Every rank the memo prints names its assessment, its group and its base
+均达到年度目标). Every rank the memo prints names its assessment, its group and its base
 (a unit's memo: its place among the counties, districts and parks and in its peer group, and
 in the changes sentence its monthly assessment's place this month and last).
 
@@ -46,7 +48,9 @@ when the results carry a ``changes`` section: it counts exactly the rows that se
 Comparisons with the 2017 year-end document (``headline[].comparison``) describe the city
 in December 2017; the memo quotes them only then, never beside another month or a unit.
 Every month and unit is compared with its own figures instead: one sentence counts the
-headline figures that meet this month's target (``headline[].meets_target``), and an
+headline figures that meet their target (``headline[].meets_target``: the catalogue holds one
+target an indicator, the year's; a stock is held to it in every month, a flow to it pro rata to
+the month, and the memo, page and workbook name it so: 年度目标（流量指标按月折算）), and an
 attachment sets each beside its target, its value a month and a year earlier and, in a
 unit's memo, the city's value, each column labelled. An early-warning probability reads as
 the page shows it: its band and the miss rate observed in that band on the held-out check; a
@@ -137,7 +141,7 @@ def _na(t: Mapping[str, str], key: str, note: str | None) -> str:
 def _headline(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[str]:
     """The city's December figures that the year-end summary states (the city's value equal to
     the document's figure as printed), each beside the document's words and labelled as
-    them; then, apart, the indicators some of whose units missed this month's target
+    them; then, apart, the indicators some of whose units missed their target
     (``units_behind``), counted and named: the document speaks of the whole city only."""
     if results["month"] != DOCUMENT_MONTH or results["unit"] not in (None, CITY_CODE):
         return []
@@ -179,7 +183,7 @@ def _headline_title(results: Mapping[str, Any], lang: str) -> str:
 
 
 def _targets(results: Mapping[str, Any], lang: str) -> list[str]:
-    """How many headline figures with a target meet this month's target (``meets_target``),
+    """How many headline figures with a target meet their annual target (flows pro rata; ``meets_target``),
     pointing to the attachment that lists them beside their target, last month and last year."""
     judged = [h["meets_target"] for h in results.get("headline", []) if h.get("meets_target") is not None]
     if not judged:
@@ -453,7 +457,10 @@ def _gaps(results, t, lang, names) -> tuple[str, str] | None:
     key = "gap_problem_share" if shares else "gap_problem_list"
     problem = (t[key + "_unit"].format(unit=_unit_name(results, lang), n=n, items=_join(items, t))
                if _own_unit(results) else t[key].format(n=n, items=_join(items, t)))
-    return problem, t["gap_advice"].format(units=_units([o["unit"] for o in worst], names, t))
+    left = 12 - int(results["month"][5:7])  # the targets are the year's: before December, months remain to reach them
+    if left:
+        problem += t["gap_year_left"].format(months=count(left, t["month_word"], lang))
+    return problem, t["gap_advice_year" if left else "gap_advice"].format(units=_units([o["unit"] for o in worst], names, t))
 
 
 def _longest_overdue(listed: Sequence[Mapping[str, Any]], *, top: int = 3,

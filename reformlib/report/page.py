@@ -90,7 +90,7 @@ def shows_document(table: pd.DataFrame) -> bool:
 
 def headline_heading(table: pd.DataFrame, lang: str) -> str:
     """The headline section's heading: against the year-end summary only when the table shows
-    the document's figures (the city at the document's month), else against this month's targets."""
+    the document's figures (the city at the document's month), else against their annual targets."""
     return heading("headline" if shows_document(table) else "headline_own", lang)
 
 

@@ -72,11 +72,11 @@ _RISK_HEADERS = {lang: {"band": WARNING_TEXT[lang]["band_col"], "band_observed":
                         "schedule_gap": WARNING_TEXT[lang]["gap_col"]} for lang in WARNING_TEXT}
 HEADERS = {
     "zh": {**CHANGE_HEADERS["zh"], **DEFAULT_HEADERS["zh"], "measure_unit": "计量单位", "reference_value": "2017年文件数值",
-           "comparison": "文件表述", "units_behind": "本数据中本月未达到目标的单位", "note": "说明", "unit_name": "单位", "peer_rank_text": "同类排名", "veto": "一票否决", **_HEADLINE_HEADERS["zh"], **_RISK_HEADERS["zh"]},
+           "comparison": "文件表述", "units_behind": "本数据中未达到目标的单位", "note": "说明", "unit_name": "单位", "peer_rank_text": "同类排名", "veto": "一票否决", **_HEADLINE_HEADERS["zh"], **_RISK_HEADERS["zh"]},
     "en": {**CHANGE_HEADERS["en"], "code": "Code", "name": "Name", "value": "Value", "measure_unit": "Measure",
            "peer_rank_text": "Rank in peer group", "veto": "Veto",
            "reference_value": "Document, 2017", "comparison": "As the document puts it",
-           "units_behind": "Units in these data that missed this month's target", "category": "Category",
+           "units_behind": "Units in these data that missed the target", "category": "Category",
            "total": "Tasks", "completed": "Completed", "completion_rate": "Completion rate (%)", "task_id": "Task",
            "title": "Title", "lead_unit": "Lead unit", "probability": "Probability of missing the deadline",
            "reason": "Why", "unit": "Unit code", "unit_name": "Unit", "score": "Score", "grade": "Grade",

@@ -331,7 +331,7 @@ def test_no_count_of_zero_is_printed(full):
     text = _memo_text(memo_content(full))
     assert ZERO.findall(text) == []
     assert "进度滞后17项，逾期未完成14项，无按期推进中的任务。" in text
-    assert "有目标的2项主要指标均达到本月目标" in text and "承担省级改革试点3项。" in text
+    assert "有目标的2项主要指标均达到年度目标（流量指标按月折算）" in text and "承担省级改革试点3项。" in text
     full["tasks"].update(completed=213, on_schedule=0, behind=0, overdue=0, completion_rate=100.0,
                          supervision=[])
     text = _memo_text(memo_content(full))

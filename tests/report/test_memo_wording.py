@@ -219,7 +219,7 @@ def test_a_units_memo_says_whose_figures_and_problems_it_counts(results):
     results["headline"][0].update(target=50.0, meets_target=True)
     results["headline"][1].update(target=12.0, meets_target=False)
     text = "".join(key_findings(results))
-    assert "雨湖区有目标的2项主要指标中，1项达到本月目标，1项未达到" in text
+    assert "雨湖区有目标的2项主要指标中，1项达到年度目标（流量指标按月折算），1项未达到" in text
     assert "督察在雨湖区发现问题89个，已整改80个" in text
     results["evaluation"]["scores"][2]["name"] = "Yuhu District"
     english = "".join(key_findings(results, lang="en"))
