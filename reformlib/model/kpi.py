@@ -64,14 +64,19 @@ def _task_measures(tasks, progress, owner, units, month, tolerance) -> list[pd.D
         g = sub.groupby("unit")[["due", "complete", "missed", "started", "good"]].sum().reindex(units, fill_value=0)
         out.append(_rows(units, basis, (g["complete"] / g["due"].where(g["due"] > 0)), g["due"],
                          [f"到期任务{d}项，已完成{c}项" for d, c in zip(g["due"], g["complete"])],
-                         [f"{d} task(s) due, {c} complete" for d, c in zip(g["due"], g["complete"])]))
+                         [f"{_count(d, 'task')} due, {c} complete" for d, c in zip(g["due"], g["complete"])]))
         out.append(_rows(units, f"schedule:{basis}", g["good"] / g["started"].where(g["started"] > 0), g["started"],
                          [f"已启动任务{s}项，按进度或已完成{k}项" for s, k in zip(g["started"], g["good"])],
-                         [f"{s} task(s) started, {k} on schedule or complete" for s, k in zip(g["started"], g["good"])]))
+                         [f"{_count(s, 'task')} started, {k} on schedule or complete" for s, k in zip(g["started"], g["good"])]))
         name = "overdue_tasks" if basis == "tasks" else "overdue_key_tasks"
         out.append(_rows(units, name, np.nan, g["missed"], [f"未按期完成任务{m}项" for m in g["missed"]],
-                         [f"{m} task(s) missed their deadline" for m in g["missed"]]))
+                         [f"{_count(m, 'task')} missed {'its' if m == 1 else 'their'} deadline" for m in g["missed"]]))
     return out
+
+
+def _count(n: int, word: str) -> str:
+    """An English count with its noun in the number it takes: 1 task, 2 tasks, 0 tasks."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def kpi_measures(
@@ -104,11 +109,11 @@ def kpi_measures(
     for basis, mask in (("open_problems", is_open), ("overdue_problems", is_open & (found["due_on"] < end))):
         n = found[mask].groupby("unit").size().reindex(units, fill_value=0)
         out.append(_rows(units, basis, np.nan, n, [f"督察问题未整改{k}个" for k in n],
-                         [f"{k} inspection problem(s) open" for k in n]))
+                         [f"{_count(k, 'inspection problem')} open" for k in n]))
     rec = recognitions[(recognitions["date"] >= start) & (recognitions["date"] <= end)]
     for level, sub in rec.groupby("level"):
         n = sub.groupby("unit").size().reindex(units, fill_value=0)
-        out.append(_rows(units, level, np.nan, n, [f"获{k}次" for k in n], [f"{k} time(s)" for k in n]))
+        out.append(_rows(units, level, np.nan, n, [f"获{k}次" for k in n], [_count(k, "time") for k in n]))
     vet = vetoes[(vetoes["date"] >= start) & (vetoes["date"] <= end)]
     for item, sub in vet.groupby("item"):
         # each event with its date, as the grade beside it must say which event capped it

@@ -124,3 +124,10 @@ def test_measures_from_tasks_problems_and_recognitions():
     year = kpi_measures(["a", "b"], period="2017", unit_table=units, tasks=tasks, progress=progress,
                         inspections=inspections, recognitions=recognitions, vetoes=vetoes).set_index(["unit", "basis"])
     assert year.loc[("a", "open_problems"), "count"] == 1 and year.loc[("a", "ministry"), "count"] == 2
+    # the English reasons take the number their count takes
+    assert get.loc[("a", "ministry"), "detail_en"] == "1 time"
+    assert year.loc[("a", "ministry"), "detail_en"] == "2 times"
+    assert get.loc[("a", "overdue_tasks"), "detail_en"] == "2 tasks missed their deadline"
+    assert get.loc[("a", "key_tasks"), "detail_en"] == "1 task due, 1 complete"
+    assert year.loc[("a", "open_problems"), "detail_en"] == "1 inspection problem open"
+    assert not m["detail_en"].str.contains(r"\(s\)").any()
