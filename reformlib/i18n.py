@@ -637,10 +637,10 @@ TRENDS_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "no_pilot": "No chosen pilot has {min_months} months of data since its start.",
         "observed": "Observed", "fit": "Segmented fit", "counterfactual": "Without the reform",
-        "effects": "{ok} pilot x indicator pairs could be estimated. Adjusted for the {ok} tests, {holm} of them are "
-                   "significant at {level:g} % by Holm's method (family-wise error rate) and {bh} by Benjamini-Hochberg's "
-                   "(false discovery rate); {raw} have an unadjusted p-value below {level:g} %. {other} could not be "
-                   "estimated (no comparison unit or too few months before or after).",
+        "effects": "{ok} pilot x indicator {pairs} could be estimated. Adjusted for the {ok} {tests}, {holm} of them "
+                   "{holm_is} significant at {level:g} % by Holm's method (family-wise error rate) and {bh} by "
+                   "Benjamini-Hochberg's (false discovery rate); {raw} {raw_has} an unadjusted p-value below {level:g} %. "
+                   "{other} could not be estimated (no comparison unit or too few months before or after).",
         "yearly": "Linear trend (change per year)",
     },
 }

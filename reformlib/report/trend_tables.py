@@ -75,9 +75,11 @@ def effects_sentence(effects: pd.DataFrame, *, lang: str = "zh", alpha: float = 
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
     ok = effects.loc[effects["status"] == "ok"]
-    return words(TRENDS_TEXT, lang)["effects"].format(
-        ok=len(ok), holm=int((ok["p_holm"] < alpha).sum()), bh=int((ok["p_bh"] < alpha).sum()),
-        raw=int((ok["p_value"] < alpha).sum()), level=100 * alpha, other=len(effects) - len(ok))
+    holm, raw = int((ok["p_holm"] < alpha).sum()), int((ok["p_value"] < alpha).sum())
+    return words(TRENDS_TEXT, lang)["effects"].format(  # the English verbs and nouns agree with their counts
+        ok=len(ok), holm=holm, bh=int((ok["p_bh"] < alpha).sum()), raw=raw, level=100 * alpha,
+        other=len(effects) - len(ok), pairs="pair" if len(ok) == 1 else "pairs", tests="test" if len(ok) == 1 else "tests",
+        holm_is="is" if holm == 1 else "are", raw_has="has" if raw == 1 else "have")
 
 
 def effects_table(effects: pd.DataFrame, *, lang: str = "zh", unit_names: Names = None, indicator_names: Names = None,

@@ -137,6 +137,11 @@ def test_effects_sentence_counts_estimated_and_significant():
         "3 pilot x indicator pairs could be estimated. Adjusted for the 3 tests, 2 of them are significant at 10 % by "
         "Holm's method (family-wise error rate) and 2 by Benjamini-Hochberg's (false discovery rate); 2 have an "
         "unadjusted p-value below 10 %.")
+    one = tt.effects_sentence(EFFECTS, lang="en")  # at 5 %: one pair significant, one below 5 % unadjusted
+    assert "1 of them is significant at 5 %" in one and "2 have an unadjusted p-value" in one
+    single = tt.effects_sentence(EFFECTS.iloc[[0, 3]], lang="en")
+    assert single.startswith("1 pilot x indicator pair could be estimated. Adjusted for the 1 test, 1 of them is ")
+    assert "1 has an unadjusted p-value below 5 %" in single
     with pytest.raises(ValueError, match="p_holm"):
         tt.effects_sentence(EFFECTS.drop(columns="p_holm"))
     with pytest.raises(ValueError, match="alpha"):
