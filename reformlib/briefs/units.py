@@ -47,6 +47,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -61,7 +62,7 @@ from reformlib.data.paths import DEMO, data_folder, reports_folder
 from reformlib.data.periods import as_month
 from reformlib.data.schemas import CITY, unit_code
 from reformlib.data.store import Store
-from reformlib.data.task_status import task_status
+from reformlib.data.task_status import STATUSES, task_status
 from reformlib.errors import SpecError
 from reformlib.i18n import CHANGES, NO_PILOTS, PEER_GROUP_OF, UNITS_RUN, measure, name_column
 from reformlib.model.evaluate import DATA_TABLES, evaluate
@@ -302,6 +303,32 @@ class _Families:
         return {**made, "rows": rows}
 
 
+class _ByCategory:
+    """:func:`reformlib.tasks.ledger.status_by_category` of each unit's tasks, from one count of
+    every task by lead unit, category and status (each with its total, completion rate and the
+    category's name as the unit's first task of it gives it)."""
+
+    def __init__(self, status: pd.DataFrame, *, lang: str) -> None:
+        self.lang = lang
+        if status.empty:
+            self.table = None
+            return
+        lead = status["lead_unit"].astype(str).rename("lead_unit")
+        counts = pd.crosstab([lead, status["category"]], status["status"]).reindex(columns=list(STATUSES), fill_value=0)
+        counts["total"] = counts.sum(axis=1)
+        counts["completion_rate"] = (100 * counts["completed"] / counts["total"]).round(1)
+        first = status.assign(lead_unit=lead).drop_duplicates(["lead_unit", "category"])
+        names = first.set_index(["lead_unit", "category"])[f"category_{lang}"]
+        counts.insert(0, "name", names.reindex(counts.index))
+        self.table = counts.rename_axis(columns=None)
+
+    def of(self, unit: str, status: pd.DataFrame) -> pd.DataFrame:
+        """The counts of ``unit``'s tasks (``status``: their rows of the status frame)."""
+        if self.table is None or status.empty:
+            return ledger.status_by_category(status, lang=self.lang)
+        return self.table.loc[unit].reset_index()
+
+
 def _headline_codes(indicators: pd.DataFrame, reference: pd.DataFrame, *, lang: str) -> list[tuple]:
     """What every unit's headline shares, once: for each indicator the document gives a figure
     of (in the catalogue's order), its code, catalogue row, name, unit of measure and the
@@ -312,7 +339,8 @@ def _headline_codes(indicators: pd.DataFrame, reference: pd.DataFrame, *, lang: 
     for code in [c for c in ind.index if c in ref.index]:
         r = ref.loc[code]
         doc = r["value"] if pd.notna(r["value"]) else r["change"]
-        out.append((code, ind.loc[code], ind.at[code, name_column(lang)], measure(ind.at[code, "measure_unit"], lang), doc))
+        row = SimpleNamespace(**ind.loc[code].to_dict())  # read by attribute, as target_in reads a catalogue row
+        out.append((code, row, ind.at[code, name_column(lang)], measure(ind.at[code, "measure_unit"], lang), doc))
     return out
 
 
@@ -324,7 +352,7 @@ def _headline(values: _Values, codes: list[tuple], m: pd.Period, *, unit: str) -
     for code, indicator, name, measure_unit, doc in codes:
         if unit not in values.has.get(code, ()):
             continue
-        annual = indicator["annual"]
+        annual = indicator.annual
         now = values.get(code, m, unit)
         change = growth = None
         if annual == "december":
@@ -339,22 +367,22 @@ def _headline(values: _Values, codes: list[tuple], m: pd.Period, *, unit: str) -
     return pd.DataFrame(rows, columns=content.HEADLINE_COLUMNS)
 
 
-def _comparisons(values: _Values, indicator: pd.Series, code: str, unit: str, m: pd.Period, now) -> dict:
+def _comparisons(values: _Values, indicator: SimpleNamespace, code: str, unit: str, m: pd.Period, now) -> dict:
     """``content._comparisons`` for one unit below the city: its target, a month and a year
     earlier, and the city's value, each as the headline reads it."""
-    annual = indicator["annual"]
+    annual = indicator.annual
 
     def at(who: str, when: pd.Period) -> float | None:
         v = values.get(code, when, who)
         return None if v is None or pd.isna(v) else float(v)
 
     target = meets = low = high = None
-    has_target = indicator["direction"] == "band" or pd.notna(indicator["target"])
+    has_target = indicator.direction == "band" or pd.notna(indicator.target)
     if has_target and now is not None and pd.notna(now):
         target, miss = content.target_in(indicator, m, now)
         target, meets = float(target), not miss
-        if indicator["direction"] == "band":
-            low, high = float(indicator["band_low"]), float(indicator["band_high"])
+        if indicator.direction == "band":
+            low, high = float(indicator.band_low), float(indicator.band_high)
     city = at(CITY, m) if CITY in values.has.get(code, ()) else None
     previous = None if annual != "december" and m.month == 1 else at(unit, m - 1)
     return dict(target=target, band_low=low, band_high=high, meets_target=meets, previous_month=previous,
@@ -463,6 +491,7 @@ def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period
     risk_rows = _Split(ranking["table"], "lead_unit") if ranking is not None else None
     status_now = task_status(tasks, progress, m)
     status_before = task_status(tasks, progress, m - 1) if has_before else None
+    by_categories = _ByCategory(status_now, lang=lang)
     # the 督办清单 of every task, once: a unit's is its tasks' rows of it, in the same order
     supervising: dict[str, list[dict]] = {}
     for row in content.supervision_list(tasks, status_now, m, lang=lang, units=table):
@@ -477,7 +506,7 @@ def unit_results(data: Mapping[str, pd.DataFrame | None], month: str | pd.Period
         headline = _headline(values, headline_codes, m, unit=u)
         status = status_now.iloc[rows_u]  # task_status of the unit's tasks: each task's status is its own
         if len(rows_u):
-            by_category = ledger.status_by_category(status, lang=lang)
+            by_category = by_categories.of(u, status)
         else:
             if "tasks" not in idle:
                 idle["tasks"] = ledger.status_by_category(status, lang=lang)
