@@ -107,6 +107,7 @@ MEMO: dict[str, dict[str, str]] = {
         "gap_item": "{unit}{name}为{value}，目标{target}，差距{gap}",
         "gap_problem": "本期各单位未达到目标的指标共{n}，差距最大的是：{items}。",
         "gap_advice": "建议{units}对照目标逐项制定赶超措施，明确完成时限，按月报送指标进展。",
+        "city_level": "市本级",
         "gap_year_left": "上述差距是距年度目标的差距（流量指标按月折算），距年底还有{months}。", "month_word": "个月",
         "gap_advice_year": "建议{units}对照年度目标逐项明确各月进度安排，确保年底前达到目标，按月报送指标进展。",
         "overdue_problem": "已过完成时限仍未完成的任务{n}",
@@ -239,6 +240,7 @@ MEMO: dict[str, dict[str, str]] = {
         "gap_problem": "Indicator values below target (unit by indicator): {n}; the largest gaps: {items}.",
         "gap_advice": "{units} should set out how they will reach each target, with deadlines, and "
                       "report monthly.",
+        "city_level": "city-level departments",
         "gap_year_left": " These are gaps to the year's target (flows: pro rata to the month), with {months} "
                          "of the year left.", "month_word": "month",
         "gap_advice_year": "{units} should set out, month by month, how they will reach each annual target by the end "
@@ -842,7 +844,8 @@ MAKE_UP: dict[str, dict[str, str]] = {
            "sentence_monthly": "合计{score}分（月度评估不含定性评价）",
            "sentence_year": "定量得分按{q_weight}计{q_part}分，定性评价得分{qualitative}分按{l_weight}计{l_part}分，"
                             "合计{score}分",
-           "sep": "；", "att": "{unit}{assessment_title}得分构成", "sheet": "得分构成"},
+           "sep": "；", "att": "{unit}{assessment_title}得分构成", "sheet": "得分构成",
+           "largest": "失分最多的是{items}。", "largest_item": "{item}（失分{lost}分）", "largest_sep": "、"},
     "en": {"cols": "Item|Points|Why", "full": "Base (full points of the items that apply)",
            "full_note": "full points of the items that apply",
            "not_applicable": "items that do not apply: {items}", "score_line_monthly": "Score",
@@ -868,5 +871,6 @@ MAKE_UP: dict[str, dict[str, str]] = {
            "sentence_monthly": "score {score} (no qualitative part in a monthly assessment)",
            "sentence_year": "the quantitative score counts {q_weight} ({q_part}), the qualitative score {qualitative} "
                             "counts {l_weight} ({l_part}), together {score}",
-           "sep": "; ", "att": "How the score of {unit} is made up: {assessment_title}", "sheet": "Score make-up"},
+           "sep": "; ", "att": "How the score of {unit} is made up: {assessment_title}", "sheet": "Score make-up",
+           "largest": "Its largest deductions: {items}.", "largest_item": "{item} ({lost} points lost)", "largest_sep": "; "},
 }

@@ -223,7 +223,7 @@ def test_problems_past_their_rectification_deadline_are_reported(runs):
     ref = head[:head.index("）") + 1]
     said = next(v for h, v in advice.items() if h.endswith("限期整改超时限问题"))
     assert said.startswith(f"针对问题{ref}，建议湘乡市、湘潭经开区")
-    assert all(r["name"] in said for r in insp["past_due_by_unit"])
+    assert all(("市本级" if r["unit"] == "430300" else r["name"]) in said for r in insp["past_due_by_unit"])
     assert "未整改的问题中，已超过整改时限的11个。" in c.overview
     title, header, rows = next(a for a in c.attachments if a[0] == "超过整改时限未整改的督察问题")
     assert header == ["单位", "督察", "发现日期", "整改时限", "超期天数"] and len(rows) == 11
@@ -367,3 +367,36 @@ def test_targets_are_named_as_the_years_and_june_gaps_as_gaps_to_the_year_end(ru
     english = memo_content(runs[("2017-06", "")], lang="en")
     gaps = next(t for h, t in english.problems if h.endswith("Indicators far from target"))
     assert gaps.endswith("These are gaps to the year's target (flows: pro rata to the month), with 6 months of the year left.")
+
+
+def test_the_citys_own_problems_are_the_city_level_departments_and_its_score_says_where_it_lost(runs):
+    """June 2017: 湘潭市 was asked to report to its own leading group ("建议湘潭市、湘乡市、雨湖区…
+    说明原因", "其中湘潭市2个"), and its 59.23 stood below every one of its parts with nothing to
+    explain it. The city's own problems are 市本级's; its score is told with its largest
+    deductions, those of the model's make-up, in the memo, the page and the workbook alike."""
+    from reformlib.briefs import peers
+    from reformlib.report.workbook import city_score_sheet
+
+    res = runs[("2017-06", "")]
+    c = memo_content(res)
+    problems, advice = dict(c.problems), dict(c.advice)
+    late = next(t for h, t in problems.items() if h.endswith("督察问题超过整改时限未整改"))
+    assert "其中市本级2个、湘乡市2个、雨湖区1个" in late and "湘潭市2个" not in late
+    said = next(t for h, t in advice.items() if h.endswith("限期整改超时限问题"))
+    assert said.startswith("针对问题（四），建议市本级、湘乡市、雨湖区")
+    assert "建议湘潭市" not in _body(c) and "湘潭市、" not in "".join(advice.values())
+    rows = next(a for a in c.attachments if a[0] == "超过整改时限未整改的督察问题")[2]
+    city_rows = [r for r in res["inspections"]["past_due_items"] if r["unit"] == "430300"]
+    assert len(city_rows) == 2 and [r[0] for r in rows].count("市本级") == 2 and "湘潭市" not in [r[0] for r in rows]
+    off = next(a for a in c.attachments if a[0] == "未达到目标的指标")[2]  # the whole city's figures stay the city's
+    assert "湘潭市" in {r[0] for r in off} and "市本级" not in {r[0] for r in off}
+    city = res["evaluation"]["city"]
+    lost = sorted(city["lost_points"], key=lambda p: -p["lost"])
+    assert city["score"] == 59.23 and min(s["score"] for s in res["evaluation"]["scores"]) > city["score"]
+    assert [(p["item"], p["lost"]) for p in lost[:3]] == [("改革成效指数", 17.51), ("按期完成任务", 10.0), ("督察整改", 10.0)]
+    assert lost[3]["lost"] < 10.0  # no tie left out
+    sentence = ("全市整体得分59.23分（较差），不参与县市区和园区排名。"
+                "失分最多的是改革成效指数（失分17.51分）、按期完成任务（失分10.00分）、督察整改（失分10.00分）。")
+    assert sentence in c.overview
+    assert sentence.split("。")[1] + "。" in peers.scores_note(res["evaluation"], "zh")
+    assert city_score_sheet(res, lang="zh").at[0, "note"] == sentence

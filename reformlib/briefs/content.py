@@ -294,7 +294,9 @@ def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period,
     out = {"available": True, "assessment": kind, "period": period,
            "assessment_label": peers.assessment_label(kind, month, lang), "scores": parts}
     if city:
-        out["city"] = {k: city[0][k] for k in ("unit", "name", "score", "grade")}
+        # the city's own lost points, worst first: its score is told with its largest deductions
+        out["city"] = {**{k: city[0][k] for k in ("unit", "name", "score", "grade")},
+                       "lost_points": city[0].get("lost_points") or []}
     return out
 
 

@@ -29,6 +29,7 @@ from reformlib.data.periods import as_month
 from reformlib.data.schemas import CITY
 from reformlib.i18n import PEER_GROUP_OF, PEERS_TEXT
 from reformlib.report.league import excerpt_note, shown
+from reformlib.report.makeup import largest_deductions
 from reformlib.report.numbers import number, score
 
 __all__ = ["ASSESSMENTS", "assessment_label", "assessment_period", "peer_ranks", "scores_excerpt_note", "scores_frame",
@@ -108,11 +109,14 @@ def _interval(out: pd.DataFrame, name: str, ranks: np.ndarray, index) -> None:
 
 def scores_note(evaluation: Mapping, lang: str) -> str:
     """The sentences above the page's score table: which assessment, how units are ranked, and
-    the city's own score and grade (reported on its own, not ranked) when the evaluation has it."""
+    the city's own score and grade (reported on its own, not ranked) when the evaluation has it,
+    with its largest deductions (``city.lost_points``)."""
     note = PEERS_TEXT[lang]["scores_note"].format(label=evaluation.get("assessment_label", ""))
     city = evaluation.get("city")
     if isinstance(city, Mapping) and city.get("score") is not None:
         note += ("" if lang == "zh" else " ") + PEERS_TEXT[lang]["city"].format(score=score(city["score"]), grade=city["grade"])
+        deductions = largest_deductions(city.get("lost_points") or [], lang=lang)  # beside the city's score
+        note += ("" if lang == "zh" or not deductions else " ") + deductions
     return note
 
 

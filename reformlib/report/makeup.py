@@ -29,8 +29,22 @@ import pandas as pd
 from reformlib.i18n import MAKE_UP
 from reformlib.report.numbers import apportion, number, score
 
-__all__ = ["agrees", "make_up_frame", "make_up_lines", "make_up_record", "make_up_rows", "make_up_sentence", "make_up_sums",
+__all__ = ["agrees", "largest_deductions", "make_up_frame", "make_up_lines", "make_up_record", "make_up_rows", "make_up_sentence", "make_up_sums",
            "shown_product"]
+
+
+def largest_deductions(lost_points: Sequence[Mapping[str, Any]], *, lang: str = "zh", top: int = 3) -> str:
+    """The sentence naming a score's largest deductions (``lost_points``, worst first: item and
+    points lost, as the make-up prints them): the ``top`` largest and every item tied with the
+    last of them ("失分最多的是改革成效指数（失分17.51分）、…。"); "" without any."""
+    lost = sorted((p for p in lost_points if p["lost"] > 0), key=lambda p: -p["lost"])
+    if not lost:
+        return ""
+    edge = score(lost[min(top, len(lost)) - 1]["lost"])
+    shown = [p for i, p in enumerate(lost) if i < top or score(p["lost"]) == edge]
+    w = MAKE_UP[lang]
+    return w["largest"].format(items=w["largest_sep"].join(
+        w["largest_item"].format(item=p["item"], lost=score(p["lost"])) for p in shown))
 
 
 def _r(x: float) -> float:

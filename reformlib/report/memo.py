@@ -73,7 +73,7 @@ from reformlib.errors import ParameterError
 from reformlib.i18n import CHANGES, DATA_NAMES, HEADLINE_TEXT, MAKE_UP, MEMO, PEERS_TEXT, UNIT_NAMES, WARNING_TEXT
 from reformlib.report.at_risk import schedule_cells, shows_bands
 from reformlib.report.league import excerpt_note, league_ends, league_size, shown
-from reformlib.report.makeup import make_up_rows, make_up_sentence
+from reformlib.report.makeup import largest_deductions, make_up_rows, make_up_sentence
 from reformlib.report.memo_layout import MemoContent, write_docx
 from reformlib.report.numbers import (
     MISSING,
@@ -244,7 +244,7 @@ def assessment(results: Mapping[str, Any], t: Mapping[str, str], *, title: bool 
     return t["assessment_title" if title else "assessment_in"].format(label=label, Label=label[:1].upper() + label[1:])
 
 
-def _evaluation(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
+def _evaluation(results: Mapping[str, Any], t: Mapping[str, str], lang: str = "zh") -> list[str]:
     evaluation, note = section(results, "evaluation")
     scores = ranked(results)
     if not scores:
@@ -256,8 +256,10 @@ def _evaluation(results: Mapping[str, Any], t: Mapping[str, str]) -> list[str]:
     out = [t["eval" if n > 1 else "eval_one"].format(
         assessment=assessment(results, t), n=n, top=top["name"], top_score=score(top["score"]), top_grade=top["grade"],
         bottom=bottom["name"], bottom_score=score(bottom["score"]), bottom_grade=bottom["grade"])]
-    if city:
-        out.append(t["eval_city"].format(score=score(city[0]["score"]), grade=city[0]["grade"]))
+    if city:  # the city's score with its largest deductions beside it: it is not a unit's score
+        deductions = largest_deductions(city[0].get("lost_points") or [], lang=lang)
+        out.append(t["eval_city"].format(score=score(city[0]["score"]), grade=city[0]["grade"])
+                   + ("" if lang == "zh" or not deductions else " ") + deductions)
     own = _own_score(results)
     if own and own.get("rank"):  # every rank printed names its assessment, its group and its base
         text = t["own_rank"].format(unit=own["name"], assessment=assessment(results, t), rank=number(own["rank"]),
@@ -427,7 +429,7 @@ def key_findings(results: Mapping[str, Any], *, lang: str = "zh") -> list[str]:
     with a ``changes`` section, its one-sentence summary last (:func:`changes_summary`)."""
     t = MEMO[_check_lang(lang)]
     changed = changes_summary(results, lang=lang)
-    return (_headline(results, t, lang) + _targets(results, lang) + _tasks(results, t, lang) + _evaluation(results, t)
+    return (_headline(results, t, lang) + _targets(results, lang) + _tasks(results, t, lang) + _evaluation(results, t, lang)
             + _make_up(results, t, lang) + _inspections_and_pilots(results, t, lang) + ([changed] if changed else []))
 
 
@@ -446,7 +448,8 @@ def _gaps(results, t, lang, names) -> tuple[str, str] | None:
     shares = [o for o in off if _share(o) is not None]
     # every target zero: no share to rank by, so the first are listed and none is called largest
     worst = sorted(shares, key=lambda o: -_share(o))[:3] if shares else off[:3]
-    items = [t["gap_item"].format(unit=names.get(o["unit"], o["unit"]), name=o["name"],
+    figures = names_of(results, lang)  # whose figure: the city's is the whole city's (湘潭市), not 市本级's
+    items = [t["gap_item"].format(unit=figures.get(o["unit"], o["unit"]), name=o["name"],
                                   value=quantity(o["value"], o.get("measure_unit"), lang),
                                   target=quantity(o["target"], o.get("measure_unit"), lang),
                                   gap=difference(o["gap"], o.get("measure_unit"), lang))
@@ -702,7 +705,7 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
     off = section(results, "indicators_off_target")[0] or []
     if off:
         out.append((t["att_off"], t["att_off_cols"].split("|"), [
-            [names.get(o["unit"], o["unit"]), o["name"], quantity(o["value"], o.get("measure_unit"), lang),
+            [names_of(results, lang).get(o["unit"], o["unit"]), o["name"], quantity(o["value"], o.get("measure_unit"), lang),
              quantity(o["target"], o.get("measure_unit"), lang),
              difference(o["gap"], o.get("measure_unit"), lang, signed=True)]
             for o in off]))
@@ -732,7 +735,9 @@ def memo_content(results: Mapping[str, Any], *, lang: str = "zh") -> MemoContent
     """The memo's title, addressee, sections and attachments from a results dict."""
     data = validate_results(results)
     t = MEMO[_check_lang(lang)]
-    names = names_of(data, lang)
+    # who is to act: the city's own problems and tasks are those of its city-level departments (市本级),
+    # never the city's, which would report to its own leading group
+    names = {**names_of(data, lang), CITY_CODE: t["city_level"]}
     scope = names.get(data["unit"], data["unit"]) if data["unit"] not in (None, CITY_CODE) else ""
     found = [(_heads(t, p[2] if len(p) > 2 else k), p) for rule, k in _RULES
              if (p := rule(data, t, lang, names)) is not None]

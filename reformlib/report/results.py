@@ -86,7 +86,8 @@ its ``share`` and the two weighted parts ``quantitative_part`` and ``qualitative
 ``score``; every figure to two decimals, the parts adding up exactly to each subtotal and to
 the score),
 ``indicators_off_target[].unit_name`` and ``measure_unit``, ``evaluation.city`` (the whole
-city's score and grade, reported and not ranked among its parts), in a unit's brief over a
+city's score and grade, reported and not ranked among its parts, with its ``lost_points`` as a
+unit's), in a unit's brief over a
 league longer than the page prints whole (:func:`reformlib.report.league.cut`): ``scores``
 holding only the records the brief prints, ``evaluation.excerpt`` (``units``: their codes in
 order, null where rows are left out; ``size``: the units of the peer group it is taken
@@ -343,7 +344,8 @@ RESULTS_SCHEMA: dict[str, Any] = {
         }, optional=("not_started", "supervision", "warning")),
         "evaluation": _object_section({"scores": {"type": "array", "items": _SCORE},
                                        "city": _record({"unit": _TEXT, "name": _TEXT, "score": _NUM,
-                                                        "grade": _TEXT}),
+                                                        "grade": _TEXT, "lost_points": _SCORE["properties"]["lost_points"]},
+                                                       optional=("lost_points",)),
                                        "assessment": {"enum": ["monthly", "year_end"]},
                                        "period": {"type": "string", "pattern": r"^\d{4}(-(0[1-9]|1[0-2]))?$"},
                                        "assessment_label": _TEXT,

@@ -53,7 +53,7 @@ from reformlib.errors import ParameterError
 from reformlib.i18n import DATA_NAMES, HEADLINE_TEXT, MAKE_UP, MEMO, NOT_SUPPLIED, PEERS_TEXT, WORKBOOK_TEXT
 from reformlib.report.atomic import atomic_path
 from reformlib.report.league import excerpt_note, shown
-from reformlib.report.makeup import make_up_lines
+from reformlib.report.makeup import largest_deductions, make_up_lines
 from reformlib.report.memo import CITY_CODE, DOCUMENT_MONTH
 from reformlib.report.numbers import (
     EXCEL_FORMATS,
@@ -525,7 +525,9 @@ def city_score_sheet(results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
     row = {"unit_name": city["name"], "score": city["score"], "grade": city["grade"]}
     if evaluation.get("period"):
         row["assessment_period"] = str(evaluation["period"])
-    row["note"] = MEMO[lang]["eval_city"].format(score=score(city["score"]), grade=city["grade"])
+    deductions = largest_deductions(city.get("lost_points") or [], lang=lang)  # beside the score, as the memo says it
+    row["note"] = (MEMO[lang]["eval_city"].format(score=score(city["score"]), grade=city["grade"])
+                   + ("" if lang == "zh" or not deductions else " ") + deductions)
     return pd.DataFrame([row])
 
 
