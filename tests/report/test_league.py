@@ -112,3 +112,16 @@ def test_the_whole_league_is_written_once_in_rank_order(tmp_path):
     assert frame["说明"].iloc[1] == "一票否决" and frame["县市区和园区中排名"].is_monotonic_increasing
     with pytest.raises(ValueError, match="whole evaluation section"):
         league.write_league(league.cut({"scores": scores}, "c0020"), tmp_path, lang="zh")
+
+
+def test_the_workbook_s_scores_sheet_of_an_excerpt_marks_its_gaps_and_says_where_the_whole_is():
+    from reformlib.report.workbook import league_sheet
+
+    cut = league.cut({"available": True, "scores": _scores(2000, 850)}, "c1000")
+    frame = pd.DataFrame({"unit_name": [s["name"] for s in cut["scores"]], "score": [s["score"] for s in cut["scores"]]})
+    sheet = league_sheet(frame, {"unit": "c1000", "evaluation": cut}, lang="zh")
+    rows, _ = league.shown(cut, "c1000")
+    assert list(sheet["unit_name"][:-1]) == ["…" if s is None else s["name"] for s in rows]
+    assert sheet["unit_name"].iloc[-1] == peers.scores_excerpt_note(cut, lang="zh", unit="c1000")
+    whole = {"unit": "c1000", "evaluation": {"available": True, "scores": _scores(7, 2)}}
+    assert league_sheet(frame, whole, lang="zh") is frame  # a short league: the sheet as it is
