@@ -347,6 +347,11 @@ MEMO: dict[str, dict[str, str]] = {
     },
 }
 
+#: An inspection named in English outputs by its Chinese title, when the data give no English
+#: name (``inspection_en``): quoted as the inspection's own title.
+INSPECTION_TITLE: dict[str, str] = {"zh": "{name}", "en": "inspection “{name}”"}
+
+
 #: Names of the units of DOMAIN.md, used when the evaluation section does not name them.
 #: Names of the territorial units (DOMAIN.md; GB/T 2260 codes as text, park codes).
 UNIT_NAMES: dict[str, dict[str, str]] = {

@@ -400,3 +400,32 @@ def test_the_citys_own_problems_are_the_city_level_departments_and_its_score_say
     assert sentence in c.overview
     assert sentence.split("。")[1] + "。" in peers.scores_note(res["evaluation"], "zh")
     assert city_score_sheet(res, lang="zh").at[0, "note"] == sentence
+
+
+def test_english_outputs_name_inspections_in_english(demo, tmp_path):
+    """The English memo said "found in Xiangxiang by the 户籍制度改革督察": the synthetic data now
+    carry each inspection's English name (``inspection_en``), which the English outputs use; data
+    without it have the Chinese name quoted as the inspection's own title."""
+    from reformlib.i18n import MEMO
+    from reformlib.report.memo import _past_due, names_of
+    from reformlib.synth import draw
+
+    data = rl.load_data(None)
+    insp = data["inspections"]
+    assert insp["inspection_en"].notna().all() and not insp["inspection_en"].str.contains(r"[\u4e00-\u9fff]").any()
+    assert insp.groupby("inspection_id")["inspection_en"].nunique().eq(1).all()
+    drawn = draw()["inspections"]  # the generator's, as the file holds it
+    assert list(drawn["inspection_en"]) == list(insp["inspection_en"])
+    english = brief.inspections_summary(insp, "2017-06", units=data["units"], lang="en")
+    named = {r["problem_id"]: r["inspection"] for r in english["past_due_items"]}
+    assert named and all(not re.search(r"[\u4e00-\u9fff]", v) for v in named.values())
+    assert "inspection of household registration reform" in named.values()
+    res = {"month": "2017-06", "unit": None, "inspections": english}
+    problem, _ = _past_due(res, MEMO["en"], "en", names_of(res, "en"))
+    assert "found in Xiangxiang by the inspection of household registration reform" in problem
+    assert not re.search(r"[\u4e00-\u9fff]", problem)
+    chinese = brief.inspections_summary(insp, "2017-06", units=data["units"], lang="zh")
+    assert "户籍制度改革督察" in {r["inspection"] for r in chinese["past_due_items"]}
+    # data without the English name: the Chinese name, quoted as the inspection's title
+    bare = brief.inspections_summary(insp.drop(columns="inspection_en"), "2017-06", units=data["units"], lang="en")
+    assert "inspection “户籍制度改革督察”" in {r["inspection"] for r in bare["past_due_items"]}

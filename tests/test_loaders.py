@@ -256,3 +256,15 @@ def test_any_text_in_any_encoding_gives_a_frame_or_a_named_error(tmp_path_factor
         assert err.path == path
     else:
         assert frame.columns.is_unique
+
+
+def test_inspections_may_leave_out_their_english_name(demo_copy):
+    """``inspection_en`` is optional: a file without it loads, the column empty."""
+    import pandas as pd
+
+    from reformlib.data import io
+
+    path = demo_copy / "inspections.csv"
+    pd.read_csv(path, dtype=str).drop(columns="inspection_en").to_csv(path, index=False)
+    loaded = io.LOADERS["inspections"](demo_copy)
+    assert "inspection_en" in loaded.columns and loaded["inspection_en"].isna().all() and len(loaded) == 89

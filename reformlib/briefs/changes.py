@@ -54,7 +54,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reformlib.briefs.content import evaluation_section, target_in, value_in
+from reformlib.briefs.content import evaluation_section, inspection_name, target_in, value_in
 from reformlib.data.dataset import is_store
 from reformlib.data.paths import DEMO, reports_folder
 from reformlib.data.periods import as_month, month_end
@@ -267,7 +267,7 @@ def rectified_problems(inspections: pd.DataFrame, tasks: pd.DataFrame, m: pd.Per
     for r in done.sort_values(["rectified_on", "problem_id"]).itertuples(index=False):
         due = getattr(r, "due_on", None)
         rows.append({"problem_id": str(r.problem_id), "unit": str(r.unit), "unit_name": str(names.get(r.unit, r.unit)),
-                     "inspection": str(r.inspection_zh), "category": categories.get(str(r.category), str(r.category)),
+                     "inspection": inspection_name(r, lang), "category": categories.get(str(r.category), str(r.category)),
                      "found_on": _day(r.found_on), "rectified_on": _day(r.rectified_on),
                      "days_open": int((r.rectified_on - r.found_on).days),
                      "due_on": None if due is None or pd.isna(due) else _day(due),
@@ -419,7 +419,7 @@ def _problem_names(data: Mapping[str, pd.DataFrame], lang: str) -> dict[str, str
     if "inspections" not in data:
         return {}
     categories = _category_names(data["tasks"], lang)
-    return {str(r.problem_id): CHANGES[lang]["problem"].format(inspection=r.inspection_zh,
+    return {str(r.problem_id): CHANGES[lang]["problem"].format(inspection=inspection_name(r, lang),
                                                                category=categories.get(str(r.category), str(r.category)))
             for r in data["inspections"].itertuples(index=False)}
 

@@ -28,6 +28,7 @@ from reformlib.i18n import (
     FAMILY,
     FAMILY_ROWS,
     HEADINGS,
+    INSPECTION_TITLE,
     MEMO,
     NOT_SUPPLIED,
     PEER_GROUP_OF,
@@ -42,7 +43,7 @@ from reformlib.report.tables import brief_scores
 from reformlib.tasks import ledger, warning
 
 __all__ = ["CITY", "FAMILY_UNITS_SHOWN", "HEADLINE_COLUMNS", "at_risk_records", "at_risk_section", "brief_figures", "evaluation_section",
-           "family_frame", "family_peers", "family_section", "headline", "inspections_summary",
+           "family_frame", "family_peers", "family_section", "headline", "inspection_name", "inspections_summary",
 
            "latest_month", "off_target", "past_due_frame", "pilots_summary", "results", "supervision_frame", "supervision_list",
            "target_in", "task_progress",
@@ -445,7 +446,6 @@ def inspections_summary(inspections: pd.DataFrame, month: str | pd.Period, *, un
     if past is not None:
         late = df[past].assign(days=(end - df.loc[past, "due_on"]).dt.days)
         late = late.sort_values(["days", "problem_id"], ascending=[False, True])
-        inspection = "inspection_zh" if lang == "zh" or "inspection_en" not in late.columns else "inspection_en"
         if names is not None:
             counts = late.groupby("unit").size()
             out["past_due_by_unit"] = sorted(
@@ -454,9 +454,19 @@ def inspections_summary(inspections: pd.DataFrame, month: str | pd.Period, *, un
         out["past_due_items"] = [
             {"problem_id": str(r.problem_id), "unit": str(r.unit),
              "name": str(names.get(r.unit, r.unit)) if names is not None else str(r.unit),
-             "inspection": str(getattr(r, inspection, "") or ""), "found_on": f"{r.found_on:%Y-%m-%d}",
+             "inspection": inspection_name(r, lang), "found_on": f"{r.found_on:%Y-%m-%d}",
              "due_on": f"{r.due_on:%Y-%m-%d}", "days_past_due": int(r.days)} for r in late.itertuples(index=False)]
     return out
+
+
+def inspection_name(row, lang: str) -> str:
+    """An inspection problem's inspection (a row of the inspections table) as ``lang`` names it:
+    ``inspection_zh`` in Chinese; in English ``inspection_en`` where the data give it, else the
+    Chinese name quoted as the inspection's own title (:data:`~reformlib.i18n.INSPECTION_TITLE`)."""
+    english = getattr(row, "inspection_en", None) if lang != "zh" else None
+    if isinstance(english, str) and english.strip():
+        return english.strip()
+    return INSPECTION_TITLE[lang].format(name=str(getattr(row, "inspection_zh", "") or ""))
 
 
 def past_due_frame(inspections: Mapping, *, lang: str = "zh") -> pd.DataFrame:

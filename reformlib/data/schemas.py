@@ -195,6 +195,8 @@ INSPECTIONS = Table("inspections", "inspections.csv", "Problems found by inspect
     Column("problem_id", "str", "problem code", pattern=r"^P[0-9]{3}$"),
     Column("inspection_id", "str", "inspection code", pattern=r"^I[0-9]$"),
     Column("inspection_zh", "str", "inspection name"),
+    Column("inspection_en", "str", "inspection name, English (may be left out: English outputs then quote the "
+           "Chinese name as the inspection's title)", nullable=True, optional=True),
     Column("inspection_level", "str", "received from above or run locally", isin=("upper", "local")),
     UNIT,
     Column("category", "str", "task category concerned", pattern=r"^C[0-9]$"),

@@ -19,6 +19,15 @@ INSPECTIONS = [
     ("I6", "市委中期督察", "local"), ("I7", "户籍制度改革督察", "local"), ("I8", "文化体制改革专项督察", "local"),
     ("I9", "生态文明改革专项督察", "local"),
 ]
+#: Each inspection's name in English, for English outputs (``inspection_en``).
+INSPECTION_EN = {
+    "I1": "central inspection of the policies granting migrant farmers urban residency",
+    "I2": "provincial reform office's inspection of the pilot clean-up",
+    "I3": "provincial reform office's inspection of key reform tasks",
+    "I4": "provincial inspection of judicial reform", "I5": "provincial inspection of ecological civilisation reform",
+    "I6": "municipal party committee's mid-term inspection", "I7": "inspection of household registration reform",
+    "I8": "special inspection of cultural system reform", "I9": "special inspection of ecological civilisation reform",
+}
 INSPECTION_MONTH = {"I1": 3, "I2": 5, "I3": 8, "I4": 6, "I5": 10, "I6": 7, "I7": 4, "I8": 9, "I9": 11}
 
 #: pilot_id, name_zh, name_en, level, unit, became_model, target indicators (named in the document)
@@ -60,7 +69,8 @@ def build_inspections(quality: dict[str, float], rng: np.random.Generator) -> pd
             due = found + pd.Timedelta(days=int(rng.choice([30, 60, 90])))
             days = rng.gamma(2.0, 30 * np.exp(-0.3 * quality[unit]))
             fixed = found + pd.Timedelta(days=int(days) + 5)
-            rows.append(dict(problem_id=f"P{n:03d}", inspection_id=iid, inspection_zh=name, inspection_level=level,
+            rows.append(dict(problem_id=f"P{n:03d}", inspection_id=iid, inspection_zh=name,
+                             inspection_en=INSPECTION_EN[iid], inspection_level=level,
                              unit=unit, category=f"C{int(rng.integers(1, 10))}", found_on=found, due_on=due,
                              rectified_on=fixed if fixed <= pd.Timestamp("2017-12-31") else pd.NaT))
     return pd.DataFrame(rows).assign(synthetic=True)
