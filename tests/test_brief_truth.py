@@ -429,3 +429,15 @@ def test_english_outputs_name_inspections_in_english(demo, tmp_path):
     # data without the English name: the Chinese name, quoted as the inspection's title
     bare = brief.inspections_summary(insp.drop(columns="inspection_en"), "2017-06", units=data["units"], lang="en")
     assert "inspection “户籍制度改革督察”" in {r["inspection"] for r in bare["past_due_items"]}
+
+
+def test_the_page_and_workbook_list_the_citys_problems_as_the_city_level_departments(runs):
+    """The page's and the workbook's list of problems past their deadline name the city's own
+    as the memo does: 市本级, never 湘潭市."""
+    from reformlib.report.workbook import past_due_sheet
+
+    res = runs[("2017-06", "")]
+    city = sum(r["unit"] == "430300" for r in res["inspections"]["past_due_items"])
+    for frame in (brief.past_due_frame(res["inspections"], lang="zh"), past_due_sheet(res, lang="zh")):
+        units = list(frame["单位"])
+        assert city == 2 and units.count("市本级") == city and "湘潭市" not in units

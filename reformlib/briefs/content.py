@@ -474,8 +474,9 @@ def past_due_frame(inspections: Mapping, *, lang: str = "zh") -> pd.DataFrame:
     (``results["inspections"]["past_due_items"]``) as the page shows them: unit by name,
     inspection, found on, deadline, days past it; longest past first."""
     cols = MEMO[lang]["att_past_due_cols"].split("|")
-    rows = [[r["name"], r["inspection"], r["found_on"], r["due_on"], r["days_past_due"]]
-            for r in (inspections or {}).get("past_due_items", [])]
+    # the city's own problems are its city-level departments' (市本级), as the memo names them
+    rows = [[MEMO[lang]["city_level"] if r.get("unit") == CITY else r["name"], r["inspection"], r["found_on"], r["due_on"],
+             r["days_past_due"]] for r in (inspections or {}).get("past_due_items", [])]
     if lang != "zh" and any(_CJK.search(str(r[1])) for r in rows):  # names the data gives only in Chinese
         cols[1] = DATA_NAMES[lang]["inspection_col"]
     return pd.DataFrame(rows, columns=cols)

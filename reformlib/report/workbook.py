@@ -511,7 +511,9 @@ def past_due_sheet(results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
     cols = MEMO[lang]["att_past_due_cols"].split("|")
     if lang != "zh" and any(_CJK.search(str(r["inspection"])) for r in items):  # names the data gives only in Chinese
         cols[1] = DATA_NAMES[lang]["inspection_col"]
-    return pd.DataFrame([[r["name"], r["inspection"], dt.date.fromisoformat(r["found_on"]),
+    # the city's own problems are its city-level departments' (市本级), as the memo names them
+    return pd.DataFrame([[MEMO[lang]["city_level"] if r.get("unit") == CITY_CODE else r["name"], r["inspection"],
+                          dt.date.fromisoformat(r["found_on"]),
                           dt.date.fromisoformat(r["due_on"]), int(r["days_past_due"])] for r in items], columns=cols)
 
 
