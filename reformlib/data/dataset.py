@@ -94,9 +94,11 @@ def tables_on(sql, path: Path, *, observations: bool = True) -> dict[str, pd.Dat
     out["progress"] = sql("SELECT task_id, period, progress, synthetic FROM progress WHERE progress IS NOT NULL "
                           "ORDER BY task_id, period")
     if "inspections" in present:
+        # the schema's columns the store's table holds (an optional one, such as inspection_en, may be left out)
+        held = set(sql("SELECT column_name FROM information_schema.columns WHERE table_name = 'inspections'")["column_name"])
         cols = ", ".join(f"i.{c}" if c != "rectified_on" else
                          "CASE WHEN u.problem_id IS NULL THEN i.rectified_on ELSE u.rectified_on END AS rectified_on"
-                         for c in schemas.INSPECTIONS.names if c != "synthetic")
+                         for c in schemas.INSPECTIONS.names if c != "synthetic" and c in held)
         out["inspections"] = sql(f"SELECT {cols}, i.synthetic FROM inspections i LEFT JOIN inspection_updates u "
                                  "USING (problem_id) ORDER BY i.problem_id")
     return out
