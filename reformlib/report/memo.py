@@ -254,7 +254,7 @@ def _evaluation(results: Mapping[str, Any], t: Mapping[str, str], lang: str = "z
     city = [s for s in (evaluation or {}).get("scores", []) if s["unit"] == CITY_CODE]
     city += [(evaluation or {})["city"]] if (evaluation or {}).get("city") else []
     out = [t["eval" if n > 1 else "eval_one"].format(
-        assessment=assessment(results, t), n=n, top=top["name"], top_score=score(top["score"]), top_grade=top["grade"],
+        assessment=assessment(results, t), n=number(n), top=top["name"], top_score=score(top["score"]), top_grade=top["grade"],
         bottom=bottom["name"], bottom_score=score(bottom["score"]), bottom_grade=bottom["grade"])]
     if city:  # the city's score with its largest deductions beside it: it is not a unit's score
         deductions = largest_deductions(city[0].get("lost_points") or [], lang=lang)
