@@ -449,6 +449,7 @@ CHANGES: dict[str, dict[str, str]] = {
         "deadline": "完成时限{date}", "deadline_late": "完成时限{date}，逾期后完成", "days_overdue": "完成时限{date}，已逾期{days}",
         "rank_item": "月度评估", "time": "{time} UTC",
         "rank": "第{rank}名（{grade}）", "rank_up": "上升{n}", "rank_down": "下降{n}", "rank_same": "排名不变",
+        "rank_peer": "{group}第{rank}/{n}名（{grade}）",
         "score": "得分{before}→{now}", "with_target": "{value}（目标{target}）",
         "found": "{date}发现，历时{days}", "late": "，超过整改时限{date}",
         "folder": "本简报的数据来自数据文件夹，文件夹不保存修订记录，无法说明数据自上期简报以来是否修订"
@@ -482,6 +483,7 @@ CHANGES: dict[str, dict[str, str]] = {
         "deadline": "deadline {date}", "deadline_late": "deadline {date}, completed late", "days_overdue": "deadline {date}, {days} overdue",
         "rank_item": "monthly assessment", "time": "{time} UTC",
         "rank": "rank {rank} ({grade})", "rank_up": "up {n}", "rank_down": "down {n}", "rank_same": "rank unchanged",
+        "rank_peer": "{rank} of {n} {group} ({grade})",
         "score": "score {before} → {now}", "with_target": "{value} (target {target})",
         "found": "found {date}, open {days}", "late": ", past its deadline {date}",
         "folder": "This brief's data come from a data folder, which keeps no record of revisions: whether values were "

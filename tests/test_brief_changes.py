@@ -152,7 +152,9 @@ def test_rank_changes_carry_their_sign_and_list_only_what_changed(data, june_eva
     may = {s["unit"]: s for s in brief.evaluation_section(data, "2017-05", uncertainty=False)["scores"]}
     june = {s["unit"]: s for s in june_evaluation["scores"]}
     ranks = ch.changes_since(data, "2017-06", evaluation=june_evaluation)["ranks"]
-    changed = {u for u in june if u in may and (june[u]["rank"] != may[u]["rank"] or june[u]["grade"] != may[u]["grade"])}
+    # a move is within the unit's peer group (县市区 or 园区), as the page ranks it
+    changed = {u for u in june if u in may and (june[u]["peer_rank"] != may[u]["peer_rank"]
+                                                or june[u]["grade"] != may[u]["grade"])}
     assert {r["unit"] for r in ranks} == changed and changed
     assert any(r["rank_change"] > 0 for r in ranks) and any(r["rank_change"] < 0 for r in ranks)
     for r in ranks:
@@ -163,9 +165,10 @@ def test_rank_changes_carry_their_sign_and_list_only_what_changed(data, june_eva
     frame, _ = changes_frames({"unit": None, "changes": {**NO_RANKS, "available": True, "month": "2017-06",
                                                         "previous_month": "2017-05", "completed": [], "newly_overdue": [],
                                                         "ranks": ranks, "crossed": [], "rectified": []}})
-    up = next(r for r in ranks if r["rank_change"] > 0)
+    up = next(r for r in ranks if r["peer_rank_before"] > r["peer_rank"])
     row = frame[frame["unit_name"] == up["name"]].iloc[0]
-    assert row["note"].startswith(f"上升{up['rank_change']}位") and row["now"].startswith(f"第{up['rank']}名")
+    assert row["note"].startswith(f"上升{up['peer_rank_before'] - up['peer_rank']}位")
+    assert row["now"].startswith(f"{up['peer_group_name']}第{up['peer_rank']}/{up['peer_size']}名")
 
 
 def test_december_sets_its_monthly_assessment_against_november_not_the_year_end(data):
@@ -206,6 +209,15 @@ def test_the_rank_sentence_names_the_monthly_assessment_so_december_s_year_end_s
     assert f"{len(ranks)} units changed monthly assessment rank or grade" in changes_summary(res, lang="en")
     frame, _ = changes_frames(res)
     assert (frame["change"] == "月度评估排名或等次变化").all() and (frame["item"] == "月度评估").all()
+    # each unit's place is within its peer group (县市区 or 园区), as the scores table ranks it
+    assert all(r.get("peer_rank") for r in ranks)
+    for r, before, now, note in zip(ranks, frame["before"], frame["now"], frame["note"]):
+        assert now == f"{r['peer_group_name']}第{r['peer_rank']}/{r['peer_size']}名（{r['grade']}）", now
+        assert before == f"{r['peer_group_name']}第{r['peer_rank_before']}/{r['peer_size']}名（{r['grade_before']}）"
+        k = r["peer_rank_before"] - r["peer_rank"]
+        assert note.startswith(f"上升{k}位" if k > 0 else f"下降{-k}位" if k < 0 else "排名不变"), note
+    english, _ = changes_frames(res, lang="en")
+    assert all(f" of {r['peer_size']} {r['peer_group_name']} (" in now for r, now in zip(ranks, english["now"]))
 
 
 @pytest.mark.parametrize("month, late", [("2017-12", {"T009", "T047", "T057", "T058"}), ("2017-06", {"T089", "T187"})])

@@ -201,7 +201,9 @@ def _ranks(data: Mapping[str, pd.DataFrame], m: pd.Period, *, one: str | None, l
         row = {"unit": s["unit"], "name": s["name"], "rank_before": int(b["rank"]), "rank": int(s["rank"]),
                "rank_change": int(b["rank"]) - int(s["rank"]), "grade_before": b["grade"], "grade": s["grade"],
                "score_before": round(float(b["score"]), 2), "score": round(float(s["score"]), 2), **peer_places(s, b)}
-        if one is not None or row["rank_change"] or row["grade"] != row["grade_before"]:
+        # a move is a move within the unit's peer group where it has one, as the page ranks it
+        moved = row["peer_rank_before"] != row["peer_rank"] if "peer_rank" in row else row["rank_change"]
+        if one is not None or moved or row["grade"] != row["grade_before"]:
             rows.append(row)
     return sorted(rows, key=lambda r: (r["rank"], r["unit"])), ""
 

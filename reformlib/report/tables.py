@@ -219,14 +219,21 @@ def changes_frames(results: Mapping[str, Any], *, lang: str = "zh") -> tuple[pd.
         rows.append([w["kind_overdue"], r["title"], r["lead_name"], pct(r["progress_before"]), pct(r["progress"]),
                      w["days_overdue"].format(date=date_text(r["deadline"], lang), days=count(r["days_overdue"], w["day_word"], lang))])
     for r in changes["ranks"]:
-        move = r["rank_change"]
+        # within the unit's peer group (县市区 or 园区) where the row carries it, as the scores table ranks
+        peer = all(r.get(k) for k in ("peer_group_name", "peer_size", "peer_rank", "peer_rank_before"))
+        move = r["peer_rank_before"] - r["peer_rank"] if peer else r["rank_change"]
         moved = (w["rank_up"].format(n=count(move, w["place_word"], lang)) if move > 0 else
                  w["rank_down"].format(n=count(-move, w["place_word"], lang)) if move < 0 else w["rank_same"])
         score = w["score"].format(before=score_text(r["score_before"]) + w["score_word"],
                                   now=score_text(r["score"]) + w["score_word"])
-        rows.append([w["kind_rank"], w["rank_item"], r["name"],
-                     w["rank"].format(rank=number(r["rank_before"]), grade=r["grade_before"]),
-                     w["rank"].format(rank=number(r["rank"]), grade=r["grade"]), w["part_sep"].join([moved, score])])
+        if peer:
+            before, now = (w["rank_peer"].format(group=r["peer_group_name"], rank=number(rank), n=number(r["peer_size"]),
+                                                 grade=grade)
+                           for rank, grade in ((r["peer_rank_before"], r["grade_before"]), (r["peer_rank"], r["grade"])))
+        else:
+            before, now = (w["rank"].format(rank=number(rank), grade=grade)
+                           for rank, grade in ((r["rank_before"], r["grade_before"]), (r["rank"], r["grade"])))
+        rows.append([w["kind_rank"], w["rank_item"], r["name"], before, now, w["part_sep"].join([moved, score])])
     for r in changes["crossed"]:
         mu = r.get("measure_unit")
         band = r["direction"] == "band"
