@@ -89,7 +89,7 @@ MEMO: dict[str, dict[str, str]] = {
         "eval": "按{assessment}，{n}个县市区和园区中得分最高的是{top}（{top_score}分，{top_grade}），"
                 "最低的是{bottom}（{bottom_score}分，{bottom_grade}）。",
         "eval_one": "按{assessment}，{top}得分{top_score}分，等次为{top_grade}。",
-        "eval_city": "全市整体得分{score}分（{grade}），不参与县市区和园区排名。",
+        "eval_city": "全市（按全市指标及市本级牵头任务、市本级督察问题计）得分{score}分（{grade}），不参与县市区和园区排名。",
         "eval_na": "评估模型结果尚未纳入本期报告。",
         "insp": "督察{where}发现问题{found}，已整改{rectified}，尚有{open}未整改，其中超过90天的{over90}。",
         "insp_none_old": "督察{where}发现问题{found}，已整改{rectified}，尚有{open}未整改，均未超过90天。",
@@ -217,7 +217,8 @@ MEMO: dict[str, dict[str, str]] = {
         "eval": "In {assessment}, of {n} counties, districts and parks {top} scored highest "
                 "({top_score}, {top_grade}) and {bottom} lowest ({bottom_score}, {bottom_grade}).",
         "eval_one": "In {assessment} {top} scored {top_score}, grade {top_grade}.",
-        "eval_city": "The city as a whole scored {score} ({grade}); it is not ranked among its parts.",
+        "eval_city": "The city (scored on city-wide indicators with the tasks its city-level departments lead and the "
+                     "inspection problems found at city level) scored {score} ({grade}); it is not ranked among its parts.",
         "eval_na": "Results of the evaluation model are not yet included in this report.",
         "insp": "Inspections found {found} problems{where}: {rectified} rectified and {open} open, {over90} "
                 "of them for more than 90 days.",
@@ -746,7 +747,7 @@ PEERS_TEXT: dict[str, dict[str, str]] = {
            "monthly": "{year}年{month}月月度评估", "year_end": "{year}年度年终评估（含定性评价）",
            "scores_note": "以下得分为{label}。各单位在同类单位（县市区、园区）内排名，“同类排名区间”是改变建模选择"
                           "（标准化、加总、插补、权重）时同类排名的5%–95%分位。",
-           "city": "全市整体得分{score}分（{grade}），单独报告，不参与排名。",
+           "city": "全市（按全市指标及市本级牵头任务、市本级督察问题计）得分{score}分（{grade}），单独报告，不参与排名。",
            "cols": "单位|得分|等次|同类排名|同类排名区间|县市区和园区中排名|说明",
            "excerpt": "本单位所在同类单位共{n}个，表中列出前{ends}名、后{ends}名和本单位前后各{around}名，“…”处从略；"
                       "完整排名见本月简报文件夹中的排名表{file}。",
@@ -759,7 +760,8 @@ PEERS_TEXT: dict[str, dict[str, str]] = {
            "scores_note": "Scores are the {label}. Units are ranked within their peer group (counties, cities and "
                           "districts; parks); the interval is the 5th to 95th percentile of that rank when the modelling "
                           "choices (normalisation, aggregation, imputation, weights) change.",
-           "city": "The city as a whole scored {score} ({grade}); it is reported on its own, not ranked.",
+           "city": "The city (scored on city-wide indicators with the tasks its city-level departments lead and the inspection "
+                   "problems found at city level) scored {score} ({grade}); it is reported on its own, not ranked.",
            "cols": "Unit|Score|Grade|Rank among peers|Interval of that rank|Rank among all parts|Note",
            "excerpt": "The unit's peer group holds {n} units: the table lists the first {ends}, the last {ends} and the "
                       "{around} either side of this unit, leaving out the rows marked “…”; the whole ranking is in the month's brief folder, {file}.",
@@ -852,7 +854,7 @@ MAKE_UP: dict[str, dict[str, str]] = {
            "sentence_year": "定量得分按{q_weight}计{q_part}分，定性评价得分{qualitative}分按{l_weight}计{l_part}分，"
                             "合计{score}分",
            "sep": "；", "att": "{unit}{assessment_title}得分构成", "sheet": "得分构成",
-           "largest": "失分最多的是{items}。", "largest_item": "{item}（失分{lost}分）", "largest_sep": "、"},
+           "largest": "失分最多的是{items}。", "largest_item": "{item}失分{lost}分（{reason}）", "largest_sep": "；"},
     "en": {"cols": "Item|Points|Why", "full": "Base (full points of the items that apply)",
            "full_note": "full points of the items that apply",
            "not_applicable": "items that do not apply: {items}", "score_line_monthly": "Score",
@@ -879,5 +881,5 @@ MAKE_UP: dict[str, dict[str, str]] = {
            "sentence_year": "the quantitative score counts {q_weight} ({q_part}), the qualitative score {qualitative} "
                             "counts {l_weight} ({l_part}), together {score}",
            "sep": "; ", "att": "How the score of {unit} is made up: {assessment_title}", "sheet": "Score make-up",
-           "largest": "Its largest deductions: {items}.", "largest_item": "{item} ({lost} points lost)", "largest_sep": "; "},
+           "largest": "Its largest deductions: {items}.", "largest_item": "{item}, {lost} points lost ({reason})", "largest_sep": "; "},
 }

@@ -284,7 +284,8 @@ def test_the_page_gives_the_citys_own_score_beside_the_ranked_units(sections, da
     evaluation = sections["2017-12"]
     city = evaluation["city"]
     note = peers.scores_note(evaluation, "zh")
-    assert f"全市整体得分{score(city['score'])}分（{city['grade']}）" in note and "不参与排名" in note
+    assert f"全市（按全市指标及市本级牵头任务、市本级督察问题计）得分{score(city['score'])}分（{city['grade']}）" in note
+    assert "不参与排名" in note
     assert all(s["unit"] != brief.CITY for s in evaluation["scores"])
     memo = memo_content(_results(data, "2017-12", {"evaluation": evaluation}))
     assert any(score(city["score"]) in line for line in memo.overview)

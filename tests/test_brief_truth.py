@@ -395,9 +395,16 @@ def test_the_citys_own_problems_are_the_city_level_departments_and_its_score_say
     assert city["score"] == 59.23 and min(s["score"] for s in res["evaluation"]["scores"]) > city["score"]
     assert [(p["item"], p["lost"]) for p in lost[:3]] == [("改革成效指数", 17.51), ("按期完成任务", 10.0), ("督察整改", 10.0)]
     assert lost[3]["lost"] < 10.0  # no tie left out
-    sentence = ("全市整体得分59.23分（较差），不参与县市区和园区排名。"
-                "失分最多的是改革成效指数（失分17.51分）、按期完成任务（失分10.00分）、督察整改（失分10.00分）。")
+    # what the city's score counts, its largest deductions with their reasons, and its make-up adding up (bonus too)
+    sentence = ("全市（按全市指标及市本级牵头任务、市本级督察问题计）得分59.23分（较差），不参与县市区和园区排名。"
+                "失分最多的是改革成效指数失分17.51分（改革成效指数56.7（标准化1～100）；完成度56.2%，得22.49分）；"
+                "按期完成任务失分10.00分（未按期完成任务11项，每个扣2分，扣10.00分（扣完为止））；"
+                "督察整改失分10.00分（督察问题未整改6个，每个扣2分，扣10.00分（扣完为止））。")
     assert sentence in c.overview
+    made = c.overview[c.overview.index(sentence) + 1]
+    assert made == ("湘潭市2017年6月月度评估得分59.23分：基础分100.00分，失分44.77分，基础得分55.23分；加分4.00分；"
+                    "合计59.23分（月度评估不含定性评价）。"), made
+    assert round(100 - sum(p["lost"] for p in city["lost_points"]) + city["make_up"]["bonus"], 2) == city["score"]
     assert sentence.split("。")[1] + "。" in peers.scores_note(res["evaluation"], "zh")
     assert city_score_sheet(res, lang="zh").at[0, "note"] == sentence
 

@@ -297,7 +297,8 @@ def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period,
     if city:
         # the city's own lost points, worst first: its score is told with its largest deductions
         out["city"] = {**{k: city[0][k] for k in ("unit", "name", "score", "grade")},
-                       "lost_points": city[0].get("lost_points") or []}
+                       "lost_points": city[0].get("lost_points") or [],
+                       **({"make_up": city[0]["make_up"]} if city[0].get("make_up") else {})}
     return out
 
 

@@ -36,7 +36,7 @@ __all__ = ["agrees", "largest_deductions", "make_up_frame", "make_up_lines", "ma
 def largest_deductions(lost_points: Sequence[Mapping[str, Any]], *, lang: str = "zh", top: int = 3) -> str:
     """The sentence naming a score's largest deductions (``lost_points``, worst first: item and
     points lost, as the make-up prints them): the ``top`` largest and every item tied with the
-    last of them ("失分最多的是改革成效指数（失分17.51分）、…。"); "" without any."""
+    last of them, each with its reason ("失分最多的是改革成效指数失分17.51分（…）；…。"); "" without any."""
     lost = sorted((p for p in lost_points if p["lost"] > 0), key=lambda p: -p["lost"])
     if not lost:
         return ""
@@ -44,7 +44,7 @@ def largest_deductions(lost_points: Sequence[Mapping[str, Any]], *, lang: str = 
     shown = [p for i, p in enumerate(lost) if i < top or score(p["lost"]) == edge]
     w = MAKE_UP[lang]
     return w["largest"].format(items=w["largest_sep"].join(
-        w["largest_item"].format(item=p["item"], lost=score(p["lost"])) for p in shown))
+        w["largest_item"].format(item=p["item"], lost=score(p["lost"]), reason=p["reason"]) for p in shown))
 
 
 def _r(x: float) -> float:

@@ -256,10 +256,13 @@ def _evaluation(results: Mapping[str, Any], t: Mapping[str, str], lang: str = "z
     out = [t["eval" if n > 1 else "eval_one"].format(
         assessment=assessment(results, t), n=number(n), top=top["name"], top_score=score(top["score"]), top_grade=top["grade"],
         bottom=bottom["name"], bottom_score=score(bottom["score"]), bottom_grade=bottom["grade"])]
-    if city:  # the city's score with its largest deductions beside it: it is not a unit's score
+    if city:  # the city's score, what it counts, how it adds up and its largest deductions: it is not a unit's score
         deductions = largest_deductions(city[0].get("lost_points") or [], lang=lang)
         out.append(t["eval_city"].format(score=score(city[0]["score"]), grade=city[0]["grade"])
                    + ("" if lang == "zh" or not deductions else " ") + deductions)
+        if city[0].get("make_up"):
+            out.append(make_up_sentence(city[0]["make_up"], name=city[0]["name"], assessment=assessment(results, t),
+                                        lang=lang))
     own = _own_score(results)
     if own and own.get("rank"):  # every rank printed names its assessment, its group and its base
         text = t["own_rank"].format(unit=own["name"], assessment=assessment(results, t), rank=number(own["rank"]),

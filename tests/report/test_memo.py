@@ -149,7 +149,7 @@ def test_city_is_reported_not_ranked(full):
     scores = c.attachments[0]
     assert scores[0] == "各县市区和园区月度评估得分与等次"
     assert [r[0] for r in scores[2]] == ["湘潭县", "韶山市", "雨湖区", "天易经开区"]
-    assert "全市整体得分60.00分（较差），不参与县市区和园区排名。" in c.overview  # scores keep two decimals
+    assert "全市（按全市指标及市本级牵头任务、市本级督察问题计）得分60.00分（较差），不参与县市区和园区排名。" in c.overview  # scores keep two decimals
     assert "湘潭市60" not in "".join(t for _, t in c.problems)
     assert "4个县市区和园区中得分最高的是湘潭县" in "".join(c.overview)
 
