@@ -350,7 +350,12 @@ def test_targets_are_named_as_the_years_and_june_gaps_as_gaps_to_the_year_end(ru
     assert "本月目标" not in text and "赶超" not in text
     assert any("达到年度目标（流量指标按月折算）" in s for s in june.overview)
     gaps = next(t for h, t in june.problems if h.endswith("部分指标与目标差距较大"))
-    assert gaps.startswith("本期各单位未达到目标的指标共") and "雨湖区河长制工作方案出台率为40.0%" in gaps
+    # the count says it holds the whole city's own values beside the units' (8 of the 88 in June)
+    listed = june_off = runs[("2017-06", "")]["indicators_off_target"]
+    city_rows = sum(o["unit"] == "430300" for o in june_off)
+    assert city_rows and city_rows < len(listed)
+    assert gaps.startswith(f"本期全市和各县市区、园区未达到目标的指标共{len(listed)}项次（其中全市的数值{city_rows}项）")
+    assert "雨湖区河长制工作方案出台率为40.0%" in gaps
     assert gaps.endswith("上述差距是距年度目标的差距（流量指标按月折算），距年底还有6个月。")
     advice = next(t for h, t in june.advice if h.endswith("对照目标补齐短板"))
     assert "对照年度目标" in advice and "确保年底前达到目标" in advice

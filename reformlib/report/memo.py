@@ -461,8 +461,11 @@ def _gaps(results, t, lang, names) -> tuple[str, str] | None:
     # a unit's own indicators are counted as such (3项), the city's by unit and indicator (88项次)
     n = count(len(off), t["unit_indicator_word" if _own_unit(results) else "indicator_word"], lang)
     key = "gap_problem_share" if shares else "gap_problem_list"
+    # the city's count names the whole city's own values among the units' (they are not a unit's)
+    k = sum(o["unit"] == CITY_CODE for o in off)
+    of_city = t["gap_of_city"].format(k=count(k, t["unit_indicator_word"], lang)) if k else ""
     problem = (t[key + "_unit"].format(unit=_unit_name(results, lang), n=n, items=_join(items, t))
-               if _own_unit(results) else t[key].format(n=n, items=_join(items, t)))
+               if _own_unit(results) else t[key].format(n=n, of_city=of_city, items=_join(items, t)))
     left = 12 - int(results["month"][5:7])  # the targets are the year's: before December, months remain to reach them
     if left:
         problem += t["gap_year_left"].format(months=count(left, t["month_word"], lang))
