@@ -97,6 +97,10 @@ CITY_CODE = "430300"
 DOCUMENT_MONTH = "2017-12"
 
 
+#: A Chinese character: an English memo says once where it prints a name the data give only in Chinese.
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _check_lang(lang: str) -> str:
     if lang not in MEMO:
         raise ParameterError(f"lang must be one of {sorted(MEMO)}, not {lang!r}")
@@ -703,8 +707,10 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
         out.append(headline)
     late = (section(results, "inspections")[0] or {}).get("past_due_items") or []
     if late:
-        cols = t["att_past_due_cols"].split("|")  # inspections are named in the data in Chinese only: said once
-        out.append((t["att_past_due"], [cols[0], DATA_NAMES[lang]["inspection_col"], *cols[2:]], [
+        cols = t["att_past_due_cols"].split("|")
+        if lang != "zh" and any(_CJK.search(str(r["inspection"])) for r in late):  # names the data give in Chinese only
+            cols[1] = DATA_NAMES[lang]["inspection_col"]
+        out.append((t["att_past_due"], cols, [
             [names.get(r["unit"], r["name"]), r["inspection"], date_text(r["found_on"], lang), date_text(r["due_on"], lang),
              number(r["days_past_due"])]
             for r in late]))

@@ -270,3 +270,7 @@ def test_an_english_memo_says_its_inspection_names_are_the_datas_chinese_ones(re
     assert english[1][1] == "Inspection (named as in the data, in Chinese)" and english[2][0][1] == "市委中期督察"
     chinese = next(a for a in memo_content(results).attachments if a[0] == "超过整改时限未整改的督察问题")
     assert chinese[1] == ["单位", "督察", "发现日期", "整改时限", "超期天数"]
+    # names the data give in English are not said to be Chinese
+    results["inspections"]["past_due_items"][0]["inspection"] = "mid-term inspection by the municipal Party committee"
+    english = next(a for a in memo_content(results, lang="en").attachments if a[0].startswith("Inspection problems"))
+    assert "Chinese" not in english[1][1]
