@@ -255,6 +255,11 @@ def _measure_font() -> FT2Font:
     return font
 
 
+def _body_width(text: str) -> Pt:
+    """Width of ``text`` in body type (3号, 16 pt), as :func:`text_width` measures it in table type."""
+    return Pt(text_width(text) * _BODY.pt / _TABLE.pt)
+
+
 def text_width(text: str) -> float:
     """Width of ``text`` in table type (12 pt), in points: a Chinese character or full-width
     mark a full em, any other character its advance in the face the PDF prints it in, and a
@@ -395,12 +400,15 @@ def _body(doc: Any, c: MemoContent) -> None:
         _para(doc, indent=False)
         first, rest = c.attachment_words[0], c.attachments
         for i, (title, _, _) in enumerate(rest, start=1):
-            p = _para(doc)
+            # GB/T 9704 7.3.6: a long attachment name wraps to its own first character, after 附件：1.
+            p = _para(doc, indent=False)
+            number = f"{i}. "
+            fmt = p.paragraph_format
+            fmt.left_indent = 2 * _BODY + _body_width(first) + _body_width(number)
+            fmt.first_line_indent = -(_body_width(number) + (_body_width(first) if i == 1 else 0))
             if i == 1:
                 _run(p, first)
-            else:
-                p.paragraph_format.first_line_indent = 2 * _BODY + len(first) * _BODY
-            _run(p, f"{i}. {title}")
+            _run(p, f"{number}{title}")
     _para(doc, indent=False)
     _para(doc, indent=False)
     for text in (c.issuer, c.date):

@@ -70,6 +70,18 @@ def test_memo_reads_as_a_memo(tmp_path, full):
     assert paragraphs[-1 - len(document.tables) * 4:].count("2018年1月5日") == 0 or "2018年1月5日" in text
     assert "2018年1月5日" in paragraphs and "湘潭市改革数据应用研究中心" in paragraphs
     assert "附件：1. 各县市区和园区月度评估得分与等次" in paragraphs
+    # GB/T 9704 7.3.6: 附件 two characters in, and a long attachment name wraps to its own first character
+    from reformlib.report.memo_layout import text_width
+    em = 16.0
+    listed = [p for p in document.paragraphs if re.match(r"^(附件：)?\d+\. ", p.text)]
+    assert len(listed) >= 2
+    for p in listed:
+        left, first = p.paragraph_format.left_indent.pt, p.paragraph_format.first_line_indent.pt
+        word, number = re.match(r"^(附件：)?(\d+\. )", p.text).groups()
+        assert abs(left + first - (2 * em if word else 5 * em)) < 0.1, p.text
+        # the name starts where its lines wrap (a full-width colon takes no extra space before a figure)
+        lead = (3 * em if word else 0) + text_width(number) * em / 12
+        assert abs(left + first + lead - left) < 0.1, p.text
     assert "合成演示数据" in text
     assert "213项年度改革任务已完成186项，完成率87.3%" in text
     props = document.core_properties
