@@ -125,14 +125,43 @@ def _fonts(element: Any, east_asia: str) -> None:
 
 
 def _run(paragraph: Any, text: str, role: str = "body", *, size: Pt = _BODY, bold: bool = False) -> Any:
-    run = paragraph.add_run(text)
-    run.font.size, run.font.bold = size, bold
-    _fonts(run._r, FONTS[role])
-    if size == _BODY:  # 28 characters on 156 mm: a pitch of 15.79 pt for 16 pt type
-        spacing = OxmlElement("w:spacing")
-        spacing.set(qn("w:val"), str(_CONDENSE))
-        run._r.get_or_add_rPr().append(spacing)
+    """``text`` as runs of ``role``'s faces (the last run returned); a curly quote that opens or
+    closes Latin text set in the Latin face (:func:`_quote_pieces`)."""
+    run = None
+    for piece, latin in _quote_pieces(text):
+        run = paragraph.add_run(piece)
+        run.font.size, run.font.bold = size, bold
+        _fonts(run._r, LATIN_FONT if latin else FONTS[role])
+        if size == _BODY:  # 28 characters on 156 mm: a pitch of 15.79 pt for 16 pt type
+            spacing = OxmlElement("w:spacing")
+            spacing.set(qn("w:val"), str(_CONDENSE))
+            run._r.get_or_add_rPr().append(spacing)
     return run
+
+
+#: Curly quotes: the same characters quote Chinese and English; their width follows the text they quote.
+_QUOTES = "\u201c\u201d\u2018\u2019"
+
+
+def _quote_pieces(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut so that each curly quote whose quoted side is Latin (the character after an
+    opening quote, before a closing one, is not a Chinese character) stands alone, flagged True:
+    in a Chinese document those characters are otherwise set in the Chinese face, full width
+    (“health care…” printed with gaps); a quote around Chinese text keeps the Chinese face."""
+    out: list[tuple[str, bool]] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch not in _QUOTES:
+            continue
+        inner = text[i + 1:i + 2] if ch in "\u201c\u2018" else text[i - 1:i]
+        if inner and not _wide(inner):
+            if i > start:
+                out.append((text[start:i], False))
+            out.append((ch, True))
+            start = i + 1
+    if start < len(text) or not out:
+        out.append((text[start:], False))
+    return out
 
 
 def _para(doc: Any, *, indent: bool = True, align: Any = WD_ALIGN_PARAGRAPH.JUSTIFY,

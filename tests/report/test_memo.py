@@ -363,3 +363,16 @@ def test_every_rank_names_its_assessment_its_group_and_its_base(full):
     assert "雨湖区在本月月度评估中居县市区和园区第3/4名、县市区第2/3名。" in text
     assert "雨湖区2017年12月月度评估（不含定性评价）在县市区和园区中居第3/4名，2017年11月为第2/4名（下降1位）" in text
     assert re.findall(r"第\d+名", text) == []  # no rank without its base
+
+
+def test_a_curly_quote_around_latin_text_is_set_in_the_latin_face():
+    """The English memo printed “health care: set up a mechanism (T179)” with full-width quotes in
+    the Chinese face; quotes around Chinese text keep the Chinese face."""
+    from reformlib.report.memo_layout import FONTS, LATIN_FONT, _run
+
+    p = docx.Document().add_paragraph()
+    _run(p, "the task “health care (T179)” and 任务“医药卫生改革”")
+    faces = [(r.text, r._r.rPr.rFonts.get(qn("w:eastAsia"))) for r in p.runs]
+    assert "".join(t for t, _ in faces) == "the task “health care (T179)” and 任务“医药卫生改革”"
+    assert [t for t, face in faces if face == LATIN_FONT] == ["“", "”"]
+    assert faces[-1] == (" and 任务“医药卫生改革”", FONTS["body"])
