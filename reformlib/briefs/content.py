@@ -13,7 +13,6 @@ May import: pandas, :mod:`reformlib.data`, :mod:`reformlib.model`, :mod:`reforml
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -24,7 +23,6 @@ from reformlib.data.periods import as_month, month_end
 from reformlib.data.schemas import CITY, unit_code
 from reformlib.data.task_status import STORED_DECIMALS, task_status
 from reformlib.i18n import (
-    DATA_NAMES,
     FAMILY,
     FAMILY_ROWS,
     HEADINGS,
@@ -39,12 +37,12 @@ from reformlib.model.evaluate import DATA_TABLES, evaluate, rank_uncertainty
 from reformlib.model.makeup import score_make_up
 from reformlib.model.spec import Spec, load_spec
 from reformlib.report.makeup import make_up_record
+from reformlib.report.memo import past_due_columns
 from reformlib.report.tables import brief_scores
 from reformlib.tasks import ledger, warning
 
 __all__ = ["CITY", "FAMILY_UNITS_SHOWN", "HEADLINE_COLUMNS", "at_risk_records", "at_risk_section", "brief_figures", "evaluation_section",
            "family_frame", "family_peers", "family_section", "headline", "inspection_name", "inspections_summary",
-
            "latest_month", "off_target", "past_due_frame", "pilots_summary", "results", "supervision_frame", "supervision_list",
            "target_in", "task_progress",
            "value_in"]
@@ -474,16 +472,10 @@ def past_due_frame(inspections: Mapping, *, lang: str = "zh") -> pd.DataFrame:
     """The inspection problems open past their rectification deadline
     (``results["inspections"]["past_due_items"]``) as the page shows them: unit by name,
     inspection, found on, deadline, days past it; longest past first."""
-    cols = MEMO[lang]["att_past_due_cols"].split("|")
     # the city's own problems are its city-level departments' (市本级), as the memo names them
     rows = [[MEMO[lang]["city_level"] if r.get("unit") == CITY else r["name"], r["inspection"], r["found_on"], r["due_on"],
              r["days_past_due"]] for r in (inspections or {}).get("past_due_items", [])]
-    if lang != "zh" and any(_CJK.search(str(r[1])) for r in rows):  # names the data gives only in Chinese
-        cols[1] = DATA_NAMES[lang]["inspection_col"]
-    return pd.DataFrame(rows, columns=cols)
-
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+    return pd.DataFrame(rows, columns=past_due_columns([r[1] for r in rows], lang))
 
 
 def pilots_summary(pilots: pd.DataFrame, month: str | pd.Period, *, unit: str | int | None = None) -> dict:

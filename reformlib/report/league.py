@@ -36,8 +36,16 @@ from reformlib.i18n import PEERS_TEXT
 from reformlib.report.atomic import atomic_path
 from reformlib.report.numbers import number
 
-__all__ = ["AROUND", "ENDS", "LEAGUE_FILE", "LIMIT", "Cutter", "cut", "excerpt", "excerpt_note", "league_ends", "league_frame",
-           "league_size", "shown", "write_league"]
+__all__ = ["AROUND", "ENDS", "LEAGUE_FILE", "LIMIT", "PEER_PLACES", "Cutter", "cut", "excerpt", "excerpt_note",
+           "has_peer_places", "league_ends", "league_frame", "league_size", "shown", "write_league"]
+
+#: The fields of a ``changes.ranks`` row that place its unit within its peer group, this month and last.
+PEER_PLACES = ("peer_group_name", "peer_size", "peer_rank", "peer_rank_before")
+
+
+def has_peer_places(row: Mapping[str, Any]) -> bool:
+    """Whether a ``changes.ranks`` row carries its unit's places within its peer group."""
+    return all(row.get(k) for k in PEER_PLACES)
 
 #: The file of a month's whole ranking, beside the month's unit briefs.
 LEAGUE_FILE = "league.csv"

@@ -72,7 +72,7 @@ from reformlib.data.periods import month_words
 from reformlib.errors import ParameterError
 from reformlib.i18n import CHANGES, DATA_NAMES, HEADLINE_TEXT, MAKE_UP, MEMO, PEERS_TEXT, UNIT_NAMES, WARNING_TEXT
 from reformlib.report.at_risk import schedule_cells, shows_bands
-from reformlib.report.league import excerpt_note, league_ends, league_size, shown
+from reformlib.report.league import excerpt_note, has_peer_places, league_ends, league_size, shown
 from reformlib.report.makeup import largest_deductions, make_up_rows, make_up_sentence
 from reformlib.report.memo_layout import MemoContent, write_docx
 from reformlib.report.numbers import (
@@ -88,8 +88,8 @@ from reformlib.report.numbers import (
 )
 from reformlib.report.results import section, validate_results
 
-__all__ = ["CITY_CODE", "MemoContent", "changes_summary", "key_findings", "memo_content", "revisions_summary",
-           "write_memo"]
+__all__ = ["CITY_CODE", "MemoContent", "changes_summary", "key_findings", "memo_content", "past_due_columns",
+           "revisions_summary", "write_memo"]
 
 #: The whole city's code: reported, never ranked among its parts.
 CITY_CODE = "430300"
@@ -97,8 +97,18 @@ CITY_CODE = "430300"
 DOCUMENT_MONTH = "2017-12"
 
 
-#: A Chinese character: an English memo says once where it prints a name the data give only in Chinese.
+#: A Chinese character: an English document says once where it prints a name the data give only in Chinese.
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def past_due_columns(inspections: Sequence[str], lang: str) -> list[str]:
+    """The header of a list of inspection problems past their deadline (memo, page and
+    workbook alike): in an English document whose ``inspections`` names hold Chinese, the
+    inspection column says the names are the data's Chinese ones."""
+    cols = MEMO[lang]["att_past_due_cols"].split("|")
+    if lang != "zh" and any(_CJK.search(str(name)) for name in inspections):
+        cols[1] = DATA_NAMES[lang]["inspection_col"]
+    return cols
 
 
 def _check_lang(lang: str) -> str:
@@ -369,7 +379,7 @@ def _rank_change(results: Mapping[str, Any], r: Mapping[str, Any], lang: str) ->
     (counties, districts and parks, as ``changes.ranks`` ranks them), naming the assessment,
     the group and the base (the parts the results' evaluation ranks), and its grade; within its
     peer group when the row carries the peer ranks (:func:`_peer_rank_change`)."""
-    if all(r.get(k) for k in _PEER_KEYS):
+    if has_peer_places(r):
         return _peer_rank_change(results, r, lang)
     t = MEMO[lang]
     changes = section(results, "changes")[0]
@@ -386,10 +396,6 @@ def _rank_change(results: Mapping[str, Any], r: Mapping[str, Any], lang: str) ->
     grade = t["unit_grade_now_same" if r["grade"] == r["grade_before"] else "unit_grade_now"].format(
         before=r["grade_before"], now=r["grade"])
     return rank + move.format(k=number(abs(k))) + t["part_sep"] + grade
-
-
-#: The fields of a ``changes.ranks`` row that rank the unit within its peer group.
-_PEER_KEYS = ("peer_group_name", "peer_size", "peer_rank", "peer_rank_before")
 
 
 def _peer_rank_change(results: Mapping[str, Any], r: Mapping[str, Any], lang: str) -> str:
@@ -707,10 +713,7 @@ def _attachments(results, t, lang, names) -> list[tuple[str, list[str], list[lis
         out.append(headline)
     late = (section(results, "inspections")[0] or {}).get("past_due_items") or []
     if late:
-        cols = t["att_past_due_cols"].split("|")
-        if lang != "zh" and any(_CJK.search(str(r["inspection"])) for r in late):  # names the data give in Chinese only
-            cols[1] = DATA_NAMES[lang]["inspection_col"]
-        out.append((t["att_past_due"], cols, [
+        out.append((t["att_past_due"], past_due_columns([r["inspection"] for r in late], lang), [
             [names.get(r["unit"], r["name"]), r["inspection"], date_text(r["found_on"], lang), date_text(r["due_on"], lang),
              number(r["days_past_due"])]
             for r in late]))

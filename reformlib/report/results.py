@@ -148,6 +148,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from reformlib.errors import DataValidationError, Problem
 from reformlib.report.atomic import atomic_path
+from reformlib.report.league import PEER_PLACES
 from reformlib.report.makeup import make_up_sums
 
 __all__ = [
@@ -298,7 +299,7 @@ _CHANGES = {
         "grade_before": _TEXT, "grade": _TEXT, "score_before": _NUM, "score": _NUM,
         "peer_group_name": _TEXT, "peer_size": {"type": "integer", "minimum": 1},
         "peer_rank": {"type": "integer", "minimum": 1}, "peer_rank_before": {"type": "integer", "minimum": 1}},
-        optional=("peer_group_name", "peer_size", "peer_rank", "peer_rank_before"))},
+        optional=PEER_PLACES)},
     "crossed": {"type": "array", "items": _record({
         "unit": _TEXT, "unit_name": _TEXT, "indicator": _TEXT, "name": _TEXT,
         "direction": {"enum": ["higher", "lower", "band"]}, "now": {"enum": ["met", "missed"]},

@@ -33,6 +33,7 @@ from reformlib.i18n import (
 from reformlib.model.evaluate import EvaluationResult
 from reformlib.model.uncertainty import RankUncertainty
 from reformlib.report.at_risk import schedule_cells, shows_bands
+from reformlib.report.league import has_peer_places
 from reformlib.report.numbers import (
     MISSING,
     cell,
@@ -220,7 +221,7 @@ def changes_frames(results: Mapping[str, Any], *, lang: str = "zh") -> tuple[pd.
                      w["days_overdue"].format(date=date_text(r["deadline"], lang), days=count(r["days_overdue"], w["day_word"], lang))])
     for r in changes["ranks"]:
         # within the unit's peer group (县市区 or 园区) where the row carries it, as the scores table ranks
-        peer = all(r.get(k) for k in ("peer_group_name", "peer_size", "peer_rank", "peer_rank_before"))
+        peer = has_peer_places(r)
         move = r["peer_rank_before"] - r["peer_rank"] if peer else r["rank_change"]
         moved = (w["rank_up"].format(n=count(move, w["place_word"], lang)) if move > 0 else
                  w["rank_down"].format(n=count(-move, w["place_word"], lang)) if move < 0 else w["rank_same"])

@@ -50,11 +50,11 @@ import pandas as pd
 
 from reformlib.data.task_status import shown_schedule
 from reformlib.errors import ParameterError
-from reformlib.i18n import DATA_NAMES, HEADLINE_TEXT, MAKE_UP, MEMO, NOT_SUPPLIED, PEERS_TEXT, WORKBOOK_TEXT
+from reformlib.i18n import HEADLINE_TEXT, MAKE_UP, MEMO, NOT_SUPPLIED, PEERS_TEXT, WORKBOOK_TEXT
 from reformlib.report.atomic import atomic_path
 from reformlib.report.league import excerpt_note, shown
 from reformlib.report.makeup import largest_deductions, make_up_lines
-from reformlib.report.memo import CITY_CODE, DOCUMENT_MONTH
+from reformlib.report.memo import CITY_CODE, DOCUMENT_MONTH, past_due_columns
 from reformlib.report.numbers import (
     EXCEL_FORMATS,
     difference,
@@ -496,9 +496,6 @@ def inspections_sheet(frame: pd.DataFrame, results: Mapping[str, Any]) -> pd.Dat
     return frame.assign(past_due=[insp["past_due"]] * len(frame))
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
 def past_due_sheet(results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
     """Every inspection problem open past its rectification deadline (``past_due_items``), as
     the memo's attachment lists it: unit by name, inspection, found on, deadline, days past it;
@@ -508,9 +505,7 @@ def past_due_sheet(results: Mapping[str, Any], *, lang: str) -> pd.DataFrame:
     if not items:
         note = WORKBOOK_TEXT[lang]["no_past_due"] if items is not None else (insp.get("note") or NOT_SUPPLIED[lang])
         return pd.DataFrame({"note": [note]})
-    cols = MEMO[lang]["att_past_due_cols"].split("|")
-    if lang != "zh" and any(_CJK.search(str(r["inspection"])) for r in items):  # names the data gives only in Chinese
-        cols[1] = DATA_NAMES[lang]["inspection_col"]
+    cols = past_due_columns([r["inspection"] for r in items], lang)
     # the city's own problems are its city-level departments' (市本级), as the memo names them
     return pd.DataFrame([[MEMO[lang]["city_level"] if r.get("unit") == CITY_CODE else r["name"], r["inspection"],
                           dt.date.fromisoformat(r["found_on"]),
