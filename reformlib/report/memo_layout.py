@@ -34,14 +34,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import docx
 import matplotlib
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 from matplotlib.ft2font import FT2Font, LoadFlags
 
@@ -387,30 +388,63 @@ def column_widths(header: list[str], rows: list[list[str]], *, total: float = TY
 
 
 def _table(doc: Any, header: list[str], rows: list[list[str]], lang: str, *, total: float = TYPE_WIDTH) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
+    """The attachment's table: python-docx makes the table and its grid, its rows are written as
+    one piece of XML (:func:`_row_xml`; python-docx's cell-by-cell calls cost most of a memo's
+    time): each cell as wide as its column, each row unsplittable, the header repeated."""
+    table = doc.add_table(rows=0, cols=len(header))
     table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for row_cells, values, role in [(table.rows[0].cells, header, "heading")] + [
-            (table.add_row().cells, r, "body") for r in rows]:
-        for cell, text in zip(row_cells, values):
-            p = cell.paragraphs[0]
-            numeric = role == "body" and text[:1].isdigit()
-            p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT
-            if lang != "zh" and _DATE.fullmatch(text):  # never broken at its hyphens ("2017-04-|30")
-                text = text.replace("-", NON_BREAKING_HYPHEN)
-            fmt = p.paragraph_format  # lines of a fixed pitch, as table_height counts them
-            fmt.line_spacing_rule, fmt.line_spacing, fmt.space_before, fmt.space_after = (
-                WD_LINE_SPACING.EXACTLY, _TABLE_LINE, Pt(0), Pt(0))
-            _run(p, text, role, size=_TABLE)
     widths = column_widths(header, rows, total=total)
-    for i, width in enumerate(widths):  # the grid (LibreOffice) and every cell (Word)
-        table.columns[i].width = Pt(width)
-        for cell in table.columns[i].cells:
-            cell.width = Pt(width)
-    for row in table.rows:  # a row never splits across pages; the header repeats
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    header_pr = OxmlElement("w:tblHeader")
-    table.rows[0]._tr.get_or_add_trPr().append(header_pr)
+    for column, width in zip(table.columns, widths):  # the grid (LibreOffice); every cell's own below (Word)
+        column.width = Pt(width)
+    twips = [Pt(width).twips for width in widths]
+    xml = "".join(_row_xml(values, role, twips, lang)
+                  for values, role in [(header, "heading"), *((r, "body") for r in rows)])
+    for tr in list(parse_xml(f"<w:tbl {nsdecls('w')}>{xml}</w:tbl>")):
+        table._tbl.append(tr)
+
+
+#: A cell's paragraph: lines of a fixed pitch, as :func:`table_height` counts them.
+_CELL_PARAGRAPH = (f'<w:pPr><w:spacing w:lineRule="exact" w:line="{round(_TABLE_LINE.pt * 20)}" w:before="0" w:after="0"/>'
+                   '<w:jc w:val="{}"/></w:pPr>')
+
+
+def _row_xml(values: list[str], role: str, twips: list[int], lang: str) -> str:
+    """One table row as WordprocessingML: a row that never splits across pages (the header's
+    also repeated on each page), each cell ``twips`` wide holding one paragraph of table type in
+    ``role``'s faces (a figure set flush right in the body), its curly quotes around Latin text in
+    the Latin face (:func:`_quote_pieces`), an English memo's ISO dates unbreakable."""
+    cells = []
+    for text, width in zip(values, twips):
+        numeric = role == "body" and text[:1].isdigit()
+        if lang != "zh" and _DATE.fullmatch(text):  # never broken at its hyphens ("2017-04-|30")
+            text = text.replace("-", NON_BREAKING_HYPHEN)
+        runs = "".join(_run_xml(piece, LATIN_FONT if latin else FONTS[role]) for piece, latin in _quote_pieces(text))
+        cells.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr><w:p>'
+                     f'{_CELL_PARAGRAPH.format("right" if numeric else "left")}{runs}</w:p></w:tc>')
+    head = "<w:tblHeader/>" if role == "heading" else ""
+    return f"<w:tr><w:trPr><w:cantSplit/>{head}</w:trPr>{''.join(cells)}</w:tr>"
+
+
+#: What python-docx writes for a tab and a line break inside a run's text.
+_RUN_BREAKS = re.compile(r"([\t\r\n])")
+
+
+def _run_xml(text: str, east_asia: str) -> str:
+    """A run of table type (12 pt, not bold) in ``east_asia`` and the Latin face, holding
+    ``text`` as python-docx writes it (tabs and line breaks as their elements)."""
+    content = []
+    for part in _RUN_BREAKS.split(text):
+        if part == "\t":
+            content.append("<w:tab/>")
+        elif part in ("\r", "\n"):
+            content.append("<w:br/>")
+        elif part:
+            space = ' xml:space="preserve"' if part.strip() != part else ""
+            content.append(f"<w:t{space}>{xml_escape(part)}</w:t>")
+    return (f'<w:r><w:rPr><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:cs="{LATIN_FONT}" '
+            f'w:eastAsia="{xml_escape(east_asia)}"/><w:b w:val="0"/><w:sz w:val="{round(_TABLE.pt * 2)}"/></w:rPr>'
+            f'{"".join(content)}</w:r>')
 
 
 def _body(doc: Any, c: MemoContent) -> None:
