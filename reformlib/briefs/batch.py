@@ -47,6 +47,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # a worker process (of the pool or of a Dask cluster) imports this module first: like the
 # command line, it goes without jsonschema's optional IRI checker, whose grammar parsers cost
@@ -56,6 +57,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 from reformlib.briefs.freshness import brief_inputs  # noqa: E402
 from reformlib.briefs.notebooks import BriefKernel, check_parameters, kernel_available  # noqa: E402
 from reformlib.briefs.run import (  # noqa: E402
+    DataFacts,
     UnitsRun,
     compute_units,
     data_facts,
@@ -124,18 +126,19 @@ def _failure(exc: BaseException) -> str:
 
 
 def run_chunk(jobs: list[BriefJob], *, data: str | os.PathLike | None = None, reports: str | os.PathLike | None = None,
-              timeout: int = 600, notebook_dir: str | os.PathLike | None = None,
+              timeout: int = 600, notebook_dir: str | os.PathLike | None = None, facts: DataFacts | None = None,
               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Publish ``jobs`` one after another on one kept kernel; one :class:`Outcome` per job,
     in order (a failure is an outcome, never raised, so one brief cannot lose the others).
     Each brief takes its own lock, waiting for a single run of the same brief that holds it.
-    ``on_done(outcome)`` is called as each one ends."""
+    ``facts``: the data's months and units when the batch has read them already
+    (:func:`reformlib.briefs.run.data_facts`). ``on_done(outcome)`` is called as each one ends."""
     data_dir = data_source(data)
     templates = templates_of(notebook_dir)
     out: list[Outcome] = []
     setup = None
     try:
-        facts = data_facts(data_dir)
+        facts = facts if facts is not None else data_facts(data_dir)
         inputs = brief_inputs(str(data_folder(data_dir).resolve()), templates)
         kernel_available()
     except ReformlibError as exc:
@@ -162,6 +165,7 @@ def run_chunk(jobs: list[BriefJob], *, data: str | os.PathLike | None = None, re
 
 def render_chunk(jobs: list[BriefJob], run: UnitsRun, *, data: str | os.PathLike | None = None,
                  reports: str | os.PathLike | None = None, notebook_dir: str | os.PathLike | None = None,
+                 facts: DataFacts | None = None, inputs: dict | None = None,
                  on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Publish the unit briefs ``jobs`` (of one month and language) from ``run``, the one
     run of ``units.ipynb`` that computed their results (:func:`reformlib.briefs.run.compute_units`),
@@ -170,14 +174,17 @@ def render_chunk(jobs: list[BriefJob], run: UnitsRun, *, data: str | os.PathLike
     publish, or its failure kept aside); no kernel is started. One :class:`Outcome` per job.
     The memos of every :data:`MEMOS_AT_ONCE` jobs are made first and converted to PDF by one
     LibreOffice process (:func:`reformlib.briefs.run.prepare_memos`; starting LibreOffice is
-    most of a conversion's cost), each brief then published with its own."""
+    most of a conversion's cost), each brief then published with its own. ``facts`` and
+    ``inputs``: the data's months and units and the briefs' inputs when the batch has read them
+    already (:func:`reformlib.briefs.run.data_facts`, :func:`reformlib.briefs.freshness.brief_inputs`
+    of the unit template; at national scale reading them costs seconds)."""
     data_dir = data_source(data)
     template = templates_for("unit", notebook_dir)[0]
     out: list[Outcome] = []
     setup = None
     try:
-        facts = data_facts(data_dir)
-        inputs = brief_inputs(data_dir, [template])
+        facts = facts if facts is not None else data_facts(data_dir)
+        inputs = inputs if inputs is not None else brief_inputs(data_dir, [template])
     except ReformlibError as exc:
         setup = str(exc)
     code = code_version([template])  # once for the chunk's briefs
@@ -230,15 +237,17 @@ def _lost(part: list[BriefJob], why: str) -> list[Outcome]:
 
 def run_jobs(jobs: list[BriefJob], *, data: str | os.PathLike | None = None, reports: str | os.PathLike | None = None,
              timeout: int = 600, notebook_dir: str | os.PathLike | None = None, workers: int = 1,
-             scheduler: str | None = None, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+             scheduler: str | None = None, facts: DataFacts | None = None,
+             on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Run every job (none is skipped here: :func:`reformlib.briefs.schedule.run_batch`
     chooses the due ones): the unit jobs of each month and language computed by one run of
     ``units.ipynb`` here, then published in chunks (:func:`render_chunk`); the city's in
     chunks of one month on one kernel each (:func:`run_chunk`); the chunks run
     with ``scheduler`` on a Dask cluster (``local``: a ``LocalCluster`` of ``workers``
     processes), else in this process (``workers`` 1) or ``workers`` processes of this
-    machine. Outcomes in the order of ``jobs``; ``on_done(outcome)`` as each is known (for
-    a chunk run elsewhere: when the chunk ends)."""
+    machine. The data's months and units (``facts``, read here when not given) and the unit
+    briefs' inputs are read once, here, for every chunk. Outcomes in the order of ``jobs``;
+    ``on_done(outcome)`` as each is known (for a chunk run elsewhere: when the chunk ends)."""
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise ParameterError(f"workers must be a positive integer, got {workers!r}")
     kwargs = dict(data=data_source(data), reports=str(Path(reports).resolve()) if reports else None,
@@ -257,15 +266,22 @@ def run_jobs(jobs: list[BriefJob], *, data: str | os.PathLike | None = None, rep
         if job.unit:
             groups.setdefault((job.month, job.lang), []).append(job)
     runs = {key: _compute(group, timeout=timeout, **kwargs) for key, group in groups.items()}
+    shared: dict[str, Any] = {}
+    try:  # read once for every chunk (a failure here is each chunk's to report)
+        shared["facts"] = facts if facts is not None else data_facts(kwargs["data"])
+        if groups:
+            shared["inputs"] = brief_inputs(kwargs["data"], [templates_for("unit", notebook_dir)[0]])
+    except ReformlibError:
+        pass
     # then every chunk: the city's briefs on a kept kernel, the units' drawn from their results
     tasks: list[tuple[Callable, list[BriefJob], dict]] = []
     city = [job for job in jobs if not job.unit]
 
     def plan(n: int) -> None:  # the chunks for n workers
         tasks.clear()
-        tasks.extend((run_chunk, part, dict(kwargs, timeout=timeout)) for part in chunks(city, n))
+        tasks.extend((run_chunk, part, dict(kwargs, timeout=timeout, facts=shared.get("facts"))) for part in chunks(city, n))
         for key, group in groups.items():
-            tasks.extend((render_chunk, part, dict(kwargs, run=runs[key])) for part in chunks(group, n))
+            tasks.extend((render_chunk, part, dict(kwargs, run=runs[key], **shared)) for part in chunks(group, n))
 
     try:
         if scheduler:

@@ -44,7 +44,7 @@ from reformlib.data.paths import reports_folder
 from reformlib.data.schemas import CITY
 from reformlib.errors import RunError
 from reformlib.i18n import INDEX_TEXT
-from reformlib.report.browser import PAGE, active_content, content_security_policy, html_is_offline
+from reformlib.report.browser import PAGE, content_security_policy, unsafe_content
 
 __all__ = ["INDEX", "PublishedBrief", "city_brief", "navigation", "published_briefs", "update_index", "write_index"]
 
@@ -233,7 +233,7 @@ def index_html(briefs: list[PublishedBrief]) -> str:
         body.append("</tbody></table>")
     page = PAGE.format(lang="zh-CN", policy=html.escape(content_security_policy([INDEX_STYLE])), title=html.escape(title),
                         style=INDEX_STYLE, body="\n".join(body))
-    external, active = html_is_offline(page), active_content(page)
+    external, active = unsafe_content(page)
     if external or active:
         raise RunError(f"the index would fetch from the internet or run code ({'; '.join([*external, *active][:3])})")
     return page

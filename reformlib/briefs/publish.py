@@ -33,7 +33,7 @@ from reformlib.data.io import atomic_write
 from reformlib.data.paths import ROOT
 from reformlib.errors import RunError
 from reformlib.i18n import PAGE_TITLE
-from reformlib.report.browser import PAGE, active_content, content_security_policy, html_is_offline, style_sheets
+from reformlib.report.browser import PAGE, content_security_policy, style_sheets, unsafe_content
 from reformlib.report.numbers import MISSING
 
 #: Files every published brief holds (figures are checked from the results file's list).
@@ -362,7 +362,7 @@ def write_page_html(out: Path, body: str, *, title: str, lang: str, nav: str = "
     policy = content_security_policy([STYLE, *style_sheets(body)])
     page = PAGE.format(lang="zh-CN" if lang == "zh" else "en", title=html.escape(title), style=STYLE,
                        body=body, policy=html.escape(policy))
-    external, active = html_is_offline(page), active_content(page)
+    external, active = unsafe_content(page)
     if external or active:
         found = "; ".join([*(f"external URL {u[:80]}" for u in external[:3]), *active[:3]])
         raise RunError(f"{out.name} would fetch from the internet or run code ({found}); refusing to publish")

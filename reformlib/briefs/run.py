@@ -603,7 +603,7 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
                     shutil.copyfile(run.results(params.unit), staging / "results.json")
                     # written by units.ipynb (briefs.units.write_unit_results), copied as it is and
                     # validated here once: the page, figures, memo and workbook are drawn from this reading
-                    results = read_results(staging / "results.json")
+                    results = read_results(staging / "results.json", fast=True)
                     if (results.get("unit"), results.get("month"), results.get("lang")) != (params.unit, params.month, params.lang):
                         raise RunError(f"results.json is of {results.get('month')} {results.get('unit')} ({results.get('lang')})")
                     step, t0 = "drawing the figures", time.perf_counter()

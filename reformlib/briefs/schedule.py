@@ -252,7 +252,7 @@ def run_batch(jobs: list[BriefJob], *, data: str | os.PathLike | None = None,
         if due:
             try:
                 run_jobs(due, data=data_dir, reports=root, timeout=timeout, notebook_dir=notebook_dir, workers=workers,
-                         scheduler=scheduler, on_done=finish)
+                         scheduler=scheduler, facts=facts, on_done=finish)
             finally:
                 if any(o.status == "published" for o in outcomes.values()):
                     trouble = index.update_index(root)

@@ -54,7 +54,8 @@ if TYPE_CHECKING:  # nbconvert (about 1 CPU-s to import) is imported where a pag
     from nbconvert import HTMLExporter
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "OFFLINE_TEMPLATE", "PAGE", "PRINT_TABLES", "active_content",
-           "content_security_policy", "html_is_offline", "inspect_html", "offline_html_exporter", "style_sheets"]
+           "content_security_policy", "html_is_offline", "inspect_html", "offline_html_exporter", "style_sheets",
+           "unsafe_content"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -229,6 +230,13 @@ def active_content(html_text: str) -> list[str]:
     URLs, and ``<meta http-equiv>`` other than the content type and the security policy.
     A brief's page must have none."""
     return _scan(html_text).active
+
+
+def unsafe_content(html_text: str) -> tuple[list[str], list[str]]:
+    """:func:`html_is_offline` and :func:`active_content` of a page from one parse of it: the
+    external URLs it would load and what in it could run or navigate by itself."""
+    scanner = _scan(html_text)
+    return scanner.urls, scanner.active
 
 
 def style_sheets(html_text: str) -> list[str]:

@@ -748,7 +748,7 @@ def _headline_rows(results: Mapping[str, Any], lang: str) -> tuple[str, list[str
 
 def memo_content(results: Mapping[str, Any], *, lang: str = "zh") -> MemoContent:
     """The memo's title, addressee, sections and attachments from a results dict."""
-    data = validate_results(results)
+    data = validate_results(results, fast=True)
     t = MEMO[_check_lang(lang)]
     # who is to act: the city's own problems and tasks are those of its city-level departments (市本级),
     # never the city's, which would report to its own leading group
@@ -776,5 +776,5 @@ def write_memo(results: Mapping[str, Any], path: Path | str, *, lang: str = "zh"
     ``base_dir`` is accepted for callers that pass the brief's folder; the memo carries
     its figures as attachment tables, not pictures.
     """
-    content = memo_content(results, lang=_check_lang(lang))
-    return write_docx(content, Path(path), lang=lang, generated_at=validate_results(results)["generated_at"])
+    content = memo_content(results, lang=_check_lang(lang))  # the results validated there
+    return write_docx(content, Path(path), lang=lang, generated_at=str(results["generated_at"]))

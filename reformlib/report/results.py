@@ -652,6 +652,6 @@ def write_results(obj: Mapping[str, Any], path: Path | str) -> Path:
     return target
 
 
-def read_results(path: Path | str) -> dict[str, Any]:
-    """Read and validate a ``results.json``."""
-    return validate_results(Path(path))
+def read_results(path: Path | str, *, fast: bool = False) -> dict[str, Any]:
+    """Read and validate a ``results.json`` (``fast``: as for :func:`validate_results`)."""
+    return validate_results(Path(path), fast=fast)
