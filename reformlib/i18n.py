@@ -161,7 +161,7 @@ MEMO: dict[str, dict[str, str]] = {
         "tasks_no_on_schedule": "无按期推进中的任务",
         "tasks_none": "截至{month}，没有需要报告的年度改革任务。",
         "targets_all": "{whose}有目标的{n}主要指标均达到年度目标（流量指标按月折算）（附件：{att}）。",
-        "targets_none": "{whose}有目标的{n}主要指标均未达到年度目标（流量指标按月折算）（附件：{att}）。", "targets_whose": "{unit}",
+        "targets_none": "{whose}有目标的{n}主要指标均未达到年度目标（流量指标按月折算）（附件：{att}）。", "targets_whose": "{unit}", "targets_city": "全市",
         "tasks_open_none": "截至{month}，{led}{total}年度改革任务尚无完成的；{parts}。",
         "part_sep": "，",
         "gap_problem_share": "本期全市和各县市区、园区未达到目标的指标共{n}{of_city}，按差距占目标值的比例排序，差距最大的是：{items}。",
@@ -308,7 +308,7 @@ MEMO: dict[str, dict[str, str]] = {
         "targets_none": "None of the {n} headline figures{whose} with a target met the annual target (flows: pro rata "
                         "to the month) "
                         "(attachment: {att}).",
-        "targets_whose": " of {unit}",
+        "targets_whose": " of {unit}", "targets_city": " of the city as a whole",
         "tasks_open_none": "By {month}, none of the {total} annual reform tasks{led} was completed; {parts}.",
         "part_sep": ", ",
         "gap_problem_share": "Indicator values below target (unit by indicator, the whole city's and its counties', "

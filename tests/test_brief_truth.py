@@ -283,7 +283,7 @@ def test_no_memo_prints_a_count_of_zero(runs):
     for key, res in runs.items():
         assert ZERO.findall(_body(memo_content(res))) == [], key
     city = _body(memo_content(runs[("2017-12", "")]))
-    assert "无按期推进中的任务" in city and "有目标的18项主要指标均达到年度目标（流量指标按月折算）" in city
+    assert "无按期推进中的任务" in city and "全市有目标的18项主要指标均达到年度目标（流量指标按月折算）" in city
 
 
 def test_every_rank_in_the_unit_memo_names_its_assessment_group_and_base(runs):

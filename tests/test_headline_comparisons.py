@@ -138,7 +138,7 @@ def test_june_city_brief_compares_with_its_own_figures_not_the_document(june):
     c = memo_content(june)
     judged = [h for h in rows if h["meets_target"] is not None]
     met = sum(h["meets_target"] for h in judged)
-    sentence = f"有目标的{len(judged)}项主要指标中，{met}项达到年度目标（流量指标按月折算），{len(judged) - met}项未达到"
+    sentence = f"全市有目标的{len(judged)}项主要指标中，{met}项达到年度目标（流量指标按月折算），{len(judged) - met}项未达到"
     assert any(sentence in s for s in c.overview), c.overview
     title, cols, body = next(a for a in c.attachments if a[0] == WORDS["att_headline"])
     assert cols == ["指标", WORDS["value"], "年度目标（流量指标按月折算）", "是否达到目标", WORDS["previous_month"], WORDS["year_earlier"]]

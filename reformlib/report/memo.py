@@ -204,8 +204,9 @@ def _targets(results: Mapping[str, Any], lang: str) -> list[str]:
         return []
     met = sum(judged)
     word = MEMO[lang]["item_word"]
-    # a unit's memo says whose figures they are
-    whose = MEMO[lang]["targets_whose"].format(unit=_unit_name(results, lang)) if _own_unit(results) else ""
+    # the memo says whose figures they are: its unit's, or the whole city's
+    whose = MEMO[lang]["targets_whose"].format(unit=_unit_name(results, lang)) if _own_unit(results) \
+        else MEMO[lang]["targets_city"]
     if met in (0, len(judged)):  # all or none: said in words, never "0项未达到"
         return [MEMO[lang]["targets_all" if met else "targets_none"].format(
             n=count(len(judged), word, lang), att=_headline_title(results, lang), whose=whose)]
