@@ -3,7 +3,7 @@
 ``units.ipynb`` and drawn unit by unit from its results. Prints to stdout only; writes into a
 temporary folder removed afterwards.
 
-    .venv/bin/python bench/bench_batch.py [--month 2017-12] [--national] [--national-units 285,2850]
+    .venv/bin/python bench/bench_batch.py [--month 2017-12] [--national [--whole]] [--national-units 285,2850]
 
 In one run, wall seconds and seconds per brief:
 
@@ -15,10 +15,13 @@ In one run, wall seconds and seconds per brief:
   set: 8 units) as a batch (``python -m reformlib briefs``, 2 worker processes);
 - with ``--national`` (``make bench``): 285 and 2,850 units of ``data/national_synthetic.duckdb``
   (built by ``python -m reformlib data --national`` when missing, about 5-10 minutes; the
-  units that lead a task first): the batch's computing step measured whole (one run of
-  ``units.ipynb`` for all N units, in a child process), its publishing step measured on
-  ``--sample`` of the briefs on 2 processes, and the whole batch projected from the two
-  (said so where printed); goal for 2,850: under 30 minutes.
+  units that lead a task first). With ``--whole`` (``make bench``) each national batch runs
+  whole as the schedule runs it (``python -m reformlib briefs``, 2 worker processes; goal for
+  2,850: under 30 minutes), and its first unit's brief is then made alone and compared with the
+  batch's (results, page, figures, memo, workbook; time stamps apart). Without it, the batch's
+  computing step is measured whole (one run of ``units.ipynb`` for all N units, in a child
+  process), its publishing step on ``--sample`` of the briefs on 2 processes, and the whole
+  batch projected from the two (said so where printed).
 
 Each batch runs as a command in a child process; its peak resident memory is the largest
 process's of the run (``getrusage(RUSAGE_CHILDREN)`` of a wrapper around the command: the
@@ -33,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -156,6 +160,80 @@ def national_publish(computed: dict, store: Path, month: str, units: list[str], 
     return time.perf_counter() - t0, [o.detail for o in outcomes if o.status != "published"]
 
 
+_TIME_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:\+00:00|Z)?")
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """What differs between two published briefs' ``current`` folders, time stamps apart:
+    ``results.json`` (but its ``generated_at``), the page, every figure byte for byte, the
+    memo's text and the workbook's cells."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    out = []
+
+    def results(folder: Path) -> dict:
+        data = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+        data.pop("generated_at", None)
+        return data
+
+    if results(a) != results(b):
+        out.append("results.json")
+    if _TIME_STAMP.sub("", (a / "brief.html").read_text(encoding="utf-8")) != \
+            _TIME_STAMP.sub("", (b / "brief.html").read_text(encoding="utf-8")):
+        out.append("brief.html")
+    figures = sorted(p.name for p in (a / "figures").iterdir())
+    if figures != sorted(p.name for p in (b / "figures").iterdir()):
+        out.append("the list of figures")
+    out += [f"figures/{name}" for name in figures
+            if (b / "figures" / name).is_file() and (a / "figures" / name).read_bytes() != (b / "figures" / name).read_bytes()]
+
+    def memo(folder: Path) -> list[str]:
+        doc = Document(str(folder / "memo.docx"))
+        return [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+
+    if memo(a) != memo(b):
+        out.append("memo.docx")
+
+    def cells(folder: Path) -> dict:
+        wb = load_workbook(folder / "tables.xlsx")
+        return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
+
+    if cells(a) != cells(b):
+        out.append("tables.xlsx")
+    return out
+
+
+def whole_national(units: list[str], month: str, tmp: Path) -> float:
+    """All ``units``' briefs of the national store as one batch by the command line, then the
+    first unit's brief alone, compared with the batch's: prints the figures, returns the
+    batch's wall seconds."""
+    n = len(units)
+    reports = tmp / f"national-{n}"
+    b = batch(NATIONAL, month, units, reports)
+    sizes = [p.stat().st_size for p in reports.glob(f"{month}/*/current/results.json")]
+    league = reports / month / "league.csv"
+    print(f"  {n:,} national units as one batch (python -m reformlib briefs, 2 processes): {b['seconds']:.0f} s = "
+          f"{b['seconds'] / 60:.1f} minutes ({b['seconds'] / n:.2f} s a brief), {b['published']:,} published"
+          + (f"; goal < 30 minutes: {'met' if b['seconds'] < 1800 else 'NOT met'}" if n >= 2850 else ""), flush=True)
+    print(f"    computing every unit's results once (units.ipynb): {b['compute']['wall']:.0f} s; publishing "
+          f"{b['publish_mean']:.2f} s a brief (each process's own time); largest process {b['peak_gib']:.2f} GiB; "
+          f"results.json {sum(sizes) / max(1, len(sizes)) / 2**10:.0f} KiB a unit; the whole ranking once, league.csv, "
+          f"{league.stat().st_size / 2**10 if league.exists() else 0:.0f} KiB", flush=True)
+    if b["failed"]:
+        print(f"    {len(b['failed'])} FAILED, such as: {b['failed'][0].strip()[:200]}", flush=True)
+    alone = tmp / f"alone-{n}"
+    seconds = command(["brief", "--data", str(NATIONAL), "--month", month, "--unit", units[0], "--quiet",
+                       "--reports", str(alone)], "the national unit brief alone")
+    diff = differences(reports / month / units[0] / "current", alone / month / units[0] / "current")
+    print(f"    {units[0]}'s brief made alone ({seconds:.0f} s): "
+          + ("identical in content to the batch's (results, page, figures, memo, workbook; time stamps apart)"
+             if not diff else f"DIFFERS from the batch's in {', '.join(diff)}"), flush=True)
+    shutil.rmtree(reports, ignore_errors=True)
+    shutil.rmtree(alone, ignore_errors=True)
+    return b["seconds"]
+
+
 def _split(b: dict) -> str:
     """Where a batch's time went, its peak memory, and what failed (if anything)."""
     text = (f"  (computing: {b['compute']['wall']:.1f} s once; publishing: {b['publish_mean']:.2f} s a brief; "
@@ -171,6 +249,9 @@ def main() -> None:
     parser.add_argument("--national", action="store_true", help="also 285 and 2,850 units of the national store")
     parser.add_argument("--national-units", default="285,2850", help="numbers of national units, comma-separated")
     parser.add_argument("--sample", type=int, default=6, help="national briefs published of each run (the rest projected)")
+    parser.add_argument("--whole", action="store_true",
+                        help="run each national batch whole by the command line (python -m reformlib briefs), and one "
+                             "of its briefs alone to compare (make bench); else compute once and publish --sample")
     args = parser.parse_args()
     from reformlib.briefs.run import data_facts, data_source
     from reformlib.data.schemas import CITY
@@ -210,9 +291,13 @@ def main() -> None:
             # the units that lead a task first (each of them has every section), then the others
             national = [u for u in national if u in leading] + [u for u in national if u not in leading]
             print(f"SYNTHETIC national panel {NATIONAL.name}: {len(national):,} units, {len(leading):,} of them "
-                  f"leading a task (taken first); computing once, then publishing {args.sample} of the briefs",
+                  f"leading a task (taken first); " + ("each batch whole" if args.whole else f"computing once, then publishing {args.sample} of the briefs"),
                   flush=True)
             for n in (int(x) for x in args.national_units.split(",")):
+                if args.whole:
+                    curve.append((n, whole_national(national[:n], args.month, tmp)))
+                    print("    load average after it: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()), flush=True)
+                    continue
                 c = national_compute(NATIONAL, args.month, national[:n], tmp / f"national-{n}")
                 print(f"  {n:,} national units: units.ipynb computed every unit's results in {c['seconds']:.0f} s "
                       f"({c['seconds'] / n:.2f} s a unit; largest process {c['peak_kib'] / 2**20:.2f} GiB; "

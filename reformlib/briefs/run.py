@@ -54,6 +54,7 @@ import json
 import os
 import re
 import sys
+import threading
 import time
 import traceback
 import uuid
@@ -548,6 +549,17 @@ def prepare_memos(run: UnitsRun, units: list[str], folder: Path, *, lang: str) -
             for unit, docx in made.items()}
 
 
+def _ready_to_publish() -> None:
+    """:func:`reformlib.briefs.render.warm_up` (imports, fonts) on a thread of its own while a
+    brief's kernel computes; a failure here is met again by the publishing step, which says so."""
+    try:
+        from reformlib.briefs import render
+
+        render.warm_up()
+    except Exception:  # noqa: BLE001, S110 - only a head start: publishing does the same work and reports
+        pass
+
+
 def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.PathLike | None = None,
                  quiet: bool = False, wait: bool = False, inputs: dict | None = None,
                  update_index: bool = True, memo: publish.PreparedMemo | None = None,
@@ -573,8 +585,11 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
     with brief_lock(target, wait=wait, name=what) as lock:
         recover(lock)
         started = time.perf_counter()
-        if callable(run):
+        if callable(run):  # the kernel computes while this process readies itself to publish
+            ready = threading.Thread(target=_ready_to_publish, name="reformlib-ready-to-publish", daemon=True)
+            ready.start()
             run = run()
+            ready.join()
         run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")[:-3] + f"-{uuid.uuid4().hex[:6]}"
         staging = new_staging(lock, run_id)
         params = dataclasses.replace(params, reports_dir=_reports_parameter(reports_folder(reports), staging))
