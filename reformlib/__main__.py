@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell")
     b.add_argument("--notebook-dir", default=None, help="folder of the brief's template notebooks (default notebooks/)")
     b.add_argument("--quiet", action="store_true", help="no progress output (for schedulers)")
+    b.add_argument("--memo-date", default=None, help="the day the memo is issued, YYYY-MM-DD, not before the end of the "
+                   "month reported (default: the day it is made); for a memo issued again or dated ahead")
     b.add_argument("--wait", action="store_true", help="wait for another run of the same brief to end instead of exiting")
     s = sub.add_parser("briefs", help="run every brief of a schedule file that is not yet published")
     s.add_argument("--config", default="briefs.yml", help="the schedule file (default briefs.yml)")
@@ -184,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             from reformlib.briefs.run import run_brief
 
             result = run_brief(args.month, args.lang, args.unit, data=args.data, reports=args.reports,
-                               notebook_dir=args.notebook_dir, timeout=args.timeout, quiet=args.quiet, wait=args.wait)
+                               notebook_dir=args.notebook_dir, timeout=args.timeout, quiet=args.quiet, wait=args.wait,
+                               memo_date=args.memo_date)
             print(result.html)
         elif args.command == "briefs":
             return _briefs(args)

@@ -16,6 +16,7 @@ executed notebook is the record of one run and is never edited.
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import os
@@ -67,13 +68,14 @@ def memo_pdf_off() -> str:
 
 
 def write_documents(folder: Path, *, lang: str, results: Mapping[str, Any] | None = None,
-                    memo: PreparedMemo | None = None) -> dict[str, dict[str, Any]]:
+                    memo: PreparedMemo | None = None, issued: dt.date | None = None) -> dict[str, dict[str, Any]]:
     """``tables.xlsx``, ``memo.docx`` and, with LibreOffice, ``memo.pdf`` from
     ``folder/results.json`` (validated on reading; ``results``: those results already read
     and validated, as a unit's brief has them from the run that validated them when writing
     them). ``memo``: the memo already made from those results (copied into ``folder``, with
-    its PDF or the reason it has none). Returns the ``documents`` record of the manifest: per
-    file, ``made`` and, for a file not made, ``reason``."""
+    its PDF or the reason it has none). ``issued``: the memo's date
+    (:func:`reformlib.report.memo.memo_date`; default the day its results were made). Returns
+    the ``documents`` record of the manifest: per file, ``made`` and, for a file not made, ``reason``."""
     # the document writers (python-docx, openpyxl, the model's tables) are imported here, not
     # with this module, so that a command refused before anything runs starts quickly
     import shutil
@@ -93,7 +95,7 @@ def write_documents(folder: Path, *, lang: str, results: Mapping[str, Any] | Non
     if memo is not None:
         shutil.copyfile(memo.docx, folder / "memo.docx")
     else:
-        write_memo(res, folder / "memo.docx", lang=lang, base_dir=folder)
+        write_memo(res, folder / "memo.docx", lang=lang, base_dir=folder, issued=issued)
     record: dict[str, dict[str, Any]] = {"tables.xlsx": {"made": True}, "memo.docx": {"made": True}}
     off = memo_pdf_off()
     if off:

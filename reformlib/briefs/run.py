@@ -302,7 +302,8 @@ def _kept_aside_on_failure(staging: Path, what: str, manifest: dict, *, started:
 
 
 def _build(staging: Path, params: BriefParams, templates: list[Path], *, what: str, timeout: int, quiet: bool,
-           timings: dict, documents: dict, nav: str = "", kernel: BriefKernel | None = None) -> None:
+           timings: dict, documents: dict, nav: str = "", kernel: BriefKernel | None = None,
+           issued: dt.date | None = None) -> None:
     """Execute the notebooks into ``staging`` and make every document there; raise
     :class:`_Failure` naming the step (notebook and cell) that failed."""
     nb_params = params.as_notebook_parameters()
@@ -333,7 +334,7 @@ def _build(staging: Path, params: BriefParams, templates: list[Path], *, what: s
                         title=publish.page_title(params.month, params.lang), lang=params.lang, nav=nav)
         timings["html"] = round(time.perf_counter() - t0, 2)
         step, t0 = "making memo.docx, memo.pdf and tables.xlsx", time.perf_counter()
-        documents.update(publish.write_documents(staging, lang=params.lang))
+        documents.update(publish.write_documents(staging, lang=params.lang, issued=issued))
         timings["documents"] = round(time.perf_counter() - t0, 2)
     except Exception as exc:  # noqa: BLE001
         raise _Failure(f"{step} failed: {_first_line(exc)}") from None
@@ -375,7 +376,8 @@ def _published(target: Path, version: Path, manifest: dict, *, reports: str | os
 def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = None, *,
               data: str | os.PathLike | None = None, reports: str | os.PathLike | None = None,
               notebooks: tuple[str, ...] = BRIEF_NOTEBOOKS, notebook_dir: str | os.PathLike | None = None,
-              timeout: int = 600, quiet: bool = False, wait: bool = False) -> RunResult:
+              timeout: int = 600, quiet: bool = False, wait: bool = False,
+              memo_date: str | None = None) -> RunResult:
     """Run and publish one brief; return where it went. Raises :class:`RunError` on failure
     (one line: the step, notebook and cell, and where the failed run is kept).
 
@@ -384,10 +386,15 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
     brief's lock is held for the whole run: if another run of the same brief holds it,
     wait for it (``wait``) or raise :class:`RunError` at once. Unless ``quiet``, a progress
     bar shows each notebook's cells as they run (on stderr). Ctrl-C keeps the run in
-    ``failed/`` and raises :class:`KeyboardInterrupt` with that sentence.
+    ``failed/`` and raises :class:`KeyboardInterrupt` with that sentence. ``memo_date``
+    (YYYY-MM-DD, not before the end of the month reported): the day the memo is issued, for a
+    memo issued again or dated ahead; by default it is dated the day it is made.
     """
+    from reformlib.report.memo import memo_date as checked_date
+
     check_timeout(timeout)
     params = validate_params(month, lang, unit, data=data)
+    issued = None if memo_date is None else checked_date(memo_date, params.month)
     if params.unit and notebooks == BRIEF_NOTEBOOKS:  # a unit's brief: units.ipynb for that one unit
         template = templates_for(params.unit, notebook_dir)[0]
         check_parameters(template, units_parameters(params.month, params.lang, [params.unit]))
@@ -395,23 +402,25 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
         return publish_unit(params, lambda: compute_units(params.month, params.lang, [params.unit], data=params.data_dir,
                                                           reports=reports, template=template, timeout=timeout,
                                                           quiet=quiet),
-                            template=template, reports=reports, quiet=quiet, wait=wait)
+                            template=template, reports=reports, quiet=quiet, wait=wait, issued=issued)
     templates = templates_of(notebook_dir, notebooks)
     for nb in templates:
         check_parameters(nb, params.as_notebook_parameters())
     kernel_available()
-    return publish_brief(params, templates, reports=reports, timeout=timeout, quiet=quiet, wait=wait)
+    return publish_brief(params, templates, reports=reports, timeout=timeout, quiet=quiet, wait=wait, issued=issued)
 
 
 def publish_brief(params: BriefParams, templates: list[Path], *, reports: str | os.PathLike | None = None,
                   timeout: int = 600, quiet: bool = False, wait: bool = False, inputs: dict | None = None,
-                  kernel: BriefKernel | None = None, update_index: bool = True) -> RunResult:
+                  kernel: BriefKernel | None = None, update_index: bool = True,
+                  issued: dt.date | None = None) -> RunResult:
     """Run and publish the brief of checked ``params`` (:func:`validate_params`; the
     ``templates`` checked against them by :func:`check_parameters`): the step
     :func:`run_brief` and a batch (:mod:`reformlib.briefs.batch`) share. ``inputs``: the
     brief's inputs (:func:`reformlib.briefs.freshness.brief_inputs`) when already read for
     the batch; ``kernel``: run the notebooks on that kept kernel instead of one each;
-    ``update_index``: rewrite the reports' index after publishing (a batch does it once)."""
+    ``update_index``: rewrite the reports' index after publishing (a batch does it once);
+    ``issued``: the memo's date (recorded in the manifest as ``memo_date``), else the day it is made."""
     target = brief_folder(params, reports)
     what = f"brief {params.month}{' ' + params.unit if params.unit else ''} ({params.lang})"
     with brief_lock(target, wait=wait, name=what) as lock:
@@ -423,11 +432,11 @@ def publish_brief(params: BriefParams, templates: list[Path], *, reports: str | 
         manifest = {"run_id": run_id, "status": "running", "parameters": params.key(),
                     "data": publish.shown(params.data_dir), "inputs": inputs, "input_hashes": inputs["data"],
                     "code_version": code_version(templates), "packages": inputs["packages"], "kernel": KERNEL,
-                    "timings_seconds": {}, "documents": {}}
+                    "timings_seconds": {}, "documents": {}, **({"memo_date": issued.isoformat()} if issued else {})}
         with _kept_aside_on_failure(staging, what, manifest):
             _build(staging, params, templates, what=what, timeout=timeout, quiet=quiet, timings=manifest["timings_seconds"],
                    documents=manifest["documents"],
-                   nav=index.navigation(reports, params.month, params.unit, params.lang), kernel=kernel)
+                   nav=index.navigation(reports, params.month, params.unit, params.lang), kernel=kernel, issued=issued)
         version = _promote(lock, staging, what=what, manifest=manifest)
     return _published(target, version, manifest, reports=reports, quiet=quiet, update_index=update_index)
 
@@ -563,7 +572,7 @@ def _ready_to_publish() -> None:
 def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.PathLike | None = None,
                  quiet: bool = False, wait: bool = False, inputs: dict | None = None,
                  update_index: bool = True, memo: publish.PreparedMemo | None = None,
-                 code: str | None = None) -> RunResult:
+                 code: str | None = None, issued: dt.date | None = None) -> RunResult:
     """Publish the brief of one unit (checked ``params``) from a run of ``units.ipynb``
     (:class:`UnitsRun`, or a function making it, called once the brief's lock is held: a
     single run holds the lock for the whole run): in its own staging folder, the executed
@@ -573,7 +582,8 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
     failure kept in ``failed/`` (:class:`RunError`). ``inputs``: as for :func:`publish_brief`;
     ``memo``: the unit's memo made already from the same results (:func:`prepare_memos`);
     ``code``: the code's version (:func:`reformlib.provenance.code_version` of ``template``)
-    when a batch has hashed it already (the source it runs is the one it imported).
+    when a batch has hashed it already (the source it runs is the one it imported); ``issued``:
+    the memo's date (recorded in the manifest as ``memo_date``), else the day it is made.
     The brief's ``results.json`` is read and validated once; everything is drawn from that reading."""
     import shutil
 
@@ -599,7 +609,8 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
                     "code_version": code or code_version([template]), "packages": inputs["packages"], "kernel": KERNEL,
                     "computed_by": {"notebook": f"notebooks/{template.name}", "run_id": run.run_id,
                                     "units": len(run.units)},
-                    "timings_seconds": dict(run.timings), "documents": {}}
+                    "timings_seconds": dict(run.timings), "documents": {},
+                    **({"memo_date": issued.isoformat()} if issued else {})}
         timings, documents = manifest["timings_seconds"], manifest["documents"]
         try:
             with _kept_aside_on_failure(staging, what, manifest, started=started):
@@ -631,7 +642,8 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
                                       nav=index.navigation(reports, params.month, params.unit, params.lang))
                     timings["html"] = round(time.perf_counter() - t0, 2)
                     step, t0 = "making memo.docx, memo.pdf and tables.xlsx", time.perf_counter()
-                    documents.update(publish.write_documents(staging, lang=params.lang, results=results, memo=memo))
+                    documents.update(publish.write_documents(staging, lang=params.lang, results=results, memo=memo,
+                                                             issued=issued))
                     timings["documents"] = round(time.perf_counter() - t0, 2)
                 except Exception as exc:  # noqa: BLE001
                     raise _Failure(f"{step} failed: {_first_line(exc)}") from None

@@ -64,7 +64,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,7 @@ from reformlib.report.numbers import (
 )
 from reformlib.report.results import section, validate_results
 
-__all__ = ["CITY_CODE", "MemoContent", "changes_summary", "key_findings", "memo_content", "past_due_columns",
+__all__ = ["CITY_CODE", "MemoContent", "changes_summary", "key_findings", "memo_content", "memo_date", "past_due_columns",
            "revisions_summary", "write_memo"]
 
 #: The whole city's code: reported, never ranked among its parts.
@@ -129,9 +129,27 @@ def names_of(results: Mapping[str, Any], lang: str) -> dict[str, str]:
     return {**out, **(results.get("names") or {})}
 
 
-def _date(iso: str, lang: str) -> str:
-    d = datetime.fromisoformat(iso)
+def _date(iso: str | date, lang: str) -> str:
+    d = iso if isinstance(iso, date) else datetime.fromisoformat(iso)
     return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {d:%B %Y}"
+
+
+def memo_date(value: str, month: str) -> date:
+    """The date a memo is issued, ``value`` (YYYY-MM-DD), checked: a real day, and not before the
+    last day of ``month``, the month it reports on (a memo on December is issued once December
+    is over). Raises :class:`~reformlib.errors.ParameterError` naming the rule."""
+    try:
+        issued = date.fromisoformat(str(value)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)) else None
+    except ValueError:
+        issued = None
+    if issued is None:
+        raise ParameterError(f"memo date must be a day written YYYY-MM-DD, such as 2018-01-08; got {value!r}")
+    year, mon = (int(x) for x in str(month).split("-"))
+    last = date(year, mon, calendar.monthrange(year, mon)[1])
+    if issued < last:
+        raise ParameterError(f"memo date {issued.isoformat()} is before the end of {month}, the month the memo "
+                             f"reports on; it must be {last.isoformat()} or later")
+    return issued
 
 
 def _join(items: Sequence[str], t: Mapping[str, str]) -> str:
@@ -747,8 +765,9 @@ def _headline_rows(results: Mapping[str, Any], lang: str) -> tuple[str, list[str
     return _headline_title(results, lang), cols, body
 
 
-def memo_content(results: Mapping[str, Any], *, lang: str = "zh") -> MemoContent:
-    """The memo's title, addressee, sections and attachments from a results dict."""
+def memo_content(results: Mapping[str, Any], *, lang: str = "zh", issued: date | None = None) -> MemoContent:
+    """The memo's title, addressee, sections and attachments from a results dict; dated
+    ``issued`` (:func:`memo_date`), else the day its results were made."""
     data = validate_results(results, fast=True)
     t = MEMO[_check_lang(lang)]
     # who is to act: the city's own problems and tasks are those of its city-level departments (市本级),
@@ -764,18 +783,19 @@ def memo_content(results: Mapping[str, Any], *, lang: str = "zh") -> MemoContent
         problems, advice = [("", t["no_problem"])], [("", t["no_advice"])]
     return MemoContent(
         title=t["title" if not scope else "title_unit"].format(month=month_words(data["month"], lang), unit=scope),
-        addressee=t["addressee"], issuer=t["author"], date=_date(data["generated_at"], lang),
+        addressee=t["addressee"], issuer=t["author"], date=_date(issued or data["generated_at"], lang),
         notice=t["synthetic"] if data["synthetic"] else "", overview=key_findings(data, lang=lang),
         problems=problems, advice=advice, attachments=_attachments(data, t, lang, names),
         headings=tuple(t["sections"].split("|")), attachment_words=(t["att_note"], t["att_label"]))
 
 
 def write_memo(results: Mapping[str, Any], path: Path | str, *, lang: str = "zh",
-               base_dir: Path | str | None = None) -> Path:
-    """Write the memo of ``results`` to ``path`` (.docx, GB/T 9704-2012 layout) atomically.
+               base_dir: Path | str | None = None, issued: date | None = None) -> Path:
+    """Write the memo of ``results`` to ``path`` (.docx, GB/T 9704-2012 layout) atomically,
+    dated ``issued`` (:func:`memo_date`), else the day its results were made.
 
     ``base_dir`` is accepted for callers that pass the brief's folder; the memo carries
     its figures as attachment tables, not pictures.
     """
-    content = memo_content(results, lang=_check_lang(lang))  # the results validated there
+    content = memo_content(results, lang=_check_lang(lang), issued=issued)  # the results validated there
     return write_docx(content, Path(path), lang=lang, generated_at=str(results["generated_at"]))
