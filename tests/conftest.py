@@ -36,6 +36,45 @@ SHARED = ROOT.parent / "shared"
 MADE_ONCE = {"published_reports", "unit_batch"}
 
 
+#: About how many seconds each of the longest test files keeps a worker busy (measured on two
+#: cores). A run on several workers (``-n 2 --dist loadfile``) hands the files out longest
+#: first, the rest by their number of tests as pytest-xdist does: a long file handed out last
+#: would keep one worker busy while the other has nothing left to do. A file missing here, or
+#: a figure grown stale, only changes the order.
+FILE_SECONDS = {
+    "tests/test_batch.py": 63, "tests/test_brief.py": 41, "tests/test_publish_failures.py": 37,
+    "tests/test_brief_browser.py": 33, "tests/test_brief_failures.py": 30, "tests/model/test_evaluate.py": 30,
+    "tests/test_ingest_to_brief.py": 28, "tests/test_ledger_notebooks.py": 27, "tests/test_warning.py": 26,
+    "tests/test_units.py": 23, "tests/test_national.py": 23, "tests/test_brief_runs.py": 21,
+    "tests/test_brief_peers.py": 20, "tests/test_brief_render.py": 20, "tests/test_evaluation_notebook.py": 16,
+    "tests/test_brief_missing.py": 16, "tests/test_export.py": 16, "tests/test_brief_changes.py": 15,
+    "tests/report/test_plots.py": 15, "tests/test_explore_notebook.py": 14, "tests/test_brief_truth.py": 12,
+    "tests/test_store.py": 12, "tests/test_publish_memos.py": 12, "tests/test_stats.py": 11,
+    "tests/report/test_evaluation_display.py": 10, "tests/test_publish_atomic.py": 10,
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadfile`` with the files of :data:`FILE_SECONDS` handed out longest first."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LongestFirst(LoadFileScheduling):
+        ordered = False
+
+        def _assign_work_unit(self, node) -> None:
+            if not self.ordered:  # the queue xdist built (most tests first), the known long files moved ahead
+                self.ordered = True
+                queue = sorted(self.workqueue.items(), key=lambda unit: -FILE_SECONDS.get(unit[0], 0))
+                self.workqueue.clear()
+                self.workqueue.update(queue)
+            super()._assign_work_unit(node)
+
+    return LongestFirst(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Within each test file, the tests that need a fixture made once for the run come after
     the others (files stay whole, each in its own order otherwise): a worker that reaches such
