@@ -115,6 +115,17 @@ def test_the_page_says_what_the_results_say(pages, built):
     assert "num" in first[1].get("class", []) and "num" not in first[0].get("class", [])
 
 
+def test_an_english_unit_page_on_the_demonstration_data_says_they_are_synthetic(demo, tmp_path):
+    """A unit's page in English, as a unit brief publishes it from its results: its title, the
+    unit's English name and the notice that the figures are synthetic (a unit brief published
+    from offices' own figures carries none: tests/test_ingest_to_brief.py)."""
+    res = _results(demo, "2017-09", "430302", lang="en")
+    render.draw_figures(tmp_path, res, lang="en")
+    render.write_page(tmp_path, res, lang="en")
+    html = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert "Reform brief" in html and "Yuhu District" in html and "SYNTHETIC" in html
+
+
 def test_the_page_is_offline_inert_and_carries_the_policy(pages):
     for folder in pages.values():
         html = (folder / "brief.html").read_text(encoding="utf-8")

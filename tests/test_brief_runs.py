@@ -1,6 +1,6 @@
-"""Briefs run as a user runs them: one unit in English (computed by ``units.ipynb`` for that
-one unit, its page, figures, memo and workbook drawn from its results), and a plain papermill
-run of the brief template outside the runner."""
+"""Briefs run as a user runs them: a plain papermill run of the brief template outside the
+runner, and a unit's brief whose run of ``units.ipynb`` fails (an English unit brief run as a
+user runs it, on the store an office month was ingested into: tests/test_ingest_to_brief.py)."""
 from __future__ import annotations
 
 import json
@@ -17,28 +17,6 @@ from reformlib.errors import RunError
 from reformlib.report.results import read_results
 
 pytestmark = pytest.mark.slow
-
-
-def test_english_brief_for_one_unit(tmp_path, demo):
-    result = run_brief("2017-09", "en", "430302", reports=tmp_path, quiet=True)
-    assert result.folder == tmp_path / "2017-09" / "430302" / "en" / "current"
-    html = result.html.read_text(encoding="utf-8")
-    assert "Reform brief" in html and "Yuhu District" in html and "SYNTHETIC" in html
-    res = read_results(result.folder / "results.json")
-    assert res["unit"] == "430302" and 0 < res["tasks"]["total"] < 213
-    assert {o["unit"] for o in res["indicators_off_target"]} <= {"430302"}
-    assert all(r["lead_unit"] == "430302" for r in res["tasks"]["at_risk"])
-    # the record: the one run of units.ipynb that computed it, for this unit alone
-    record = result.folder / "notebooks" / "units.ipynb"
-    assert check_executed(record) == [] and not (result.folder / "notebooks" / "brief.ipynb").exists()
-    nb = nbformat.read(record, as_version=4)
-    assert nb.metadata["papermill"]["parameters"]["units"] == "430302"
-    assert "1 unit written" in json.dumps([c.get("outputs") for c in nb.cells])
-    man = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
-    assert man["computed_by"]["notebook"] == "notebooks/units.ipynb" and man["computed_by"]["units"] == 1
-    assert list(man["inputs"]["notebooks"]) == ["units.ipynb"]
-    assert {p.name for p in (result.folder / "figures").iterdir()} == {f["path"].split("/")[-1] for f in res["figures"]}
-    assert not (tmp_path / ".units").exists()  # the run's folder is gone once the brief is published
 
 
 def test_a_plain_papermill_run_of_the_brief_works_from_any_folder(tmp_path, demo):

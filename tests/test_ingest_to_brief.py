@@ -1,27 +1,32 @@
 """From an office's folder to a published brief with two commands: a month of files as offices
 send them (a filled template, a GBK CSV, a workbook with title rows, a merged header and a 合计
-row) ingested into a copy of the demonstration store, then 雨湖区's brief run on that store
-(units.ipynb for that one unit: the unit whose figure changed); the published results.json
-holds the value that was changed."""
+row) ingested into a copy of the demonstration store, then 雨湖区's brief run on that store in
+English, as a user runs one unit's brief (papermill runs units.ipynb for that one unit: the
+unit whose figure changed); the published results.json holds the value that was changed, and
+the brief is the unit's own: its page, figures, memo and workbook drawn from its results."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import openpyxl
 import pytest
 from corpus.submissions import csv_long, workbook
 
+from reformlib.briefs.run import check_executed
 from reformlib.data.dataset import DEMO_STORE, snapshot
 from reformlib.data.store import Store
 from reformlib.ingest.templates import load_tables, write_template
 from reformlib.report.results import read_results
 
 ROOT = Path(__file__).resolve().parents[1]
-MONTH = "2017-12"
+MONTH = "2017-09"  # a month with open tasks before their deadline: the unit's at-risk list is not empty
+PERIOD = "2017年9月"  # the month as the offices write it
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -46,10 +51,11 @@ def _office_month(store: Path, folder: Path, changed: tuple[str, str, float]) ->
             row[5].value = values.get(("430302", row[1].value))
     wb.save(path)
     rows = cur[cur["unit"] == "430304"]
-    csv_long(folder / "岳塘区12月.csv", [("岳塘区", r.name_zh, "2017年12月", f"{r.value}%" if r.measure_unit == "%" else f"{r.value}")
+    csv_long(folder / "岳塘区9月.csv", [("岳塘区", r.name_zh, PERIOD, f"{r.value}%" if r.measure_unit == "%" else f"{r.value}")
                                         for r in rows.itertuples()])
     rows = cur[cur["unit"] == "430321"]
-    book = workbook(folder / "湘潭县.xlsx", unit="湘潭县", rows=[(r.name_zh, r.value, None) for r in rows.itertuples()])
+    book = workbook(folder / "湘潭县.xlsx", unit="湘潭县", month=PERIOD,
+                    rows=[(r.name_zh, r.value, None) for r in rows.itertuples()])
     wb = openpyxl.load_workbook(book)
     ws = wb["湘潭县"]
     at = next(c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("注"))
@@ -73,13 +79,35 @@ def test_an_office_month_goes_from_folder_to_store_to_brief(demo, tmp_path):
 
     done = _run("ingest", str(tmp_path / "month"), "--store", str(store))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.count("2017-12:") == 3 and "total row(s) dropped" in done.stdout and "hidden" in done.stdout, done.stdout
+    assert done.stdout.count(f"{MONTH}:") == 3 and "total row(s) dropped" in done.stdout and "hidden" in done.stdout, done.stdout
     assert "replaced" in done.stdout
 
-    brief = _run("brief", "--month", MONTH, "--unit", "430302", "--data", str(store), "--reports",
-                 str(tmp_path / "reports"), "--quiet")
+    reports = tmp_path / "reports"
+    brief = _run("brief", "--month", MONTH, "--lang", "en", "--unit", "430302", "--data", str(store), "--reports",
+                 str(reports), "--quiet")
     assert brief.returncode == 0, brief.stderr
-    res = read_results(tmp_path / "reports" / MONTH / "430302" / "current" / "results.json")
+    folder = reports / MONTH / "430302" / "en" / "current"
+    res = read_results(folder / "results.json")
     off = {(o["unit"], o["indicator"]): o["value"] for o in res["indicators_off_target"]}
     assert off[("430302", "land_transfer_rate")] == pytest.approx(new)
-    assert res["month"] == MONTH and res["unit"] == "430302"
+    assert res["month"] == MONTH and res["unit"] == "430302" and res["lang"] == "en"
+
+    # the unit's own brief, in English
+    html = (folder / "brief.html").read_text(encoding="utf-8")
+    assert "Reform brief" in html and "Yuhu District" in html
+    # the unit's figures are now the office's own: neither the results nor the page call them synthetic
+    assert res["synthetic"] is False and "SYNTHETIC" not in html
+    assert 0 < res["tasks"]["total"] < 213
+    assert {o["unit"] for o in res["indicators_off_target"]} <= {"430302"}
+    assert res["tasks"]["at_risk"] and all(r["lead_unit"] == "430302" for r in res["tasks"]["at_risk"])
+    # the record: the one run of units.ipynb that computed it, for this unit alone
+    record = folder / "notebooks" / "units.ipynb"
+    assert check_executed(record) == [] and not (folder / "notebooks" / "brief.ipynb").exists()
+    nb = nbformat.read(record, as_version=4)
+    assert nb.metadata["papermill"]["parameters"]["units"] == "430302"
+    assert "1 unit written" in json.dumps([c.get("outputs") for c in nb.cells])
+    man = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert man["computed_by"]["notebook"] == "notebooks/units.ipynb" and man["computed_by"]["units"] == 1
+    assert list(man["inputs"]["notebooks"]) == ["units.ipynb"]
+    assert {p.name for p in (folder / "figures").iterdir()} == {f["path"].split("/")[-1] for f in res["figures"]}
+    assert not (reports / ".units").exists()  # the run's folder is gone once the brief is published

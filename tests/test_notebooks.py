@@ -22,7 +22,7 @@ EXECUTED_BY = {
     "explore.ipynb": "tests/test_explore_notebook.py",
     "tasks.ipynb": "tests/test_ledger_notebooks.py",
     "trends.ipynb": "tests/test_ledger_notebooks.py",
-    "units.ipynb": "tests/test_brief_runs.py",
+    "units.ipynb": "tests/test_ingest_to_brief.py",
 }
 #: Text a thin notebook's code never contains, and why.
 FORBIDDEN = {
