@@ -8,9 +8,8 @@ rank among its peers.
 - **Peers.** Units are ranked within their peer group (:data:`reformlib.i18n.PEER_GROUP_OF`:
   the 县市区, that is districts, counties and county-level cities, apart from the 园区 parks, as
   the year-end summary counts "5个县市区、3个园区"), and also together; the city as a whole is
-  reported and never ranked among its parts. The model's own ``rank_groups`` split districts
-  from counties (two and three units); a rank among two says little, so the brief uses the
-  document's two groups unless given others.
+  reported and never ranked among its parts. The model's ``rank_groups`` (``spec.yml``) are
+  the same two groups, so that ``evaluate(...).rank_in_group`` and the brief's peer ranks agree.
 - **Rank intervals within a group** are recomputed in every replication of the uncertainty
   analysis from the replication's scores of the group's units (ties share the better rank, as
   the model ranks), never read off the rank among all units; ``rank_p05`` / ``rank_p95`` are
