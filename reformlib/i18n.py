@@ -94,6 +94,7 @@ MEMO: dict[str, dict[str, str]] = {
         "insp": "督察{where}发现问题{found}，已整改{rectified}，尚有{open}未整改，其中超过90天的{over90}。",
         "insp_none_old": "督察{where}发现问题{found}，已整改{rectified}，尚有{open}未整改，均未超过90天。",
         "insp_done": "督察{where}发现问题{found}，已全部整改。", "insp_where": "在{unit}",
+        "insp_nothing": "截至{month}，督察未{where}发现问题。",
         "insp_na": "督察问题整改情况尚未纳入本期报告。",
         "pilots": "承担国家级改革试点{national}、省级改革试点{provincial}，其中{models}已成为示范；"
                   "各单位自主推出改革{local}。",
@@ -226,6 +227,7 @@ MEMO: dict[str, dict[str, str]] = {
         "insp_none_old": "Inspections found {found} problems{where}: {rectified} rectified and {open} open, "
                          "none for more than 90 days.",
         "insp_done": "Inspections found {found} problems{where}, all of them rectified.", "insp_where": " in {unit}",
+        "insp_nothing": "By {month}, inspections had found no problem{where}.",
         "insp_na": "Rectification of inspection problems is not yet included in this report.",
         "pilots": "The city carries {national} national and {provincial} provincial reform pilots, "
                   "{models} of which have become models; units launched {local} reforms of their own.",

@@ -453,3 +453,26 @@ def test_the_page_and_workbook_list_the_citys_problems_as_the_city_level_departm
     for frame in (brief.past_due_frame(res["inspections"], lang="zh"), past_due_sheet(res, lang="zh")):
         units = list(frame["单位"])
         assert city == 2 and units.count("市本级") == city and "湘潭市" not in units
+
+
+def test_no_problem_found_is_said_in_words_not_as_zero_problems_all_rectified(runs):
+    import copy
+
+    res = copy.deepcopy(runs[("2017-12", "430302")])
+    res["inspections"].update(found=0, rectified=0, open=0, open_over_90_days=0, past_due=0, over_90_by_unit=[],
+                              past_due_by_unit=[], past_due_items=[])
+    body = _body(memo_content(res))
+    assert "截至2017年12月，督察未在雨湖区发现问题。" in body
+    assert "发现问题0" not in body and "已全部整改" not in body
+
+
+def test_a_rank_in_a_group_that_is_the_whole_league_is_said_once(runs):
+    import copy
+
+    res = copy.deepcopy(runs[("2017-12", "430302")])
+    assert "县市区第" in _body(memo_content(res))  # 2nd of the 5 县市区 beside the rank among all 8
+    own = next(s for s in res["evaluation"]["scores"] if s["unit"] == "430302")
+    size = res["evaluation"].get("league_size") or len(res["evaluation"]["scores"])
+    own.update(peer_size=size, peer_rank=own["rank"])  # a league of 县市区 only, as a national one
+    body = _body(memo_content(res))
+    assert f"第{own['rank']}/{size}名" in body and "县市区第" not in body

@@ -61,6 +61,8 @@ def test_the_store_holds_the_panel_labelled_synthetic(small):
     assert counts["syn"]
     units = data_units(small)
     assert len(units) == 30 and units["territorial"].all() and units["name_en"].str.startswith("synthetic").all()
+    # a Chinese name ends in a character, never a figure that would run into the memo's dates (合成县00222017年12月)
+    assert units["name_zh"].str.fullmatch(r"合成第\d{4}县").all()
     assert not set(units["unit"]) & set(TERRITORIAL_UNITS)
 
 

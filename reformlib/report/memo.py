@@ -300,7 +300,8 @@ def _evaluation(results: Mapping[str, Any], t: Mapping[str, str], lang: str = "z
     if own and own.get("rank"):  # every rank printed names its assessment, its group and its base
         text = t["own_rank"].format(unit=own["name"], assessment=assessment(results, t), rank=number(own["rank"]),
                                     n=number(n))
-        if own.get("peer_rank") and own.get("peer_size") and own.get("peer_group_name"):
+        # the rank in its group when the group is not the whole league (a national league of 县市区 only)
+        if own.get("peer_rank") and own.get("peer_size") and own.get("peer_group_name") and own["peer_size"] != n:
             text += t["own_peer_rank"].format(group=own["peer_group_name"], rank=number(own["peer_rank"]),
                                               n=number(own["peer_size"]))
         out.append(text + t["stop"])
@@ -330,6 +331,8 @@ def _inspections_and_pilots(results: Mapping[str, Any], t: Mapping[str, str], la
     where = t["insp_where"].format(unit=_unit_name(results, lang)) if _own_unit(results) else ""
     if insp is None:
         out = [_na(t, "insp_na", note)]
+    elif not insp["found"]:  # never "found 0 problems, all rectified"
+        out = [t["insp_nothing"].format(month=month_words(results["month"], lang), where=where)]
     elif not insp["open"]:
         out = [t["insp_done"].format(found=count(insp["found"], word, lang), where=where)]
     else:
