@@ -289,3 +289,14 @@ def test_the_page_gives_the_citys_own_score_beside_the_ranked_units(sections, da
     assert all(s["unit"] != brief.CITY for s in evaluation["scores"])
     memo = memo_content(_results(data, "2017-12", {"evaluation": evaluation}))
     assert any(score(city["score"]) in line for line in memo.overview)
+
+
+def test_a_rank_in_a_long_league_is_written_as_the_memo_writes_its_numbers():
+    """第1,200/1,200名（县市区） on the page, as the memo writes 第996/2,850名: never 1200/1200 beside 2,850."""
+    from reformlib.briefs.peers import peer_ranks
+
+    codes = [f"u{i:04d}" for i in range(1200)]
+    combined = pd.DataFrame({"score": np.linspace(90, 50, 1200), "kind": "county", "unranked": False}, index=codes)
+    out = peer_ranks(combined, lang="zh")
+    assert out.loc["u1199", "peer_rank_text"] == "第1,200/1,200名（县市区）"
+    assert out.loc["u0000", "peer_rank_text"] == "第1/1,200名（县市区）"

@@ -87,7 +87,7 @@ def peer_ranks(combined: pd.DataFrame, *, lang: str, spread_scores: pd.DataFrame
     out["peer_rank"] = 0
     for members in group.groupby(group).groups.values():
         out.loc[members, "peer_rank"] = _group_ranks(parts.loc[members, "score"].to_numpy(float)).astype(int)
-    out["peer_rank_text"] = [words["peer_rank"].format(rank=r, n=n, group=name) for r, n, name in
+    out["peer_rank_text"] = [words["peer_rank"].format(rank=number(r), n=number(n), group=name) for r, n, name in
                              zip(out["peer_rank"], out["peer_size"], out["peer_group_name"])]
     for col in ("rank_p05", "rank_p95", "peer_rank_p05", "peer_rank_p95"):
         out[col] = None
