@@ -38,6 +38,7 @@ from reformlib.model.makeup import score_make_up
 from reformlib.model.spec import Spec, load_spec
 from reformlib.report.makeup import make_up_record
 from reformlib.report.memo import past_due_columns
+from reformlib.report.numbers import number
 from reformlib.report.tables import brief_scores
 from reformlib.tasks import ledger, warning
 
@@ -563,7 +564,8 @@ def family_section(frame: pd.DataFrame, family: str, *, lang: str, unit: str | i
         for ind, head in first.items():
             rows += [{**r, "kind": "unit"} for r in mine if r["indicator"] == ind and r["unit"] == one]
             for p in (p for p in medians if p["indicator"] == ind):
-                name = FAMILY_ROWS[lang]["peers"].format(group=FAMILY_ROWS[lang].get(p["group"], p["group"]), n=int(p["n"]))
+                name = FAMILY_ROWS[lang]["peers"].format(group=FAMILY_ROWS[lang].get(p["group"], p["group"]),
+                                                         n=number(int(p["n"])))
                 rows.append({"unit": f"peers:{p['group']}", "unit_name": name, "indicator": ind,
                              "indicator_name": head["indicator_name"], "value": float(p["value"]),
                              **{k: head[k] for k in ("band_low", "band_high", "target")},
