@@ -178,3 +178,15 @@ def test_files_read_by_two_processes_give_what_one_process_gives(tmp_path, catal
     assert two[2].error.problems == one[2].error.problems and "153" in two[2].message
     cols = ["unit", "indicator", "period", "value", "sheet", "cell"]
     assert Store(tmp_path / "one.duckdb").current("indicators")[cols].equals(Store(tmp_path / "two.duckdb").current("indicators")[cols])
+
+
+def test_no_connection_draws_a_progress_bar(tmp_path):
+    """DuckDB draws a progress bar on stdout for a query of more than 2 s (at national scale it
+    ran into ``--quiet`` output); every connection of the store turns it off."""
+    import duckdb
+
+    duckdb.connect(str(tmp_path / "s.duckdb")).close()
+    store = Store(tmp_path / "s.duckdb")
+    assert store.sql("SELECT current_setting('enable_progress_bar') AS on_")["on_"].tolist() == [False]
+    with store.reading() as con:
+        assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False

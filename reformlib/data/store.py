@@ -41,7 +41,7 @@ import pandas as pd
 from reformlib.data.paths import DATA
 from reformlib.data.schemas import TABLES
 
-__all__ = ["CATALOGUE", "CHECK_COLUMNS", "COLUMNS", "DEFAULT_STORE", "Stored", "Store", "store_path"]
+__all__ = ["CATALOGUE", "CHECK_COLUMNS", "COLUMNS", "CONNECTION", "DEFAULT_STORE", "Stored", "Store", "connect", "store_path"]
 
 DEFAULT_STORE = DATA / "store.duckdb"
 _PROV = "file_sha256 VARCHAR, file_name VARCHAR, sheet VARCHAR, cell VARCHAR, ingested_at TIMESTAMP"
@@ -74,6 +74,18 @@ def store_path(path: str | os.PathLike | None = None) -> Path:
         return Path(path)
     env = os.environ.get("REFORMLIB_STORE")
     return Path(env) if env else DEFAULT_STORE
+
+
+#: Every connection's settings: no progress bar (DuckDB draws one on stdout for a query of more
+#: than 2 s, which at national scale ran into a quiet command's output and a notebook's cells).
+CONNECTION = "SET enable_progress_bar = false"
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the store file ``path`` with the settings :data:`CONNECTION`."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute(CONNECTION)
+    return con
 
 
 @dataclass(frozen=True)
@@ -120,7 +132,7 @@ class Store:
     def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One connection and one transaction under the exclusive lock (rolled back on any error)."""
         with self._locked(exclusive=True):
-            con = duckdb.connect(str(self.path))
+            con = connect(self.path)
             try:
                 self._create(con)
                 con.execute("BEGIN TRANSACTION")
@@ -301,7 +313,7 @@ class Store:
         if not self.path.exists():
             raise FileNotFoundError(f"{self.path} does not exist: ingest submissions first (python -m reformlib ingest FILE...)")
         with self._locked(exclusive=False):
-            con = duckdb.connect(str(self.path), read_only=True)
+            con = connect(self.path, read_only=True)
             try:
                 return con.execute(query, params or []).df()
             finally:
@@ -314,7 +326,7 @@ class Store:
         if not self.path.exists():
             raise FileNotFoundError(f"{self.path} does not exist: ingest submissions first (python -m reformlib ingest FILE...)")
         with self._locked(exclusive=False):
-            con = duckdb.connect(str(self.path), read_only=True)
+            con = connect(self.path, read_only=True)
             try:
                 yield con
             finally:
