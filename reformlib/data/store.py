@@ -82,9 +82,13 @@ CONNECTION = "SET enable_progress_bar = false"
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the store file ``path`` with the settings :data:`CONNECTION`."""
+    """A connection to the store file ``path`` with the settings :data:`CONNECTION` (in a
+    Jupyter kernel DuckDB refuses to change the setting without ipywidgets, and draws no bar there)."""
     con = duckdb.connect(str(path), read_only=read_only)
-    con.execute(CONNECTION)
+    try:
+        con.execute(CONNECTION)
+    except duckdb.InvalidInputException:
+        pass
     return con
 
 
