@@ -116,10 +116,15 @@ def test_the_page_says_what_the_results_say(pages, built):
 
 
 def test_an_english_unit_page_on_the_demonstration_data_says_they_are_synthetic(demo, tmp_path):
-    """A unit's page in English, as a unit brief publishes it from its results: its title, the
-    unit's English name and the notice that the figures are synthetic (a unit brief published
-    from offices' own figures carries none: tests/test_ingest_to_brief.py)."""
-    res = _results(demo, "2017-09", "430302", lang="en")
+    """A unit's page in English, from its results as units.ipynb computes them and drawn as a
+    unit brief is published: its title, the unit's English name and the notice that the figures
+    are synthetic (a unit brief published from offices' own figures carries none:
+    tests/test_ingest_to_brief.py)."""
+    from reformlib.briefs import units as unit_briefs
+
+    data = unit_briefs.month_inputs(None, "2017-09")
+    res = unit_briefs.unit_results(data, "2017-09", lang="en", units=["430302"], reference=rl.load_reference())["430302"]
+    assert res["synthetic"] is True
     render.draw_figures(tmp_path, res, lang="en")
     render.write_page(tmp_path, res, lang="en")
     html = (tmp_path / "brief.html").read_text(encoding="utf-8")
