@@ -476,3 +476,14 @@ def test_a_rank_in_a_group_that_is_the_whole_league_is_said_once(runs):
     own.update(peer_size=size, peer_rank=own["rank"])  # a league of 县市区 only, as a national one
     body = _body(memo_content(res))
     assert f"第{own['rank']}/{size}名" in body and "县市区第" not in body
+
+
+def test_one_task_all_done_is_said_of_one_task(runs):
+    import copy
+
+    res = copy.deepcopy(runs[("2017-12", "430302")])
+    res["tasks"].update(total=1, completed=1, on_schedule=0, behind=0, overdue=0, completion_rate=100.0)
+    res["tasks"]["supervision"] = []
+    assert "截至2017年12月，雨湖区牵头的1项年度改革任务已完成，完成率100.0%。" in _body(memo_content(res))
+    english = _body(memo_content({**res, "lang": "en"}, lang="en"))
+    assert "the one annual reform task led by" in english and "all 1 " not in english

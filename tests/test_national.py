@@ -60,7 +60,7 @@ def test_the_store_holds_the_panel_labelled_synthetic(small):
     assert 0.98 * 30 * 12 * 24 < counts["n"] < 30 * 12 * 24  # about 0.5 % unreported, never a December
     assert counts["syn"]
     units = data_units(small)
-    assert len(units) == 30 and units["territorial"].all() and units["name_en"].str.startswith("synthetic").all()
+    assert len(units) == 30 and units["territorial"].all() and units["name_en"].str.fullmatch(r"Synthetic County \d{4}").all()
     # a Chinese name ends in a character, never a figure that would run into the memo's dates (合成县00222017年12月)
     assert units["name_zh"].str.fullmatch(r"合成第\d{4}县").all()
     assert not set(units["unit"]) & set(TERRITORIAL_UNITS)

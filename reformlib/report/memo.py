@@ -248,7 +248,8 @@ def _tasks(results: Mapping[str, Any], t: Mapping[str, str], lang: str) -> list[
     if not tasks["total"]:
         return [t["tasks_none"].format(month=month)]
     if tasks["total"] and tasks["completed"] == tasks["total"]:
-        return [t["tasks_done_all"].format(month=month, total=total, rate=rate, led=led)] + extra
+        key = "tasks_done_one" if tasks["total"] == 1 else "tasks_done_all"  # never "all 1 tasks were"
+        return [t[key].format(month=month, total=total, rate=rate, led=led)] + extra
     # a zero is left out, or said in words (无按期推进中的任务); never "0项"
     parts = [t[key].format(n=count(tasks[field], word, lang))
              for field, key in (("on_schedule", "tasks_on_schedule"), ("behind", "tasks_behind"),

@@ -7,9 +7,10 @@ make it smaller. Everything is drawn with numpy from one seed, array by array (n
 rows, units or months), and the same arguments give the same store content.
 
 - **Units**: codes shaped like GB/T 2260 county codes (province, prefecture, county digits)
-  but made up, named 合成第0001县 / synthetic county 0001 (a Chinese name that ends in a figure would
-  run into the dates that follow it in the memo: 合成县00222017年12月); kinds district, county and
-  county-level city; all territorial. No unit, name or figure is real.
+  but made up, named 合成第0001县 / Synthetic County 0001 (a proper name, which may open a
+  sentence; a Chinese name that ended in figures would run into the dates that follow it in
+  the memo: 合成县00222017年12月); kinds district, county and county-level city; all
+  territorial. No unit, name or figure is real.
 - **Indicators**: the demonstration catalogue's (so the evaluation model's specification
   applies unchanged) and, beyond them, indicators ``syn_ind_NN`` of this panel alone.
 - **Values**: levels sit around the demonstration city's December 2017 value, offset by a
@@ -71,7 +72,7 @@ def national_units(n: int, rng: np.random.Generator) -> pd.DataFrame:
     parents = [f"{p:02d}{f:02d}00" for p, f in zip(prov, pref)]
     kinds = _KINDS[rng.choice(3, size=n, p=[0.3, 0.5, 0.2])]
     return pd.DataFrame({"unit": codes, "name_zh": [f"合成第{k + 1:04d}县" for k in i],
-                         "name_en": [f"synthetic county {k + 1:04d}" for k in i], "kind": kinds, "parent": parents,
+                         "name_en": [f"Synthetic County {k + 1:04d}" for k in i], "kind": kinds, "parent": parents,
                          "territorial": True})
 
 
