@@ -28,8 +28,8 @@ process's of the run (``getrusage(RUSAGE_CHILDREN)`` of a wrapper around the com
 kernel computing the results, or a worker publishing). Where the time went comes from the briefs' manifests: the one
 ``units.ipynb`` run (computing every unit's results) and the publishing of each brief (page,
 figures, memo, workbook). The memo's PDF is turned off in every case
-(``REFORMLIB_MEMO_PDF=off``): LibreOffice's 5-10 s a brief is the same whichever way the
-results are computed.
+(``REFORMLIB_MEMO_PDF=off``): LibreOffice's share (about 0.6 CPU-s a memo, 50 memos to a process)
+is the same whichever way the results are computed, and ``bench_render.py --pdf`` times it.
 """
 from __future__ import annotations
 
