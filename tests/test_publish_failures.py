@@ -148,7 +148,10 @@ def test_the_same_brief_never_runs_twice_at_once_and_ctrl_c_ends_a_run_in_one_se
     reports = tmp_path / "reports"
     first = subprocess.Popen([sys.executable, "-m", "reformlib", "brief", "--month", "2017-03", "--quiet", "--reports",
                               str(reports), "--notebook-dir", str(templates)], cwd=ROOT, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                             # as from a terminal: Ctrl-C ends the run even where this test's own
+                             # process was started with SIGINT ignored (a background job)
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     folder = reports / "2017-03"
     _wait_for_cell(folder, "time.sleep(600)", first)
     staged = list((folder / "staging").iterdir())
