@@ -84,7 +84,7 @@ def package_versions() -> dict[str, str]:
 
 @functools.cache
 def _package_versions() -> dict[str, str]:
-    """Read once per process: reading the installed packages' metadata costs about 40 ms, paid by
+    """Read once per process: reading the installed packages' metadata costs about 20 ms, paid by
     every evaluation (twelve for a December's monthly scores), and a process's imported
     packages do not change while it runs."""
     return {"python": platform.python_version(), **{name: _version(name) for name in PACKAGES}}

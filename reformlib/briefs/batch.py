@@ -58,6 +58,7 @@ from reformlib.briefs.freshness import brief_inputs  # noqa: E402
 from reformlib.briefs.notebooks import BriefKernel, check_parameters, kernel_available  # noqa: E402
 from reformlib.briefs.run import (  # noqa: E402
     DataFacts,
+    RunResult,
     UnitsRun,
     compute_units,
     data_facts,
@@ -144,22 +145,15 @@ def run_chunk(jobs: list[BriefJob], *, data: str | os.PathLike | None = None, re
     except ReformlibError as exc:
         setup = str(exc)
     with BriefKernel(str(data_folder(data_dir).resolve())) as kernel:
+        def publish(job: BriefJob) -> RunResult:
+            params = validate_params(job.month, job.lang, job.unit or None, data=data_dir, facts=facts)
+            for nb in templates:
+                check_parameters(nb, params.as_notebook_parameters())
+            return publish_brief(params, templates, reports=reports, timeout=timeout, quiet=True, wait=True,
+                                 inputs=inputs, kernel=kernel, update_index=False)
+
         for job in jobs:
-            t0 = time.perf_counter()
-            try:
-                if setup:
-                    raise ParameterError(setup)
-                params = validate_params(job.month, job.lang, job.unit or None, data=data_dir, facts=facts)
-                for nb in templates:
-                    check_parameters(nb, params.as_notebook_parameters())
-                result = publish_brief(params, templates, reports=reports, timeout=timeout, quiet=True, wait=True,
-                                       inputs=inputs, kernel=kernel, update_index=False)
-                outcome = Outcome(job, "published", round(time.perf_counter() - t0, 1), str(result.html))
-            except Exception as exc:  # noqa: BLE001 - every brief's failure is its outcome
-                outcome = Outcome(job, "failed", round(time.perf_counter() - t0, 1), _failure(exc))
-            out.append(outcome)
-            if on_done:
-                on_done(outcome)
+            _attempt(job, publish, setup, out, on_done)
     return out
 
 
@@ -194,22 +188,33 @@ def render_chunk(jobs: list[BriefJob], run: UnitsRun, *, data: str | os.PathLike
             # the group's memos made and converted to PDF by one LibreOffice process, each then
             # copied into its own brief's staging folder (nothing is published from here)
             prepared = {} if setup else prepare_memos(run, [job.unit for job in group], Path(memos), lang=group[0].lang)
+
+            def publish(job: BriefJob, prepared: dict = prepared) -> RunResult:  # this group's memos
+                params = validate_params(job.month, job.lang, job.unit, data=data_dir, facts=facts)
+                return publish_unit(params, run, template=template, reports=reports, quiet=True, wait=True,
+                                    inputs=inputs, update_index=False, memo=prepared.get(job.unit), code=code)
+
             for job in group:
-                t0 = time.perf_counter()
-                try:
-                    if setup:
-                        raise ParameterError(setup)
-                    params = validate_params(job.month, job.lang, job.unit, data=data_dir, facts=facts)
-                    result = publish_unit(params, run, template=template, reports=reports, quiet=True, wait=True,
-                                          inputs=inputs, update_index=False, memo=prepared.get(job.unit),
-                                          code=code)
-                    outcome = Outcome(job, "published", round(time.perf_counter() - t0, 1), str(result.html))
-                except Exception as exc:  # noqa: BLE001 - every brief's failure is its outcome
-                    outcome = Outcome(job, "failed", round(time.perf_counter() - t0, 1), _failure(exc))
-                out.append(outcome)
-                if on_done:
-                    on_done(outcome)
+                _attempt(job, publish, setup, out, on_done)
     return out
+
+
+def _attempt(job: BriefJob, publish: Callable[[BriefJob], RunResult], setup: str | None, out: list[Outcome],
+             on_done: Callable[[Outcome], None] | None) -> None:
+    """Publish one brief of a chunk (``publish(job)``; refused with ``setup``, the chunk's
+    failure to set up, if any) and add its :class:`Outcome` to ``out``, telling ``on_done``: a
+    failure is an outcome, never raised, so one brief cannot lose the others."""
+    t0 = time.perf_counter()
+    try:
+        if setup:
+            raise ParameterError(setup)
+        html = publish(job).html  # before the clock is read: the outcome's seconds are the publishing's
+        outcome = Outcome(job, "published", round(time.perf_counter() - t0, 1), str(html))
+    except Exception as exc:  # noqa: BLE001 - every brief's failure is its outcome
+        outcome = Outcome(job, "failed", round(time.perf_counter() - t0, 1), _failure(exc))
+    out.append(outcome)
+    if on_done:
+        on_done(outcome)
 
 
 def _compute(jobs: list[BriefJob], *, data: str, reports: str | None, timeout: int,
