@@ -183,11 +183,15 @@ def main(argv: list[str] | None = None) -> int:
             print(build_demo(args.folder or DEMO))
             print(build_demo_store(args.folder or DEMO, args.store))
         elif args.command == "brief":
-            from reformlib.briefs.run import run_brief
+            from reformlib.briefs.notebooks import head_start
 
-            result = run_brief(args.month, args.lang, args.unit, data=args.data, reports=args.reports,
-                               notebook_dir=args.notebook_dir, timeout=args.timeout, quiet=args.quiet, wait=args.wait,
-                               memo_date=args.memo_date)
+            # the brief's kernel starts and imports on the other core while this process checks and readies itself
+            with head_start(args.data, unit=args.unit, notebook_dir=args.notebook_dir) as kernel:
+                from reformlib.briefs.run import run_brief
+
+                result = run_brief(args.month, args.lang, args.unit, data=args.data, reports=args.reports,
+                                   notebook_dir=args.notebook_dir, timeout=args.timeout, quiet=args.quiet,
+                                   wait=args.wait, memo_date=args.memo_date, kernel=kernel)
             print(result.html)
         elif args.command == "briefs":
             return _briefs(args)

@@ -157,7 +157,8 @@ def unit_batch(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> SimpleNa
     line (``briefs --scheduler local --workers 2``): their results computed by one run of
     ``units.ipynb`` (a copy of the template that writes ``{}`` for 430304's results), the
     briefs published by the two worker processes of a real ``distributed.LocalCluster``; then
-    430302's brief again by itself in this process (``run_brief`` with the same template).
+    430302's brief again by itself in this process as the command line makes it (``run_brief``
+    with the same template, on a kernel started early by ``head_start``).
     Made once per test run and shared by the workers (tests/test_batch.py and
     tests/test_batch_kernel.py read it; a test that changes a brief works on a copy).
 
@@ -168,6 +169,7 @@ def unit_batch(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> SimpleNa
     import nbformat
     import yaml
 
+    from reformlib.briefs.notebooks import head_start
     from reformlib.briefs.run import run_brief
     from reformlib.data.paths import NOTEBOOKS, ROOT
 
@@ -186,7 +188,9 @@ def unit_batch(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> SimpleNa
             proc = subprocess.run([sys.executable, "-m", "reformlib", "briefs", "--config", str(config), "--quiet",
                                    "--scheduler", "local", "--workers", "2", "--notebook-dir", str(templates)],
                                   capture_output=True, text=True, cwd=ROOT, timeout=1200)  # a guard against a hang
-            alone = run_brief("2017-12", "zh", BATCH_UNITS[0], reports=tmp / "alone", notebook_dir=templates, quiet=True)
+            with head_start(None, unit=BATCH_UNITS[0], notebook_dir=templates) as kernel:  # as the command line runs it
+                alone = run_brief("2017-12", "zh", BATCH_UNITS[0], reports=tmp / "alone", notebook_dir=templates,
+                                  quiet=True, kernel=kernel)
             done.write_text(json.dumps({"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr,
                                         "args": proc.args, "alone_folder": str(alone.folder)}), encoding="utf-8")
         made = json.loads(done.read_text(encoding="utf-8"))

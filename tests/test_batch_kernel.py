@@ -127,3 +127,42 @@ def test_the_evaluation_is_computed_once_per_month_and_inputs(demo):
     changed = dict(data, observations=data["observations"].assign(value=data["observations"]["value"] * 1.01))
     content.evaluation_section(changed, MONTH, lang="zh", uncertainty=False, assessment="monthly")
     assert shared.stats()["misses"] == after["misses"] + 1
+
+
+def test_a_kernel_started_early_runs_a_notebook_as_its_own_kernel_would(tmp_path):
+    """``head_start``'s kernel starts and imports what the notebook imports before the run;
+    the run's record is that of a kernel of its own (the same outputs, execution counts from
+    1, no name of the head start left); a head start that fails (no such template) only loses
+    the head start: the run starts a kernel and runs."""
+    from reformlib.briefs.notebooks import BriefKernel, execute
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "reformlib", "display_name": "reformlib",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell('label: str = "x"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("print('json' in globals(), 'sys' in globals(), 'label' in globals())"),
+                nbformat.v4.new_code_cell("import json\nimport sys"),
+                nbformat.v4.new_code_cell("json.dumps({'label': label})")]
+    nbformat.write(nb, tmp_path / "t.ipynb")
+
+    def run(name: str, kernel) -> list:
+        (tmp_path / name).mkdir()
+        execute(tmp_path / "t.ipynb", tmp_path / name / "t.ipynb", {"label": name}, cwd=tmp_path / name, timeout=120,
+                progress=False, log=tmp_path / name / "run.log", data_dir=tmp_path, quiet=True, kernel=kernel)
+        done = nbformat.read(tmp_path / name / "t.ipynb", as_version=4)
+        return [(c.execution_count, [o.get("text") or o.get("data", {}).get("text/plain") for o in c.outputs])
+                for c in done.cells if c.cell_type == "code"]
+
+    own = run("own", None)
+    with BriefKernel(tmp_path).start_early([tmp_path / "t.ipynb"]) as early:
+        first = run("early", early)
+        assert early.starts == 1  # the run used the kernel started early
+    with BriefKernel(tmp_path).start_early([tmp_path / "absent.ipynb"]) as lost:
+        second = run("lost", lost)
+        assert lost.starts == 1  # the head start failed before starting one: the run started it
+    def plain(cells: list) -> list:  # each run's own label taken out
+        return [(n, [re.sub('"(own|early|lost)"', '""', o or "") for o in outs]) for n, outs in cells]
+
+    assert plain(first) == plain(own) == plain(second)
+    assert [n for n, _ in own] == [1, 2, 3, 4, 5]  # the injected parameters cell included
+    assert own[2][1] == ["False False True\n"]  # nothing the head start imported is in the namespace
+    assert own[-1][1] == ["'{\"label\": \"own\"}'"]

@@ -268,3 +268,31 @@ def test_inspections_may_leave_out_their_english_name(demo_copy):
     pd.read_csv(path, dtype=str).drop(columns="inspection_en").to_csv(path, index=False)
     loaded = io.LOADERS["inspections"](demo_copy)
     assert "inspection_en" in loaded.columns and loaded["inspection_en"].isna().all() and len(loaded) == 89
+
+
+def test_a_file_read_again_is_the_same_reading_and_a_changed_one_is_read_anew(demo_copy):
+    """read_table keeps what it converted and checked, by the file's bytes: a second reading is
+    equal and the caller's own (changing it changes nothing after); a changed file is read and
+    checked again, its error naming the row as a first reading does; the cross-file checks
+    (a task's lead unit among the units) run every time."""
+    tasks = rl.load_tasks(demo_copy)  # read (and kept) while its lead units exist
+    first = rl.load_units(demo_copy)
+    first.loc[0, "name_zh"] = "改过"
+    again = rl.load_units(demo_copy)
+    assert again.loc[0, "name_zh"] != "改过"
+    pd.testing.assert_frame_equal(again, rl.load_units(demo_copy))
+    path = demo_copy / "units.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[1, "name_en"] = "Renamed District"
+    df.to_csv(path, index=False)
+    assert rl.load_units(demo_copy).loc[1, "name_en"] == "Renamed District"
+    df.loc[2, "territorial"] = "perhaps"
+    df.to_csv(path, index=False)
+    with pytest.raises(DataValidationError) as err:
+        rl.load_units(demo_copy)
+    assert any(p.row == 3 and p.column == "territorial" for p in err.value.problems)
+    df.loc[2, "territorial"] = "true"
+    df = df[df["unit"] != tasks["lead_unit"].iloc[0]]
+    df.to_csv(path, index=False)
+    with pytest.raises(DataValidationError, match="lead unit"):
+        rl.load_tasks(demo_copy)  # the tasks' own file is unchanged, the check against the units is not

@@ -281,7 +281,7 @@ def evaluation_section(data: Mapping[str, pd.DataFrame], month: str | pd.Period,
     if missing:
         raise ValueError(f"data lacks the tables {missing} that the evaluation reads")
     kind, period = peers.assessment_period(month, assessment)
-    result = evaluate(spec or load_spec(indicators=data["indicators"]), data, period=period)
+    result = evaluate(spec or load_spec(indicators=data["indicators"]), data, period=period, audit=False)
     spread = rank_uncertainty(result) if uncertainty else None
     scores = brief_scores(result, lang=lang, uncertainty=None)
     vetoes = result.points[result.points["kind"] == "veto"]

@@ -39,10 +39,15 @@ import nbformat
 from reformlib.data.paths import ROOT
 from reformlib.errors import ParameterError, SetupError
 
-__all__ = ["KERNEL", "KERNEL_ARGS", "BriefKernel", "check_executed", "check_parameters", "declared_parameters", "execute",
-           "failure_cause", "kernel_available", "notebook_timings"]
+__all__ = ["BRIEF_NOTEBOOKS", "KERNEL", "KERNEL_ARGS", "UNIT_NOTEBOOKS", "BriefKernel", "check_executed", "check_parameters", "declared_parameters", "execute",
+           "failure_cause", "head_start", "kernel_available", "notebook_timings"]
 
 KERNEL = "reformlib"
+#: The template notebooks of a brief (:func:`reformlib.briefs.run.run_brief`), executed in order into one page.
+BRIEF_NOTEBOOKS: tuple[str, ...] = ("brief.ipynb",)
+#: The notebook that computes the results of units' briefs of one month and language, once for
+#: many units (:func:`reformlib.briefs.run.compute_units`); each unit's brief holds the executed copy as its record.
+UNIT_NOTEBOOKS: tuple[str, ...] = ("units.ipynb",)
 #: Arguments of every kernel: no start-up chatter in a scheduler's log.
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 
@@ -268,6 +273,43 @@ class BriefKernel:
         self.starts = 0
         self._stale = False
         self._log = None
+        self._early = None
+
+    def start_early(self, notebooks: list[Path]) -> BriefKernel:
+        """Start the kernel now, on a thread of its own, and import in it what ``notebooks``
+        import (their code cells' lines that begin ``import`` or ``from``), silently: a command
+        checks its parameters and readies itself meanwhile, on the other core. The first
+        :meth:`run` waits for it; its reset leaves the imported modules and nothing else, as
+        between a batch's notebooks, so the notebook's record is the same. A failure here only
+        loses the head start (the run starts a kernel again and reports what goes wrong then).
+        Returns the kernel."""
+        import threading
+
+        self._early = threading.Thread(target=self._head_start, args=(list(notebooks),),
+                                       name="reformlib-kernel-head-start", daemon=True)
+        self._early.start()
+        return self
+
+    def _head_start(self, notebooks: list[Path]) -> None:
+        try:
+            lines = [line for nb in notebooks for cell in nbformat.read(nb, as_version=4).cells
+                     if cell.cell_type == "code" for line in cell.source.splitlines() if line.startswith(("import ", "from "))]
+            imports = "\n".join(dict.fromkeys(lines))
+            self._start()
+            client = self.km.blocking_client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=120)
+                client.execute_interactive(imports, silent=True, store_history=False, timeout=300)
+            finally:
+                client.stop_channels()
+        except Exception:  # noqa: BLE001 - only a head start: the run starts a kernel again and reports
+            self._stale = True
+
+    def _wait_early(self) -> None:
+        if self._early is not None:
+            self._early.join()
+            self._early = None
 
     def __enter__(self) -> BriefKernel:
         return self
@@ -314,6 +356,7 @@ class BriefKernel:
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
+        self._wait_early()
         if self._stale or not self.alive():
             self._stop()
             self._start()
@@ -341,11 +384,25 @@ class BriefKernel:
                 f.write(text)
 
     def close(self) -> None:
-        """Shut the kernel down and remove its output file."""
+        """Shut the kernel down (once its head start is over) and remove its output file."""
+        self._wait_early()
         self._stop()
         if self._log is not None:
             self._log.close()
             self._log = None
+
+
+def head_start(data: str | os.PathLike | None, *, unit: str | None,
+               notebook_dir: str | os.PathLike | None = None) -> BriefKernel:
+    """The kernel of one brief run by the command line, started at once
+    (:meth:`BriefKernel.start_early`) with what the brief's notebooks import: ``units.ipynb``'s
+    when a unit is named, else ``brief.ipynb``'s (the city's code named as the unit only
+    imports more than the city's brief needs). ``data`` as given (the run sets the checked one)."""
+    from reformlib.data.paths import DEMO, NOTEBOOKS
+
+    names = UNIT_NOTEBOOKS if unit not in (None, "") else BRIEF_NOTEBOOKS
+    kernel = BriefKernel(data if data not in (None, "") else os.environ.get("REFORMLIB_DATA") or DEMO)
+    return kernel.start_early([Path(notebook_dir or NOTEBOOKS) / n for n in names])
 
 
 def _relative_paths(output: Path, cwd: Path) -> None:

@@ -67,7 +67,9 @@ import pandas as pd
 from reformlib.briefs import index, publish
 from reformlib.briefs.freshness import brief_inputs
 from reformlib.briefs.notebooks import (
+    BRIEF_NOTEBOOKS,
     KERNEL,
+    UNIT_NOTEBOOKS,
     BriefKernel,
     check_executed,
     check_parameters,
@@ -88,11 +90,6 @@ from reformlib.provenance import code_version
 __all__ = ["BRIEF_NOTEBOOKS", "UNIT_NOTEBOOKS", "BriefParams", "DataFacts", "RunResult", "UnitsRun", "available_months",
            "brief_folder", "check_executed", "check_timeout", "compute_units", "data_facts", "data_source", "publish_brief",
            "prepare_memos", "publish_unit", "remove_run", "run_brief", "templates_for", "templates_of", "unit_refusal", "validate_params"]
-#: The notebooks of a brief, executed in this order into one page.
-BRIEF_NOTEBOOKS: tuple[str, ...] = ("brief.ipynb",)
-#: The notebook that computes the results of units' briefs of one month and language, once for
-#: many units (:func:`compute_units`); each unit's brief holds the executed copy as its record.
-UNIT_NOTEBOOKS: tuple[str, ...] = ("units.ipynb",)
 
 
 @dataclass(frozen=True)
@@ -377,7 +374,7 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
               data: str | os.PathLike | None = None, reports: str | os.PathLike | None = None,
               notebooks: tuple[str, ...] = BRIEF_NOTEBOOKS, notebook_dir: str | os.PathLike | None = None,
               timeout: int = 600, quiet: bool = False, wait: bool = False,
-              memo_date: str | None = None) -> RunResult:
+              memo_date: str | None = None, kernel: BriefKernel | None = None) -> RunResult:
     """Run and publish one brief; return where it went. Raises :class:`RunError` on failure
     (one line: the step, notebook and cell, and where the failed run is kept).
 
@@ -388,26 +385,31 @@ def run_brief(month: str | None = None, lang: str = "zh", unit: str | None = Non
     bar shows each notebook's cells as they run (on stderr). Ctrl-C keeps the run in
     ``failed/`` and raises :class:`KeyboardInterrupt` with that sentence. ``memo_date``
     (YYYY-MM-DD, not before the end of the month reported): the day the memo is issued, for a
-    memo issued again or dated ahead; by default it is dated the day it is made.
+    memo issued again or dated ahead; by default it is dated the day it is made. ``kernel``:
+    run the notebooks on that kernel (:class:`~reformlib.briefs.notebooks.BriefKernel`, started
+    early by the command line while it checks) instead of one of their own; the caller closes it.
     """
-    from reformlib.report.memo import memo_date as checked_date
-
     check_timeout(timeout)
     params = validate_params(month, lang, unit, data=data)
-    issued = None if memo_date is None else checked_date(memo_date, params.month)
+    issued = None
+    if memo_date is not None:
+        from reformlib.report.memo import memo_date as checked_date
+
+        issued = checked_date(memo_date, params.month)
     if params.unit and notebooks == BRIEF_NOTEBOOKS:  # a unit's brief: units.ipynb for that one unit
         template = templates_for(params.unit, notebook_dir)[0]
         check_parameters(template, units_parameters(params.month, params.lang, [params.unit]))
         kernel_available()
         return publish_unit(params, lambda: compute_units(params.month, params.lang, [params.unit], data=params.data_dir,
                                                           reports=reports, template=template, timeout=timeout,
-                                                          quiet=quiet),
+                                                          quiet=quiet, kernel=kernel),
                             template=template, reports=reports, quiet=quiet, wait=wait, issued=issued)
     templates = templates_of(notebook_dir, notebooks)
     for nb in templates:
         check_parameters(nb, params.as_notebook_parameters())
     kernel_available()
-    return publish_brief(params, templates, reports=reports, timeout=timeout, quiet=quiet, wait=wait, issued=issued)
+    return publish_brief(params, templates, reports=reports, timeout=timeout, quiet=quiet, wait=wait, issued=issued,
+                         kernel=kernel)
 
 
 def publish_brief(params: BriefParams, templates: list[Path], *, reports: str | os.PathLike | None = None,
@@ -477,13 +479,15 @@ def units_parameters(month: str, lang: str, units: list[str], *, reports_dir: st
 
 
 def compute_units(month: str, lang: str, units: list[str], *, data: str | os.PathLike, template: Path,
-                  reports: str | os.PathLike | None = None, timeout: int = 600, quiet: bool = True) -> UnitsRun:
+                  reports: str | os.PathLike | None = None, timeout: int = 600, quiet: bool = True,
+                  kernel: BriefKernel | None = None) -> UnitsRun:
     """Execute ``template`` (``units.ipynb``) once with papermill for ``units`` (checked
     codes) of ``month`` in ``lang``, into ``<reports>/.units/<run-id>/``; the run's
     ``error`` says which cell failed, if one did (nothing is raised; Ctrl-C makes it
     ``interrupted``). ``data``: the checked
     data source (:func:`data_source`). The limit per cell is ``timeout`` plus 2 s per unit (the
-    cell that computes every unit's results grows with their number)."""
+    cell that computes every unit's results grows with their number). ``kernel``: run it on that
+    kept kernel instead of one of its own."""
     root = reports_folder(reports)
     run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")[:-3] + f"-{uuid.uuid4().hex[:6]}"
     folder = root / ".units" / run_id
@@ -495,7 +499,7 @@ def compute_units(month: str, lang: str, units: list[str], *, data: str | os.Pat
     t0 = time.perf_counter()
     try:
         execute(template, run.notebook, params, cwd=folder, timeout=limit, progress=not quiet, log=run.log, data_dir=data,
-                quiet=quiet)
+                quiet=quiet, kernel=kernel)
     except KeyboardInterrupt:
         return dataclasses.replace(run, error=f"notebook {template.name} interrupted by Ctrl-C", interrupted=True)
     except Exception as exc:  # noqa: BLE001 - every failure of the notebook is reported the same way

@@ -202,7 +202,7 @@ def _monthly_ranks(data: Mapping[str, pd.DataFrame], m: pd.Period, *, lang: str)
     :func:`reformlib.briefs.content.evaluation_section` ranks them (monthly, without the rank
     uncertainty), without making up every score."""
     _, period = peers.assessment_period(m, "monthly")
-    result = evaluate(load_spec(indicators=data["indicators"]), data, period=period)
+    result = evaluate(load_spec(indicators=data["indicators"]), data, period=period, audit=False)
     ranks = peers.peer_ranks(result.combined, lang=lang)[["rank", "peer_group_name", "peer_rank", "peer_size"]]
     places = {u: {"rank": int(r.rank), "peer_group_name": r.peer_group_name, "peer_rank": int(r.peer_rank),
                   "peer_size": int(r.peer_size)} for u, r in zip(ranks.index, ranks.itertuples(index=False))}

@@ -10,6 +10,15 @@ and its full re-validation (:mod:`.months`).
 May import: pandas, numpy, pandera, pyarrow, duckdb, :mod:`reformlib.errors` and
 :mod:`reformlib.provenance`; nothing from the model, tasks, stats, report or briefs.
 """
-from reformlib.data import dataset, paths
+from reformlib.data import paths
 
-paths.read_stores_with(dataset.snapshot)  # data_folder() reads a store through its snapshot
+
+def _snapshot(path):  # noqa: ANN001, ANN202 - paths.read_stores_with's reader
+    # the store's modules (pandas, pandera, DuckDB) are imported when a store is first read,
+    # so that ``reformlib.data.paths`` stays cheap to import (a command's first step)
+    from reformlib.data.dataset import snapshot
+
+    return snapshot(path)
+
+
+paths.read_stores_with(_snapshot)  # data_folder() reads a store through its snapshot

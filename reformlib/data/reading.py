@@ -5,7 +5,9 @@ May import: pandas, numpy, pandera and the modules of :mod:`reformlib.data` belo
 """
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -172,11 +174,27 @@ def absent_values(table: Table, index: pd.Index) -> dict[str, pd.Series]:
             for c in table.columns if c.optional}
 
 
-def read_table(table: Table, path: Path, *, extra_checks: Iterable[Callable[[pd.DataFrame], list[Problem]]] = ()) -> pd.DataFrame:
-    """Read ``path`` as ``table``: convert, validate, and return the typed frame.
+#: Files read and checked as a table in this process, by (table, absolute path, SHA-256 of the
+#: bytes), as converted and checked against the table before any ``extra_checks``; the last
+#: :data:`_KEEP` of them, files up to :data:`_KEEP_BYTES` only.
+_READ: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_KEEP = 64
+_KEEP_BYTES = 32 * 2**20
 
-    Raises :class:`DataValidationError` listing every problem, or :class:`MissingDataError`.
-    """
+
+def _cache_key(table: Table, path: Path) -> tuple | None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size > _KEEP_BYTES or not path.is_file():
+        return None
+    return table, str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _typed(table: Table, path: Path) -> tuple[pd.DataFrame, list[int] | None, list[Problem]]:
+    """The file converted to the table's types, the line of each row (CSV), and the problems
+    found by the conversion and the table's schema (a missing column or too few rows raise)."""
     raw, lines = _read_raw(path)
     missing = [c.name for c in table.columns if c.name not in raw.columns and not c.optional]
     if missing:
@@ -191,15 +209,41 @@ def read_table(table: Table, path: Path, *, extra_checks: Iterable[Callable[[pd.
     seen = {(p.row, p.column) for p in problems}
     problems += _pandera_problems(typed, table, seen)
     if not problems:
+        for c in table.columns:
+            if c.kind == "bool" and not c.nullable:
+                typed[c.name] = typed[c.name].astype(bool)
+            elif c.kind == "float" and c.name not in raw.columns:
+                typed[c.name] = typed[c.name].astype(float)
+    return typed, lines, problems
+
+
+def read_table(table: Table, path: Path, *, extra_checks: Iterable[Callable[[pd.DataFrame], list[Problem]]] = ()) -> pd.DataFrame:
+    """Read ``path`` as ``table``: convert, validate, and return the typed frame.
+
+    Raises :class:`DataValidationError` listing every problem, or :class:`MissingDataError`.
+    A file read before in this process as the same table, with the same bytes (by SHA-256),
+    is not converted and checked against its table again: the caller gets a copy of that
+    reading, and ``extra_checks`` (which may read other files) run every time.
+    """
+    key = _cache_key(table, path)
+    kept = _READ.get(key) if key is not None else None
+    lines = None
+    if kept is not None:
+        _READ.move_to_end(key)
+        typed, problems = kept.copy(), []
+    else:
+        typed, lines, problems = _typed(table, path)
+        if key is not None and not problems:
+            _READ[key] = typed.copy()
+            while len(_READ) > _KEEP:
+                _READ.popitem(last=False)
+    if not problems:
         for check in extra_checks:
             problems += check(typed)
     if problems:
+        if lines is None and kept is not None:
+            lines = _read_raw(path)[1]
         raise DataValidationError(path, _located(problems, lines))
-    for c in table.columns:
-        if c.kind == "bool" and not c.nullable:
-            typed[c.name] = typed[c.name].astype(bool)
-        elif c.kind == "float" and c.name not in raw.columns:
-            typed[c.name] = typed[c.name].astype(float)
     return typed
 
 

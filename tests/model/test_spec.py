@@ -127,3 +127,20 @@ def test_constant_or_missing_indicator_is_an_error_not_a_nan(demo):
     gone = obs[~((obs["indicator"] == "river_chief_plan_rate") & (obs["period"] == pd.Period("2017-12", "M")))]
     with pytest.raises(SpecError, match="'river_chief_plan_rate' has no value for any unit"):
         evaluate(load_spec(), {**data, "observations": gone})
+
+
+def test_a_spec_read_again_is_the_callers_own_and_a_changed_file_is_read_anew(folder):
+    """load_spec keeps a folder's reading while none of its files changes: each caller gets
+    its own copy; a changed file is read and checked again."""
+    first = load_spec(folder)
+    first.hierarchy.loc[0, "weight"] = 9.0
+    again = load_spec(folder)
+    assert again.hierarchy.loc[0, "weight"] != 9.0 and again is not first
+    pd.testing.assert_frame_equal(again.hierarchy, load_spec(folder).hierarchy)
+    _edit(folder, "hierarchy.csv", lambda f: f.assign(weight=f["weight"].where(f["code"] != "ECO", "0.3")))
+    with pytest.raises(SpecError, match="sum to 1.05"):
+        load_spec(folder)
+    (folder / "spec.yml").write_text((folder / "spec.yml").read_text(encoding="utf-8").replace("seed: ", "seed: 1"),
+                                     encoding="utf-8")
+    _edit(folder, "hierarchy.csv", lambda f: f.assign(weight=f["weight"].where(f["code"] != "ECO", "0.25")))
+    assert load_spec(folder).seed != again.seed
