@@ -288,7 +288,7 @@ def draw_figures(folder: Path, results: Mapping[str, Any], *, lang: str) -> None
 
 def warm_up() -> None:
     """Ready this process to publish a brief: import what its page, figures, memo and workbook
-    use, and load the figures' and the memo's fonts by drawing a small figure in the house style
+    use, compile the check of its results, and load the figures' and the memo's fonts by drawing a small figure in the house style
     into memory and measuring a table cell (a process's first figure costs about a second more
     than its next). A brief made alone does this while its kernel computes. Nothing is written
     and no setting is left changed."""
@@ -298,8 +298,10 @@ def warm_up() -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure as PlotFigure
 
-    from reformlib.report import memo_layout, workbook  # noqa: F401
+    from reformlib.report import memo_layout, results, workbook  # noqa: F401
     from reformlib.report.plots import DRAWING, house_style
+
+    results.compile_check()
 
     with DRAWING, matplotlib.rc_context({**house_style(), "figure.dpi": FIGURE_DPI}):
         fig = PlotFigure(figsize=(2, 1))

@@ -422,6 +422,13 @@ def _compiled_valid(obj: Any) -> bool:
     return True
 
 
+def compile_check() -> None:
+    """Compile the fast check of results (:func:`validate_results` with ``fast=True``) now,
+    not on its first use: about 0.3 s, which a process about to publish a brief spends while
+    its kernel computes (:func:`reformlib.briefs.render.warm_up`)."""
+    _compiled_valid({})
+
+
 @dataclass(frozen=True)
 class JsonProblem(Problem):
     """A problem located by a JSON path (``$.tasks.total``) instead of a row."""
