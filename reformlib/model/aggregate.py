@@ -23,34 +23,85 @@ from reformlib.model.checks import finite_frame, hierarchy_table, leaves, lookup
 __all__ = ["AGGREGATORS", "aggregate", "aggregate_hierarchy", "rank"]
 
 
-def _positive(x: pd.DataFrame, w: pd.DataFrame, what: str) -> None:
+def _row_sums(a: np.ndarray) -> np.ndarray:
+    """The sum of each row, adding the columns in the order :meth:`pandas.DataFrame.sum`
+    (``axis=1``) adds those of a frame of floats (a column-major array reduced along its rows),
+    so that the array kernels give the results of the same arithmetic on frames to the last bit."""
+    return np.asfortranarray(a).sum(axis=1)
+
+
+def _positive(x: np.ndarray, w: np.ndarray, units: pd.Index, columns: pd.Index, what: str) -> None:
     bad = (w > 0) & (x <= 0)
-    if bad.to_numpy().any():
-        where = [(u, c) for u, c in zip(*np.nonzero(bad.to_numpy()))][:5]
-        cells = [(x.index[i], x.columns[j], x.iat[i, j]) for i, j in where]
+    if bad.any():
+        cells = [(units[i], columns[j], x[i, j]) for i, j in zip(*np.nonzero(bad))][:5]
         raise SpecError(f"{what} mean needs values > 0; (unit, indicator, value): {cells}")
 
 
-def _arithmetic(x: pd.DataFrame, w: pd.DataFrame) -> pd.Series:
-    return (x.fillna(0.0) * w).sum(axis=1)
+def _arithmetic(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return _row_sums(np.where(np.isnan(x), 0.0, x) * w)
 
 
-def _geometric(x: pd.DataFrame, w: pd.DataFrame) -> pd.Series:
-    _positive(x, w, "geometric")
-    logs = np.log(x.where(w > 0, 1.0).fillna(1.0))
-    return np.exp((logs * w).sum(axis=1))
+def _geometric(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    logs = np.log(np.where((w > 0) & ~np.isnan(x), x, 1.0))
+    return np.exp(_row_sums(logs * w))
 
 
-def _harmonic(x: pd.DataFrame, w: pd.DataFrame) -> pd.Series:
-    _positive(x, w, "harmonic")
-    inv = (w / x.where(w > 0, 1.0)).fillna(0.0)
-    return 1.0 / inv.sum(axis=1)
+def _harmonic(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    inv = w / np.where(w > 0, x, 1.0)
+    inv[np.isnan(inv)] = 0.0
+    with np.errstate(divide="ignore"):
+        return 1.0 / _row_sums(inv)
+
+
+class _Aggregator:
+    """A weighted mean ``fn(x, w) -> Series`` over frames, computed by an array kernel
+    (``kernel(x, w) -> array``, one value per row); ``positive``: it needs values > 0."""
+
+    def __init__(self, kernel: Callable[[np.ndarray, np.ndarray], np.ndarray], *, positive: bool) -> None:
+        self.kernel, self.positive = kernel, positive
+        self.__doc__ = f"Weighted {kernel.__name__.strip('_')} mean of each row of ``x`` with the row weights ``w``."
+
+    def values(self, x: np.ndarray, w: np.ndarray, units: pd.Index, columns: pd.Index) -> np.ndarray:
+        """The kernel on arrays; ``units`` and ``columns`` label the values an error names."""
+        if self.positive:
+            _positive(x, w, units, columns, self.kernel.__name__.strip("_"))
+        return self.kernel(x, w)
+
+    def __call__(self, x: pd.DataFrame, w: pd.DataFrame) -> pd.Series:
+        return pd.Series(self.values(x.to_numpy(float), w.to_numpy(float), x.index, x.columns), index=x.index)
 
 
 Aggregator = Callable[[pd.DataFrame, pd.DataFrame], pd.Series]
 
 #: Method name -> aggregator ``fn(x, w)``.
-AGGREGATORS: dict[str, Aggregator] = {"arithmetic": _arithmetic, "geometric": _geometric, "harmonic": _harmonic}
+AGGREGATORS: dict[str, Aggregator] = {"arithmetic": _Aggregator(_arithmetic, positive=False),
+                                      "geometric": _Aggregator(_geometric, positive=True),
+                                      "harmonic": _Aggregator(_harmonic, positive=True)}
+
+
+def _check_min_coverage(min_coverage: float) -> None:
+    if not 0 <= min_coverage <= 1:
+        raise SpecError(f"min_coverage must lie in [0, 1], got {min_coverage}")
+
+
+def _weighted_mean(fn: Aggregator, x: np.ndarray, w: np.ndarray, min_coverage: float, units: pd.Index,
+                   columns: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(score, coverage, scored)`` per unit (row) of the checked values ``x`` and weights
+    ``w`` (one per column): what :func:`aggregate` computes, on arrays, so that
+    :func:`aggregate_hierarchy` runs it for every node without building frames."""
+    used = w > 0
+    observed = ~np.isnan(x) & used
+    coverage = observed.sum(axis=1) / used.sum()
+    wmat = observed * w
+    total = _row_sums(wmat)[:, np.newaxis]
+    wmat = np.divide(wmat, total, out=np.zeros_like(wmat), where=total > 0)
+    scored = (coverage > 0) & (coverage >= min_coverage)
+    if isinstance(fn, _Aggregator):
+        values = fn.values(x, wmat, units, columns)
+    else:  # an aggregator added to AGGREGATORS: called on frames, as documented
+        values = np.asarray(fn(pd.DataFrame(x, index=units, columns=columns),
+                               pd.DataFrame(wmat, index=units, columns=columns)), dtype=float)
+    return np.where(scored, values, np.nan), coverage, scored
 
 
 def aggregate(
@@ -75,17 +126,11 @@ def aggregate(
     fn = lookup(AGGREGATORS, method)
     x = finite_frame(frame)
     w = weight_series(weights, x.columns)
-    if not 0 <= min_coverage <= 1:
-        raise SpecError(f"min_coverage must lie in [0, 1], got {min_coverage}")
-    used = w > 0
-    observed = x.notna() & used
-    coverage = observed.sum(axis=1) / used.sum()
-    wmat = observed.astype(float) * w
-    wmat = wmat.div(wmat.sum(axis=1).replace(0.0, np.nan), axis=0).fillna(0.0)
-    scored = (coverage > 0) & (coverage >= min_coverage)
-    score = fn(x, wmat).where(scored).astype(float).rename(method)
+    _check_min_coverage(min_coverage)
+    score, coverage, scored = _weighted_mean(fn, x.to_numpy(), w.to_numpy(), min_coverage, x.index, x.columns)
+    score = pd.Series(score, index=x.index, name=method)
     if return_details:
-        return score, pd.DataFrame({"coverage": coverage, "scored": scored})
+        return score, pd.DataFrame({"coverage": coverage, "scored": scored}, index=x.index)
     return score
 
 
@@ -114,15 +159,31 @@ def aggregate_hierarchy(
         raise SpecError(f"frame lacks indicators named in the hierarchy: {missing}")
     scores = finite_frame(frame.loc[:, leaf_codes])
     parents = h[~h["code"].isin(leaf_codes)].sort_values("level", kind="stable")
+    children: dict[Any, list] = {}
+    for code, parent, weight in zip(h["code"], h["parent"], h["weight"]):
+        if parent is not None:
+            children.setdefault(parent, []).append((code, weight))
+    column = {code: j for j, code in enumerate(leaf_codes)}  # every score, by code, as a column of values
+    values = np.full((len(scores), len(leaf_codes) + len(parents)), np.nan, order="F")
+    values[:, :len(leaf_codes)] = scores.to_numpy()
     gaps = []
     for node in parents.itertuples(index=False):
-        kids = h[h["parent"] == node.code]
         m = method.get(node.level, "arithmetic") if isinstance(method, Mapping) else method
-        s, info = aggregate(scores.loc[:, list(kids["code"])], dict(zip(kids["code"], kids["weight"])), m,
-                            min_coverage=min_coverage, return_details=True)
-        scores[node.code] = s
-        low = info[~info["scored"]]
-        gaps += [(node.code, u, c) for u, c in zip(low.index, low["coverage"])]
+        fn = lookup(AGGREGATORS, m)
+        kids = [code for code, _ in children[node.code]]
+        x = values[:, [column[c] for c in kids]]
+        if np.isinf(x).any():  # an aggregate beyond the floats' range, refused as aggregate() refuses it
+            finite_frame(pd.DataFrame(x, index=scores.index, columns=kids))
+        w = np.array([weight for _, weight in children[node.code]], dtype=float)  # each checked by hierarchy_table
+        if w.sum() <= 0:
+            raise SpecError("weights sum to zero")  # as weight_series says it
+        _check_min_coverage(min_coverage)
+        s, coverage, scored = _weighted_mean(fn, x, w, min_coverage, scores.index, pd.Index(kids))
+        column[node.code] = len(column)
+        values[:, column[node.code]] = s
+        gaps += [(node.code, u, c) for u, c in zip(scores.index[~scored], coverage[~scored])]
+    for code in parents["code"]:
+        scores[code] = values[:, column[code]]
     out = scores if keep_indicators else scores.loc[:, list(parents["code"])]
     if return_details:
         return out, pd.DataFrame(gaps, columns=["code", "unit", "coverage"])

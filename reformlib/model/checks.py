@@ -23,7 +23,7 @@ def numeric_frame(frame: pd.DataFrame, *, name: str = "frame") -> pd.DataFrame:
     if frame.columns.has_duplicates:
         dup = list(frame.columns[frame.columns.duplicated()])
         raise SpecError(f"{name} has duplicated indicator columns: {dup}")
-    bad = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    bad = [c for c, dtype in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(dtype)]
     if bad:
         raise SpecError(f"{name} has non-numeric indicator columns: {bad}")
     return frame.astype(float)
@@ -67,8 +67,8 @@ def directions(direction: DirectionLike, columns: pd.Index) -> pd.Series:
     for key, val in given.items():
         if val not in (1, -1):
             raise SpecError(f"direction[{key!r}] must be +1 or -1, got {val!r}")
-        out[key] = int(val)
-    return out
+    given = {key: int(val) for key, val in given.items()}  # the last entry of a repeated key counts
+    return pd.Series([given.get(c, 1) for c in columns], index=columns, dtype=int)
 
 
 def weight_series(weights: Any, columns: pd.Index, *, name: str = "weights") -> pd.Series:

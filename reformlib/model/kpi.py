@@ -127,12 +127,31 @@ def kpi_measures(
     return pd.concat(out, ignore_index=True)[MEASURE_COLUMNS]
 
 
-def _lookup(measures: pd.DataFrame, basis: str, units: Sequence[str]) -> pd.DataFrame:
-    sub = measures[measures["basis"] == basis].set_index("unit")
-    if sub.index.has_duplicates:
-        raise SpecError(f"measures hold more than one row per unit for basis {basis!r}")
-    empty = pd.DataFrame({"value": np.nan, "count": 0.0, "detail_zh": "", "detail_en": ""}, index=list(units))
-    return sub.reindex(units).fillna({"count": 0.0, "detail_zh": "", "detail_en": ""}) if len(sub) else empty
+#: What score_rubric reads for a unit without a measure (a missing count or detail reads the same).
+_NO_MEASURE = {"value": np.nan, "count": 0.0, "detail_zh": "", "detail_en": ""}
+
+
+def _lookups(measures: pd.DataFrame, bases: Sequence[str], units: Sequence[str]) -> dict[str, pd.DataFrame | None]:
+    """The measures of each of ``bases`` with ``units`` as rows, read from ``measures`` in one
+    pass (:data:`_NO_MEASURE` where a unit has none); ``None`` for a basis with more than one
+    row for some unit, which :func:`score_rubric` refuses when an item uses it."""
+    units = list(units)
+    sub = measures[measures["basis"].isin(set(bases))]
+    doubled = set(sub.loc[sub.duplicated(["basis", "unit"]), "basis"])
+    columns = {c: (sub[c] if c == "value" else sub[c].fillna(fill)).to_numpy()
+               for c, fill in _NO_MEASURE.items() if c in sub.columns}
+    rows = sub.groupby("basis", sort=False).indices
+    out: dict[str, pd.DataFrame | None] = {}
+    for basis in dict.fromkeys(bases):
+        if basis in doubled:
+            out[basis] = None
+        elif basis not in rows:
+            out[basis] = pd.DataFrame(_NO_MEASURE, index=units)
+        else:
+            at = pd.Index(sub["unit"].to_numpy()[rows[basis]]).get_indexer(units)  # each unit's row, or -1
+            taken = {c: v[rows[basis]][np.maximum(at, 0)] for c, v in columns.items()}
+            out[basis] = pd.DataFrame({c: np.where(at >= 0, v, _NO_MEASURE[c]) for c, v in taken.items()}, index=units)
+    return out
 
 
 def _blank(v) -> bool:
@@ -205,11 +224,15 @@ def score_rubric(
     names the grade caps in the reasons.
     """
     units = list(units)
+    rules = list(rubric.itertuples(index=False))
+    bases = [f"veto:{rule.item}" if rule.kind == "veto" else (
+             f"schedule:{rule.basis}" if rule.kind == "schedule" else rule.basis) for rule in rules]
+    found = _lookups(measures, bases, units)
     parts = []
-    for rule in rubric.itertuples(index=False):
-        basis = f"veto:{rule.item}" if rule.kind == "veto" else (
-            f"schedule:{rule.basis}" if rule.kind == "schedule" else rule.basis)
-        parts.append(_item_rows(rule, _lookup(measures, basis, units), grade_names or {}))
+    for rule, basis in zip(rules, bases):
+        if found[basis] is None:
+            raise SpecError(f"measures hold more than one row per unit for basis {basis!r}")
+        parts.append(_item_rows(rule, found[basis], grade_names or {}))
     ledger = pd.concat(parts, ignore_index=True)
     base = ledger[ledger["kind"].isin(["completion", "schedule", "deduction"])]
     base_max = base.groupby("unit")["max_points"].sum().reindex(units, fill_value=0.0)

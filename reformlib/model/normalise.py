@@ -157,10 +157,12 @@ def _observed(x: pd.Series, o: _Options, *, at_least: int = 1) -> pd.Series:
 
 
 def _rescale(u: pd.Series, o: _Options) -> pd.Series:
-    if o.cap:
-        u = u.clip(0.0, 1.0)
+    v = u.to_numpy(dtype=float)
+    if o.cap:  # as Series.clip(0, 1): NaN stays NaN
+        v = np.where(np.isnan(v) | (v >= 0.0), v, 0.0)
+        v = np.where(np.isnan(v) | (v <= 1.0), v, 1.0)
     lo, hi = o.scale
-    return lo + (hi - lo) * u
+    return pd.Series(lo + (hi - lo) * v, index=u.index, name=u.name)
 
 
 def _need(value: Any, what: str, o: _Options) -> Any:
@@ -173,10 +175,17 @@ def _series(values: np.ndarray, x: pd.Series) -> pd.Series:
     return pd.Series(values, index=x.index)
 
 
-def _minmax(x: pd.Series, d: int, o: _Options) -> pd.Series:
-    y = _observed(x, o)
+def _minmax_check(values: np.ndarray, o: _Options) -> None:
+    """The SpecErrors of min-max normalisation for one column's values (NaN: missing)."""
+    y = values[~np.isnan(values)]
+    if len(y) < 1:
+        raise SpecError(f"indicator {o.name!r} has {len(y)} observed value(s); need 1")
     if y.max() == y.min():
         raise SpecError(f"indicator {o.name!r} is constant: min-max normalisation is undefined")
+
+
+def _minmax(x: pd.Series, d: int, o: _Options) -> pd.Series:
+    _minmax_check(x.to_numpy(dtype=float), o)
     return _series(minmax_columns(x.to_numpy() * d, scale=o.scale), x)
 
 
@@ -294,10 +303,11 @@ def _band(x: pd.Series, d: int, o: _Options) -> pd.Series:
     zero_lo, zero_hi = o.goalposts if o.goalposts is not None else (min(obs.min(), low), max(obs.max(), high))
     if not zero_lo <= low <= high <= zero_hi:
         raise SpecError(f"band {(low, high)} of indicator {o.name!r} must lie inside {(zero_lo, zero_hi)}")
-    below = 1 - (low - x) / (low - zero_lo) if low > zero_lo else pd.Series(0.0, index=x.index)
-    above = 1 - (x - high) / (zero_hi - high) if zero_hi > high else pd.Series(0.0, index=x.index)
-    u = pd.Series(np.select([x < low, x > high], [below, above], 1.0), index=x.index)
-    return _rescale(u.where(x.notna()), o)
+    v = x.to_numpy(dtype=float)
+    below = 1 - (low - v) / (low - zero_lo) if low > zero_lo else 0.0
+    above = 1 - (v - high) / (zero_hi - high) if zero_hi > high else 0.0
+    u = np.where(np.isnan(v), np.nan, np.select([v < low, v > high], [below, above], 1.0))
+    return _rescale(_series(u, x), o)
 
 
 Normaliser = Callable[[pd.Series, int, _Options], pd.Series]
@@ -420,8 +430,10 @@ def normalise(
     if len(scale) != 2 or scale[0] >= scale[1]:
         raise SpecError(f"scale must be (lo, hi) with lo < hi, got {scale!r}")
     refs = _reference(reference, x)
+    columnwise = fn is _minmax  # its array kernel gives each column of the whole array the same values
+    values = x.to_numpy()
     out = {}
-    for col in x.columns:
+    for j, col in enumerate(x.columns):
         gp = _per_column(goalposts, col)
         if gp is not None and not gp[0] < gp[1]:
             raise SpecError(f"goalposts of indicator {col!r} must be (lower, upper) with lower < upper, got {gp}")
@@ -438,5 +450,11 @@ def normalise(
             band=tuple(band_or_cuts) if method == "band" and band_or_cuts is not None else None,
             target=_per_column(target, col),
         )
-        out[col] = fn(x[col], int(dirs[col]), opts).astype(float)
+        if columnwise:
+            _minmax_check(values[:, j], opts)
+        else:
+            out[col] = fn(x[col], int(dirs[col]), opts).astype(float)
+    if columnwise:  # one contiguous column per indicator, as a frame built column by column
+        scaled = minmax_columns(values * dirs.to_numpy(), scale=(float(scale[0]), float(scale[1])))
+        return pd.DataFrame(np.asfortranarray(scaled), index=x.index, columns=x.columns)
     return pd.DataFrame(out, index=x.index, columns=x.columns)

@@ -42,33 +42,44 @@ def period_matrix(observations: pd.DataFrame, catalogue: pd.DataFrame, *, indica
     rule = catalogue.set_index("indicator")["annual"]
     levels = obs[obs["period"] == last].pivot_table(index="unit", columns="indicator", values="value", aggfunc="first")
     sums, base_sums = _window_sum(obs, months), _window_sum(obs, before)
-    raw, base = {}, {}
-    for ind in indicators:
-        flow = rule[ind] == "sum"
-        raw[ind] = (sums if flow else levels).get(ind, pd.Series(dtype=float)).reindex(units)
-        base[ind] = base_sums.get(ind, pd.Series(dtype=float)).reindex(units) if flow else pd.Series(np.nan, index=units)
+    flow = {ind: rule[ind] == "sum" for ind in indicators}
+    levels, sums, base_sums = (t.reindex(index=units, columns=indicators) for t in (levels, sums, base_sums))
+    nothing = pd.Series(np.nan, index=units)
+    raw = {ind: (sums if flow[ind] else levels)[ind] for ind in indicators}
+    base = {ind: base_sums[ind] if flow[ind] else nothing for ind in indicators}
     raw = pd.DataFrame(raw, index=pd.Index(units, name="unit"), columns=indicators).astype(float)
     base = pd.DataFrame(base, index=raw.index, columns=indicators).astype(float)
     prepared, log = raw.copy(), []
-    for ind in ([i for i in indicators if rule[i] == "sum"] if flows != "level" else []):
-        x, x0 = raw[ind], base[ind]
-        if flows == "growth":
-            value = 100 * (x / x0.where(x0 != 0) - 1)
-        else:
-            den = x.abs() + x0.abs()
-            value = (200 * (x - x0) / den.where(den != 0)).where(den != 0, 0.0).where(x.notna() & x0.notna())
-        prepared[ind] = value
-        for u in value.index[value.isna() & x.notna()]:
-            log.append((u, ind, x[u], np.nan, f"{flows}: no base value in {before[0]}..{before[-1]}"
-                        if pd.isna(x0[u]) else f"{flows}: base is 0"))
+    flows_in = [ind for ind in indicators if flow[ind]] if flows != "level" else []
+    if flows_in:
+        x, x0 = raw[flows_in].to_numpy(), base[flows_in].to_numpy()
+        value = np.asfortranarray(_flow_values(x, x0, flows))  # one contiguous column per indicator
+        for j, ind in enumerate(flows_in):
+            prepared[ind] = value[:, j]
+        for j, i in zip(*np.nonzero((np.isnan(value) & ~np.isnan(x)).T)):  # by indicator, then unit
+            log.append((units[i], flows_in[j], x[i, j], np.nan, f"{flows}: no base value in {before[0]}..{before[-1]}"
+                        if np.isnan(x0[i, j]) else f"{flows}: base is 0"))
     return raw, base, prepared, pd.DataFrame(log, columns=LOG_COLUMNS)
+
+
+def _flow_values(x: np.ndarray, x0: np.ndarray, flows: str) -> np.ndarray:
+    """Flows ``x`` against the same months of the year before ``x0``: ``growth`` in percent
+    (NaN when the base is 0), else the arc growth 200 (x - x0) / (|x| + |x0|) (0 when both
+    are 0); NaN where either is missing."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if flows == "growth":
+            return 100 * (x / np.where(x0 != 0, x0, np.nan) - 1)
+        den = np.abs(x) + np.abs(x0)
+        value = np.where(den != 0, 200 * (x - x0) / np.where(den != 0, den, np.nan), 0.0)
+        return np.where(~np.isnan(x) & ~np.isnan(x0), value, np.nan)
 
 
 def check_indicators(frame: pd.DataFrame, period: str) -> None:
     """A SpecError naming every indicator that is all missing or constant in the period."""
-    bad = [f"{c!r} has no value for any unit" for c in frame.columns if frame[c].notna().sum() == 0]
-    bad += [f"{c!r} is constant ({frame[c].dropna().iloc[0]:g} for every unit)" for c in frame.columns
-            if frame[c].notna().sum() > 0 and frame[c].nunique(dropna=True) < 2]
+    values = [col[~np.isnan(col)] for col in frame.to_numpy(dtype=float).T]  # each indicator's observed values
+    bad = [f"{c!r} has no value for any unit" for c, v in zip(frame.columns, values) if len(v) == 0]
+    bad += [f"{c!r} is constant ({v[0]:g} for every unit)" for c, v in zip(frame.columns, values)
+            if len(v) and (v == v[0]).all()]
     if bad:
         raise SpecError(f"indicators unusable in period {period}: " + "; ".join(bad)
                         + " - drop them from the hierarchy or choose another period")

@@ -24,11 +24,10 @@ LOG_COLUMNS = ["unit", "indicator", "old", "new", "reason"]
 
 def _log(before: pd.DataFrame, after: pd.DataFrame, reason: str | pd.DataFrame) -> pd.DataFrame:
     """One row per cell that differs between ``before`` and ``after`` (NaN == NaN)."""
-    changed = ~((before == after) | (before.isna() & after.isna()))
-    rows = []
-    for i, j in zip(*np.nonzero(changed.to_numpy())):
-        why = reason if isinstance(reason, str) else reason.iat[i, j]
-        rows.append((before.index[i], before.columns[j], before.iat[i, j], after.iat[i, j], why))
+    b, a = before.to_numpy(), after.to_numpy()
+    changed = ~((b == a) | (pd.isna(b) & pd.isna(a)))
+    why = np.full(b.shape, reason, dtype=object) if isinstance(reason, str) else reason.to_numpy()
+    rows = [(before.index[i], before.columns[j], b[i, j], a[i, j], why[i, j]) for i, j in zip(*np.nonzero(changed))]
     return pd.DataFrame(rows, columns=LOG_COLUMNS)
 
 
@@ -155,11 +154,13 @@ def impute(
     x = numeric_frame(frame.drop(columns=keep))
     filled = fn(x, groups, {"predictors": predictors})
     log = _log(x, filled, method)
-    still = x.isna() & filled.isna()
-    if method != "none" and still.to_numpy().any():
+    still = x.isna() & filled.isna() if method != "none" else None
+    if still is not None and still.to_numpy().any():
         left = [(u, c, np.nan, np.nan, f"{method}: no value to impute from")
                 for u, c in still[still].stack().index]
         log = pd.concat([log, pd.DataFrame(left, columns=LOG_COLUMNS)], ignore_index=True)
+    if not keep:  # every column of frame is an indicator: the filled frame is the whole result
+        return filled.copy(), log
     out = frame.copy()
     out[x.columns] = filled
     return out, log
@@ -183,19 +184,20 @@ def _passes(x: pd.Series, skew_max: float, kurt_max: float) -> bool:
 
 
 def _winsorise(x: pd.Series, skew_max: float, kurt_max: float, winmax: int, count: str):
-    x = x.copy()
-    reasons = pd.Series("", index=x.index, dtype=object)
+    v = x.to_numpy(dtype=float, copy=True)
+    reasons = np.full(len(v), "", dtype=object)
     n_hi = n_lo = total = 0
-    while not _passes(x, skew_max, kurt_max) and (n_hi + n_lo if count == "latest" else total) < winmax:
-        high = x.skew() >= 0
-        hit = x == (x.max() if high else x.min())
-        if x[~hit].nunique() < 2:  # winsorising would leave a constant indicator
+    while not _passes(pd.Series(v), skew_max, kurt_max) and (n_hi + n_lo if count == "latest" else total) < winmax:
+        high = pd.Series(v).skew() >= 0
+        hit = v == (v.max() if high else v.min())
+        rest = v[~hit]
+        if len(rest) == 0 or (rest == rest[0]).all():  # winsorising would leave a constant indicator
             break
-        x[hit] = x[~hit].max() if high else x[~hit].min()
+        v[hit] = rest.max() if high else rest.min()
         reasons[hit] = "winsorised high" if high else "winsorised low"
         n_hi, n_lo = (int(hit.sum()), n_lo) if high else (n_hi, int(hit.sum()))
         total += int(hit.sum())
-    return x, reasons
+    return pd.Series(v, index=x.index, name=x.name), pd.Series(reasons, index=x.index, dtype=object)
 
 
 def treat_outliers(
@@ -225,10 +227,13 @@ def treat_outliers(
     x = numeric_frame(frame)
     out = x.copy()
     reasons = pd.DataFrame("", index=x.index, columns=x.columns, dtype=object)
-    for col in x.columns:
-        obs = x[col].dropna()
-        if len(obs) < 4 or obs.nunique() < 2 or _passes(obs, skew_max, kurt_max):
+    values = x.to_numpy()
+    for j, col in enumerate(x.columns):
+        seen = ~np.isnan(values[:, j])
+        y = values[seen, j]  # the observed values, as x[col].dropna() holds them
+        if len(y) < 4 or (y == y[0]).all() or _passes(pd.Series(y), skew_max, kurt_max):
             continue
+        obs = pd.Series(y, index=x.index[seen], name=col)
         treated, why = _winsorise(obs, skew_max, kurt_max, winmax, count)
         if not _passes(treated, skew_max, kurt_max) and log_fallback:
             span = obs.max() - obs.min()
