@@ -16,6 +16,7 @@ a ledger of points, one row per point gained or lost and why, and a summary per 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,26 +132,29 @@ def kpi_measures(
 _NO_MEASURE = {"value": np.nan, "count": 0.0, "detail_zh": "", "detail_en": ""}
 
 
-def _lookups(measures: pd.DataFrame, bases: Sequence[str], units: Sequence[str]) -> dict[str, pd.DataFrame | None]:
-    """The measures of each of ``bases`` with ``units`` as rows, read from ``measures`` in one
-    pass (:data:`_NO_MEASURE` where a unit has none); ``None`` for a basis with more than one
-    row for some unit, which :func:`score_rubric` refuses when an item uses it."""
-    units = list(units)
+def _lookups(measures: pd.DataFrame, bases: Sequence[str], units: Sequence[str]) -> dict[str, dict | None]:
+    """The measures of each of ``bases`` for ``units``, read from ``measures`` in one pass: per
+    basis a dict of arrays ``unit`` (an Index), ``value``, ``count``, ``detail_zh`` and
+    ``detail_en`` in unit order (:data:`_NO_MEASURE` where a unit has none); ``None`` for a
+    basis with more than one row for some unit, which :func:`score_rubric` refuses when an
+    item uses it."""
+    index = pd.Index(list(units))
     sub = measures[measures["basis"].isin(set(bases))]
     doubled = set(sub.loc[sub.duplicated(["basis", "unit"]), "basis"])
     columns = {c: (sub[c] if c == "value" else sub[c].fillna(fill)).to_numpy()
                for c, fill in _NO_MEASURE.items() if c in sub.columns}
     rows = sub.groupby("basis", sort=False).indices
-    out: dict[str, pd.DataFrame | None] = {}
+    out: dict[str, dict | None] = {}
     for basis in dict.fromkeys(bases):
         if basis in doubled:
             out[basis] = None
         elif basis not in rows:
-            out[basis] = pd.DataFrame(_NO_MEASURE, index=units)
+            out[basis] = {"unit": index, **{c: np.full(len(index), v, dtype=float if c in ("value", "count") else object)
+                                            for c, v in _NO_MEASURE.items()}}
         else:
-            at = pd.Index(sub["unit"].to_numpy()[rows[basis]]).get_indexer(units)  # each unit's row, or -1
+            at = pd.Index(sub["unit"].to_numpy()[rows[basis]]).get_indexer(index)  # each unit's row, or -1
             taken = {c: v[rows[basis]][np.maximum(at, 0)] for c, v in columns.items()}
-            out[basis] = pd.DataFrame({c: np.where(at >= 0, v, _NO_MEASURE[c]) for c, v in taken.items()}, index=units)
+            out[basis] = {"unit": index, **{c: np.where(at >= 0, v, _NO_MEASURE[c]) for c, v in taken.items()}}
     return out
 
 
@@ -158,10 +162,11 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v))
 
 
-def _item_rows(rule, m: pd.DataFrame, grade_names: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
+def _item_rows(rule, m: Mapping[str, Any], grade_names: Mapping[str, tuple[str, str]]) -> dict[str, np.ndarray]:
+    """The ledger rows (column -> array) of one rubric item from its measures ``m`` (:func:`_lookups`)."""
     kind = rule.kind
-    value, count = m["value"].to_numpy(float), m["count"].to_numpy(float)
-    applicable = np.ones(len(m), bool)
+    value, count = np.asarray(m["value"], dtype=float), np.asarray(m["count"], dtype=float)
+    applicable = np.ones(len(value), bool)
     if kind in ("completion", "schedule"):
         cap = rule.points if _blank(rule.cap) else rule.cap
         raw = rule.points * np.clip(np.nan_to_num(value, nan=0.0), 0, None)
@@ -175,22 +180,22 @@ def _item_rows(rule, m: pd.DataFrame, grade_names: Mapping[str, tuple[str, str]]
     elif kind == "deduction":
         floor = 0.0 if _blank(rule.floor) else rule.floor
         raw = rule.points - rule.per_occurrence * count
-        points, capped, top = np.maximum(raw, floor), raw < floor - 1e-12, np.full(len(m), rule.points)
+        points, capped, top = np.maximum(raw, floor), raw < floor - 1e-12, np.full(len(value), rule.points)
         zh = [f"{d}，每个扣{rule.per_occurrence:g}分，扣{rule.points - p:.2f}分" + ("（扣完为止）" if c else "")
               for d, p, c in zip(m["detail_zh"], points, capped)]
         en = [f"{d}, {rule.per_occurrence:g} off each: {rule.points - p:.2f} points lost" + (" (down to the floor)" if c else "")
               for d, p, c in zip(m["detail_en"], points, capped)]
     elif kind == "bonus":
         raw = rule.per_occurrence * count
-        points, capped, top = np.minimum(raw, rule.cap), raw > rule.cap + 1e-12, np.zeros(len(m))
+        points, capped, top = np.minimum(raw, rule.cap), raw > rule.cap + 1e-12, np.zeros(len(value))
         zh = [f"{rule.name_zh}{d}，加{p:.2f}分" + (f"（单项封顶{rule.cap:g}）" if c else "") for d, p, c in zip(m["detail_zh"], points, capped)]
         en = [f"{rule.name_en}: {d}, +{p:.2f} points" + (f" (item cap {rule.cap:g})" if c else "")
               for d, p, c in zip(m["detail_en"], points, capped)]
     else:  # veto
         hit = count > 0
-        m, value, count = m[hit], value[hit], count[hit]
-        points, capped, top = np.zeros(len(m)), np.zeros(len(m), bool), np.zeros(len(m))
-        applicable = np.ones(len(m), bool)
+        m, value, count = {k: v[hit] for k, v in m.items()}, value[hit], count[hit]
+        points, capped, top = np.zeros(len(value)), np.zeros(len(value), bool), np.zeros(len(value))
+        applicable = np.ones(len(value), bool)
         zh_name, en_name = grade_names.get(rule.grade_cap, (rule.grade_cap, rule.grade_cap))
         tail_zh = f"等次最高为{zh_name}" + ("，不参加排名" if rule.unranked else "")
         tail_en = f"grade at most {en_name}" + ("; not ranked" if rule.unranked else "")
@@ -198,9 +203,25 @@ def _item_rows(rule, m: pd.DataFrame, grade_names: Mapping[str, tuple[str, str]]
         rule_zh, rule_en = str(rule.name_zh).removesuffix("一票否决"), str(rule.name_en).removeprefix("veto: ")
         zh = [f"一票否决（{rule_zh}）：{d}；{tail_zh}" for d in m["detail_zh"]]
         en = [f"veto ({rule_en}): {d}; {tail_en}" for d in m["detail_en"]]
-    return pd.DataFrame({"unit": m.index, "item": rule.item, "kind": kind, "basis": rule.basis, "value": value,
-                         "count": count, "max_points": top, "points": points, "capped": capped,
-                         "applicable": applicable, "reason_zh": zh, "reason_en": en})
+    n = len(value)
+    return {"unit": m["unit"].to_numpy(), "item": _repeat(rule.item, n), "kind": _repeat(kind, n),
+            "basis": _repeat(rule.basis, n), "value": value, "count": count, "max_points": top, "points": points,
+            "capped": capped, "applicable": applicable, "reason_zh": np.array(zh, dtype=object),
+            "reason_en": np.array(en, dtype=object)}
+
+
+def _repeat(x: Any, n: int) -> np.ndarray:
+    """``x`` ``n`` times, in the dtype a DataFrame gives a column of one scalar (a string: object)."""
+    return np.full(n, x, dtype=object if isinstance(x, str) or x is None else None)
+
+
+def _concat_rows(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The items' rows (column -> array) as one frame, as ``pd.concat`` of their frames gives
+    it: where a column's arrays differ in dtype, by ``pd.concat`` itself (its rules for mixed
+    and empty columns), else by joining the arrays."""
+    if any(len({p[c].dtype for p in parts}) > 1 for c in parts[0]):
+        return pd.concat([pd.DataFrame(p) for p in parts], ignore_index=True)
+    return pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in parts[0]})
 
 
 def score_rubric(
@@ -233,7 +254,7 @@ def score_rubric(
         if found[basis] is None:
             raise SpecError(f"measures hold more than one row per unit for basis {basis!r}")
         parts.append(_item_rows(rule, found[basis], grade_names or {}))
-    ledger = pd.concat(parts, ignore_index=True)
+    ledger = _concat_rows(parts) if parts else pd.concat(parts)
     base = ledger[ledger["kind"].isin(["completion", "schedule", "deduction"])]
     base_max = base.groupby("unit")["max_points"].sum().reindex(units, fill_value=0.0)
     earned = base.groupby("unit")["points"].sum().reindex(units, fill_value=0.0)

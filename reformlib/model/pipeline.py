@@ -29,6 +29,16 @@ def _window_sum(obs: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
     return sub.groupby(["unit", "indicator"])["value"].sum(min_count=1).unstack("indicator")
 
 
+def _matrix(table: pd.DataFrame, units: list[str], indicators: list[str]) -> np.ndarray:
+    """``table`` (units x indicators, either possibly missing) as floats in ``units`` x ``indicators`` order."""
+    return table.reindex(index=units, columns=indicators).to_numpy(dtype=float)
+
+
+def _frame(values: np.ndarray, index: pd.Index, columns: list[str]) -> pd.DataFrame:
+    """A frame of ``values`` holding each column contiguous, as a frame built column by column does."""
+    return pd.DataFrame(np.asfortranarray(values), index=index, columns=columns)
+
+
 def period_matrix(observations: pd.DataFrame, catalogue: pd.DataFrame, *, indicators: list[str],
                   units: list[str], period: str, flows: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``(raw, base, prepared, log)``: period values, the year-before values of flows, the
@@ -40,26 +50,24 @@ def period_matrix(observations: pd.DataFrame, catalogue: pd.DataFrame, *, indica
     obs = observations.loc[(period_ >= before[0]) & (period_ <= last)]  # the two years the period reads, first
     obs = obs[obs["unit"].isin(units) & obs["indicator"].isin(indicators)]
     rule = catalogue.set_index("indicator")["annual"]
-    levels = obs[obs["period"] == last].pivot_table(index="unit", columns="indicator", values="value", aggfunc="first")
+    flow = np.array([rule[ind] == "sum" for ind in indicators], dtype=bool)
+    # a level is the period's last month's (first non-missing) value; a flow sums its months
+    levels = obs[obs["period"] == last].groupby(["unit", "indicator"])["value"].first().unstack("indicator")
     sums, base_sums = _window_sum(obs, months), _window_sum(obs, before)
-    flow = {ind: rule[ind] == "sum" for ind in indicators}
-    levels, sums, base_sums = (t.reindex(index=units, columns=indicators) for t in (levels, sums, base_sums))
-    nothing = pd.Series(np.nan, index=units)
-    raw = {ind: (sums if flow[ind] else levels)[ind] for ind in indicators}
-    base = {ind: base_sums[ind] if flow[ind] else nothing for ind in indicators}
-    raw = pd.DataFrame(raw, index=pd.Index(units, name="unit"), columns=indicators).astype(float)
-    base = pd.DataFrame(base, index=raw.index, columns=indicators).astype(float)
-    prepared, log = raw.copy(), []
-    flows_in = [ind for ind in indicators if flow[ind]] if flows != "level" else []
-    if flows_in:
-        x, x0 = raw[flows_in].to_numpy(), base[flows_in].to_numpy()
-        value = np.asfortranarray(_flow_values(x, x0, flows))  # one contiguous column per indicator
-        for j, ind in enumerate(flows_in):
-            prepared[ind] = value[:, j]
-        for j, i in zip(*np.nonzero((np.isnan(value) & ~np.isnan(x)).T)):  # by indicator, then unit
-            log.append((units[i], flows_in[j], x[i, j], np.nan, f"{flows}: no base value in {before[0]}..{before[-1]}"
-                        if np.isnan(x0[i, j]) else f"{flows}: base is 0"))
-    return raw, base, prepared, pd.DataFrame(log, columns=LOG_COLUMNS)
+    x = np.where(flow, _matrix(sums, units, indicators), _matrix(levels, units, indicators))
+    x0 = np.where(flow, _matrix(base_sums, units, indicators), np.nan)
+    index = pd.Index(units, name="unit")
+    raw, base = _frame(x, index, indicators), _frame(x0, index, indicators)
+    used, log = x.copy(), []
+    cols = np.flatnonzero(flow) if flows != "level" else []
+    if len(cols):
+        used[:, cols] = _flow_values(x[:, cols], x0[:, cols], flows)
+        undefined = np.isnan(used[:, cols]) & ~np.isnan(x[:, cols])
+        for j, i in zip(*np.nonzero(undefined.T)):  # by indicator, then unit
+            k = cols[j]
+            log.append((units[i], indicators[k], x[i, k], np.nan, f"{flows}: no base value in {before[0]}..{before[-1]}"
+                        if np.isnan(x0[i, k]) else f"{flows}: base is 0"))
+    return raw, base, _frame(used, index, indicators), pd.DataFrame(log, columns=LOG_COLUMNS)
 
 
 def _flow_values(x: np.ndarray, x0: np.ndarray, flows: str) -> np.ndarray:
