@@ -17,7 +17,8 @@ bad input with one :class:`~reformlib.errors.DataValidationError` naming each ba
 
 It lives with the data because both the evaluation model (task points in the KPI rubric)
 and the task analytics (:mod:`reformlib.tasks`) read it. May import: numpy, pandas,
-:mod:`reformlib.errors` and :mod:`reformlib.data.periods`.
+:mod:`reformlib.errors`, :mod:`reformlib.provenance` (hashing a ledger's frames) and
+:mod:`reformlib.data.periods`.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ import pandas as pd
 
 from reformlib.data.periods import as_month
 from reformlib.errors import DataValidationError, Problem
+from reformlib.provenance import frame_sha256
 
 STATUSES = ("not_started", "on_schedule", "behind", "completed", "overdue")
 #: The decimals a task's progress and its schedule's expected progress are stored with in
@@ -105,6 +107,26 @@ def _check_reports(tasks: pd.DataFrame, frame: pd.DataFrame, value: str, path: s
         raise DataValidationError(path, sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
 
 
+#: The ledgers :func:`task_status` found sound in this process, by the hash of their frames'
+#: values (the last 32): a ledger's status in many months is checked once.
+_SOUND: dict[tuple[str, ...], None] = {}
+
+
+def _checked_once(tasks: pd.DataFrame, progress: pd.DataFrame, milestones: pd.DataFrame | None) -> None:
+    """:func:`check_ledger`, unless these very frames (by value) passed it before."""
+    try:
+        seen = tuple(frame_sha256(f) for f in (tasks, progress, milestones) if f is not None)
+    except TypeError:  # a value pandas cannot hash: check every time
+        seen = None
+    if seen is not None and seen in _SOUND:
+        return
+    check_ledger(tasks, progress, milestones=milestones)
+    if seen is not None:
+        _SOUND[seen] = None
+        while len(_SOUND) > 32:
+            del _SOUND[next(iter(_SOUND))]
+
+
 def progress_as_of(progress: pd.DataFrame, month: str | pd.Period) -> pd.Series:
     """Each task's latest reported cumulative progress up to ``month`` (0 when none)."""
     m = as_month(month)
@@ -153,7 +175,7 @@ def task_status(tasks: pd.DataFrame, progress: pd.DataFrame, month: str | pd.Per
     >>> status = task_status(load_tasks(), load_progress(), "2017-06")  # doctest: +SKIP
     >>> status["status"].value_counts()  # doctest: +SKIP
     """
-    check_ledger(tasks, progress, milestones=milestones)
+    _checked_once(tasks, progress, milestones)
     m = as_month(month)
     done = progress_as_of(progress, m).reindex(tasks["task_id"]).fillna(0.0).to_numpy()
     expected = expected_progress(tasks, m, milestones=milestones).to_numpy()
