@@ -44,30 +44,45 @@ def task_units(tasks: pd.DataFrame, units: pd.DataFrame, evaluated: Sequence[str
     return pd.Series(owner, index=tasks["task_id"].to_numpy(), name="unit", dtype=object)
 
 
-def _rows(units: Sequence[str], basis: str, value, count, zh, en) -> pd.DataFrame:
-    return pd.DataFrame({"unit": list(units), "basis": basis, "value": np.asarray(value, dtype=float),
-                         "count": np.asarray(count, dtype=float), "detail_zh": zh, "detail_en": en})
+def _rows(units: Sequence[str], basis: str, value, count, zh, en) -> dict[str, np.ndarray]:
+    """One basis's measures of ``units`` (column -> array, as a frame of them holds them)."""
+    value = np.asarray(value, dtype=float)
+    return {"unit": pd.Index(units).to_numpy(), "basis": _repeat(basis, len(units)),
+            "value": np.full(len(units), value) if value.ndim == 0 else value,
+            "count": np.asarray(count, dtype=float), "detail_zh": np.asarray(zh, dtype=object),
+            "detail_en": np.asarray(en, dtype=object)}
 
 
-def _task_measures(tasks, progress, owner, units, month, tolerance) -> list[pd.DataFrame]:
-    status = task_status(tasks, progress, month, tolerance=tolerance).assign(unit=owner.to_numpy())
+def _unit_counts(owner: Sequence, units: Sequence[str], flags: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """For each of ``flags`` (one bool per row), how many flagged rows each of ``units`` has,
+    ``owner`` giving each row's unit (None: no unit): a groupby sum reindexed to ``units``."""
+    codes, uniques = pd.factorize(np.asarray(owner, dtype=object))
+    at = pd.Index(uniques).get_indexer(units)
+    at = np.where(at >= 0, at, len(uniques))  # a unit without rows reads the 0 appended below
+    return {name: np.append(np.bincount(codes[(codes >= 0) & flag], minlength=len(uniques)), 0)[at]
+            for name, flag in flags.items()}
+
+
+def _task_measures(tasks, progress, owner, units, month, tolerance) -> list[dict[str, np.ndarray]]:
+    status = task_status(tasks, progress, month, tolerance=tolerance)
     done = progress[progress["progress"] >= 100].groupby("task_id")["period"].min()
     finished = tasks["task_id"].map(done).to_numpy()
     deadline = tasks["deadline"].dt.to_period("M").to_numpy()
     due = deadline <= month
-    complete = np.array([pd.notna(f) and f <= month for f in finished])
-    on_time = np.array([pd.notna(f) and f <= d for f, d in zip(finished, deadline)])
-    frame = status.assign(due=due, complete=complete & due, missed=due & ~on_time,
-                          started=status["status"] != "not_started",
-                          good=status["status"].isin(["on_schedule", "completed"]))
+    complete = np.array([pd.notna(f) and f <= month for f in finished], dtype=bool)
+    on_time = np.array([pd.notna(f) and f <= d for f, d in zip(finished, deadline)], dtype=bool)
+    flags = {"due": due, "complete": complete & due, "missed": due & ~on_time,
+             "started": (status["status"] != "not_started").to_numpy(),
+             "good": status["status"].isin(["on_schedule", "completed"]).to_numpy()}
+    key = status["key_task"].to_numpy(dtype=bool)
     out = []
-    for basis, sub in (("tasks", frame), ("key_tasks", frame[frame["key_task"]])):
-        g = sub.groupby("unit")[["due", "complete", "missed", "started", "good"]].sum().reindex(units, fill_value=0)
-        out.append(_rows(units, basis, (g["complete"] / g["due"].where(g["due"] > 0)), g["due"],
+    for basis, rows in (("tasks", np.ones(len(key), bool)), ("key_tasks", key)):
+        g = _unit_counts(owner, units, {k: v & rows for k, v in flags.items()})
+        out.append(_rows(units, basis, g["complete"] / np.where(g["due"] > 0, g["due"], np.nan), g["due"],
                          [f"到期任务{d}项，已完成{c}项" for d, c in zip(g["due"], g["complete"])],
                          [f"{_count(d, 'task')} due, {c} complete" for d, c in zip(g["due"], g["complete"])]))
-        out.append(_rows(units, f"schedule:{basis}", g["good"] / g["started"].where(g["started"] > 0), g["started"],
-                         [f"已启动任务{s}项，按进度或已完成{k}项" for s, k in zip(g["started"], g["good"])],
+        out.append(_rows(units, f"schedule:{basis}", g["good"] / np.where(g["started"] > 0, g["started"], np.nan),
+                         g["started"], [f"已启动任务{s}项，按进度或已完成{k}项" for s, k in zip(g["started"], g["good"])],
                          [f"{_count(s, 'task')} started, {k} on schedule or complete" for s, k in zip(g["started"], g["good"])]))
         name = "overdue_tasks" if basis == "tasks" else "overdue_key_tasks"
         out.append(_rows(units, name, np.nan, g["missed"], [f"未按期完成任务{m}项" for m in g["missed"]],
@@ -106,15 +121,16 @@ def kpi_measures(
     owner = task_units(tasks, unit_table, units)
     out = _task_measures(tasks, progress, owner, units, month, tolerance)
     found = inspections[inspections["found_on"] <= end]
-    is_open = found["rectified_on"].isna() | (found["rectified_on"] > end)
-    for basis, mask in (("open_problems", is_open), ("overdue_problems", is_open & (found["due_on"] < end))):
-        n = found[mask].groupby("unit").size().reindex(units, fill_value=0)
+    is_open = (found["rectified_on"].isna() | (found["rectified_on"] > end)).to_numpy()
+    problems = _unit_counts(found["unit"], units, {"open_problems": is_open,
+                                                   "overdue_problems": is_open & (found["due_on"] < end).to_numpy()})
+    for basis, n in problems.items():
         out.append(_rows(units, basis, np.nan, n, [f"督察问题未整改{k}个" for k in n],
                          [f"{_count(k, 'inspection problem')} open" for k in n]))
     rec = recognitions[(recognitions["date"] >= start) & (recognitions["date"] <= end)]
-    for level, sub in rec.groupby("level"):
-        n = sub.groupby("unit").size().reindex(units, fill_value=0)
-        out.append(_rows(units, level, np.nan, n, [f"获{k}次" for k in n], [_count(k, "time") for k in n]))
+    level, levels = pd.factorize(rec["level"], sort=True)  # the levels in the order groupby gives them
+    for basis, n in _unit_counts(rec["unit"], units, {v: level == i for i, v in enumerate(levels)}).items():
+        out.append(_rows(units, basis, np.nan, n, [f"获{k}次" for k in n], [_count(k, "time") for k in n]))
     vet = vetoes[(vetoes["date"] >= start) & (vetoes["date"] <= end)]
     for item, sub in vet.groupby("item"):
         # each event with its date, as the grade beside it must say which event capped it
@@ -125,7 +141,7 @@ def kpi_measures(
                                 "reason_en": by_unit["reason_en"].agg("; ".join)}).reindex(units)
         n = sub.groupby("unit").size().reindex(units, fill_value=0)
         out.append(_rows(units, f"veto:{item}", np.nan, n, reasons["reason_zh"].fillna(""), reasons["reason_en"].fillna("")))
-    return pd.concat(out, ignore_index=True)[MEASURE_COLUMNS]
+    return _concat_rows(out)[MEASURE_COLUMNS]
 
 
 #: What score_rubric reads for a unit without a measure (a missing count or detail reads the same).
@@ -216,9 +232,9 @@ def _repeat(x: Any, n: int) -> np.ndarray:
 
 
 def _concat_rows(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
-    """The items' rows (column -> array) as one frame, as ``pd.concat`` of their frames gives
-    it: where a column's arrays differ in dtype, by ``pd.concat`` itself (its rules for mixed
-    and empty columns), else by joining the arrays."""
+    """Rows in parts (column -> array, the same columns) as one frame, as ``pd.concat`` of the
+    parts' frames gives it: where a column's arrays differ in dtype, by ``pd.concat`` itself
+    (its rules for mixed and empty columns), else by joining the arrays."""
     if any(len({p[c].dtype for p in parts}) > 1 for c in parts[0]):
         return pd.concat([pd.DataFrame(p) for p in parts], ignore_index=True)
     return pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in parts[0]})
