@@ -302,6 +302,8 @@ def warm_up() -> None:
     from reformlib.report.plots import DRAWING, house_style
 
     results.compile_check()
+    workbook.ready()
+    styled(pd.DataFrame({"a": [1.0]})).to_html()  # pandas' Styler and its templates
 
     with DRAWING, matplotlib.rc_context({**house_style(), "figure.dpi": FIGURE_DPI}):
         fig = PlotFigure(figsize=(2, 1))

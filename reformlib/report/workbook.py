@@ -224,6 +224,14 @@ def _fill_sheet(ws: Any, frame: pd.DataFrame, names: Mapping[str, str],
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
 
 
+def ready() -> None:
+    """Import openpyxl now (about 0.4 s), not when the first workbook is written: a process
+    about to publish a brief does this while its kernel computes (:func:`reformlib.briefs.render.warm_up`)."""
+    import openpyxl.styles  # noqa: F401
+    import openpyxl.utils  # noqa: F401
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: F401
+
+
 def write_tables(tables: Mapping[str, pd.DataFrame], path: Path | str, *, lang: str = "zh",
                  headers: Mapping[str, str] | None = None,
                  formats: Mapping[str, Mapping[str, Sequence[str | None]]] | None = None) -> dict[str, str]:
