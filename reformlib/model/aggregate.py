@@ -23,60 +23,76 @@ from reformlib.model.checks import finite_frame, hierarchy_table, leaves, lookup
 __all__ = ["AGGREGATORS", "aggregate", "aggregate_hierarchy", "rank"]
 
 
+def _positive_error(cells: list, what: str) -> SpecError:
+    return SpecError(f"{what} mean needs values > 0; (unit, indicator, value): {cells}")
+
+
+def _positive(x: pd.DataFrame, w: pd.DataFrame, what: str) -> None:
+    bad = (w > 0) & (x <= 0)
+    if bad.to_numpy().any():
+        where = [(u, c) for u, c in zip(*np.nonzero(bad.to_numpy()))][:5]
+        cells = [(x.index[i], x.columns[j], x.iat[i, j]) for i, j in where]
+        raise _positive_error(cells, what)
+
+
+def _arithmetic(x: pd.DataFrame, w: pd.DataFrame) -> pd.Series:
+    return (x.fillna(0.0) * w).sum(axis=1)
+
+
+def _geometric(x: pd.DataFrame, w: pd.DataFrame) -> pd.Series:
+    _positive(x, w, "geometric")
+    logs = np.log(x.where(w > 0, 1.0).fillna(1.0))
+    return np.exp((logs * w).sum(axis=1))
+
+
+def _harmonic(x: pd.DataFrame, w: pd.DataFrame) -> pd.Series:
+    _positive(x, w, "harmonic")
+    inv = (w / x.where(w > 0, 1.0)).fillna(0.0)
+    return 1.0 / inv.sum(axis=1)
+
+
+Aggregator = Callable[[pd.DataFrame, pd.DataFrame], pd.Series]
+
+#: Method name -> aggregator ``fn(x, w)``.
+AGGREGATORS: dict[str, Aggregator] = {"arithmetic": _arithmetic, "geometric": _geometric, "harmonic": _harmonic}
+
+
+# The same means on arrays, for aggregate() and aggregate_hierarchy(), which call them once per
+# node instead of building frames: x (units x columns, NaN where missing) and w (each unit's
+# weights re-normalised over its values, 0 where missing) -> one value per unit.
+
 def _row_sums(a: np.ndarray) -> np.ndarray:
     """The sum of each row, adding the columns in the order :meth:`pandas.DataFrame.sum`
-    (``axis=1``) adds those of a frame of floats (a column-major array reduced along its rows),
-    so that the array kernels give the results of the same arithmetic on frames to the last bit."""
+    (``axis=1``) adds those of the frames :func:`aggregate` builds (a column-major array reduced
+    along its rows), so that the kernels give the frame arithmetic's results to the last bit."""
     return np.asfortranarray(a).sum(axis=1)
 
 
-def _positive(x: np.ndarray, w: np.ndarray, units: pd.Index, columns: pd.Index, what: str) -> None:
+def _positive_values(x: np.ndarray, w: np.ndarray, units: pd.Index, columns: pd.Index, what: str) -> None:
     bad = (w > 0) & (x <= 0)
     if bad.any():
-        cells = [(units[i], columns[j], x[i, j]) for i, j in zip(*np.nonzero(bad))][:5]
-        raise SpecError(f"{what} mean needs values > 0; (unit, indicator, value): {cells}")
+        raise _positive_error([(units[i], columns[j], x[i, j]) for i, j in zip(*np.nonzero(bad))][:5], what)
 
 
-def _arithmetic(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+def _arithmetic_values(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return _row_sums(np.where(np.isnan(x), 0.0, x) * w)
 
 
-def _geometric(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+def _geometric_values(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     logs = np.log(np.where((w > 0) & ~np.isnan(x), x, 1.0))
     return np.exp(_row_sums(logs * w))
 
 
-def _harmonic(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+def _harmonic_values(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     inv = w / np.where(w > 0, x, 1.0)
     inv[np.isnan(inv)] = 0.0
     with np.errstate(divide="ignore"):
         return 1.0 / _row_sums(inv)
 
 
-class _Aggregator:
-    """A weighted mean ``fn(x, w) -> Series`` over frames, computed by an array kernel
-    (``kernel(x, w) -> array``, one value per row); ``positive``: it needs values > 0."""
-
-    def __init__(self, kernel: Callable[[np.ndarray, np.ndarray], np.ndarray], *, positive: bool) -> None:
-        self.kernel, self.positive = kernel, positive
-        self.__doc__ = f"Weighted {kernel.__name__.strip('_')} mean of each row of ``x`` with the row weights ``w``."
-
-    def values(self, x: np.ndarray, w: np.ndarray, units: pd.Index, columns: pd.Index) -> np.ndarray:
-        """The kernel on arrays; ``units`` and ``columns`` label the values an error names."""
-        if self.positive:
-            _positive(x, w, units, columns, self.kernel.__name__.strip("_"))
-        return self.kernel(x, w)
-
-    def __call__(self, x: pd.DataFrame, w: pd.DataFrame) -> pd.Series:
-        return pd.Series(self.values(x.to_numpy(float), w.to_numpy(float), x.index, x.columns), index=x.index)
-
-
-Aggregator = Callable[[pd.DataFrame, pd.DataFrame], pd.Series]
-
-#: Method name -> aggregator ``fn(x, w)``.
-AGGREGATORS: dict[str, Aggregator] = {"arithmetic": _Aggregator(_arithmetic, positive=False),
-                                      "geometric": _Aggregator(_geometric, positive=True),
-                                      "harmonic": _Aggregator(_harmonic, positive=True)}
+#: Aggregator -> (its array kernel, the name its errors use when it needs values > 0, else None).
+_KERNELS = {_arithmetic: (_arithmetic_values, None), _geometric: (_geometric_values, "geometric"),
+            _harmonic: (_harmonic_values, "harmonic")}
 
 
 def _check_min_coverage(min_coverage: float) -> None:
@@ -96,8 +112,11 @@ def _weighted_mean(fn: Aggregator, x: np.ndarray, w: np.ndarray, min_coverage: f
     total = _row_sums(wmat)[:, np.newaxis]
     wmat = np.divide(wmat, total, out=np.zeros_like(wmat), where=total > 0)
     scored = (coverage > 0) & (coverage >= min_coverage)
-    if isinstance(fn, _Aggregator):
-        values = fn.values(x, wmat, units, columns)
+    if fn in _KERNELS:
+        kernel, positive = _KERNELS[fn]
+        if positive:
+            _positive_values(x, wmat, units, columns, positive)
+        values = kernel(x, wmat)
     else:  # an aggregator added to AGGREGATORS: called on frames, as documented
         values = np.asarray(fn(pd.DataFrame(x, index=units, columns=columns),
                                pd.DataFrame(wmat, index=units, columns=columns)), dtype=float)
@@ -182,8 +201,8 @@ def aggregate_hierarchy(
         column[node.code] = len(column)
         values[:, column[node.code]] = s
         gaps += [(node.code, u, c) for u, c in zip(scores.index[~scored], coverage[~scored])]
-    for code in parents["code"]:
-        scores[code] = values[:, column[code]]
+    columns = scores.columns.append(pd.Index(list(parents["code"]), name=scores.columns.name))
+    scores = pd.DataFrame(values, index=scores.index, columns=columns).__finalize__(scores)  # the aggregates appended
     out = scores if keep_indicators else scores.loc[:, list(parents["code"])]
     if return_details:
         return out, pd.DataFrame(gaps, columns=["code", "unit", "coverage"])

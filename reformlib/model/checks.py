@@ -123,15 +123,15 @@ def hierarchy_table(hierarchy: pd.DataFrame) -> pd.DataFrame:
     if dup:
         problems.append(f"duplicated codes {dup}")
     level = dict(zip(h["code"], h["level"]))
-    for row in h.itertuples(index=False):
-        if row.parent is None:
+    for code, parent, lvl, weight in zip(h["code"], h["parent"], h["level"], h["weight"]):
+        if parent is None:
             continue
-        if row.parent not in level:
-            problems.append(f"code {row.code!r}: parent {row.parent!r} is not a code")
-        elif not level[row.parent] > row.level:
-            problems.append(f"code {row.code!r}: parent {row.parent!r} is not at a higher level")
-        if not (np.isfinite(row.weight) and row.weight >= 0):
-            problems.append(f"code {row.code!r}: weight {row.weight!r} must be finite and >= 0")
+        if parent not in level:
+            problems.append(f"code {code!r}: parent {parent!r} is not a code")
+        elif not level[parent] > lvl:
+            problems.append(f"code {code!r}: parent {parent!r} is not at a higher level")
+        if not (np.isfinite(weight) and weight >= 0):
+            problems.append(f"code {code!r}: weight {weight!r} must be finite and >= 0")
     if problems:
         raise SpecError("inconsistent hierarchy: " + "; ".join(problems))
     return h.reset_index(drop=True)

@@ -168,8 +168,9 @@ def _lookups(measures: pd.DataFrame, bases: Sequence[str], units: Sequence[str])
             out[basis] = {"unit": index, **{c: np.full(len(index), v, dtype=float if c in ("value", "count") else object)
                                             for c, v in _NO_MEASURE.items()}}
         else:
-            at = pd.Index(sub["unit"].to_numpy()[rows[basis]]).get_indexer(index)  # each unit's row, or -1
-            taken = {c: v[rows[basis]][np.maximum(at, 0)] for c, v in columns.items()}
+            row_of = dict(zip(sub["unit"].to_numpy()[rows[basis]], rows[basis]))
+            at = np.array([row_of.get(u, -1) for u in index], dtype=np.intp)  # each unit's row, or -1
+            taken = {c: v[np.maximum(at, 0)] for c, v in columns.items()}
             out[basis] = {"unit": index, **{c: np.where(at >= 0, v, _NO_MEASURE[c]) for c, v in taken.items()}}
     return out
 

@@ -223,10 +223,12 @@ def catalogue_problems(spec, indicators: pd.DataFrame) -> list[str]:
     """Problems of the spec against the indicator catalogue."""
     cat = indicators.set_index("indicator")
     h, out = spec.hierarchy, []
+    leaves = leaf_codes(h)
+    is_leaf = set(leaves)
     for i, code in enumerate(h["code"]):
-        if code in set(leaf_codes(h)) and code not in cat.index:
+        if code in is_leaf and code not in cat.index:
             out.append(f"{_where(spec, 'hierarchy', i, 'code')}: unknown indicator {code!r} (not in the catalogue)")
-    for code in [c for c in leaf_codes(h) if c in cat.index and cat.at[c, "direction"] == "band"]:
+    for code in [c for c in leaves if c in cat.index and cat.at[c, "direction"] == "band"]:
         low, high = cat.at[code, "band_low"], cat.at[code, "band_high"]
         if pd.isna(low) or pd.isna(high):
             out.append(f"indicator {code!r}: a band indicator needs band_low and band_high")
