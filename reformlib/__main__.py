@@ -183,7 +183,10 @@ def main(argv: list[str] | None = None) -> int:
             print(build_demo(args.folder or DEMO))
             print(build_demo_store(args.folder or DEMO, args.store))
         elif args.command == "brief":
+            from reformlib.briefs.form import check_form
             from reformlib.briefs.notebooks import head_start
+
+            check_form(args.month, args.lang, args.timeout)  # refused before a kernel starts
 
             # the brief's kernel starts and imports on the other core while this process checks and readies itself
             with head_start(args.data, unit=args.unit, notebook_dir=args.notebook_dir) as kernel:

@@ -30,7 +30,9 @@ import contextlib
 import functools
 import logging
 import os
+import queue
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -274,6 +276,7 @@ class BriefKernel:
         self._stale = False
         self._log = None
         self._early = None
+        self._cancel = None
 
     def start_early(self, notebooks: list[Path]) -> BriefKernel:
         """Start the kernel now, on a thread of its own, and import in it what ``notebooks``
@@ -281,10 +284,11 @@ class BriefKernel:
         checks its parameters and readies itself meanwhile, on the other core. The first
         :meth:`run` waits for it; its reset leaves the imported modules and nothing else, as
         between a batch's notebooks, so the notebook's record is the same. A failure here only
-        loses the head start (the run starts a kernel again and reports what goes wrong then).
-        Returns the kernel."""
+        loses the head start (the run starts a kernel again and reports what goes wrong then);
+        closing the kernel before the run (a command refused) stops it at once. Returns the kernel."""
         import threading
 
+        self._cancel = threading.Event()
         self._early = threading.Thread(target=self._head_start, args=(list(notebooks),),
                                        name="reformlib-kernel-head-start", daemon=True)
         self._early.start()
@@ -300,7 +304,14 @@ class BriefKernel:
             client.start_channels()
             try:
                 client.wait_for_ready(timeout=120)
-                client.execute_interactive(imports, silent=True, store_history=False, timeout=300)
+                asked = client.execute(imports, silent=True, store_history=False)
+                ends = time.monotonic() + 300
+                while not self._cancel.is_set() and time.monotonic() < ends:  # the reply, or closing
+                    try:
+                        if client.get_shell_msg(timeout=0.1)["parent_header"].get("msg_id") == asked:
+                            break
+                    except queue.Empty:
+                        continue
             finally:
                 client.stop_channels()
         except Exception:  # noqa: BLE001 - only a head start: the run starts a kernel again and reports
@@ -384,7 +395,9 @@ class BriefKernel:
                 f.write(text)
 
     def close(self) -> None:
-        """Shut the kernel down (once its head start is over) and remove its output file."""
+        """Shut the kernel down (a head start still importing is stopped) and remove its output file."""
+        if self._cancel is not None:
+            self._cancel.set()
         self._wait_early()
         self._stop()
         if self._log is not None:

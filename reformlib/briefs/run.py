@@ -52,7 +52,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import re
 import sys
 import threading
 import time
@@ -65,6 +64,7 @@ from pathlib import Path
 import pandas as pd
 
 from reformlib.briefs import index, publish
+from reformlib.briefs.form import MONTH, check_lang, check_month, check_timeout
 from reformlib.briefs.freshness import brief_inputs
 from reformlib.briefs.notebooks import (
     BRIEF_NOTEBOOKS,
@@ -84,7 +84,6 @@ from reformlib.data.months import data_months, data_units
 from reformlib.data.paths import DEMO, NOTEBOOKS, data_folder, reports_folder
 from reformlib.data.schemas import CITY, unit_code
 from reformlib.errors import DataValidationError, ParameterError, Problem, RunError, SetupError
-from reformlib.i18n import LANGS
 from reformlib.provenance import code_version
 
 __all__ = ["BRIEF_NOTEBOOKS", "UNIT_NOTEBOOKS", "BriefParams", "DataFacts", "RunResult", "UnitsRun", "available_months",
@@ -145,14 +144,10 @@ def available_months(data: str | os.PathLike | None = None) -> list[str]:
         cause = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataValidationError(path, [Problem(None, "period", f"cannot be read as Parquet: {cause}")]) from None
     values = periods.astype(str).unique()
-    bad = [v for v in values if not _MONTH.fullmatch(v)]
+    bad = [v for v in values if not MONTH.fullmatch(v)]
     if bad:
         raise DataValidationError(path, [Problem(None, "period", "must be a month written YYYY-MM", v) for v in bad[:20]])
     return sorted(values)
-
-
-#: A month exactly as written in parameters and folder names: no space, no line break.
-_MONTH = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)
@@ -196,12 +191,10 @@ def validate_params(month: str | None = None, lang: str = "zh", unit: str | int 
     months = list(facts.months) if facts is not None else available_months(data)
     if month is None:
         month = months[-1]
-    if not isinstance(month, str) or not _MONTH.fullmatch(month):
-        raise ParameterError(f"month must be a month written YYYY-MM (such as 2017-06), got {month!r}")
+    check_month(month)
     if month not in months:
         raise ParameterError(f"month {month} is outside the data ({months[0]} to {months[-1]})")
-    if lang not in LANGS:
-        raise ParameterError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    check_lang(lang)
     try:
         code = None if unit is None else unit_code(unit)
     except ParameterError:
@@ -222,13 +215,6 @@ def data_source(data: str | os.PathLike | None = None) -> str:
     store through the folder of its current tables, :func:`reformlib.data.paths.data_folder`.)"""
     path = Path(data) if data not in (None, "") else Path(os.environ.get("REFORMLIB_DATA") or DEMO)
     return str(path.resolve()) if is_store(path) else str(data_folder(path).resolve())
-
-
-def check_timeout(timeout: object) -> int:
-    """The per-cell limit in seconds: a positive whole number (0 or less would mean no limit)."""
-    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 1:
-        raise ParameterError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    return timeout
 
 
 def brief_folder(params: BriefParams, reports: str | os.PathLike | None = None) -> Path:
