@@ -62,8 +62,11 @@ lint: setup ## Check style (ruff), the import layers (import-linter) and the arc
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) scripts/check_architecture.py
 
-# Tests run on two workers, a test file per worker (module fixtures such as a published brief are built once)
-PYTEST := LANG=C.UTF-8 $(PY) -m pytest -q -n 2 --dist loadfile
+# Tests run on two workers, a test file per worker (module fixtures such as a published brief are built once).
+# Compiled modules are kept (__pycache__/, removed by `make clean`) even where the environment sets
+# PYTHONDONTWRITEBYTECODE: the suite starts some hundred Python processes (kernels, commands, workers),
+# each of which would otherwise compile reformlib again (about 1 CPU-s a kernel)
+PYTEST := LANG=C.UTF-8 PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n 2 --dist loadfile
 
 test: lint chromium memo-tools ## Run the whole test suite (after make lint)
 	$(PYTEST)
