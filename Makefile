@@ -78,8 +78,8 @@ lab: setup ## Open JupyterLab on notebooks/explore.ipynb with the project kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) \
 		--LabApp.default_url=/lab/tree/explore.ipynb
 
-bench: setup ## Run the benchmarks and print their figures
-	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b $$([ $$b = bench/bench_batch.py ] && echo --national --whole) || exit 1; done
+bench: setup ## Run the benchmarks and print their figures (compiled modules kept, as for make test)
+	@for b in bench/bench_*.py; do echo "== $$b"; PYTHONDONTWRITEBYTECODE= $(PY) $$b $$([ $$b = bench/bench_batch.py ] && echo --national --whole) || exit 1; done
 
 bench-national: setup ## National data path, SYNTHETIC: build the store, load + score a month at 9, 285 and 2,850 units, 24 and 120 months
 	$(PY) bench/bench_national.py
