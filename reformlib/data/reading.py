@@ -178,8 +178,8 @@ def absent_values(table: Table, index: pd.Index) -> dict[str, pd.Series]:
 #: bytes), as converted and checked against the table before any ``extra_checks``; the last
 #: :data:`_KEEP` of them, files up to :data:`_KEEP_BYTES` only.
 _READ: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-_KEEP = 64
-_KEEP_BYTES = 32 * 2**20
+_KEEP = 32
+_KEEP_BYTES = 4 * 2**20  # a data folder's small tables; a panel of millions of rows is read each time
 
 
 def _cache_key(table: Table, path: Path) -> tuple | None:
