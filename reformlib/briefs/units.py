@@ -226,27 +226,19 @@ class _Split:
 class _Values:
     """Each indicator's value for every unit in a few months, as
     :func:`reformlib.briefs.content.value_in` reads it (flows: the year to date), computed once
-    per month over every indicator and unit (one groupby of the month's rows, or of the year to
-    date's, by indicator and unit: each group's rows in the same order as ``value_in`` sums
-    them), then looked up for each unit."""
+    per indicator and month over all units (a groupby of that indicator's rows), then looked up
+    for each unit."""
 
     def __init__(self, observations: pd.DataFrame, indicators: pd.DataFrame, months: Iterable[pd.Period]) -> None:
         self.annual = dict(zip(indicators["indicator"], indicators["annual"]))
         split = _Split(observations, "indicator")
         self.has = {code: set(observations["unit"].iloc[rows].astype(str)) for code, rows in split.rows.items()}
-        december = {code for code, annual in self.annual.items() if annual == "december"}
-        level = observations["indicator"].isin(december).to_numpy()
-        period = observations["period"]
-        self.values = {(code, when): {} for code in self.annual for when in months}
-        for when in months:
-            # December-type indicators: the month's value; the others: the sum of the year to date
-            at = observations[level & (period == when).to_numpy()]
-            window = observations[~level & ((period.dt.year == when.year) & (period <= when)).to_numpy()]
-            found = pd.concat([at.set_index(["indicator", "unit"])["value"],
-                               window.groupby(["indicator", "unit"], sort=False)["value"].sum()])
-            for (code, unit), value in zip(found.index, found.to_numpy()):
-                if (code, when) in self.values:
-                    self.values[(code, when)][unit] = value  # the same scalars, by dict
+        self.values = {}
+        for code, annual in self.annual.items():
+            frame = split.of(code)
+            for when in months:
+                found = content.value_in(frame, annual, when)
+                self.values[(code, when)] = dict(zip(found.index, found.to_numpy()))  # the same scalars, by dict
 
     def get(self, code: str, when: pd.Period, unit: str) -> object:
         """The value (None when the unit has none), as ``value_in(...).get(unit)`` gives it."""
