@@ -56,11 +56,11 @@ def _imports_notebook(tmp: Path) -> Path:
     """A notebook holding only units.ipynb's import lines, in ``tmp``."""
     import nbformat
 
-    units = nbformat.read(ROOT / "notebooks" / "units.ipynb", as_version=4)
-    source = "\n".join(c.source for c in units.cells if c.cell_type == "code")
-    nb = nbformat.v4.new_notebook(metadata=units.metadata)
-    nb.cells = [nbformat.v4.new_code_cell("\n".join(line for line in source.splitlines()
-                                                     if line.startswith(("import ", "from "))))]
+    from reformlib.briefs.notebooks import import_lines
+
+    template = ROOT / "notebooks" / "units.ipynb"
+    nb = nbformat.v4.new_notebook(metadata=nbformat.read(template, as_version=4).metadata)
+    nb.cells = [nbformat.v4.new_code_cell(import_lines([template]))]
     nbformat.write(nb, tmp / "imports.ipynb")
     return tmp / "imports.ipynb"
 

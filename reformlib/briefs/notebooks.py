@@ -38,11 +38,12 @@ from pathlib import Path
 
 import nbformat
 
-from reformlib.data.paths import ROOT
+from reformlib.data.paths import DEMO, NOTEBOOKS, ROOT
 from reformlib.errors import ParameterError, SetupError
 
-__all__ = ["BRIEF_NOTEBOOKS", "KERNEL", "KERNEL_ARGS", "UNIT_NOTEBOOKS", "BriefKernel", "check_executed", "check_parameters", "declared_parameters", "execute",
-           "failure_cause", "head_start", "kernel_available", "notebook_timings"]
+__all__ = ["BRIEF_NOTEBOOKS", "KERNEL", "KERNEL_ARGS", "UNIT_NOTEBOOKS", "BriefKernel", "check_executed",
+           "check_parameters", "declared_parameters", "execute", "failure_cause", "head_start", "import_lines",
+           "kernel_available", "notebook_timings"]
 
 KERNEL = "reformlib"
 #: The template notebooks of a brief (:func:`reformlib.briefs.run.run_brief`), executed in order into one page.
@@ -296,9 +297,7 @@ class BriefKernel:
 
     def _head_start(self, notebooks: list[Path]) -> None:
         try:
-            lines = [line for nb in notebooks for cell in nbformat.read(nb, as_version=4).cells
-                     if cell.cell_type == "code" for line in cell.source.splitlines() if line.startswith(("import ", "from "))]
-            imports = "\n".join(dict.fromkeys(lines))
+            imports = import_lines(notebooks)
             self._start()
             client = self.km.blocking_client()
             client.start_channels()
@@ -405,14 +404,20 @@ class BriefKernel:
             self._log = None
 
 
+def import_lines(notebooks: list[Path]) -> str:
+    """The lines of the notebooks' code cells that begin ``import`` or ``from``, each once, in
+    order: what a kernel must import before their cells run."""
+    lines = [line for nb in notebooks for cell in nbformat.read(nb, as_version=4).cells if cell.cell_type == "code"
+             for line in cell.source.splitlines() if line.startswith(("import ", "from "))]
+    return "\n".join(dict.fromkeys(lines))
+
+
 def head_start(data: str | os.PathLike | None, *, unit: str | None,
                notebook_dir: str | os.PathLike | None = None) -> BriefKernel:
     """The kernel of one brief run by the command line, started at once
     (:meth:`BriefKernel.start_early`) with what the brief's notebooks import: ``units.ipynb``'s
     when a unit is named, else ``brief.ipynb``'s (the city's code named as the unit only
     imports more than the city's brief needs). ``data`` as given (the run sets the checked one)."""
-    from reformlib.data.paths import DEMO, NOTEBOOKS
-
     names = UNIT_NOTEBOOKS if unit not in (None, "") else BRIEF_NOTEBOOKS
     kernel = BriefKernel(data if data not in (None, "") else os.environ.get("REFORMLIB_DATA") or DEMO)
     return kernel.start_early([Path(notebook_dir or NOTEBOOKS) / n for n in names])

@@ -288,9 +288,9 @@ def draw_figures(folder: Path, results: Mapping[str, Any], *, lang: str) -> None
 
 def warm_up() -> None:
     """Ready this process to publish a brief: import what its page, figures, memo and workbook
-    use, compile the check of its results, and load the figures' and the memo's fonts by drawing a small figure in the house style
-    into memory and measuring a table cell (a process's first figure costs about a second more
-    than its next). A brief made alone does this while its kernel computes. Nothing is written
+    use, compile the check of its results, and load the figures' and the memo's fonts by
+    drawing a small figure in the house style into memory and measuring a table cell (a
+    process's first figure costs about a second more than its next). A brief made alone does this while its kernel computes. Nothing is written
     and no setting is left changed."""
     import io
 

@@ -548,13 +548,15 @@ def prepare_memos(run: UnitsRun, units: list[str], folder: Path, *, lang: str) -
             for unit, docx in made.items()}
 
 
-def _ready_to_publish(data_dir: str, template: Path, inputs: dict) -> None:
-    """On a thread of its own while a brief's kernel computes: the brief's ``inputs``
-    (:func:`~reformlib.briefs.freshness.brief_inputs`: hashing the data, a store's gigabyte
-    included, releases the interpreter's lock) and :func:`reformlib.briefs.render.warm_up`
-    (imports, fonts); a failure here is met again by the publishing step, which says so."""
+def _ready_to_publish(data_dir: str, template: Path, inputs: dict | None) -> None:
+    """On a thread of its own while a brief's kernel computes: the brief's inputs into
+    ``inputs`` unless None (:func:`~reformlib.briefs.freshness.brief_inputs`: hashing the data, a
+    store's gigabyte included, releases the interpreter's lock) and
+    :func:`reformlib.briefs.render.warm_up` (imports, fonts); a failure here is met again by the
+    publishing step, which says so."""
     try:
-        inputs.update(brief_inputs(data_dir, [template]))
+        if inputs is not None:
+            inputs.update(brief_inputs(data_dir, [template]))
         from reformlib.briefs import render
 
         render.warm_up()
@@ -589,13 +591,13 @@ def publish_unit(params: BriefParams, run, *, template: Path, reports: str | os.
         recover(lock)
         started = time.perf_counter()
         if callable(run):  # the kernel computes while this process readies itself to publish
-            read = {}
+            read = {} if inputs is None else None
             ready = threading.Thread(target=_ready_to_publish, args=(params.data_dir, template, read),
                                      name="reformlib-ready-to-publish", daemon=True)
             ready.start()
             run = run()
             ready.join()
-            inputs = inputs if inputs is not None or not read else read
+            inputs = inputs if inputs is not None else read or None  # read there, else below
         run_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")[:-3] + f"-{uuid.uuid4().hex[:6]}"
         staging = new_staging(lock, run_id)
         params = dataclasses.replace(params, reports_dir=_reports_parameter(reports_folder(reports), staging))

@@ -183,11 +183,8 @@ _KEEP_BYTES = 4 * 2**20  # a data folder's small tables; a panel of millions of 
 
 
 def _cache_key(table: Table, path: Path) -> tuple | None:
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return None
-    if size > _KEEP_BYTES or not path.is_file():
+    """The key of a file's reading in :data:`_READ`; None for a file not kept (absent or large)."""
+    if not path.is_file() or path.stat().st_size > _KEEP_BYTES:
         return None
     return table, str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest()
 
